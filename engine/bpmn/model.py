@@ -1,0 +1,128 @@
+"""What the engine needs to know of a definition, read from its XML once per version.
+
+SpiffWorkflow keeps a task's lane only by name and ignores lane extensions, so the
+lane → role map, each task's step kind and form, and the source line of every element
+are read here with lxml. The result is a plain value cached with the parsed spec.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
+NS = {"bpmn": BPMN_NS, "spiffworkflow": SPIFF_NS}
+
+HUMAN_TASKS = ("userTask", "manualTask")
+FORBIDDEN_TASKS = ("serviceTask", "sendTask", "receiveTask", "businessRuleTask")
+SPONSOR_ORG = "sponsor"
+"""Lane property org="sponsor": the procedure's own sponsoring organisation does the step."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a definition; `element` and `line` point an author at it."""
+
+    code: str
+    message: str
+    element: str = ""
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.element} " if self.element else ""
+        at = f"(line {self.line}) " if self.line else ""
+        return f"[{self.code}] {where}{at}{self.message}"
+
+
+@dataclass(frozen=True)
+class Lane:
+    id: str
+    name: str
+    role: str | None
+    org: str | None
+    line: int | None
+
+
+@dataclass(frozen=True)
+class TaskMeta:
+    """A human task as the engine sees it: step kind, form, role and candidate organisation."""
+
+    id: str
+    name: str
+    step_kind: str | None
+    form: str | None
+    lane: str | None
+    role: str | None
+    org: str | None
+    line: int | None
+    properties: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DefinitionModel:
+    key: str
+    name: str
+    tasks: dict[str, TaskMeta]
+    lanes: dict[str, Lane]
+    lines: dict[str, int]
+    called: frozenset[str]
+
+    def task(self, spec_name: str) -> TaskMeta | None:
+        return self.tasks.get(spec_name)
+
+
+def parse_xml(bpmn: bytes) -> etree._Element | Problem:
+    """The document root, or a problem naming the line where the XML breaks."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        return etree.fromstring(bpmn, parser)
+    except etree.XMLSyntaxError as error:
+        return Problem("xml", f"malformed XML: {error.msg}", line=error.lineno)
+
+
+def properties_of(element: etree._Element) -> dict[str, str]:
+    """`spiffworkflow:property` name/value pairs of an element's extensions."""
+    found = element.xpath(
+        "./bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property", namespaces=NS)
+    return {p.get("name"): p.get("value", "") for p in found if p.get("name")}
+
+
+def top_process(root: etree._Element) -> etree._Element | Problem:
+    """The one executable process that no call activity calls: the procedure itself."""
+    processes = root.xpath("./bpmn:process", namespaces=NS)
+    called = {c.get("calledElement") for c in root.xpath(".//bpmn:callActivity", namespaces=NS)}
+    tops = [p for p in processes if p.get("id") not in called
+            and p.get("isExecutable", "true").lower() == "true"]
+    if len(tops) != 1:
+        ids = ", ".join(p.get("id", "?") for p in tops) or "none"
+        return Problem("process", f"expected exactly one executable top-level process, found: {ids}")
+    return tops[0]
+
+
+def build_model(root: etree._Element, process: etree._Element) -> DefinitionModel:
+    lanes: dict[str, Lane] = {}
+    lane_of: dict[str, str] = {}
+    for lane in root.xpath(".//bpmn:lane", namespaces=NS):
+        props = properties_of(lane)
+        lanes[lane.get("id")] = Lane(lane.get("id"), lane.get("name", ""), props.get("role"),
+                                     props.get("org"), lane.sourceline)
+        for ref in lane.xpath("./bpmn:flowNodeRef", namespaces=NS):
+            lane_of[(ref.text or "").strip()] = lane.get("id")
+
+    tasks: dict[str, TaskMeta] = {}
+    for kind in HUMAN_TASKS:
+        for node in root.xpath(f".//bpmn:{kind}", namespaces=NS):
+            props = properties_of(node)
+            lane = lanes.get(lane_of.get(node.get("id"), ""))
+            tasks[node.get("id")] = TaskMeta(
+                id=node.get("id"), name=node.get("name") or node.get("id"),
+                step_kind=props.get("step_kind"), form=props.get("form"),
+                lane=lane.id if lane else None, role=lane.role if lane else None,
+                org=lane.org if lane else None, line=node.sourceline, properties=props)
+
+    lines = {el.get("id"): el.sourceline for el in root.iter() if isinstance(el.tag, str) and el.get("id")}
+    called = frozenset(c.get("calledElement") for c in root.xpath(".//bpmn:callActivity", namespaces=NS))
+    return DefinitionModel(key=process.get("id"), name=process.get("name") or process.get("id"),
+                           tasks=tasks, lanes=lanes, lines=lines, called=called)

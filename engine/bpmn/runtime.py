@@ -1,0 +1,90 @@
+"""Running a workflow: the only place a SpiffWorkflow task is run.
+
+SpiffWorkflow does not check that a task is READY before `run()`; `ready_task` does,
+and services call nothing else that moves a token. All of it happens under
+`engine_time`, so timers see the engine's clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.exceptions import TaskNotFoundException
+from SpiffWorkflow.task import Task
+from SpiffWorkflow.util.task import TaskState
+
+from engine.bpmn.clock_hook import engine_time
+from engine.bpmn.definition import CompiledDefinition
+
+
+@dataclass(frozen=True)
+class PendingTimer:
+    task_id: str
+    spec: str
+    due_at: datetime
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The wait states of a workflow: READY human tasks and WAITING timers, by task id."""
+
+    ready: dict[str, str]
+    timers: dict[str, PendingTimer]
+
+
+def start(compiled: CompiledDefinition, now: datetime) -> BpmnWorkflow:
+    workflow = compiled.serializer.new_workflow()
+    with engine_time(now):
+        workflow.do_engine_steps()
+    return workflow
+
+
+def find_task(workflow: BpmnWorkflow, task_id: str) -> Task | None:
+    try:
+        return workflow.get_task_from_id(UUID(task_id))
+    except (TaskNotFoundException, ValueError):
+        return None
+
+
+def is_ready_human(task: Task) -> bool:
+    return task.state == TaskState.READY and bool(task.task_spec.manual)
+
+
+def state_name(task: Task) -> str:
+    return TaskState.get_name(task.state)
+
+
+def complete(workflow: BpmnWorkflow, task: Task, data: Mapping[str, Any], now: datetime) -> None:
+    """Run one READY human task with its form data, then the engine to its next wait state."""
+    if not is_ready_human(task):  # services check first; this guard keeps the door shut anyway
+        raise RuntimeError(f"task {task.id} is {state_name(task)}, not a READY human task")
+    with engine_time(now):
+        task.data.update(data)
+        task.run()
+        workflow.do_engine_steps()
+
+
+def wake(workflow: BpmnWorkflow, now: datetime) -> None:
+    """Let due timers fire and run the engine to its next wait state."""
+    with engine_time(now):
+        workflow.refresh_timers()
+        workflow.do_engine_steps()
+
+
+def snapshot(workflow: BpmnWorkflow) -> Snapshot:
+    ready = {str(t.id): t.task_spec.name
+             for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
+    timers = {}
+    for task in workflow.get_tasks(state=TaskState.WAITING):
+        definition = getattr(task.task_spec, "event_definition", None)
+        value = task.internal_data.get("event_value")
+        if isinstance(definition, TimerEventDefinition) and isinstance(value, str):
+            due = TimerEventDefinition.get_datetime(value)
+            timers[str(task.id)] = PendingTimer(str(task.id), task.task_spec.name, due)
+    return Snapshot(ready, timers)

@@ -1,0 +1,111 @@
+"""Engine commands as a click group: check, deploy, verify, db upgrade.
+
+`webapp.cli` adds `serve` and is the `decisionflow` entry point; these commands need
+no web layer and print Chinese by default (`--lang en` for English).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from engine.config import Settings
+from engine.core import Engine, build_engine
+from engine.domain.errors import DomainError
+from engine.persistence import schema
+from engine.services.definitions import read_bundle
+
+database_option = click.option("--database", "database_url", envvar="DATABASE_URL", default=None,
+                               help="Database URL (default: DATABASE_URL or sqlite:///decisionflow.db).")
+
+
+def _engine(database_url: str | None) -> Engine:
+    return build_engine(Settings.from_env(database_url=database_url))
+
+
+@click.group()
+def cli() -> None:
+    """DecisionFlow 重大行政决策程序引擎."""
+
+
+@cli.command()
+@click.argument("bpmn_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def check(bpmn_file: Path) -> None:
+    """Parse a definition and print its problems; exit 1 if there are any."""
+    try:
+        bpmn, forms = read_bundle(bpmn_file)
+    except DomainError as error:
+        click.echo(f"{bpmn_file}: {error}", err=True)
+        sys.exit(1)
+    from engine.bpmn.definition import analyse
+
+    analysis = analyse(bpmn, forms)
+    for problem in analysis.problems:
+        click.echo(f"{bpmn_file}:{problem.line or 0}: {problem}")
+    if analysis.problems:
+        click.echo(f"{len(analysis.problems)} problem(s)", err=True)
+        sys.exit(1)
+    assert analysis.compiled is not None
+    click.echo(f"{bpmn_file}: OK ({analysis.compiled.key}, {len(analysis.compiled.model.tasks)} human steps)")
+
+
+@cli.command()
+@click.argument("bpmn_files", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--by", "deployed_by", default="cli", show_default=True, help="Who deploys (recorded).")
+@database_option
+def deploy(bpmn_files: tuple[Path, ...], deployed_by: str, database_url: str | None) -> None:
+    """Deploy definitions: unchanged files keep their version, changed ones become n+1."""
+    engine = _engine(database_url)
+    failed = False
+    for path in bpmn_files:
+        try:
+            bpmn, forms = read_bundle(path)
+            view = engine.definitions.deploy(bpmn, forms, deployed_by)
+        except DomainError as error:
+            failed = True
+            click.echo(f"{path}: {error.message('en')}", err=True)
+            for problem in error.context.get("problems", []) or []:
+                click.echo(f"  {problem}", err=True)
+            continue
+        state = "deployed" if view.created else "unchanged"
+        click.echo(f"{path}: {view.key} v{view.version} {state} (sha256 {view.sha256[:12]}…)")
+    engine.dispose()
+    sys.exit(1 if failed else 0)
+
+
+@cli.command()
+@click.option("--procedure", "procedure_id", type=int, default=None, help="Only this procedure.")
+@database_option
+def verify(procedure_id: int | None, database_url: str | None) -> None:
+    """Recompute history chains; print the first bad seq of each broken one; exit 1 if any."""
+    engine = _engine(database_url)
+    try:
+        reports = [engine.history.verify(procedure_id)] if procedure_id else list(engine.history.verify_all())
+    except DomainError as error:
+        click.echo(error.message("en"), err=True)
+        sys.exit(1)
+    finally:
+        engine.dispose()
+    broken = [r for r in reports if not r.ok]
+    for report in broken:
+        click.echo(f"procedure {report.procedure_id}: BROKEN at seq {report.first_bad_seq}: {report.reason}")
+    click.echo(f"verified {len(reports)} procedure(s), {sum(r.events for r in reports)} event(s); "
+               f"{len(broken)} broken")
+    sys.exit(1 if broken else 0)
+
+
+@cli.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+@database_option
+def db_upgrade(database_url: str | None) -> None:
+    """Run the Alembic migrations up to the latest."""
+    url = Settings.from_env(database_url=database_url).database_url
+    schema.upgrade(url)
+    click.echo("database is at the latest migration")

@@ -1,0 +1,29 @@
+"""Engine settings, from arguments or the environment; no module-level state."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+DEFAULT_DATABASE_URL = "sqlite:///decisionflow.db"
+DEFAULT_MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    max_document_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES
+    spec_cache_size: int = 32
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        """DATABASE_URL and DECISIONFLOW_MAX_DOCUMENT_BYTES; explicit overrides win."""
+        env = os.environ if env is None else env
+        values: dict[str, object] = {
+            "database_url": env.get("DATABASE_URL", DEFAULT_DATABASE_URL),
+            "max_document_bytes": int(env.get("DECISIONFLOW_MAX_DOCUMENT_BYTES",
+                                              DEFAULT_MAX_DOCUMENT_BYTES)),
+        }
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)  # type: ignore[arg-type]

@@ -1,0 +1,44 @@
+"""Demo data for `decisionflow serve --demo`: organisations and one user per role.
+
+A county government's offices, with the users a walk-through needs. Nothing here is
+used outside the demo; a real county loads its own organisations and staff.
+"""
+
+from __future__ import annotations
+
+from engine.core import Engine
+from engine.domain.roles import ROLES
+
+ORGANISATIONS = (
+    ("county_gov", "示范县人民政府", "decision_organ"),
+    ("gov_office", "示范县人民政府办公室", "gov_office"),
+    ("dev_reform", "示范县发展和改革局", "department"),
+    ("justice", "示范县司法局", "review_office"),
+    ("expert_pool", "示范县决策咨询专家库", "expert_pool"),
+    ("risk_center", "示范县社会稳定风险评估中心", "assessor"),
+    ("party_office", "中共示范县委办公室", "party_committee"),
+)
+
+USERS = (
+    ("sponsor", "dev_reform", "张伟", ["sponsor"]),
+    ("reviewer", "justice", "刘洋", ["legality_reviewer"]),
+    ("adviser", "justice", "陈静", ["legal_adviser", "public_lawyer"]),
+    ("expert", "expert_pool", "周教授", ["expert"]),
+    ("assessor", "risk_center", "吴敏", ["risk_assessor"]),
+    ("secretary", "gov_office", "赵磊", ["meeting_secretary", "gov_office"]),
+    ("head", "county_gov", "孙县长", ["head", "decision_organ", "meeting_member"]),
+    ("liaison", "party_office", "郑联络", ["party_liaison"]),
+    ("auditor", "county_gov", "钱审计", ["auditor"]),
+    ("admin", "gov_office", "系统管理员", ["admin"]),
+)
+
+
+def seed(engine: Engine) -> list[str]:
+    """Create the demo organisations, roles and users (idempotent); return the usernames."""
+    for name, (zh, en) in ROLES.items():
+        engine.people.ensure_role(name, zh, en)
+    for code, name, kind in ORGANISATIONS:
+        engine.people.ensure_organisation(code, name, kind)
+    for username, org, display, roles in USERS:
+        engine.people.ensure_user(username, org, roles, display)
+    return [u[0] for u in USERS]

@@ -1,0 +1,1 @@
+"""Plain-Python domain: step kinds, rules, errors. Imports nothing else of ours."""

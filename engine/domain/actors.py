@@ -1,0 +1,26 @@
+"""Who acts: a plain value the services receive, never a web framework object."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A user as the engine sees one: name, organisation and roles, loaded from the database."""
+
+    user_id: int
+    username: str
+    org: str
+    roles: frozenset[str] = field(default_factory=frozenset)
+
+    def holds(self, role: str) -> bool:
+        return role in self.roles
+
+    def as_payload(self) -> dict[str, object]:
+        """How the actor appears in history: enough to attribute the act for life (MD-38)."""
+        return {"user": self.username, "org": self.org}
+
+
+SYSTEM = Actor(user_id=0, username="system", org="system", roles=frozenset({"system"}))
+"""The scheduler's actor: fires timers, never completes a human step."""

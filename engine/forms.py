@@ -1,0 +1,128 @@
+"""Step forms: a JSON Schema per user task, checked before anything changes (invariant 2).
+
+Schemas live in `processes/forms/<form>.json` and are stored with the definition
+version they were deployed with, so a running procedure keeps its forms. A field
+marked `"x-document": true` holds an uploaded document; the engine fills it with the
+stored document's reference, never the client.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError, ValidationError
+
+from engine.domain.errors import DocumentNotUploaded, FormInvalid
+
+DOCUMENT_REF: dict[str, Any] = {
+    "type": "object",
+    "required": ["sha256", "filename", "size", "media_type"],
+    "properties": {
+        "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+        "filename": {"type": "string", "maxLength": 255},
+        "size": {"type": "integer", "minimum": 0},
+        "media_type": {"type": "string", "maxLength": 127},
+    },
+    "additionalProperties": False,
+}
+
+_ZH = {
+    "required": "必填项缺失",
+    "additionalProperties": "表单中没有该字段",
+    "type": "类型不正确，应为 {expected}",
+    "enum": "取值须为以下之一：{expected}",
+    "const": "取值须为 {expected}",
+    "minLength": "内容过短（至少 {expected} 个字符）",
+    "maxLength": "内容过长（最多 {expected} 个字符）",
+    "minimum": "不得小于 {expected}",
+    "maximum": "不得大于 {expected}",
+    "minItems": "至少需要 {expected} 项",
+    "maxItems": "最多 {expected} 项",
+    "pattern": "格式不正确",
+    "format": "格式不正确（{expected}）",
+}
+
+
+def document_fields(schema: Mapping[str, Any]) -> frozenset[str]:
+    return frozenset(name for name, prop in schema.get("properties", {}).items()
+                     if isinstance(prop, dict) and prop.get("x-document"))
+
+
+def schema_problem(schema: object) -> str | None:
+    """Why a form schema cannot be used, or None. Checked at deploy."""
+    if not isinstance(schema, dict):
+        return "the form is not a JSON object"
+    try:
+        Draft202012Validator.check_schema(schema)
+    except SchemaError as error:
+        return f"invalid JSON Schema: {error.message}"
+    if schema.get("type") != "object":
+        return 'the form must have "type": "object"'
+    if schema.get("additionalProperties") is not False:
+        return 'the form must set "additionalProperties": false so unknown fields are refused'
+    return None
+
+
+@dataclass(frozen=True)
+class Form:
+    """A compiled form: its validator and which fields are documents."""
+
+    id: str
+    schema: dict[str, Any]
+    documents: frozenset[str]
+    validator: Draft202012Validator
+
+    @classmethod
+    def compile(cls, form_id: str, schema: dict[str, Any]) -> Form:
+        expanded = copy.deepcopy(schema)
+        docs = document_fields(schema)
+        for name in docs:
+            extra = {k: v for k, v in expanded["properties"][name].items() if k in ("title", "description")}
+            expanded["properties"][name] = {**DOCUMENT_REF, **extra}
+        return cls(form_id, schema, docs, Draft202012Validator(
+            expanded, format_checker=Draft202012Validator.FORMAT_CHECKER))
+
+    def validate(self, data: Mapping[str, Any], uploaded: frozenset[str]) -> None:
+        """Refuse data that does not match the form, naming the first bad field."""
+        for name in self.documents & set(data):
+            if name not in uploaded:
+                raise DocumentNotUploaded(field=name)
+        errors = sorted(self.validator.iter_errors(dict(data)), key=_error_order)
+        if errors:
+            raise _form_invalid(errors[0], [_describe(e) for e in errors])
+
+
+def _error_order(error: ValidationError) -> tuple[int, str]:
+    return (len(error.path), _field_of(error))
+
+
+def _field_of(error: ValidationError) -> str:
+    if error.validator == "required":
+        missing = [name for name in error.validator_value if name not in (error.instance or {})]
+        prefix = ".".join(str(p) for p in error.absolute_path)
+        return f"{prefix}.{missing[0]}" if prefix else missing[0]
+    if error.validator == "additionalProperties":
+        allowed = set(error.schema.get("properties", {}))
+        extra = sorted(k for k in (error.instance or {}) if k not in allowed)
+        prefix = ".".join(str(p) for p in error.absolute_path)
+        name = extra[0] if extra else "?"
+        return f"{prefix}.{name}" if prefix else name
+    return ".".join(str(p) for p in error.absolute_path) or "(form)"
+
+
+def _describe(error: ValidationError) -> dict[str, str]:
+    expected = error.validator_value
+    if isinstance(expected, list):
+        expected = "、".join(str(v) for v in expected)
+    zh = _ZH.get(str(error.validator), "取值不符合要求").format(expected=expected)
+    return {"field": _field_of(error), "problem": error.message, "problem_zh": zh}
+
+
+def _form_invalid(first: ValidationError, errors: list[dict[str, str]]) -> FormInvalid:
+    described = _describe(first)
+    return FormInvalid(field=described["field"], problem=described["problem"],
+                       problem_zh=described["problem_zh"], errors=errors)

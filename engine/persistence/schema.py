@@ -1,0 +1,41 @@
+"""Create or upgrade the schema with the project's Alembic migrations.
+
+The app, the CLI and the tests all build the schema this way, so the migration that
+production runs is the one the tests exercise.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from engine.persistence.database import connect, normalise_url
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def alembic_config(url: str) -> Config:
+    config = Config(str(ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(ROOT / "migrations"))
+    config.set_main_option("sqlalchemy.url", normalise_url(url).replace("%", "%%"))
+    return config
+
+
+def upgrade(url: str, revision: str = "head") -> None:
+    command.upgrade(alembic_config(url), revision)
+
+
+def pending(url: str) -> bool:
+    """True when the database is not at the latest migration."""
+    script = ScriptDirectory.from_config(alembic_config(url))
+    engine = connect(url)
+    try:
+        with engine.connect() as connection:
+            current = MigrationContext.configure(connection).get_current_heads()
+    finally:
+        engine.dispose()
+    return set(current) != set(script.get_heads())

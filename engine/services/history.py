@@ -1,0 +1,63 @@
+"""History: the append-only, chained record of every change (DESIGN invariant 4)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from engine import chain
+from engine.domain.errors import ProcedureNotFound
+from engine.persistence.tables import Event, Procedure
+from engine.persistence.uow import UnitOfWork
+from engine.services.views import EventView
+
+__all__ = ["events", "verify", "verify_all"]
+
+
+def append(uow: UnitOfWork, procedure: Procedure, kind: str, actor: str, task_id: str | None,
+           payload: dict[str, Any], at: datetime) -> Event:
+    """Add the next event of a locked procedure's chain and move the head (no commit here)."""
+    seq = procedure.head_seq + 1
+    digest = chain.event_hash(procedure.id, seq, at, actor, kind, task_id, payload, procedure.head_hash)
+    event = Event(procedure_id=procedure.id, seq=seq, at=at, actor=actor, kind=kind, task_id=task_id,
+                  payload=payload, prev_hash=procedure.head_hash, hash=digest)
+    uow.session.add(event)
+    procedure.head_seq, procedure.head_hash = seq, digest
+    return event
+
+
+def events(uow: UnitOfWork, procedure_id: int) -> list[EventView]:
+    with uow.read():
+        if uow.session.get(Procedure, procedure_id) is None:
+            raise ProcedureNotFound(procedure_id=procedure_id)
+        rows = uow.session.scalars(select(Event).where(Event.procedure_id == procedure_id)
+                                   .order_by(Event.seq))
+        return [EventView.of(e) for e in rows]
+
+
+def verify(uow: UnitOfWork, procedure_id: int) -> chain.ChainReport:
+    """Recompute one procedure's chain and name its first bad seq."""
+    with uow.read():
+        procedure = uow.session.get(Procedure, procedure_id)
+        if procedure is None:
+            raise ProcedureNotFound(procedure_id=procedure_id)
+        return _verify(uow, procedure)
+
+
+def verify_all(uow: UnitOfWork) -> Iterator[chain.ChainReport]:
+    """Every procedure's chain, in id order; also finds events whose procedure was changed."""
+    with uow.read():
+        ids = list(uow.session.scalars(select(Procedure.id).order_by(Procedure.id)))
+        for procedure_id in ids:
+            procedure = uow.session.get(Procedure, procedure_id)
+            assert procedure is not None
+            yield _verify(uow, procedure)
+
+
+def _verify(uow: UnitOfWork, procedure: Procedure) -> chain.ChainReport:
+    rows = uow.session.scalars(select(Event).where(Event.procedure_id == procedure.id)
+                               .order_by(Event.seq)).yield_per(500)
+    return chain.verify(procedure.id, rows, procedure.head_seq, procedure.head_hash)

@@ -1,0 +1,77 @@
+"""Organisations, roles and users, and the Actor a service call acts as.
+
+Roles are loaded from the database on every `actor()` call, so a revoked role stops
+working at the next request. Passwords are stored hashed by the web layer (argon2);
+the engine stores the hash it is given and never sees a password.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+
+from engine.domain.actors import Actor
+from engine.domain.errors import UserNotFound
+from engine.persistence.tables import Organisation, Role, User, UserRole
+from engine.persistence.uow import UnitOfWork
+
+__all__ = ["actor", "ensure_organisation", "ensure_role", "ensure_user"]
+
+
+def ensure_organisation(uow: UnitOfWork, code: str, name: str, kind: str = "department") -> int:
+    with uow:
+        org = uow.session.scalars(select(Organisation).where(Organisation.code == code)).one_or_none()
+        if org is None:
+            org = Organisation(code=code, name=name, kind=kind)
+            uow.session.add(org)
+            uow.session.flush()
+        org_id = org.id
+        uow.commit()
+        return org_id
+
+
+def ensure_role(uow: UnitOfWork, name: str, title_zh: str, title_en: str) -> None:
+    with uow:
+        if uow.session.get(Role, name) is None:
+            uow.session.add(Role(name=name, title_zh=title_zh, title_en=title_en))
+        uow.commit()
+
+
+def ensure_user(uow: UnitOfWork, username: str, org_code: str, roles: Iterable[str],
+                display_name: str | None = None, password_hash: str | None = None) -> Actor:
+    """Create the user if missing and grant exactly `roles` (unknown roles are created)."""
+    with uow:
+        org = uow.session.scalars(select(Organisation).where(Organisation.code == org_code)).one()
+        user = uow.session.scalars(select(User).where(User.username == username)).one_or_none()
+        if user is None:
+            user = User(username=username, display_name=display_name or username, org_id=org.id,
+                        password_hash=password_hash, active=True, created_at=uow.clock.now())
+            uow.session.add(user)
+            uow.session.flush()
+        wanted = set(roles)
+        for role in wanted:
+            if uow.session.get(Role, role) is None:
+                uow.session.add(Role(name=role, title_zh=role, title_en=role))
+        uow.session.flush()
+        have = set(uow.session.scalars(select(UserRole.role).where(UserRole.user_id == user.id)))
+        for role in wanted - have:
+            uow.session.add(UserRole(user_id=user.id, role=role))
+        for role in have - wanted:
+            uow.session.delete(uow.session.get(UserRole, (user.id, role)))
+        result = Actor(user.id, user.username, org.code, frozenset(wanted))
+        uow.commit()
+        return result
+
+
+def actor(uow: UnitOfWork, username: str) -> Actor:
+    """The active user `username` with their organisation and current roles."""
+    with uow.read():
+        row = uow.session.execute(
+            select(User, Organisation.code).join(Organisation, Organisation.id == User.org_id)
+            .where(User.username == username, User.active.is_(True))).one_or_none()
+        if row is None:
+            raise UserNotFound(username=username)
+        user, org_code = row
+        roles = frozenset(uow.session.scalars(select(UserRole.role).where(UserRole.user_id == user.id)))
+        return Actor(user.id, user.username, org_code, roles)

@@ -1,0 +1,129 @@
+"""Procedures: start one on the latest definition version, read them, withdraw one.
+
+Withdrawal is the law's way to stop a procedure (a recorded terminal state, by the
+decision organ only); there is no delete, reset or edit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select, update
+
+from engine.bpmn import runtime
+from engine.domain.actors import Actor
+from engine.domain.errors import ProcedureEnded, ProcedureNotFound, StartInvalid, WithdrawForbidden, WithdrawInvalid
+from engine.domain.rules import CANCELLED, OPEN
+from engine.persistence.tables import Definition, Organisation, Procedure, Timer, WorkItem
+from engine.persistence.uow import UnitOfWork
+from engine.services import definitions, history, progress
+from engine.services.views import ProcedureView
+
+__all__ = ["get", "search", "start", "withdraw"]
+
+SPONSOR_ROLE = "sponsor"
+DECISION_ORGAN_ROLE = "decision_organ"
+MAX_TITLE = 300
+
+
+def start(uow: UnitOfWork, key: str, title: str, sponsor_org: str, actor: Actor,
+          facts: dict[str, Any] | None = None) -> ProcedureView:
+    """Start a procedure on the latest version of `key`, sponsored by `sponsor_org`."""
+    title = (title or "").strip()
+    if not title or len(title) > MAX_TITLE:
+        raise StartInvalid(field="title", problem=f"a title of 1 to {MAX_TITLE} characters is required")
+    if actor.org != sponsor_org or not actor.holds(SPONSOR_ROLE):
+        raise StartInvalid(field="sponsor_org",
+                           problem=f"{actor.username} is not a sponsor (role sponsor) of {sponsor_org}")
+    with uow:
+        if uow.session.scalars(select(Organisation.id).where(Organisation.code == sponsor_org)).first() is None:
+            raise StartInvalid(field="sponsor_org", problem=f"unknown organisation {sponsor_org}")
+        definition = definitions._latest(uow, key)
+        compiled = definitions.load_compiled(uow, definition.id)
+        now = uow.clock.now()
+        workflow = runtime.start(compiled, now)
+        procedure = Procedure(definition_id=definition.id, title=title, sponsor_org=sponsor_org,
+                              status=progress.RUNNING, state=compiled.serializer.dump(workflow), version=1,
+                              head_seq=0, head_hash=history.chain.GENESIS, started_by=actor.username,
+                              started_at=now, ended_at=None)
+        uow.session.add(procedure)
+        uow.session.flush()
+        empty = runtime.Snapshot({}, {})
+        moved = progress.record(uow, procedure, compiled, empty, runtime.snapshot(workflow), now)
+        progress.finish_if_done(procedure, workflow.is_completed(), now)
+        payload = {"definition": {"key": definition.key, "version": definition.version,
+                                  "sha256": definition.sha256},
+                   "title": title, "sponsor_org": sponsor_org, "facts": facts or {},
+                   "by": actor.as_payload(), **moved.as_payload()}
+        history.append(uow, procedure, "procedure_started", actor.username, None, payload, now)
+        uow.session.flush()
+        view = _view(uow, procedure, definition)
+        uow.commit()
+        return view
+
+
+def get(uow: UnitOfWork, procedure_id: int) -> ProcedureView:
+    with uow.read():
+        procedure = uow.session.get(Procedure, procedure_id)
+        if procedure is None:
+            raise ProcedureNotFound(procedure_id=procedure_id)
+        definition = uow.session.get(Definition, procedure.definition_id)
+        assert definition is not None
+        return _view(uow, procedure, definition)
+
+
+def search(uow: UnitOfWork, title: str | None = None, sponsor_org: str | None = None,
+           status: str | None = None, limit: int = 50, offset: int = 0) -> tuple[int, list[ProcedureView]]:
+    """Procedures matching every given filter, newest first, with the total count."""
+    filters = []
+    if title:
+        filters.append(Procedure.title.contains(title, autoescape=True))
+    if sponsor_org:
+        filters.append(Procedure.sponsor_org == sponsor_org)
+    if status:
+        filters.append(Procedure.status == status)
+    limit = max(1, min(limit, 500))
+    with uow.read():
+        total = uow.session.scalar(select(func.count()).select_from(Procedure).where(*filters)) or 0
+        rows = uow.session.execute(
+            select(Procedure, Definition).join(Definition, Definition.id == Procedure.definition_id)
+            .where(*filters).order_by(Procedure.id.desc()).limit(limit).offset(max(0, offset))).all()
+        return total, [_view(uow, p, d) for p, d in rows]
+
+
+def withdraw(uow: UnitOfWork, procedure_id: int, actor: Actor, reason: str) -> ProcedureView:
+    """End a running procedure as withdrawn, with the decision organ's reason."""
+    if not actor.holds(DECISION_ORGAN_ROLE):
+        raise WithdrawForbidden(username=actor.username)
+    reason = (reason or "").strip()
+    if not reason:
+        raise WithdrawInvalid(procedure_id=procedure_id, field="reason", problem="a reason is required")
+    with uow:
+        procedure = uow.lock_procedure(procedure_id)
+        if procedure.status != progress.RUNNING:
+            raise ProcedureEnded(procedure_id=procedure_id, status=procedure.status)
+        now = uow.clock.now()
+        open_ids = list(uow.session.scalars(select(WorkItem.task_id).where(
+            WorkItem.procedure_id == procedure_id, WorkItem.status == OPEN)))
+        uow.session.execute(update(WorkItem).where(WorkItem.procedure_id == procedure_id,
+                                                   WorkItem.status == OPEN)
+                            .values(status=CANCELLED, completed_at=now))
+        uow.session.execute(update(Timer).where(Timer.procedure_id == procedure_id, Timer.status == "pending")
+                            .values(status="cancelled", fired_at=now))
+        procedure.status, procedure.ended_at = progress.WITHDRAWN, now
+        procedure.version += 1
+        history.append(uow, procedure, "procedure_withdrawn", actor.username, None,
+                       {"reason": reason, "by": actor.as_payload(), "cancelled": open_ids}, now)
+        uow.session.flush()
+        definition = uow.session.get(Definition, procedure.definition_id)
+        assert definition is not None
+        view = _view(uow, procedure, definition)
+        uow.commit()
+        return view
+
+
+def _view(uow: UnitOfWork, procedure: Procedure, definition: Definition) -> ProcedureView:
+    items = list(uow.session.scalars(select(WorkItem).where(WorkItem.procedure_id == procedure.id,
+                                                            WorkItem.status == OPEN)
+                                     .order_by(WorkItem.created_at, WorkItem.task_id)))
+    return ProcedureView.of(procedure, definition.key, definition.version, items)

@@ -1,0 +1,78 @@
+"""After the workflow moves: project its wait states into work items and timers.
+
+The READY human tasks before and after a step are compared in memory, so syncing
+costs no query: new ones become work items, vanished ones (cancelled by a boundary
+timer or a withdrawal) are closed, and WAITING timers become timer rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import update
+
+from engine.bpmn import runtime
+from engine.bpmn.definition import CompiledDefinition
+from engine.bpmn.model import SPONSOR_ORG
+from engine.domain.rules import CANCELLED, OPEN
+from engine.persistence.tables import Procedure, Timer, WorkItem
+from engine.persistence.uow import UnitOfWork
+
+RUNNING, COMPLETED, WITHDRAWN = "running", "completed", "withdrawn"
+
+
+@dataclass(frozen=True)
+class Progress:
+    opened: list[dict[str, str]]
+    cancelled: list[str]
+    timers: list[dict[str, str]]
+
+    def as_payload(self) -> dict[str, Any]:
+        payload: dict[str, Any] = {"opened": self.opened}
+        if self.cancelled:
+            payload["cancelled"] = self.cancelled
+        if self.timers:
+            payload["timers"] = self.timers
+        return payload
+
+
+def record(uow: UnitOfWork, procedure: Procedure, compiled: CompiledDefinition,
+           before: runtime.Snapshot, after: runtime.Snapshot, now: datetime,
+           done_task: str | None = None) -> Progress:
+    opened = [task_id for task_id in after.ready if task_id not in before.ready]
+    gone = [task_id for task_id in before.ready if task_id not in after.ready and task_id != done_task]
+    for task_id in opened:
+        uow.session.add(_work_item(procedure, compiled, task_id, after.ready[task_id], now))
+    if gone:
+        uow.session.execute(update(WorkItem).where(WorkItem.task_id.in_(gone))
+                            .values(status=CANCELLED, completed_at=now))
+    new_timers = [t for task_id, t in after.timers.items() if task_id not in before.timers]
+    for timer in new_timers:
+        uow.session.add(Timer(procedure_id=procedure.id, task_id=timer.task_id, spec=timer.spec,
+                              due_at=timer.due_at, status="pending"))
+    ended_timers = [task_id for task_id in before.timers if task_id not in after.timers]
+    if ended_timers:
+        uow.session.execute(update(Timer).where(Timer.task_id.in_(ended_timers), Timer.status == "pending")
+                            .values(status="done", fired_at=now))
+    return Progress(opened=[{"task": t, "step": after.ready[t]} for t in opened], cancelled=gone,
+                    timers=[{"task": t.task_id, "step": t.spec, "due_at": t.due_at.isoformat()}
+                            for t in new_timers])
+
+
+def _work_item(procedure: Procedure, compiled: CompiledDefinition, task_id: str, spec: str,
+               now: datetime) -> WorkItem:
+    meta = compiled.model.task(spec)
+    if meta is None or meta.role is None or meta.step_kind is None:  # the check refuses this at deploy
+        raise RuntimeError(f"task {spec} of {compiled.key} has no role or step kind")
+    org = procedure.sponsor_org if meta.org == SPONSOR_ORG else meta.org
+    return WorkItem(task_id=task_id, procedure_id=procedure.id, spec=spec, title=meta.name,
+                    step_kind=meta.step_kind, role=meta.role, org=org, status=OPEN, assignee=None,
+                    created_at=now, due_at=None, completed_at=None, completed_by=None)
+
+
+def finish_if_done(procedure: Procedure, workflow_completed: bool, now: datetime) -> None:
+    if workflow_completed and procedure.status == RUNNING:
+        procedure.status = COMPLETED
+        procedure.ended_at = now

@@ -1,0 +1,206 @@
+"""Tasks: a user's inbox, claiming a step, and completing it — the only way forward.
+
+`complete` checks everything before it changes anything: the step is READY in the
+workflow (SpiffWorkflow does not check this itself), the user holds its role and is
+not barred by separation of duties, documents are within the size limit, and the
+data matches the step's form. Then one transaction advances the workflow, syncs the
+work items and timers, appends the history event and commits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import or_, select
+
+from engine.bpmn import runtime
+from engine.domain import rules
+from engine.domain.actors import Actor
+from engine.domain.errors import (
+    DocumentTooLarge,
+    FormInvalid,
+    ProcedureEnded,
+    StepAlreadyCompleted,
+    StepNotReady,
+    TaskNotFound,
+    VersionConflict,
+)
+from engine.persistence.tables import Document, Procedure, WorkItem
+from engine.persistence.uow import UnitOfWork
+from engine.services import definitions, history, progress
+from engine.services.views import StepResult, WorkItemView
+
+__all__ = ["claim", "complete", "inbox"]
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A document handed in with a step: stored once by SHA-256, never changed (invariant 9)."""
+
+    filename: str
+    media_type: str
+    content: bytes
+
+
+def inbox(uow: UnitOfWork, actor: Actor) -> list[WorkItemView]:
+    """Open steps the actor may do: their roles, their organisation where the lane names one."""
+    with uow.read():
+        stmt = (select(WorkItem).join(Procedure, Procedure.id == WorkItem.procedure_id)
+                .where(WorkItem.status == rules.OPEN, Procedure.status == progress.RUNNING,
+                       WorkItem.role.in_(sorted(actor.roles)),
+                       or_(WorkItem.org.is_(None), WorkItem.org == actor.org),
+                       or_(WorkItem.assignee.is_(None), WorkItem.assignee == actor.username))
+                .order_by(WorkItem.due_at.is_(None), WorkItem.due_at, WorkItem.created_at))
+        return [WorkItemView.of(i) for i in uow.session.scalars(stmt)]
+
+
+def claim(uow: UnitOfWork, task_id: str, actor: Actor) -> WorkItemView:
+    """Take a step so colleagues with the same role see it is being handled."""
+    with uow:
+        procedure, item = uow.lock_procedure_of(task_id)
+        _require_running(procedure)
+        step = _step_ref(item)
+        rules.require_open(step)
+        rules.require_role(step, actor)
+        rules.require_assignee(step, actor)
+        rules.require_separation(step, actor, procedure.sponsor_org, _done_by(uow, procedure, step))
+        now = uow.clock.now()
+        item.assignee = actor.username
+        procedure.version += 1
+        history.append(uow, procedure, "task_claimed", actor.username, task_id,
+                       {"step": item.spec, "step_kind": item.step_kind, "by": actor.as_payload()}, now)
+        view = WorkItemView.of(item)
+        uow.commit()
+        return view
+
+
+def complete(uow: UnitOfWork, task_id: str, actor: Actor, data: Mapping[str, Any],
+             documents: Mapping[str, Upload] | None = None, *, procedure_id: int | None = None,
+             expected_version: int | None = None) -> StepResult:
+    """Complete a READY step and run the procedure to its next wait state.
+
+    Checks run before any change, so a refusal leaves state and history untouched.
+    `procedure_id` (from the caller's URL) must own the step; `expected_version` (the
+    version the user saw) turns a concurrent change into a conflict.
+    """
+    documents = documents or {}
+    _check_sizes(documents, uow.settings.max_document_bytes)
+    with uow:
+        procedure, item = _lock(uow, task_id, procedure_id)
+        if expected_version is not None and expected_version != procedure.version:
+            raise VersionConflict(procedure_id=procedure.id, expected=expected_version, actual=procedure.version)
+        _require_running(procedure)
+        step = _step_ref(item)
+        rules.require_open(step)
+        compiled = definitions.load_compiled(uow, procedure.definition_id)
+        workflow = compiled.serializer.load(procedure.state)
+        task = runtime.find_task(workflow, task_id)
+        if task is None or not runtime.is_ready_human(task):
+            raise StepNotReady(step=step.title, step_kind=step.step_kind,
+                               state=runtime.state_name(task) if task else "UNKNOWN")
+        rules.require_role(step, actor)
+        rules.require_assignee(step, actor)
+        rules.require_separation(step, actor, procedure.sponsor_org, _done_by(uow, procedure, step))
+        refs = {name: _ref(upload) for name, upload in documents.items()}
+        form = compiled.forms[compiled.model.tasks[item.spec].form or ""]
+        _check_document_fields(refs, form.documents)
+        values = {**dict(data), **refs}
+        form.validate(values, frozenset(refs))
+
+        now = uow.clock.now()
+        before = runtime.snapshot(workflow)
+        runtime.complete(workflow, task, values, now)
+        after = runtime.snapshot(workflow)
+        _store_documents(uow, documents, refs, actor, now)
+        item.status, item.completed_at, item.completed_by = rules.COMPLETED, now, actor.username
+        moved = progress.record(uow, procedure, compiled, before, after, now, done_task=task_id)
+        progress.finish_if_done(procedure, workflow.is_completed(), now)
+        procedure.state = compiled.serializer.dump(workflow)
+        procedure.version += 1
+        payload = {"step": item.spec, "step_kind": item.step_kind, "by": actor.as_payload(),
+                   "data": values, **moved.as_payload(), "status": procedure.status}
+        history.append(uow, procedure, "task_completed", actor.username, task_id, payload, now)
+        view = StepResult(procedure.id, procedure.version, procedure.status, dict(after.ready))
+        uow.commit()
+        return view
+
+
+def _lock(uow: UnitOfWork, task_id: str, procedure_id: int | None) -> tuple[Procedure, WorkItem]:
+    """Lock the procedure; a step outside the named procedure, or not a work item, is refused."""
+    if procedure_id is None:
+        return uow.lock_procedure_of(task_id)
+    procedure = uow.lock_procedure(procedure_id)
+    item = uow.session.get(WorkItem, task_id)
+    if item is not None and item.procedure_id == procedure.id:
+        return procedure, item
+    if item is None:  # a FUTURE, WAITING or automatic task of this procedure is not ready
+        compiled = definitions.load_compiled(uow, procedure.definition_id)
+        task = runtime.find_task(compiled.serializer.load(procedure.state), task_id)
+        if task is not None:
+            meta = compiled.model.task(task.task_spec.name)
+            name = meta.name if meta else task.task_spec.name
+            kind = meta.step_kind if meta else "automatic"
+            if runtime.state_name(task) == "COMPLETED":
+                raise StepAlreadyCompleted(step=name, step_kind=kind)
+            raise StepNotReady(step=name, step_kind=kind, state=runtime.state_name(task))
+    raise TaskNotFound(task_id=task_id)
+
+
+def _require_running(procedure: Procedure) -> None:
+    if procedure.status != progress.RUNNING:
+        raise ProcedureEnded(procedure_id=procedure.id, status=procedure.status)
+
+
+def _step_ref(item: WorkItem) -> rules.StepRef:
+    return rules.StepRef(item.task_id, item.spec, item.title, item.step_kind, item.role, item.org,
+                         item.status, item.assignee)
+
+
+def _done_by(uow: UnitOfWork, procedure: Procedure, step: rules.StepRef) -> dict[str, list[str]]:
+    """Who did the earlier steps that separation of duties names; no query when none are named."""
+    kinds = [str(k) for k in rules.separation_for(step.step_kind).not_actor_of]
+    if not kinds:
+        return {}
+    rows = uow.session.execute(select(WorkItem.step_kind, WorkItem.completed_by).where(
+        WorkItem.procedure_id == procedure.id, WorkItem.status == rules.COMPLETED,
+        WorkItem.step_kind.in_(kinds)))
+    done: dict[str, list[str]] = {}
+    for kind, user in rows:
+        done.setdefault(kind, []).append(user)
+    return done
+
+
+def _check_sizes(documents: Mapping[str, Upload], limit: int) -> None:
+    for name, upload in documents.items():
+        if len(upload.content) > limit:
+            raise DocumentTooLarge(field=name, size=len(upload.content), limit=limit)
+
+
+def _check_document_fields(refs: Mapping[str, Any], fields: frozenset[str]) -> None:
+    for name in refs:
+        if name not in fields:
+            raise FormInvalid(field=name, problem="the form has no document field of this name",
+                              problem_zh="表单中没有该文件字段")
+
+
+def _ref(upload: Upload) -> dict[str, Any]:
+    return {"sha256": hashlib.sha256(upload.content).hexdigest(), "filename": upload.filename[:255],
+            "size": len(upload.content), "media_type": upload.media_type[:127]}
+
+
+def _store_documents(uow: UnitOfWork, documents: Mapping[str, Upload], refs: Mapping[str, Any],
+                     actor: Actor, now: datetime) -> None:
+    if not documents:
+        return
+    shas = {ref["sha256"] for ref in refs.values()}
+    known = set(uow.session.scalars(select(Document.sha256).where(Document.sha256.in_(shas))))
+    for name, upload in documents.items():
+        sha = refs[name]["sha256"]
+        if sha not in known:
+            uow.session.add(Document(sha256=sha, size=len(upload.content), media_type=upload.media_type[:127],
+                                     content=upload.content, created_at=now, created_by=actor.username))
+            known.add(sha)

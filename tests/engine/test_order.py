@@ -1,0 +1,127 @@
+"""Order: only a READY step completes; nothing is skipped, repeated or done out of turn.
+
+Every refusal is checked for its rule id and for leaving state and history untouched.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.domain.errors import ProcedureEnded, StepAlreadyCompleted, StepNotReady, TaskNotFound, VersionConflict
+from engine.services.views import ProcedureView
+from tests.conftest import DRAFT, People
+from tests.helpers import fingerprint
+
+
+def spiff_task_id(engine, procedure_id: int, spec: str, state: str) -> str:
+    """The SpiffWorkflow id of a task in a given state, read from the stored workflow."""
+    from SpiffWorkflow.util.task import TaskState
+
+    from engine.persistence.tables import Procedure
+    from engine.services.definitions import load_compiled
+
+    uow = engine.uow()
+    with uow:
+        procedure = uow.session.get(Procedure, procedure_id)
+        compiled = load_compiled(uow, procedure.definition_id)
+        workflow = compiled.serializer.load(procedure.state)
+    for task in workflow.get_tasks():
+        if task.task_spec.name == spec and TaskState.get_name(task.state) == state:
+            return str(task.id)
+    raise LookupError(f"no {state} task {spec}")
+
+
+@pytest.fixture
+def started(engine, people: People, review_loop: str) -> ProcedureView:
+    return engine.procedures.start(review_loop, "县城公交线网优化调整", "dev_reform", people.sponsor)
+
+
+def test_md39_future_step_cannot_be_completed(engine, people, started):
+    review = spiff_task_id(engine, started.id, "review", "FUTURE")
+    before = fingerprint(engine)
+    with pytest.raises(StepNotReady) as refused:
+        engine.tasks.complete(review, people.reviewer, {"outcome": "lawful"}, procedure_id=started.id)
+    assert refused.value.rule == "MD-39"
+    assert "FUTURE" in str(refused.value)
+    assert fingerprint(engine) == before
+
+
+def test_md39_step_id_unknown_without_procedure_is_not_found(engine, people, started):
+    review = spiff_task_id(engine, started.id, "review", "FUTURE")
+    before = fingerprint(engine)
+    with pytest.raises(TaskNotFound) as refused:
+        engine.tasks.complete(review, people.reviewer, {"outcome": "lawful"})
+    assert refused.value.rule == "DF-NOT-FOUND"
+    assert fingerprint(engine) == before
+
+
+def test_md33b_completed_step_cannot_be_done_again(engine, people, started):
+    draft = started.task("draft")
+    engine.tasks.complete(draft, people.sponsor, DRAFT)
+    before = fingerprint(engine)
+    with pytest.raises(StepAlreadyCompleted) as refused:
+        engine.tasks.complete(draft, people.sponsor, {**DRAFT, "summary": "改写"})
+    assert refused.value.rule == "MD-33b"
+    with pytest.raises(StepAlreadyCompleted):
+        engine.tasks.complete(draft, people.sponsor, DRAFT, procedure_id=started.id)
+    assert fingerprint(engine) == before
+
+
+def test_md39_automatic_completed_gateway_is_refused(engine, people, started):
+    step = engine.tasks.complete(started.task("draft"), people.sponsor, DRAFT)
+    engine.tasks.complete(step.task("review"), people.reviewer, {"outcome": "lawful"})
+    gateway = spiff_task_id(engine, started.id, "review_outcome", "COMPLETED")
+    before = fingerprint(engine)
+    with pytest.raises(StepAlreadyCompleted):
+        engine.tasks.complete(gateway, people.reviewer, {"outcome": "returned"}, procedure_id=started.id)
+    assert fingerprint(engine) == before
+
+
+def test_step_of_another_procedure_is_refused(engine, people, started, review_loop):
+    other = engine.procedures.start(review_loop, "另一项决策", "dev_reform", people.sponsor)
+    before = fingerprint(engine)
+    with pytest.raises(TaskNotFound):
+        engine.tasks.complete(other.task("draft"), people.sponsor, DRAFT, procedure_id=started.id)
+    assert fingerprint(engine) == before
+
+
+def test_unknown_task_id_is_not_found(engine, people, started):
+    before = fingerprint(engine)
+    for bogus in ("00000000-0000-0000-0000-000000000000", "not-a-uuid", ""):
+        with pytest.raises(TaskNotFound):
+            engine.tasks.complete(bogus, people.sponsor, DRAFT)
+        with pytest.raises(TaskNotFound):
+            engine.tasks.complete(bogus, people.sponsor, DRAFT, procedure_id=started.id)
+    assert fingerprint(engine) == before
+
+
+def test_stale_version_is_a_conflict(engine, people, started):
+    before = fingerprint(engine)
+    with pytest.raises(VersionConflict) as refused:
+        engine.tasks.complete(started.task("draft"), people.sponsor, DRAFT, expected_version=started.version + 5)
+    assert refused.value.rule == "DF-CONFLICT"
+    assert fingerprint(engine) == before
+    engine.tasks.complete(started.task("draft"), people.sponsor, DRAFT, expected_version=started.version)
+
+
+def test_full_path_with_return_loop_completes(engine, people, started):
+    step = engine.tasks.complete(started.task("draft"), people.sponsor, DRAFT)
+    step = engine.tasks.complete(step.task("review"), people.reviewer, {"outcome": "returned"})
+    step = engine.tasks.complete(step.task("supplement"), people.sponsor, {**DRAFT, "basis_count": 4})
+    step = engine.tasks.complete(step.task("review"), people.reviewer2, {"outcome": "lawful"})
+    step = engine.tasks.complete(step.task("deliberation"), people.secretary, {"decision": "adopt"})
+    assert step.status == "completed" and step.ready == {}
+    procedure = engine.procedures.get(started.id)
+    assert procedure.status == "completed" and procedure.ended_at is not None
+    kinds = [e.kind for e in engine.history.events(started.id)]
+    assert kinds == ["procedure_started"] + ["task_completed"] * 5
+    assert engine.history.verify(started.id).ok
+
+
+def test_ended_procedure_accepts_nothing(engine, people, started):
+    engine.procedures.withdraw(started.id, people.organ, "决策事项已由上级统一部署")
+    before = fingerprint(engine)
+    with pytest.raises(ProcedureEnded) as refused:
+        engine.tasks.complete(started.task("draft"), people.sponsor, DRAFT)
+    assert refused.value.rule == "MD-33b"
+    assert fingerprint(engine) == before

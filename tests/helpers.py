@@ -1,0 +1,32 @@
+"""Assertions shared by the engine tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import text
+
+from engine.core import Engine
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """Everything a refusal must leave untouched, read straight from the database."""
+
+    procedures: tuple[tuple[object, ...], ...]
+    events: int
+    work_items: tuple[tuple[object, ...], ...]
+    timers: int
+    documents: int
+
+
+def fingerprint(engine: Engine) -> Fingerprint:
+    with engine.db.connect() as connection:
+        procedures = tuple(tuple(r) for r in connection.execute(text(
+            "SELECT id, state, version, status, head_seq, head_hash FROM procedures ORDER BY id")))
+        events = connection.execute(text("SELECT count(*) FROM events")).scalar_one()
+        items = tuple(tuple(r) for r in connection.execute(text(
+            "SELECT task_id, status, assignee, completed_by FROM work_items ORDER BY task_id")))
+        timers = connection.execute(text("SELECT count(*) FROM timers")).scalar_one()
+        documents = connection.execute(text("SELECT count(*) FROM documents")).scalar_one()
+    return Fingerprint(procedures, events, items, timers, documents)

@@ -1,0 +1,59 @@
+"""The `decisionflow` entry point: the engine's commands plus `serve`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from engine.cli import cli
+from engine.config import Settings
+from engine.persistence import schema
+
+PROCESSES = Path(__file__).resolve().parent.parent / "processes"
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--demo", is_flag=True,
+              help="Migrate the database, deploy processes/ and seed demo organisations and users first.")
+@click.option("--database", "database_url", envvar="DATABASE_URL", default=None)
+def serve(host: str, port: int, demo: bool, database_url: str | None) -> None:
+    """Serve the web app (development server; production runs gunicorn)."""
+    from webapp import create_app
+
+    settings = Settings.from_env(database_url=database_url)
+    if demo:
+        schema.upgrade(settings.database_url)
+        _deploy_processes(settings)
+        _seed(settings)
+    app = create_app({"DATABASE_URL": settings.database_url})
+    click.echo(f"DecisionFlow on http://{host}:{port}/ (database {settings.database_url})")
+    app.run(host=host, port=port)
+
+
+def _deploy_processes(settings: Settings) -> None:
+    from engine.core import build_engine
+    from engine.services.definitions import read_bundle
+
+    engine = build_engine(settings)
+    for path in sorted(PROCESSES.glob("*.bpmn")):
+        bpmn, forms = read_bundle(path)
+        view = engine.definitions.deploy(bpmn, forms, "demo")
+        click.echo(f"{path.name}: {view.key} v{view.version}")
+    engine.dispose()
+
+
+def _seed(settings: Settings) -> None:
+    from engine.core import build_engine
+    from engine.demo import seed
+
+    engine = build_engine(settings)
+    users = seed(engine)
+    click.echo(f"demo users: {', '.join(users)}")
+    engine.dispose()
+
+
+def main() -> None:
+    cli()
