@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import rfc8785
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError, ValidationError
 
@@ -91,9 +92,23 @@ class Form:
         for name in self.documents & set(data):
             if name not in uploaded:
                 raise DocumentNotUploaded(field=name)
+        _require_canonical_json(data)
         errors = sorted(self.validator.iter_errors(dict(data)), key=_error_order)
         if errors:
             raise _form_invalid(errors[0], [_describe(e) for e in errors])
+
+
+def _require_canonical_json(data: Mapping[str, Any]) -> None:
+    """History hashes RFC 8785 JSON: refuse what it cannot represent, before anything runs."""
+    for name, value in data.items():
+        if not isinstance(name, str):
+            raise FormInvalid(field=str(name), problem="field names must be strings",
+                              problem_zh="字段名须为字符串")
+        try:
+            rfc8785.dumps(value)
+        except (rfc8785.CanonicalizationError, TypeError, ValueError) as error:
+            raise FormInvalid(field=name, problem=f"not representable as JSON: {error}",
+                              problem_zh="取值无法表示为 JSON（数值超出范围或类型不支持）") from error
 
 
 def _error_order(error: ValidationError) -> tuple[int, str]:

@@ -7,7 +7,8 @@ and services call nothing else that moves a token. All of it happens under
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -15,12 +16,13 @@ from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
-from SpiffWorkflow.exceptions import TaskNotFoundException
+from SpiffWorkflow.exceptions import TaskNotFoundException, WorkflowException
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
 from engine.bpmn.clock_hook import engine_time
 from engine.bpmn.definition import CompiledDefinition
+from engine.domain.errors import ExpressionFailed, ExpressionForbidden
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,7 @@ def complete(workflow: BpmnWorkflow, task: Task, data: Mapping[str, Any], now: d
     """Run one READY human task with its form data, then the engine to its next wait state."""
     if not is_ready_human(task):  # services check first; this guard keeps the door shut anyway
         raise RuntimeError(f"task {task.id} is {state_name(task)}, not a READY human task")
-    with engine_time(now):
+    with engine_time(now), _refusing_failed_expressions():
         task.data.update(data)
         task.run()
         workflow.do_engine_steps()
@@ -72,9 +74,29 @@ def complete(workflow: BpmnWorkflow, task: Task, data: Mapping[str, Any], now: d
 
 def wake(workflow: BpmnWorkflow, now: datetime) -> None:
     """Let due timers fire and run the engine to its next wait state."""
-    with engine_time(now):
+    with engine_time(now), _refusing_failed_expressions():
         workflow.refresh_timers()
         workflow.do_engine_steps()
+
+
+@contextmanager
+def _refusing_failed_expressions() -> Iterator[None]:
+    """A gateway that cannot decide (a missing field, no branch true) refuses the step.
+
+    The half-advanced workflow lives only in memory; the caller's transaction is not
+    committed, so nothing of it is stored.
+    """
+    try:
+        yield
+    except WorkflowException as error:
+        cause = error.__cause__ or error.__context__
+        if isinstance(cause, ExpressionForbidden):
+            raise cause from error
+        spec = getattr(error, "task_spec", None)
+        element = getattr(spec, "bpmn_id", None) or getattr(spec, "name", "?")
+        problem = str(error).strip().splitlines()[0]
+        kind = getattr(error, "error_type", "")
+        raise ExpressionFailed(element=element, problem=f"{problem} {kind}".strip()) from error
 
 
 def snapshot(workflow: BpmnWorkflow) -> Snapshot:

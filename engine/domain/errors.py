@@ -183,6 +183,11 @@ class DefinitionInvalid(Refused):
     en = "The process definition has {count} problem(s); the first: {first}"
 
 
+class ExpressionFailed(Refused):
+    rule = "DF-EXPRESSION"
+    en = "The procedure cannot continue at {element}: {problem}. Check the data of this step."
+
+
 class ExpressionForbidden(Refused):
     rule = "DF-EXPRESSION"
     en = "Expression {expression!r} is not allowed: {problem}"

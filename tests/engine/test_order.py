@@ -125,3 +125,23 @@ def test_ended_procedure_accepts_nothing(engine, people, started):
         engine.tasks.complete(started.task("draft"), people.sponsor, DRAFT)
     assert refused.value.rule == "MD-33b"
     assert fingerprint(engine) == before
+
+
+def test_gateway_that_cannot_decide_refuses_the_step_and_changes_nothing(engine, people, started):
+    from engine.domain.errors import ExpressionFailed
+
+    step = engine.tasks.complete(started.task("draft"), people.sponsor, DRAFT)
+    # the review form requires `outcome`; a v1 definition whose form forgot it must still not half-advance
+    from engine.bpmn.runtime import complete as run_task
+    from engine.persistence.tables import Procedure
+    from engine.services.definitions import load_compiled
+
+    uow = engine.uow()
+    with uow:
+        procedure = uow.session.get(Procedure, started.id)
+        compiled = load_compiled(uow, procedure.definition_id)
+        workflow = compiled.serializer.load(procedure.state)
+    task = next(t for t in workflow.get_tasks() if str(t.id) == step.task("review"))
+    with pytest.raises(ExpressionFailed) as refused:
+        run_task(workflow, task, {"opinion": "no outcome given"}, engine.clock.now())
+    assert refused.value.rule == "DF-EXPRESSION" and refused.value.context["element"] == "review_outcome"

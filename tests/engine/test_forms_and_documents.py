@@ -1,0 +1,84 @@
+"""Form data is validated against the step's JSON Schema; documents are size-limited and
+stored once by content hash. Every refusal names the field and changes nothing."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+import pytest
+from sqlalchemy import text
+
+from engine.domain.errors import DocumentNotUploaded, DocumentTooLarge, FormInvalid
+from engine.services.tasks import Upload
+from tests.conftest import DRAFT
+from tests.helpers import fingerprint
+
+
+@pytest.fixture
+def draft_step(engine, people, review_loop):
+    procedure = engine.procedures.start(review_loop, "县城公交线网优化调整", "dev_reform", people.sponsor)
+    return procedure.task("draft")
+
+
+@pytest.mark.parametrize(("data", "field", "zh"), [
+    ({"basis_count": 3}, "summary", "必填项缺失"),
+    ({**DRAFT, "approved_by_head": True}, "approved_by_head", "表单中没有该字段"),
+    ({**DRAFT, "basis_count": "three"}, "basis_count", "类型不正确"),
+    ({**DRAFT, "basis_count": 0}, "basis_count", "不得小于 1"),
+    ({**DRAFT, "summary": ""}, "summary", "内容过短"),
+    ({**DRAFT, "summary": datetime(2026, 1, 1)}, "summary", "无法表示为 JSON"),
+    ({**DRAFT, "basis_count": 2**60}, "basis_count", "无法表示为 JSON"),
+    ({**DRAFT, "basis_count": float("nan")}, "basis_count", "无法表示为 JSON"),
+])
+def test_form_data_is_validated_and_the_field_named(engine, people, draft_step, data, field, zh):
+    before = fingerprint(engine)
+    with pytest.raises(FormInvalid) as refused:
+        engine.tasks.complete(draft_step, people.sponsor, data)
+    assert refused.value.rule == "DF-FORM"
+    assert refused.value.field == field
+    assert zh in refused.value.message("zh_CN")
+    assert field in refused.value.message("en")
+    assert fingerprint(engine) == before
+
+
+def test_document_is_stored_once_by_its_hash(engine, people, review_loop, draft_step):
+    content = b"%PDF-1.7 decision draft"
+    engine.tasks.complete(draft_step, people.sponsor, DRAFT, {"draft": Upload("草案.pdf", "application/pdf", content)})
+    other = engine.procedures.start(review_loop, "另一项", "dev_reform", people.sponsor)
+    engine.tasks.complete(other.task("draft"), people.sponsor, DRAFT,
+                          {"draft": Upload("copy.pdf", "application/pdf", content)})
+    with engine.db.connect() as connection:
+        rows = connection.execute(text("SELECT sha256, size, content FROM documents")).all()
+    assert [(r[0], r[1], bytes(r[2])) for r in rows] == [(hashlib.sha256(content).hexdigest(), len(content), content)]
+
+
+def test_oversize_document_is_refused_and_nothing_written(engine, people, draft_step):
+    limit = engine.settings.max_document_bytes
+    before = fingerprint(engine)
+    with pytest.raises(DocumentTooLarge) as refused:
+        engine.tasks.complete(draft_step, people.sponsor, DRAFT,
+                              {"draft": Upload("big.pdf", "application/pdf", b"x" * (limit + 1))})
+    assert refused.value.rule == "DF-DOCUMENT" and refused.value.field == "draft"
+    assert fingerprint(engine) == before
+    engine.tasks.complete(draft_step, people.sponsor, DRAFT,
+                          {"draft": Upload("ok.pdf", "application/pdf", b"x" * limit)})
+
+
+def test_document_limit_defaults_to_50_mb():
+    from engine.config import Settings
+
+    assert Settings().max_document_bytes == 50 * 1024 * 1024
+    assert Settings.from_env({"DECISIONFLOW_MAX_DOCUMENT_BYTES": "1000"}).max_document_bytes == 1000
+
+
+def test_document_reference_forged_in_data_is_refused(engine, people, draft_step):
+    forged = {"sha256": "a" * 64, "filename": "x.pdf", "size": 1, "media_type": "application/pdf"}
+    before = fingerprint(engine)
+    with pytest.raises(DocumentNotUploaded) as refused:
+        engine.tasks.complete(draft_step, people.sponsor, {**DRAFT, "draft": forged})
+    assert refused.value.field == "draft"
+    with pytest.raises(FormInvalid) as refused:  # an upload for a field the form does not have
+        engine.tasks.complete(draft_step, people.sponsor, DRAFT, {"minutes": Upload("m.pdf", "application/pdf", b"1")})
+    assert refused.value.field == "minutes"
+    assert fingerprint(engine) == before

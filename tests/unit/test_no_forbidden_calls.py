@@ -1,0 +1,48 @@
+"""No product code calls SpiffWorkflow's skip/reset/force doors (DESIGN: "The doors").
+
+SpiffWorkflow 3.2 lets these calls complete tasks out of order, rewind, or replace
+data. The engine's only ways forward are `tasks.complete` and `timers.fire`.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+FORBIDDEN = re.compile(
+    r"\b(reset_from_task_id|reset_branch|run_all|run_next|run_task_from_id|complete_task_from_id|"
+    r"_set_state|send_event|update_waiting_tasks|refresh_waiting_tasks|migrate_workflow|halt_on_manual)\b"
+    r"|\.(cancel|catch|trigger|set_data)\s*\("
+    r"|\btask\.state\s*=[^=]")
+
+
+def product_files() -> list[Path]:
+    return sorted(p for folder in ("engine", "webapp") for p in (ROOT / folder).rglob("*.py"))
+
+
+def test_product_code_never_calls_skip_reset_or_force():
+    offenders = []
+    for path in product_files():
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            code = line.split("#", 1)[0]
+            if FORBIDDEN.search(code):
+                offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert offenders == []
+
+
+def test_the_scan_would_catch_a_forbidden_call():
+    assert FORBIDDEN.search("workflow.reset_from_task_id(task.id)")
+    assert FORBIDDEN.search("wf.run_all(halt_on_manual=False)")
+    assert FORBIDDEN.search("task._set_state(TaskState.READY)")
+    assert FORBIDDEN.search("workflow.cancel()")
+    assert FORBIDDEN.search("task.state = TaskState.COMPLETED")
+    assert FORBIDDEN.search("task.trigger(None)")
+    assert not FORBIDDEN.search("if task.state == TaskState.READY:")
+    assert not FORBIDDEN.search("procedure.state = serializer.dump(workflow)")
+
+
+def test_engine_never_imports_flask():
+    for path in (ROOT / "engine").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"^\s*(from|import)\s+(flask|webapp)\b", text, re.M), path
