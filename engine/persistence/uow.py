@@ -58,9 +58,14 @@ class UnitOfWork:
         return procedure
 
     def lock_procedure_of(self, task_id: str) -> tuple[Procedure, WorkItem]:
-        """The procedure owning a work item, locked, and the item; one statement."""
+        """The procedure owning a work item, locked, and the item; one statement.
+
+        Both rows are locked: on PostgreSQL a transaction that waited for the lock then
+        re-reads only the rows it locked, so locking the procedure alone would hand the
+        loser of a race the new procedure but the old, still open, work item.
+        """
         stmt = (select(Procedure, WorkItem).join(WorkItem, WorkItem.procedure_id == Procedure.id)
-                .where(WorkItem.task_id == task_id).with_for_update(of=Procedure))
+                .where(WorkItem.task_id == task_id).with_for_update(of=(Procedure, WorkItem)))
         row = self.session.execute(stmt).one_or_none()
         if row is None:
             raise TaskNotFound(task_id=task_id)

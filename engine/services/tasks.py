@@ -99,6 +99,8 @@ def complete(uow: UnitOfWork, task_id: str, actor: Actor, data: Mapping[str, Any
         compiled = definitions.load_compiled(uow, procedure.definition_id)
         workflow = compiled.serializer.load(procedure.state)
         task = runtime.find_task(workflow, task_id)
+        if task is not None and runtime.state_name(task) == "COMPLETED":
+            raise StepAlreadyCompleted(step=step.title, step_kind=step.step_kind)
         if task is None or not runtime.is_ready_human(task):
             raise StepNotReady(step=step.title, step_kind=step.step_kind,
                                state=runtime.state_name(task) if task else "UNKNOWN")
