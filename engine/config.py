@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from engine.domain.guards import Limits
 
 DEFAULT_DATABASE_URL = "sqlite:///decisionflow.db"
 DEFAULT_MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
@@ -15,6 +17,7 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     max_document_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES
     spec_cache_size: int = 32
+    limits: Limits = field(default_factory=Limits)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:

@@ -19,7 +19,9 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
 from engine.bpmn import model as m
+from engine.bpmn.compliance import build_graph
 from engine.bpmn.evaluator import evaluate, expression_problem, parse_assignments
+from engine.bpmn.profiles import PROFILES
 from engine.bpmn.serialize import StateSerializer
 from engine.domain.steps import StepKind
 from engine.forms import Form, schema_problem
@@ -34,12 +36,21 @@ class CompiledDefinition:
     model: m.DefinitionModel
     forms: dict[str, Form]
     serializer: StateSerializer
+    statute: str | None = None
 
 
 @dataclass
 class Analysis:
     problems: list[m.Problem] = field(default_factory=list)
     compiled: CompiledDefinition | None = None
+    statute: str | None = None
+    rules_checked: list[str] = field(default_factory=list)
+
+    @property
+    def compliance(self) -> dict[str, Any]:
+        """What deploy stores with the version: the statute and the rules its graph satisfies."""
+        return {"statute": self.statute, "rules_checked": self.rules_checked,
+                "problems": [str(p) for p in self.problems]}
 
     @property
     def ok(self) -> bool:
@@ -62,6 +73,7 @@ def analyse(bpmn: bytes, forms: Mapping[str, Any]) -> Analysis:
     analysis.problems += _expression_problems(root)
     analysis.problems += _task_problems(model, forms)
     analysis.problems += _lane_problems(model)
+    analysis.problems += _compliance_problems(process, analysis)
     if analysis.problems:
         return analysis
     spec = _parse_spec(bpmn, model, analysis.problems)
@@ -70,8 +82,23 @@ def analyse(bpmn: bytes, forms: Mapping[str, Any]) -> Analysis:
     compiled_forms = {form_id: Form.compile(form_id, forms[form_id])
                       for form_id in {t.form for t in model.tasks.values() if t.form}}
     analysis.compiled = CompiledDefinition(model.key, model.name, spec[0], spec[1], model,
-                                           compiled_forms, StateSerializer(spec[0], spec[1]))
+                                           compiled_forms, StateSerializer(spec[0], spec[1]), analysis.statute)
     return analysis
+
+
+def _compliance_problems(process: etree._Element, analysis: Analysis) -> list[m.Problem]:
+    """The statute's ordering rules on the control-flow graph (see engine/bpmn/profiles.py)."""
+    statute = m.properties_of(process).get("statute")
+    if statute is None:
+        return []
+    checks = PROFILES.get(statute)
+    if checks is None:
+        return [m.Problem("statute", f"unknown statute {statute!r}; known: {', '.join(sorted(PROFILES))}",
+                          process.get("id"), process.sourceline)]
+    analysis.statute = statute
+    analysis.rules_checked = sorted({check.rule for check in checks})
+    graph = build_graph(process)
+    return [problem for check in checks for problem in check.check(graph)]
 
 
 def _structure_problems(root: etree._Element, process: etree._Element) -> list[m.Problem]:
@@ -116,15 +143,22 @@ def _expression_problems(root: etree._Element) -> list[m.Problem]:
 
 
 def _timer_problem(text: str) -> str | None:
+    """A timer is a quoted ISO 8601 literal, or the name of a date the engine computes.
+
+    A name (e.g. `comment_closes_at`) is filled by a statutory guard from validated
+    form data (engine/domain/guards.py), never typed in by a client.
+    """
     problem = expression_problem(text)
     if problem:
         return problem
+    if text.strip().isidentifier():
+        return None
     try:
         value = evaluate(text, {})
-    except Exception as error:  # a name of task data: refused, timers must be fixed at deploy
-        return f"must be a quoted ISO 8601 literal such as \"P30D\" ({error})"
+    except Exception as error:
+        return f'must be a quoted ISO 8601 literal such as "P30D", or a data name ({error})'
     if not isinstance(value, str):
-        return 'must be a quoted ISO 8601 literal such as "P30D"'
+        return 'must be a quoted ISO 8601 literal such as "P30D", or a data name'
     return None
 
 

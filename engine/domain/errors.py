@@ -191,3 +191,141 @@ class ExpressionFailed(Refused):
 class ExpressionForbidden(Refused):
     rule = "DF-EXPRESSION"
     en = "Expression {expression!r} is not allowed: {problem}"
+
+
+# --- statutory guards (engine/domain/guards.py) ---------------------------------------
+
+
+class ExcludedMatter(Refused):
+    rule = "MD-3b"
+    en = ("Matter type {matter_type} is excluded from the major-decision procedure (Art. 3(2)); it "
+          "follows its own procedure.")
+
+
+class CatalogueRequired(Refused):
+    rule = "MD-3c"
+    en = ("A launched matter names its decision-catalogue item, or the decision organ's determination for "
+          "a matter outside the catalogue.")
+
+
+class OptionsRequired(Refused):
+    rule = "MD-12c"
+    en = "Views differ sharply: offer two or more options, or state why one suffices."
+
+
+class ConsultationIncomplete(Refused):
+    rule = "MD-13"
+    en = "No consultation record for the affected unit(s) {units}."
+
+
+class DisputeUnstated(Refused):
+    rule = "MD-13"
+    en = "Consultation with {unit} did not agree: state the disputed points, each side's view and yours."
+
+
+class CommentPeriodTooShort(Refused):
+    rule = "MD-15b"
+    en = ("The comment period is {days} days; it is at least {minimum} days unless a reason for "
+          "shortening is stated in the call.")
+
+
+class HearingRequired(Refused):
+    rule = "MD-16a"
+    en = "A hearing is required by law here ({basis}); include a hearing among the participation methods."
+
+
+class HearingChoiceUnstated(Refused):
+    rule = "MD-16a"
+    en = "The matter directly affects interests or views diverge sharply: record whether a hearing is held and why."
+
+
+class SpecificGroupUnheard(Refused):
+    rule = "MD-14b"
+    en = "The matter affects a specific group: record the consultation of its organisations and representatives."
+
+
+class CommentWindowOpen(Refused):
+    rule = "MD-15b"
+    en = "The public comment period runs until {closes}; it cannot be closed before its end."
+
+
+class AdoptionReasonMissing(Refused):
+    rule = "MD-18"
+    en = "Opinion '{topic}' is not (fully) adopted: record the reason."
+
+
+class HearingNoticeLate(Refused):
+    rule = "MD-16b"
+    en = "The hearing notice must be published before the hearing."
+
+
+class ParticipantSelectionOrder(Refused):
+    rule = "MD-16c"
+    en = "Publish the selection method first, then the participant list, both before the hearing."
+
+
+class SidesUnrepresented(Refused):
+    rule = "MD-16c"
+    en = "The participants do not represent every side; state why."
+
+
+class HearingMaterialsLate(Refused):
+    rule = "MD-16d"
+    en = ("Materials were last delivered on {delivered}; the hearing on {held} is less than {days} days "
+          "later: reschedule it.")
+
+
+class HearingRecordUnsigned(Refused):
+    rule = "MD-17"
+    en = "Participant {participant} has not signed the record and no refusal is noted."
+
+
+class ExpertInterested(Refused):
+    rule = "MD-20"
+    en = "Expert {expert} has a direct interest in the matter and may not argue it."
+
+
+class ExpertOpinionUnsigned(Refused):
+    rule = "MD-19b"
+    en = "The experts' written opinion must be signed (experts) or sealed (institutions)."
+
+
+class LegalOpinionUnsigned(Refused):
+    rule = "MD-28a"
+    en = "The legal adviser's or public lawyer's opinion must be signed."
+
+
+class NotAMeeting(Refused):
+    rule = "MD-30a"
+    en = "A decision is discussed at a standing or plenary meeting; {meeting_type} is not such a meeting."
+
+
+class RiskNotControllable(Refused):
+    rule = "MD-24"
+    en = "The latest risk assessment found the risk not controllable: adjust the draft and reassess before deciding."
+
+
+class NotReviewedLawful(Refused):
+    rule = "MD-25b"
+    en = "The draft's legality review outcome is {outcome}: only a draft found lawful goes to deliberation."
+
+
+class NoQuorum(Refused):
+    rule = "MD-30a"
+    en = "{present} of {total} members present: the meeting needs more than half."
+
+
+class HeadViewMissing(Refused):
+    rule = "MD-30b"
+    en = "The record must contain exactly one view of the head of government, found {count}."
+
+
+class HeadNotLast(Refused):
+    rule = "MD-30b"
+    en = "The head of government ({head}) speaks last, after every member."
+
+
+class HeadAgainstMajority(Refused):
+    rule = "MD-30c"
+    en = ("The decision has no majority behind it ({support} support, {oppose} oppose of {members} "
+          "members): the head states the reason.")

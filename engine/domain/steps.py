@@ -25,6 +25,7 @@ class StepKind(StrEnum):
     fair_competition_review = "fair_competition_review"
     legality_review = "legality_review"
     legal_opinion = "legal_opinion"
+    review_submission = "review_submission"
     supplement = "supplement"
     revision = "revision"
     deliberation = "deliberation"

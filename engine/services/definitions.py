@@ -43,7 +43,7 @@ def deploy(uow: UnitOfWork, bpmn: bytes, forms: Mapping[str, Any], deployed_by: 
         version = (uow.session.scalar(select(func.max(Definition.version)).where(Definition.key == key)) or 0) + 1
         row = Definition(key=key, version=version, name=analysis.compiled.name,
                          sha256=hashlib.sha256(bpmn).hexdigest(), bundle_sha256=bundle,
-                         bpmn=bpmn.decode("utf-8"), forms=used, compliance={"problems": []},
+                         bpmn=bpmn.decode("utf-8"), forms=used, compliance=analysis.compliance,
                          deployed_by=deployed_by, deployed_at=uow.clock.now())
         uow.session.add(row)
         uow.session.flush()

@@ -49,7 +49,7 @@ def start(uow: UnitOfWork, key: str, title: str, sponsor_org: str, actor: Actor,
         uow.session.add(procedure)
         uow.session.flush()
         empty = runtime.Snapshot({}, {})
-        moved = progress.record(uow, procedure, compiled, empty, runtime.snapshot(workflow), now)
+        moved = progress.record(uow, procedure, compiled, workflow, empty, runtime.snapshot(workflow), now)
         progress.finish_if_done(procedure, workflow.is_completed(), now)
         payload = {"definition": {"key": definition.key, "version": definition.version,
                                   "sha256": definition.sha256},

@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from SpiffWorkflow.bpmn import BpmnWorkflow
 from sqlalchemy import update
 
+from engine import deadlines
 from engine.bpmn import runtime
 from engine.bpmn.definition import CompiledDefinition
 from engine.bpmn.model import SPONSOR_ORG
@@ -38,13 +40,18 @@ class Progress:
         return payload
 
 
-def record(uow: UnitOfWork, procedure: Procedure, compiled: CompiledDefinition,
+def record(uow: UnitOfWork, procedure: Procedure, compiled: CompiledDefinition, workflow: BpmnWorkflow,
            before: runtime.Snapshot, after: runtime.Snapshot, now: datetime,
            done_task: str | None = None) -> Progress:
     opened = [task_id for task_id in after.ready if task_id not in before.ready]
     gone = [task_id for task_id in before.ready if task_id not in after.ready and task_id != done_task]
     for task_id in opened:
-        uow.session.add(_work_item(procedure, compiled, task_id, after.ready[task_id], now))
+        item = _work_item(procedure, compiled, task_id, after.ready[task_id], now)
+        task = runtime.find_task(workflow, task_id)
+        meta = compiled.model.task(item.spec)
+        if task is not None and meta is not None:
+            item.due_at = deadlines.due_at(meta.properties, task.data, now)
+        uow.session.add(item)
     if gone:
         uow.session.execute(update(WorkItem).where(WorkItem.task_id.in_(gone))
                             .values(status=CANCELLED, completed_at=now))

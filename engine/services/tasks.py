@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import or_, select
 
 from engine.bpmn import runtime
-from engine.domain import rules
+from engine.domain import guards, rules
 from engine.domain.actors import Actor
 from engine.domain.errors import (
     DocumentTooLarge,
@@ -112,19 +112,22 @@ def complete(uow: UnitOfWork, task_id: str, actor: Actor, data: Mapping[str, Any
         _check_document_fields(refs, form.documents)
         values = {**dict(data), **refs}
         form.validate(values, frozenset(refs))
-
         now = uow.clock.now()
+        derived = guards.run(compiled.statute, item.step_kind,
+                             guards.Context(values, task.data, now, uow.settings.limits))
+
         before = runtime.snapshot(workflow)
-        runtime.complete(workflow, task, values, now)
+        runtime.complete(workflow, task, {**values, **derived}, now)
         after = runtime.snapshot(workflow)
         _store_documents(uow, documents, refs, actor, now)
         item.status, item.completed_at, item.completed_by = rules.COMPLETED, now, actor.username
-        moved = progress.record(uow, procedure, compiled, before, after, now, done_task=task_id)
+        moved = progress.record(uow, procedure, compiled, workflow, before, after, now, done_task=task_id)
         progress.finish_if_done(procedure, workflow.is_completed(), now)
         procedure.state = compiled.serializer.dump(workflow)
         procedure.version += 1
         payload = {"step": item.spec, "step_kind": item.step_kind, "by": actor.as_payload(),
-                   "data": values, **moved.as_payload(), "status": procedure.status}
+                   "data": values, **({"derived": derived} if derived else {}), **moved.as_payload(),
+                   "status": procedure.status}
         history.append(uow, procedure, "task_completed", actor.username, task_id, payload, now)
         view = StepResult(procedure.id, procedure.version, procedure.status, dict(after.ready))
         uow.commit()

@@ -1,0 +1,206 @@
+"""Deploy-time compliance: the law's order checked on the definition's control-flow graph.
+
+A definition that declares a statute (`spiffworkflow:property name="statute"` on the
+process, e.g. `major_decision`) is checked against that statute's path rules before
+it can be deployed: e.g. every path from the start to deliberation passes a legality
+review (MD-25a/b). A refusal names the offending path by element ids and names and
+the rule id, so an author sees exactly which branch breaks the law.
+
+The graph has the process's flow nodes; sequence flows are edges, and a boundary
+event hangs off its host task (host → boundary event), since it interrupts it.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from engine.bpmn import model as m
+
+FLOW_NODE_TAGS = frozenset({
+    "startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent",
+    "userTask", "manualTask", "scriptTask", "task", "exclusiveGateway", "parallelGateway",
+    "inclusiveGateway", "eventBasedGateway", "callActivity",
+})
+
+
+@dataclass(frozen=True)
+class Node:
+    id: str
+    name: str
+    tag: str
+    step_kind: str | None
+    properties: dict[str, str]
+    line: int | None
+    timer: str | None = None  # the timer expression of a timer event, as written
+
+
+@dataclass
+class Graph:
+    nodes: dict[str, Node] = field(default_factory=dict)
+    successors: dict[str, list[str]] = field(default_factory=dict)
+    conditions: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def starts(self) -> list[str]:
+        return [n.id for n in self.nodes.values() if n.tag == "startEvent"]
+
+    def of_kind(self, *kinds: str) -> list[str]:
+        return [n.id for n in self.nodes.values() if n.step_kind in kinds]
+
+    def ends(self) -> list[str]:
+        return [n.id for n in self.nodes.values() if n.tag == "endEvent"]
+
+    def label(self, node_id: str) -> str:
+        node = self.nodes[node_id]
+        return f"{node.id} ({node.name})" if node.name and node.name != node.id else node.id
+
+    def path_text(self, path: list[str]) -> str:
+        return " → ".join(self.label(n) for n in path)
+
+
+def build_graph(process: etree._Element) -> Graph:
+    graph = Graph()
+    for element in process.iter():
+        if not isinstance(element.tag, str):
+            continue
+        tag = etree.QName(element).localname
+        if tag in FLOW_NODE_TAGS and element.get("id"):
+            props = m.properties_of(element)
+            timer = element.xpath("./bpmn:timerEventDefinition/*/text()", namespaces=m.NS)
+            graph.nodes[element.get("id")] = Node(element.get("id"), element.get("name") or "", tag,
+                                                   props.get("step_kind"), props, element.sourceline,
+                                                   str(timer[0]).strip() if timer else None)
+            graph.successors.setdefault(element.get("id"), [])
+    for flow in process.xpath(".//bpmn:sequenceFlow", namespaces=m.NS):
+        source, target = flow.get("sourceRef"), flow.get("targetRef")
+        if source in graph.nodes and target in graph.nodes:
+            graph.successors[source].append(target)
+            condition = flow.xpath("./bpmn:conditionExpression/text()", namespaces=m.NS)
+            if condition:
+                graph.conditions[(source, target)] = str(condition[0]).strip()
+    for boundary in process.xpath(".//bpmn:boundaryEvent", namespaces=m.NS):
+        host = boundary.get("attachedToRef")
+        if host in graph.nodes:
+            graph.successors[host].append(boundary.get("id"))
+    return graph
+
+
+def path_avoiding(graph: Graph, sources: Iterable[str], targets: Iterable[str], avoid: Iterable[str],
+                  cut: Callable[[str, str], bool] | None = None) -> list[str] | None:
+    """A shortest path from a source to a target through none of `avoid`, or None.
+
+    The path starts after the source, so "from a draft change to deliberation without
+    a later review" works even when the source is itself a review. `cut` drops edges.
+    """
+    target_set, avoid_set = set(targets), set(avoid)
+    successors = graph.successors if cut is None else {
+        node: [n for n in nexts if not cut(node, n)] for node, nexts in graph.successors.items()}
+    parents: dict[str, str | None] = {}
+    queue: deque[str] = deque()
+    for source in sources:
+        for nxt in successors.get(source, []):
+            if nxt not in avoid_set and nxt not in parents:
+                parents[nxt] = source
+                queue.append(nxt)
+    while queue:
+        current = queue.popleft()
+        if current in target_set:
+            path = [current]
+            while (parent := parents.get(path[-1])) is not None:
+                path.append(parent)
+                if parent not in parents:
+                    break
+            return list(reversed(path))
+        for nxt in successors.get(current, []):
+            if nxt not in avoid_set and nxt not in parents:
+                parents[nxt] = current
+                queue.append(nxt)
+    return None
+
+
+@dataclass(frozen=True)
+class PathRule:
+    """No path may lead from `sources` to `targets` without passing one of `through`."""
+
+    rule: str
+    sources: Callable[[Graph], list[str]]
+    targets: tuple[str, ...]
+    through: tuple[str, ...]
+    message: str
+
+    def check(self, graph: Graph) -> list[m.Problem]:
+        problems = []
+        targets = graph.of_kind(*self.targets) if self.targets != ("end",) else graph.ends()
+        for source in self.sources(graph):
+            path = path_avoiding(graph, [source], targets, graph.of_kind(*self.through))
+            if path is not None:
+                node = graph.nodes[path[-1]]
+                problems.append(m.Problem(self.rule, f"{self.message}: {graph.path_text(path)}",
+                                          node.id, node.line))
+        return problems
+
+
+@dataclass(frozen=True)
+class RequiredKinds:
+    rule: str
+    kinds: tuple[str, ...]
+    message: str
+
+    def check(self, graph: Graph) -> list[m.Problem]:
+        if graph.of_kind(*self.kinds):
+            return []
+        return [m.Problem(self.rule, f"{self.message} (step kind {' or '.join(self.kinds)})")]
+
+
+@dataclass(frozen=True)
+class MinimumTimer:
+    """Timers marked `window=<name>` wait at least `days` days (MD-15b).
+
+    A shorter or data-driven window is allowed only on the urgency branch: the timer
+    must be unreachable from the start once the flows whose condition tests `fact` are
+    cut, so no path reaches it without the urgency reason recorded at opening.
+    """
+
+    rule: str
+    window: str
+    days: int
+    fact: str
+
+    def check(self, graph: Graph) -> list[m.Problem]:
+        problems = []
+        for node in graph.nodes.values():
+            if node.properties.get("window") != self.window:
+                continue
+            days = literal_days(node.timer or "")
+            if days is not None and days >= self.days:
+                continue
+            via_fact = lambda a, b: self.fact in graph.conditions.get((a, b), "")  # noqa: E731
+            unguarded = path_avoiding(graph, graph.starts(), [node.id], [], cut=via_fact)
+            if unguarded is not None:
+                length = f"{days} days" if days is not None else f"set from data ({node.timer})"
+                problems.append(m.Problem(
+                    self.rule, f"the {self.window} window is {length}; at least {self.days} days are required "
+                    f"except on the branch where {self.fact} is recorded: {graph.path_text(unguarded)}",
+                    node.id, node.line))
+        return problems
+
+
+def literal_days(expression: str) -> float | None:
+    """Days of a quoted ISO 8601 duration literal ("P30D", "P4W"), or None."""
+    from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+
+    text = expression.strip()
+    if len(text) < 3 or text[0] not in "\"'" or text[-1] != text[0] or not text[1:-1].upper().startswith("P"):
+        return None
+    try:
+        parsed = TimerEventDefinition.parse_iso_duration(text[1:-1])
+    except Exception:  # not a duration: a date or garbage, which the expression check reports
+        return None
+    return (parsed.get("years", 0) * 365 + parsed.get("months", 0) * 30 + parsed.get("weeks", 0) * 7
+            + parsed.get("days", 0) + parsed.get("hours", 0) / 24)
+
+
+Check = PathRule | RequiredKinds | MinimumTimer

@@ -1,0 +1,233 @@
+"""Statutory guards: what a step's form cannot say alone, checked before anything changes.
+
+Each guard gets the step's new data, the procedure's data so far (what earlier steps
+recorded) and the time, and either refuses with the rule's error or returns values the
+engine derives — never values a client may set. For example the public-comment
+guard derives `urgent_comment` and `comment_closes_at` from the opening form, so the
+BPMN branches on what the law allows, not on a flag someone typed in (DESIGN 3).
+
+Guards are pure: no database, no SpiffWorkflow; the numbers are configuration values
+with the national defaults (regulation.md marks them [M]/[S] where unsure).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from engine import workdays
+from engine.domain import errors as e
+from engine.domain.steps import StepKind as K
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The statutory numbers, configurable (national defaults)."""
+
+    comment_days: int = 30            # MD-15b
+    hearing_notice_days: int = 7      # MD-16d
+    review_working_days: int = 7      # MD-26b
+    quorum_fraction: float = 0.5      # MD-30a [S]: more than half present
+
+
+@dataclass(frozen=True)
+class Context:
+    data: Mapping[str, Any]           # the new step's data
+    before: Mapping[str, Any]         # what the procedure recorded so far
+    now: datetime
+    limits: Limits = field(default_factory=Limits)
+
+    @property
+    def today(self) -> date:
+        return workdays.local_date(self.now)
+
+
+Guard = Callable[[Context], dict[str, Any]]
+GUARDS: dict[tuple[str, str], Guard] = {}
+"""(statute, step kind) → guard: the major-decision guards encode the Regulation's articles
+and apply to definitions that declare `statute=major_decision`; sister procedures add theirs."""
+
+
+def guard(kind: K, statute: str = "major_decision") -> Callable[[Guard], Guard]:
+    def register(fn: Guard) -> Guard:
+        GUARDS[(statute, kind)] = fn
+        return fn
+    return register
+
+
+def run(statute: str | None, step_kind: str, context: Context) -> dict[str, Any]:
+    """Check the step's statutory guard; return the values the engine derives for it."""
+    fn = GUARDS.get((statute or "", step_kind))
+    return fn(context) if fn else {}
+
+
+def _date(value: object, field_name: str) -> date:
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError as error:
+        raise e.FormInvalid(field=field_name, problem="not a date (YYYY-MM-DD)", problem_zh="日期格式不正确") from error
+
+
+@guard(K.initiation)
+def _initiation(c: Context) -> dict[str, Any]:
+    if c.data.get("launched") and c.data.get("matter_type") not in (None, "major_decision"):
+        raise e.ExcludedMatter(matter_type=c.data["matter_type"])
+    if c.data.get("launched") and not (c.data.get("catalogue_item") or c.data.get("outside_catalogue_determination")):
+        raise e.CatalogueRequired()
+    return {}
+
+
+@guard(K.drafting)
+def _drafting(c: Context) -> dict[str, Any]:
+    if c.data.get("major_divergence") and c.data.get("options_count", 1) < 2 and not c.data.get("single_option_reason"):
+        raise e.OptionsRequired()
+    return {"consultation_needed": bool(c.data.get("affected_units"))}
+
+
+@guard(K.consultation)
+def _consultation(c: Context) -> dict[str, Any]:
+    recorded = {r.get("unit") for r in c.data.get("records", [])}
+    missing = [u for u in c.before.get("affected_units", []) if u not in recorded]
+    if missing:
+        raise e.ConsultationIncomplete(units="、".join(missing))
+    for record in c.data.get("records", []):
+        if not record.get("agreed") and not record.get("dispute_statement"):
+            raise e.DisputeUnstated(unit=record.get("unit"))
+    return {}
+
+
+@guard(K.public_comment)
+def _open_comment(c: Context) -> dict[str, Any]:
+    start, end = _date(c.data["start_date"], "start_date"), _date(c.data["end_date"], "end_date")
+    if start > c.today:
+        raise e.FormInvalid(field="start_date", problem="the call cannot be published in the future",
+                            problem_zh="公告发布日期不能晚于今天")
+    days = (end - start).days
+    urgent = bool(c.data.get("urgency_reason"))
+    if (days < c.limits.comment_days and not urgent) or days < 1:
+        raise e.CommentPeriodTooShort(days=days, minimum=c.limits.comment_days)
+    methods = set(c.data.get("methods", []))
+    if c.before.get("hearing_required_by_law") and "hearing" not in methods:
+        raise e.HearingRequired(basis=c.before.get("hearing_required_by_law_basis", ""))
+    if (c.before.get("directly_affects_interests") or c.before.get("major_divergence")) and \
+            not c.data.get("hearing_choice_reason"):
+        raise e.HearingChoiceUnstated()
+    if c.before.get("specific_group_affected") and not c.data.get("specific_group_consultation"):
+        raise e.SpecificGroupUnheard()
+    closes = workdays.Deadline(end, False).ends_at
+    return {"urgent_comment": urgent and days < c.limits.comment_days, "comment_closes_at": closes.isoformat(),
+            "hearing_planned": "hearing" in methods}
+
+
+@guard(K.opinion_summary)
+def _opinion_summary(c: Context) -> dict[str, Any]:
+    closes = datetime.fromisoformat(c.before["comment_closes_at"])
+    if c.now < closes:
+        raise e.CommentWindowOpen(closes=closes.date().isoformat())
+    for entry in c.data.get("register", []):
+        if entry.get("adoption") != "adopted" and not entry.get("reason"):
+            raise e.AdoptionReasonMissing(topic=entry.get("topic"))
+    return {}
+
+
+@guard(K.hearing)
+def _hearing(c: Context) -> dict[str, Any]:
+    if "hearing_date" in c.data:  # the notice step
+        hearing = _date(c.data["hearing_date"], "hearing_date")
+        notice = _date(c.data["notice_published_on"], "notice_published_on")
+        method = _date(c.data["selection_method_published_on"], "selection_method_published_on")
+        listed = _date(c.data["participant_list_published_on"], "participant_list_published_on")
+        if not notice < hearing:
+            raise e.HearingNoticeLate()
+        if not method <= listed < hearing:
+            raise e.ParticipantSelectionOrder()
+        sides = {p.get("side") for p in c.data.get("participants", [])}
+        if not {"supporting", "opposing"} <= sides and not c.data.get("unrepresented_side_reason"):
+            raise e.SidesUnrepresented()
+        return {"hearing_date": hearing.isoformat()}
+    held = _date(c.data["held_on"], "held_on")
+    last = max(_date(d["delivered_on"], "deliveries") for d in c.data["deliveries"])
+    if (held - last).days < c.limits.hearing_notice_days:
+        raise e.HearingMaterialsLate(delivered=last.isoformat(), held=held.isoformat(),
+                                     days=c.limits.hearing_notice_days)
+    for signature in c.data.get("signatures", []):
+        if not signature.get("signed") and not signature.get("refusal_note"):
+            raise e.HearingRecordUnsigned(participant=signature.get("participant"))
+    return {}
+
+
+@guard(K.expert_argumentation)
+def _expert(c: Context) -> dict[str, Any]:
+    for expert in c.data.get("experts", []):
+        if expert.get("direct_interest"):
+            raise e.ExpertInterested(expert=expert.get("name"))
+    if not c.data.get("signed_or_sealed"):
+        raise e.ExpertOpinionUnsigned()
+    return {}
+
+
+@guard(K.risk_assessment)
+def _risk(c: Context) -> dict[str, Any]:
+    return {"risk_controllable": c.data.get("conclusion") == "controllable"}
+
+
+@guard(K.review_submission)
+def _review_submission(c: Context) -> dict[str, Any]:
+    return _review_clock(c)
+
+
+@guard(K.supplement)
+def _supplement(c: Context) -> dict[str, Any]:
+    return _review_clock(c)  # MD-26b: a supplement restarts the count on resubmission
+
+
+def _review_clock(c: Context) -> dict[str, Any]:
+    due = workdays.add_working_days(c.today, c.limits.review_working_days)
+    return {"review_materials_received": c.today.isoformat(), "review_due": due.last_day.isoformat(),
+            "review_due_provisional": due.provisional}
+
+
+@guard(K.legal_opinion)
+def _legal_opinion(c: Context) -> dict[str, Any]:
+    if not c.data.get("signed"):
+        raise e.LegalOpinionUnsigned()
+    return {}
+
+
+@guard(K.legality_review)
+def _legality_review(c: Context) -> dict[str, Any]:
+    return {"reviewed_at": c.now.isoformat()}
+
+
+@guard(K.deliberation)
+def _deliberation(c: Context) -> dict[str, Any]:
+    if c.data.get("meeting_type") not in ("standing", "plenary"):
+        raise e.NotAMeeting(meeting_type=c.data.get("meeting_type"))
+    if c.before.get("risk_controllable") is False:
+        raise e.RiskNotControllable()
+    if c.before.get("review_outcome") not in ("lawful",):
+        raise e.NotReviewedLawful(outcome=c.before.get("review_outcome"))
+    total, present = c.data["members_total"], c.data["members_present"]
+    if present > total or present <= total * c.limits.quorum_fraction:
+        raise e.NoQuorum(present=present, total=total)
+    _require_head_last_and_majority(c.data)
+    return {}
+
+
+def _require_head_last_and_majority(data: Mapping[str, Any]) -> None:
+    """MD-30b: the head speaks last. MD-30c: deciding against the majority needs a reason."""
+    views = data["views"]
+    heads = [i for i, v in enumerate(views) if v.get("is_head")]
+    if len(heads) != 1:
+        raise e.HeadViewMissing(count=len(heads))
+    if heads[0] != len(views) - 1:
+        raise e.HeadNotLast(head=views[heads[0]].get("member"))
+    members = views[:-1]
+    support = sum(1 for v in members if v.get("position") == "support")
+    oppose = sum(1 for v in members if v.get("position") == "oppose")
+    outcome = data["decision_outcome"]
+    backed = support * 2 > len(members) if outcome == "adopt" else oppose * 2 > len(members)
+    if outcome in ("adopt", "reject") and not backed and not data.get("head_reason"):
+        raise e.HeadAgainstMajority(support=support, oppose=oppose, members=len(members))
