@@ -99,11 +99,24 @@ def _refusing_failed_expressions() -> Iterator[None]:
         raise ExpressionFailed(element=element, problem=f"{problem} {kind}".strip()) from error
 
 
+_READY_OR_WAITING = TaskState.READY | TaskState.WAITING
+
+
 def snapshot(workflow: BpmnWorkflow) -> Snapshot:
-    ready = {str(t.id): t.task_spec.name
-             for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
-    timers = {}
-    for task in workflow.get_tasks(state=TaskState.WAITING):
+    """READY human tasks and WAITING timers of the workflow and its subprocesses.
+
+    A plain scan of the task dictionaries: twice per completion, it is cheaper than
+    SpiffWorkflow's filtering tree iterator and sees the same tasks.
+    """
+    ready: dict[str, str] = {}
+    timers: dict[str, PendingTimer] = {}
+    tasks = [t for wf in (workflow, *workflow.subprocesses.values()) for t in wf.tasks.values()
+             if t.state & _READY_OR_WAITING]
+    for task in tasks:
+        if task.state == TaskState.READY:
+            if task.task_spec.manual:
+                ready[str(task.id)] = task.task_spec.name
+            continue
         definition = getattr(task.task_spec, "event_definition", None)
         value = task.internal_data.get("event_value")
         if isinstance(definition, TimerEventDefinition) and isinstance(value, str):

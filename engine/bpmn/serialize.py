@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import zlib
 from typing import Any
+from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
@@ -43,8 +44,8 @@ class StateSerializer:
             def from_dict(self, dct: dict[str, Any]) -> BpmnWorkflow:
                 workflow = self.target_class(owner.spec, owner.subprocess_specs, deserializing=True,
                                              script_engine=owner.script_engine)
-                workflow.tasks = self.mapping_from_dict(dct["tasks"], _uuid, workflow=workflow)
-                workflow.task_tree = workflow.tasks.get(_uuid(dct["root"]))
+                workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
+                workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
                 self.set_default_attributes(workflow, dct)
                 self.subprocesses_from_dict(dct["subprocesses"], workflow)
                 workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
@@ -70,9 +71,3 @@ class StateSerializer:
     def as_json(state: bytes) -> dict[str, Any]:
         """The stored state as a dict, for auditors and debugging."""
         return json.loads(zlib.decompress(state))
-
-
-def _uuid(value: str) -> Any:
-    from uuid import UUID
-
-    return UUID(value)

@@ -6,14 +6,55 @@ Leaving the block without `commit()` writes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import Executable, Result, bindparam, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.domain.errors import ProcedureNotFound, TaskNotFound
 from engine.persistence.tables import Procedure, WorkItem
+
+_P, _W = Procedure.__table__, WorkItem.__table__
+_PROCEDURE_COLUMNS = (_P.c.id, _P.c.definition_id, _P.c.sponsor_org, _P.c.status, _P.c.state, _P.c.version,
+                      _P.c.head_seq, _P.c.head_hash, _P.c.ended_at)
+_ITEM_COLUMNS = (_W.c.task_id, _W.c.procedure_id, _W.c.spec, _W.c.title, _W.c.step_kind, _W.c.role, _W.c.org,
+                 _W.c.status.label("item_status"), _W.c.assignee)
+# Prebuilt once: the completion path is the engine's hottest and its statements never change.
+_LOCK_STEP = (select(*_PROCEDURE_COLUMNS, *_ITEM_COLUMNS).join_from(_P, _W, _W.c.procedure_id == _P.c.id)
+              .where(_W.c.task_id == bindparam("task_id")).with_for_update(of=(_P, _W)))
+_LOCK_PROCEDURE = select(*_PROCEDURE_COLUMNS).where(_P.c.id == bindparam("procedure_id")).with_for_update()
+_ITEM = select(*_ITEM_COLUMNS).where(_W.c.task_id == bindparam("task_id"))
+
+
+@dataclass
+class LockedProcedure:
+    """The columns of a locked procedure row a completion reads and writes, without the ORM."""
+
+    id: int
+    definition_id: int
+    sponsor_org: str
+    status: str
+    state: bytes
+    version: int
+    head_seq: int
+    head_hash: str
+    ended_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    task_id: str
+    procedure_id: int
+    spec: str
+    title: str
+    step_kind: str
+    role: str
+    org: str | None
+    status: str
+    assignee: str | None
 
 if TYPE_CHECKING:
     from engine.core import Engine
@@ -49,6 +90,13 @@ class UnitOfWork:
             self._before_commit()  # tests: a crash between the workflow step and the commit
         self.session.commit()
 
+    def execute(self, statement: Executable, params: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> Result[Any]:
+        """Run a Core statement on this transaction's connection, past the ORM layer.
+
+        For the prebuilt statements of the hot paths; the transaction is the session's.
+        """
+        return self.session.connection().execute(statement, params)
+
     def lock_procedure(self, procedure_id: int) -> Procedure:
         """Lock first, read after: every later read in this block sees the current state."""
         stmt = select(Procedure).where(Procedure.id == procedure_id).with_for_update()
@@ -70,3 +118,20 @@ class UnitOfWork:
         if row is None:
             raise TaskNotFound(task_id=task_id)
         return row[0], row[1]
+
+    def lock_step(self, task_id: str) -> tuple[LockedProcedure, ItemRow]:
+        """`lock_procedure_of` as plain values, one prebuilt statement: the completion path."""
+        row = self.execute(_LOCK_STEP, {"task_id": task_id}).one_or_none()
+        if row is None:
+            raise TaskNotFound(task_id=task_id)
+        return LockedProcedure(*row[:9]), ItemRow(*row[9:])
+
+    def lock_procedure_row(self, procedure_id: int) -> LockedProcedure:
+        row = self.execute(_LOCK_PROCEDURE, {"procedure_id": procedure_id}).one_or_none()
+        if row is None:
+            raise ProcedureNotFound(procedure_id=procedure_id)
+        return LockedProcedure(*row)
+
+    def item_row(self, task_id: str) -> ItemRow | None:
+        row = self.execute(_ITEM, {"task_id": task_id}).one_or_none()
+        return ItemRow(*row) if row is not None else None

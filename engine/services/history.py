@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from engine import chain
 from engine.domain.errors import ProcedureNotFound
@@ -17,16 +17,27 @@ from engine.services.views import EventView
 __all__ = ["events", "verify", "verify_all"]
 
 
-def append(uow: UnitOfWork, procedure: Procedure, kind: str, actor: str, task_id: str | None,
-           payload: dict[str, Any], at: datetime) -> Event:
+class ChainHead(Protocol):
+    """A locked procedure, as an ORM row or a `LockedProcedure`: its id and chain head."""
+
+    id: int
+    head_seq: int
+    head_hash: str
+
+
+_INSERT_EVENT = insert(Event.__table__)
+
+
+def append(uow: UnitOfWork, procedure: ChainHead, kind: str, actor: str, task_id: str | None,
+           payload: dict[str, Any], at: datetime) -> str:
     """Add the next event of a locked procedure's chain and move the head (no commit here)."""
     seq = procedure.head_seq + 1
     digest = chain.event_hash(procedure.id, seq, at, actor, kind, task_id, payload, procedure.head_hash)
-    event = Event(procedure_id=procedure.id, seq=seq, at=at, actor=actor, kind=kind, task_id=task_id,
-                  payload=payload, prev_hash=procedure.head_hash, hash=digest)
-    uow.session.add(event)
+    uow.execute(_INSERT_EVENT, [{"procedure_id": procedure.id, "seq": seq, "at": at, "actor": actor,
+                                          "kind": kind, "task_id": task_id, "payload": payload,
+                                          "prev_hash": procedure.head_hash, "hash": digest}])
     procedure.head_seq, procedure.head_hash = seq, digest
-    return event
+    return digest
 
 
 def events(uow: UnitOfWork, procedure_id: int) -> list[EventView]:

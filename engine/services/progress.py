@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from sqlalchemy import update
+from sqlalchemy import insert, update
 
 from engine import deadlines
 from engine.bpmn import runtime
@@ -20,7 +20,7 @@ from engine.bpmn.definition import CompiledDefinition
 from engine.bpmn.model import SPONSOR_ORG
 from engine.domain.rules import CANCELLED, OPEN
 from engine.persistence.tables import Procedure, Timer, WorkItem
-from engine.persistence.uow import UnitOfWork
+from engine.persistence.uow import LockedProcedure, UnitOfWork
 
 RUNNING, COMPLETED, WITHDRAWN = "running", "completed", "withdrawn"
 
@@ -40,46 +40,49 @@ class Progress:
         return payload
 
 
-def record(uow: UnitOfWork, procedure: Procedure, compiled: CompiledDefinition, workflow: BpmnWorkflow,
+_ITEMS, _TIMERS = WorkItem.__table__, Timer.__table__
+
+
+def record(uow: UnitOfWork, procedure: Procedure | LockedProcedure, compiled: CompiledDefinition,
+           workflow: BpmnWorkflow,
            before: runtime.Snapshot, after: runtime.Snapshot, now: datetime,
            done_task: str | None = None) -> Progress:
     opened = [task_id for task_id in after.ready if task_id not in before.ready]
     gone = [task_id for task_id in before.ready if task_id not in after.ready and task_id != done_task]
-    for task_id in opened:
-        item = _work_item(procedure, compiled, task_id, after.ready[task_id], now)
-        task = runtime.find_task(workflow, task_id)
-        meta = compiled.model.task(item.spec)
-        if task is not None and meta is not None:
-            item.due_at = deadlines.due_at(meta.properties, task.data, now)
-        uow.session.add(item)
+    if opened:
+        uow.execute(insert(_ITEMS), [_work_item(procedure, compiled, workflow, task_id,
+                                                        after.ready[task_id], now) for task_id in opened])
     if gone:
-        uow.session.execute(update(WorkItem).where(WorkItem.task_id.in_(gone))
+        uow.session.execute(update(_ITEMS).where(_ITEMS.c.task_id.in_(gone))
                             .values(status=CANCELLED, completed_at=now))
     new_timers = [t for task_id, t in after.timers.items() if task_id not in before.timers]
-    for timer in new_timers:
-        uow.session.add(Timer(procedure_id=procedure.id, task_id=timer.task_id, spec=timer.spec,
-                              due_at=timer.due_at, status="pending"))
+    if new_timers:
+        uow.execute(insert(_TIMERS), [
+            {"procedure_id": procedure.id, "task_id": t.task_id, "spec": t.spec, "due_at": t.due_at,
+             "status": "pending", "fired_at": None} for t in new_timers])
     ended_timers = [task_id for task_id in before.timers if task_id not in after.timers]
     if ended_timers:
-        uow.session.execute(update(Timer).where(Timer.task_id.in_(ended_timers), Timer.status == "pending")
+        uow.session.execute(update(_TIMERS).where(_TIMERS.c.task_id.in_(ended_timers), _TIMERS.c.status == "pending")
                             .values(status="done", fired_at=now))
     return Progress(opened=[{"task": t, "step": after.ready[t]} for t in opened], cancelled=gone,
                     timers=[{"task": t.task_id, "step": t.spec, "due_at": t.due_at.isoformat()}
                             for t in new_timers])
 
 
-def _work_item(procedure: Procedure, compiled: CompiledDefinition, task_id: str, spec: str,
-               now: datetime) -> WorkItem:
+def _work_item(procedure: Procedure | LockedProcedure, compiled: CompiledDefinition, workflow: BpmnWorkflow,
+               task_id: str, spec: str, now: datetime) -> dict[str, Any]:
     meta = compiled.model.task(spec)
     if meta is None or meta.role is None or meta.step_kind is None:  # the check refuses this at deploy
         raise RuntimeError(f"task {spec} of {compiled.key} has no role or step kind")
+    task = runtime.find_task(workflow, task_id)
+    due = deadlines.due_at(meta.properties, task.data, now) if task is not None else None
     org = procedure.sponsor_org if meta.org == SPONSOR_ORG else meta.org
-    return WorkItem(task_id=task_id, procedure_id=procedure.id, spec=spec, title=meta.name,
-                    step_kind=meta.step_kind, role=meta.role, org=org, status=OPEN, assignee=None,
-                    created_at=now, due_at=None, completed_at=None, completed_by=None)
+    return {"task_id": task_id, "procedure_id": procedure.id, "spec": spec, "title": meta.name,
+            "step_kind": meta.step_kind, "role": meta.role, "org": org, "status": OPEN, "assignee": None,
+            "created_at": now, "due_at": due, "completed_at": None, "completed_by": None}
 
 
-def finish_if_done(procedure: Procedure, workflow_completed: bool, now: datetime) -> None:
+def finish_if_done(procedure: Procedure | LockedProcedure, workflow_completed: bool, now: datetime) -> None:
     if workflow_completed and procedure.status == RUNNING:
         procedure.status = COMPLETED
         procedure.ended_at = now
