@@ -42,7 +42,8 @@ class Node:
 class Graph:
     nodes: dict[str, Node] = field(default_factory=dict)
     successors: dict[str, list[str]] = field(default_factory=dict)
-    conditions: dict[tuple[str, str], str] = field(default_factory=dict)
+    conditions: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    """(source, target) → the condition of each flow between them ("" for none)."""
 
     def starts(self) -> list[str]:
         return [n.id for n in self.nodes.values() if n.tag == "startEvent"]
@@ -77,10 +78,10 @@ def build_graph(process: etree._Element) -> Graph:
     for flow in process.xpath(".//bpmn:sequenceFlow", namespaces=m.NS):
         source, target = flow.get("sourceRef"), flow.get("targetRef")
         if source in graph.nodes and target in graph.nodes:
-            graph.successors[source].append(target)
+            if target not in graph.successors[source]:
+                graph.successors[source].append(target)
             condition = flow.xpath("./bpmn:conditionExpression/text()", namespaces=m.NS)
-            if condition:
-                graph.conditions[(source, target)] = str(condition[0]).strip()
+            graph.conditions.setdefault((source, target), []).append(str(condition[0]).strip() if condition else "")
     for boundary in process.xpath(".//bpmn:boundaryEvent", namespaces=m.NS):
         host = boundary.get("attachedToRef")
         if host in graph.nodes:
@@ -98,26 +99,20 @@ def path_avoiding(graph: Graph, sources: Iterable[str], targets: Iterable[str], 
     target_set, avoid_set = set(targets), set(avoid)
     successors = graph.successors if cut is None else {
         node: [n for n in nexts if not cut(node, n)] for node, nexts in graph.successors.items()}
-    parents: dict[str, str | None] = {}
-    queue: deque[str] = deque()
-    for source in sources:
-        for nxt in successors.get(source, []):
-            if nxt not in avoid_set and nxt not in parents:
-                parents[nxt] = source
-                queue.append(nxt)
+    parents: dict[str, str | None] = {source: None for source in sources}  # sources count as visited
+    queue: deque[str] = deque(parents)
     while queue:
         current = queue.popleft()
-        if current in target_set:
-            path = [current]
-            while (parent := parents.get(path[-1])) is not None:
-                path.append(parent)
-                if parent not in parents:
-                    break
-            return list(reversed(path))
         for nxt in successors.get(current, []):
-            if nxt not in avoid_set and nxt not in parents:
-                parents[nxt] = current
-                queue.append(nxt)
+            if nxt in avoid_set or nxt in parents:
+                continue
+            parents[nxt] = current
+            if nxt in target_set:
+                path = [nxt]
+                while (parent := parents[path[-1]]) is not None:
+                    path.append(parent)
+                return list(reversed(path))
+            queue.append(nxt)
     return None
 
 
@@ -177,8 +172,7 @@ class MinimumTimer:
             days = literal_days(node.timer or "")
             if days is not None and days >= self.days:
                 continue
-            via_fact = lambda a, b: self.fact in graph.conditions.get((a, b), "")  # noqa: E731
-            unguarded = path_avoiding(graph, graph.starts(), [node.id], [], cut=via_fact)
+            unguarded = path_avoiding(graph, graph.starts(), [node.id], [], cut=self._asserts_fact(graph))
             if unguarded is not None:
                 length = f"{days} days" if days is not None else f"set from data ({node.timer})"
                 problems.append(m.Problem(
@@ -186,6 +180,19 @@ class MinimumTimer:
                     f"except on the branch where {self.fact} is recorded: {graph.path_text(unguarded)}",
                     node.id, node.line))
         return problems
+
+
+    def _asserts_fact(self, graph: Graph) -> Callable[[str, str], bool]:
+        """Flows taken only when the fact holds: `fact`, `fact == True`, `fact is True`.
+
+        A condition that merely mentions the fact (`fact == False`) is the other branch.
+        """
+        accepted = {self.fact, f"{self.fact}==True", f"{self.fact}isTrue"}
+
+        def cut(source: str, target: str) -> bool:
+            flows = graph.conditions.get((source, target), [""])
+            return all("".join(condition.split()) in accepted for condition in flows)
+        return cut
 
 
 def literal_days(expression: str) -> float | None:
