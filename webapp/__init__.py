@@ -14,6 +14,7 @@ from engine.core import build_engine
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: configuration from the environment, overridden by `config`."""
     app = Flask(__name__)
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Chinese stays readable in JSON
     app.config.from_mapping(DATABASE_URL=None)
     app.config.from_prefixed_env("DECISIONFLOW")
     if config:
