@@ -97,6 +97,30 @@ def verify(procedure_id: int | None, database_url: str | None) -> None:
     sys.exit(1 if broken else 0)
 
 
+@cli.command()
+@click.option("--check", is_flag=True, help="Exit 1 when a decision-making MD rule has no enforcing place or no test.")
+@click.option("--write", "write_to", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the table as Markdown (e.g. docs/rules.md).")
+def rules(check: bool, write_to: Path | None) -> None:
+    """Print every rule with where it is enforced and the tests that prove it."""
+    from engine import traceability
+
+    traces = traceability.build()
+    for trace in traces:
+        click.echo(f"{trace.rule.id:8} {trace.rule.article}  {trace.rule.zh}")
+        click.echo(f"         enforced: {'; '.join(trace.enforced) or '—'}")
+        click.echo(f"         tests:    {len(trace.tests)}")
+    if write_to is not None:
+        write_to.write_text(traceability.markdown(traces), encoding="utf-8")
+        click.echo(f"wrote {write_to}")
+    if check:
+        found = traceability.gaps(traces)
+        for gap in found:
+            click.echo(f"GAP {gap}", err=True)
+        click.echo(f"{len(found)} decision-making rule(s) without enforcement or test", err=True)
+        sys.exit(1 if found else 0)
+
+
 @cli.group()
 def db() -> None:
     """Database schema."""
