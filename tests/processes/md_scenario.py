@@ -166,8 +166,9 @@ class MajorDecision:
         data: dict[str, Any] = {"review_outcome": outcome, **over}
         docs = {}
         if outcome in ("lawful", "lawful_with_changes", "unlawful"):
-            data.update(finding_authority="符合法定权限", finding_procedure="已履行法定程序",
-                        finding_content="内容合法")
+            for finding, text in (("finding_authority", "符合法定权限"), ("finding_procedure", "已履行法定程序"),
+                                  ("finding_content", "内容合法")):
+                data.setdefault(finding, text)
             docs["opinion_document"] = pdf("合法性审查意见书")
         if outcome == "lawful_with_changes":
             data.setdefault("required_changes", "第三条表述修改")
