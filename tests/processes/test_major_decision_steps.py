@@ -199,3 +199,17 @@ def test_md27_review_states_authority_procedure_and_content(md):
     at_review(md)
     error = refused(md, errors.FormInvalid, "DF-FORM", md.review, "lawful", finding_procedure=None)
     assert error.field == "finding_procedure"
+
+
+def test_md2_decision_organ_level_is_one_the_regulation_covers(md):
+    md.propose()
+    assert refused(md, errors.FormInvalid, "DF-FORM", md.initiate, decision_level="village").field == \
+        "decision_level"
+
+
+def test_md21_each_expert_names_the_pool_they_come_from(md):
+    md.through_comment(professional_technical=True)
+    experts = [{"name": "周教授", "organisation": "某大学", "direct_interest": False}]
+    error = refused(md, errors.FormInvalid, "DF-FORM", md.do, "expert_argumentation", md.people.expert,
+                    expert_data(experts=experts), {"opinion": pdf("意见")})
+    assert error.field == "experts.0.pool_source"
