@@ -10,4 +10,5 @@ python3 -m pip install --quiet --disable-pip-version-check -e '.[test]'
 export DF_REQUIRE_POSTGRES=1   # a PostgreSQL test fails, never skips, when the server is missing here
 
 python3 -m ruff check .
+decisionflow rules --check > /dev/null   # every decision-making MD rule is enforced and tested
 python3 -m pytest -n 2 "$@"

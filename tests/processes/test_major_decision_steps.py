@@ -213,3 +213,24 @@ def test_md21_each_expert_names_the_pool_they_come_from(md):
     error = refused(md, errors.FormInvalid, "DF-FORM", md.do, "expert_argumentation", md.people.expert,
                     expert_data(experts=experts), {"opinion": pdf("意见")})
     assert error.field == "experts.0.pool_source"
+
+
+def test_md22b_an_existing_assessment_is_referenced_with_its_document(md):
+    md.through_comment(stability_or_safety_risk=True)
+    reference = {"existing_assessment_body": "市社会稳定风险评估中心", "existing_assessment_date": "2026-06-30",
+                 "conclusion": "controllable"}
+    error = refused(md, errors.FormInvalid, "DF-FORM", md.do, "risk_assessment", md.people.assessor, reference)
+    assert error.field == "existing_assessment_document"
+    md.do("risk_assessment", md.people.assessor, reference, {"existing_assessment_document": pdf("已有评估报告")})
+    assert md.open() == {"review_submission"}
+    event = md.engine.history.events(md.procedure_id)[-1]
+    assert event.payload["data"]["existing_assessment_document"]["sha256"]
+
+
+def test_md15c_expert_explanation_is_recorded_with_the_call(md):
+    to_drafting(md)
+    md.draft()
+    md.determine_disclosure()
+    md.open_comment(expert_explanation="邀请交通规划专家接受访谈，解释线网优化方法")
+    event = md.engine.history.events(md.procedure_id)[-1]
+    assert event.payload["data"]["expert_explanation"].startswith("邀请交通规划专家")
