@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pytest
 from sqlalchemy import text
 
 from engine.core import Engine
+from engine.domain.errors import DomainError
 
 
 @dataclass(frozen=True)
@@ -30,3 +32,14 @@ def fingerprint(engine: Engine) -> Fingerprint:
         timers = connection.execute(text("SELECT count(*) FROM timers")).scalar_one()
         documents = connection.execute(text("SELECT count(*) FROM documents")).scalar_one()
     return Fingerprint(procedures, events, items, timers, documents)
+
+
+def refused(engine: Engine, error: type[DomainError], rule: str, step: object, *args: object,
+            **kwargs: object) -> DomainError:
+    """Call `step`; assert it is refused with `error` under `rule` and that nothing changed."""
+    before = fingerprint(engine)
+    with pytest.raises(error) as caught:
+        step(*args, **kwargs)  # type: ignore[operator]
+    assert caught.value.rule == rule, caught.value
+    assert fingerprint(engine) == before
+    return caught.value

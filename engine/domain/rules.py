@@ -51,6 +51,7 @@ class StepRef:
     """What the checks need to know of a step: no ORM object, no SpiffWorkflow task."""
 
     task_id: str
+    procedure_id: int
     spec: str
     title: str
     step_kind: str

@@ -15,6 +15,7 @@ from sqlalchemy import Executable, Result, bindparam, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.domain.errors import ProcedureNotFound, TaskNotFound
+from engine.domain.rules import StepRef
 from engine.persistence.tables import Procedure, WorkItem
 
 _P, _W = Procedure.__table__, WorkItem.__table__
@@ -43,18 +44,6 @@ class LockedProcedure:
     head_hash: str
     ended_at: datetime | None
 
-
-@dataclass(frozen=True)
-class ItemRow:
-    task_id: str
-    procedure_id: int
-    spec: str
-    title: str
-    step_kind: str
-    role: str
-    org: str | None
-    status: str
-    assignee: str | None
 
 if TYPE_CHECKING:
     from engine.core import Engine
@@ -119,12 +108,12 @@ class UnitOfWork:
             raise TaskNotFound(task_id=task_id)
         return row[0], row[1]
 
-    def lock_step(self, task_id: str) -> tuple[LockedProcedure, ItemRow]:
+    def lock_step(self, task_id: str) -> tuple[LockedProcedure, StepRef]:
         """`lock_procedure_of` as plain values, one prebuilt statement: the completion path."""
         row = self.execute(_LOCK_STEP, {"task_id": task_id}).one_or_none()
         if row is None:
             raise TaskNotFound(task_id=task_id)
-        return LockedProcedure(*row[:9]), ItemRow(*row[9:])
+        return LockedProcedure(*row[:9]), StepRef(*row[9:])
 
     def lock_procedure_row(self, procedure_id: int) -> LockedProcedure:
         row = self.execute(_LOCK_PROCEDURE, {"procedure_id": procedure_id}).one_or_none()
@@ -132,6 +121,6 @@ class UnitOfWork:
             raise ProcedureNotFound(procedure_id=procedure_id)
         return LockedProcedure(*row)
 
-    def item_row(self, task_id: str) -> ItemRow | None:
+    def item_row(self, task_id: str) -> StepRef | None:
         row = self.execute(_ITEM, {"task_id": task_id}).one_or_none()
-        return ItemRow(*row) if row is not None else None
+        return StepRef(*row) if row is not None else None

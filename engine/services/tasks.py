@@ -30,7 +30,7 @@ from engine.domain.errors import (
     VersionConflict,
 )
 from engine.persistence.tables import Document, Procedure, WorkItem
-from engine.persistence.uow import ItemRow, LockedProcedure, UnitOfWork
+from engine.persistence.uow import LockedProcedure, UnitOfWork
 from engine.services import definitions, history, progress
 from engine.services.views import StepResult, WorkItemView
 
@@ -91,11 +91,10 @@ def complete(uow: UnitOfWork, task_id: str, actor: Actor, data: Mapping[str, Any
     documents = documents or {}
     _check_sizes(documents, uow.settings.max_document_bytes)
     with uow:
-        procedure, item = _lock(uow, task_id, procedure_id)
+        procedure, step = _lock(uow, task_id, procedure_id)
         if expected_version is not None and expected_version != procedure.version:
             raise VersionConflict(procedure_id=procedure.id, expected=expected_version, actual=procedure.version)
         _require_running(procedure)
-        step = _step_ref(item)
         rules.require_open(step)
         compiled = definitions.load_compiled(uow, procedure.definition_id)
         workflow = compiled.serializer.load(procedure.state)
@@ -109,12 +108,12 @@ def complete(uow: UnitOfWork, task_id: str, actor: Actor, data: Mapping[str, Any
         rules.require_assignee(step, actor)
         rules.require_separation(step, actor, procedure.sponsor_org, _done_by(uow, procedure.id, step))
         refs = {name: _ref(upload) for name, upload in documents.items()}
-        form = compiled.forms[compiled.model.tasks[item.spec].form or ""]
+        form = compiled.forms[compiled.model.tasks[step.spec].form or ""]
         _check_document_fields(refs, form.documents)
         values = {**dict(data), **refs}
         form.validate(values, frozenset(refs))
         now = uow.clock.now()
-        derived = guards.run(compiled.statute, item.step_kind,
+        derived = guards.run(compiled.statute, step.step_kind,
                              guards.Context(values, task.data, now, uow.settings.limits))
 
         before = runtime.snapshot(workflow)
@@ -124,7 +123,7 @@ def complete(uow: UnitOfWork, task_id: str, actor: Actor, data: Mapping[str, Any
         uow.execute(_COMPLETE_ITEM, {"task": task_id, "at": now, "by": actor.username})
         moved = progress.record(uow, procedure, compiled, workflow, before, after, now, done_task=task_id)
         progress.finish_if_done(procedure, workflow.is_completed(), now)
-        payload = {"step": item.spec, "step_kind": item.step_kind, "by": actor.as_payload(),
+        payload = {"step": step.spec, "step_kind": step.step_kind, "by": actor.as_payload(),
                    "data": values, **({"derived": derived} if derived else {}), **moved.as_payload(),
                    "status": procedure.status}
         history.append(uow, procedure, "task_completed", actor.username, task_id, payload, now)
@@ -152,7 +151,7 @@ def _save(uow: UnitOfWork, procedure: LockedProcedure, state: bytes) -> None:
     procedure.version += 1
 
 
-def _lock(uow: UnitOfWork, task_id: str, procedure_id: int | None) -> tuple[LockedProcedure, ItemRow]:
+def _lock(uow: UnitOfWork, task_id: str, procedure_id: int | None) -> tuple[LockedProcedure, rules.StepRef]:
     """Lock the procedure; a step outside the named procedure, or not a work item, is refused."""
     if procedure_id is None:
         return uow.lock_step(task_id)
@@ -178,9 +177,9 @@ def _require_running(procedure: Procedure | LockedProcedure) -> None:
         raise ProcedureEnded(procedure_id=procedure.id, status=procedure.status)
 
 
-def _step_ref(item: WorkItem | ItemRow) -> rules.StepRef:
-    return rules.StepRef(item.task_id, item.spec, item.title, item.step_kind, item.role, item.org,
-                         item.status, item.assignee)
+def _step_ref(item: WorkItem) -> rules.StepRef:
+    return rules.StepRef(item.task_id, item.procedure_id, item.spec, item.title, item.step_kind, item.role,
+                         item.org, item.status, item.assignee)
 
 
 def _done_by(uow: UnitOfWork, procedure_id: int, step: rules.StepRef) -> dict[str, list[str]]:

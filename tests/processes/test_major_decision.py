@@ -9,23 +9,9 @@ from __future__ import annotations
 import pytest
 
 from engine.domain import errors
-from tests.helpers import fingerprint
+from tests.helpers import fingerprint, refused
 from tests.processes.md_scenario import MajorDecision
 from tests.processes.md_scenario import pdf as md_pdf
-
-
-@pytest.fixture
-def md(engine, clock) -> MajorDecision:
-    return MajorDecision.start(engine, clock)
-
-
-def refused(md: MajorDecision, error: type[errors.DomainError], rule: str, step, *args, **kwargs):
-    before = fingerprint(md.engine)
-    with pytest.raises(error) as caught:
-        step(*args, **kwargs)
-    assert caught.value.rule == rule, caught.value
-    assert fingerprint(md.engine) == before
-    return caught.value
 
 
 def test_full_path_from_proposal_to_archive(md):
@@ -45,17 +31,17 @@ def test_full_path_from_proposal_to_archive(md):
 
 def test_md3b_excluded_matter_cannot_be_launched(md):
     md.propose()
-    error = refused(md, errors.ExcludedMatter, "MD-3b", md.initiate, matter_type="emergency_response")
+    error = refused(md.engine, errors.ExcludedMatter, "MD-3b", md.initiate, matter_type="emergency_response")
     assert "emergency_response" in error.message("en")
 
 
 def test_md3c_launch_needs_catalogue_item_or_determination(md):
     md.propose()
-    refused(md, errors.CatalogueRequired, "MD-3c", md.initiate, catalogue_item=None)
+    refused(md.engine, errors.CatalogueRequired, "MD-3c", md.initiate, catalogue_item=None)
 
 
 def test_md10_department_proposal_must_argue_feasibility(md):
-    error = refused(md, errors.FormInvalid, "DF-FORM", md.propose, proposal_source="department",
+    error = refused(md.engine, errors.FormInvalid, "DF-FORM", md.propose, proposal_source="department",
                     problem="拥堵", reasons_and_basis="规划", preliminary_solution="调整", necessity="必要")
     assert error.field == "feasibility"
 
@@ -77,7 +63,7 @@ def test_md10_not_launched_goes_to_archive(md):
 def test_md12c_divergent_views_need_options_or_a_reason(md):
     md.propose()
     md.initiate()
-    refused(md, errors.OptionsRequired, "MD-12c", md.draft, major_divergence=True)
+    refused(md.engine, errors.OptionsRequired, "MD-12c", md.draft, major_divergence=True)
 
 
 def test_md13_every_affected_unit_is_consulted(md):
@@ -85,7 +71,7 @@ def test_md13_every_affected_unit_is_consulted(md):
     md.initiate()
     md.draft(affected_units=["transport", "finance"])
     assert md.open() == {"consultation"}
-    error = refused(md, errors.ConsultationIncomplete, "MD-13", md.consult)
+    error = refused(md.engine, errors.ConsultationIncomplete, "MD-13", md.consult)
     assert "finance" in error.message("en")
 
 
@@ -105,7 +91,7 @@ def test_md15b_comment_window_cannot_close_before_thirty_days(md):
     md.initiate()
     md.draft()
     md.determine_disclosure()
-    refused(md, errors.CommentPeriodTooShort, "MD-15b", md.open_comment, days=12)
+    refused(md.engine, errors.CommentPeriodTooShort, "MD-15b", md.open_comment, days=12)
     md.open_comment(days=30)
     assert md.open() == set()  # waiting for the window
     md.clock.advance(days=29)
@@ -139,7 +125,7 @@ def test_md15b_summary_refused_until_the_window_has_run(md, clock):
     clock.advance(days=30, hours=3)  # the 30-day timer fired (09:00), but the last day runs to 24:00
     md.wake()
     assert md.open() == {"summarise_opinions"}
-    refused(md, errors.CommentWindowOpen, "MD-15b", md.summarise)
+    refused(md.engine, errors.CommentWindowOpen, "MD-15b", md.summarise)
     clock.advance(days=1)
     md.summarise()
 
@@ -149,7 +135,7 @@ def test_md16a_hearing_required_by_law_cannot_be_skipped(md):
     md.initiate()
     md.draft(hearing_required_by_law=True, directly_affects_interests=True)
     md.determine_disclosure()
-    refused(md, errors.HearingRequired, "MD-16a", md.open_comment, hearing_choice_reason="无需听证")
+    refused(md.engine, errors.HearingRequired, "MD-16a", md.open_comment, hearing_choice_reason="无需听证")
 
 
 def test_md18_not_adopted_opinion_needs_a_reason(md, clock):
@@ -160,7 +146,7 @@ def test_md18_not_adopted_opinion_needs_a_reason(md, clock):
     md.open_comment()
     clock.advance(days=31)
     md.wake()
-    refused(md, errors.AdoptionReasonMissing, "MD-18", md.summarise,
+    refused(md.engine, errors.AdoptionReasonMissing, "MD-18", md.summarise,
             register=[{"topic": "票价", "summary": "降低票价", "adoption": "not_adopted"}])
 
 
@@ -168,7 +154,7 @@ def test_md19a_professional_matter_goes_to_experts_and_md20_interested_expert_re
     md.through_comment(professional_technical=True)
     assert md.open() == {"expert_argumentation"}
     expert = {"name": "周教授", "organisation": "某公交集团", "pool_source": "own", "direct_interest": True}
-    refused(md, errors.ExpertInterested, "MD-20", md.do, "expert_argumentation", md.people.expert,
+    refused(md.engine, errors.ExpertInterested, "MD-20", md.do, "expert_argumentation", md.people.expert,
             {"method": "meeting", "experts": [expert], "signed_or_sealed": True, "conclusion": "可行"},
             {"opinion": md_pdf("专家意见")})
 
@@ -191,7 +177,7 @@ def test_md25a_sponsor_cannot_do_the_legality_review(md):
     md.submit_for_review()
     md.legal_opinion()
     lawyer = md.engine.people.ensure_user("wang_fang", "dev_reform", ["sponsor", "legality_reviewer"])
-    refused(md, errors.SponsorMayNotReview, "MD-25a", md.review, "lawful", actor=lawyer)
+    refused(md.engine, errors.SponsorMayNotReview, "MD-25a", md.review, "lawful", actor=lawyer)
 
 
 def test_md26a_returned_materials_loop_back_and_md26b_restart_the_clock(md, clock):
@@ -237,7 +223,7 @@ def test_md30a_circulation_is_not_a_meeting(md):
     md.submit_for_review()
     md.legal_opinion()
     md.review("lawful")
-    refused(md, errors.NotAMeeting, "MD-30a", md.deliberate, meeting_type="circulation")
+    refused(md.engine, errors.NotAMeeting, "MD-30a", md.deliberate, meeting_type="circulation")
 
 
 def test_md30b_head_speaks_last(md):
@@ -247,7 +233,7 @@ def test_md30b_head_speaks_last(md):
     md.review("lawful")
     views = [{"member": "县长", "is_head": True, "position": "support"},
              {"member": "副县长甲", "is_head": False, "position": "support"}]
-    refused(md, errors.HeadNotLast, "MD-30b", md.deliberate, views=views)
+    refused(md.engine, errors.HeadNotLast, "MD-30b", md.deliberate, views=views)
 
 
 def test_md30c_head_against_majority_must_give_reason(md):
@@ -258,7 +244,7 @@ def test_md30c_head_against_majority_must_give_reason(md):
     views = [{"member": f"委员{i}", "is_head": False, "position": "oppose" if i < 5 else "support"} for i in range(7)]
     views.append({"member": "县长", "is_head": True, "position": "support"})
     over = {"members_total": 8, "members_present": 8}
-    refused(md, errors.HeadAgainstMajority, "MD-30c", md.deliberate, views=views, **over)
+    refused(md.engine, errors.HeadAgainstMajority, "MD-30c", md.deliberate, views=views, **over)
     md.deliberate(views=views, head_reason="项目时间紧迫，已充分评估风险", **over)
     assert md.open() == {"party_report"}
 

@@ -9,25 +9,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-
 from engine.domain import errors
-from tests.helpers import fingerprint
+from tests.helpers import refused
 from tests.processes.md_scenario import MajorDecision, pdf
-
-
-@pytest.fixture
-def md(engine, clock) -> MajorDecision:
-    return MajorDecision.start(engine, clock)
-
-
-def refused(md: MajorDecision, error: type[errors.DomainError], rule: str, step, *args, **kwargs):
-    before = fingerprint(md.engine)
-    with pytest.raises(error) as caught:
-        step(*args, **kwargs)
-    assert caught.value.rule == rule, caught.value
-    assert fingerprint(md.engine) == before
-    return caught.value
 
 
 def to_drafting(md: MajorDecision) -> None:
@@ -37,29 +21,29 @@ def to_drafting(md: MajorDecision) -> None:
 
 def test_md3a_launch_names_the_category(md):
     md.propose()
-    assert refused(md, errors.FormInvalid, "DF-FORM", md.initiate, category=None).field == "category"
+    assert refused(md.engine, errors.FormInvalid, "DF-FORM", md.initiate, category=None).field == "category"
 
 
 def test_md11_launch_names_the_lead_sponsor(md):
     md.propose()
-    assert refused(md, errors.FormInvalid, "DF-FORM", md.initiate, lead_sponsor=None).field == "lead_sponsor"
+    assert refused(md.engine, errors.FormInvalid, "DF-FORM", md.initiate, lead_sponsor=None).field == "lead_sponsor"
 
 
 def test_md12a_draft_lists_its_legal_basis(md):
     to_drafting(md)
-    assert refused(md, errors.FormInvalid, "DF-FORM", md.draft, legal_basis=[]).field == "legal_basis"
+    assert refused(md.engine, errors.FormInvalid, "DF-FORM", md.draft, legal_basis=[]).field == "legal_basis"
 
 
 def test_md12b_cost_benefit_analysis_or_a_reason_it_is_not_needed(md):
     to_drafting(md)
-    refused(md, errors.FormInvalid, "DF-FORM", md.draft, cost_benefit_not_needed_reason=None)
+    refused(md.engine, errors.FormInvalid, "DF-FORM", md.draft, cost_benefit_not_needed_reason=None)
 
 
 def test_md14b_specific_group_must_be_heard(md):
     to_drafting(md)
     md.draft(specific_group_affected=True)
     md.determine_disclosure()
-    refused(md, errors.SpecificGroupUnheard, "MD-14b", md.open_comment)
+    refused(md.engine, errors.SpecificGroupUnheard, "MD-14b", md.open_comment)
     md.open_comment(specific_group_consultation="与残疾人联合会及乘客代表座谈")
 
 
@@ -67,7 +51,7 @@ def test_md15a_call_states_its_end_date(md):
     to_drafting(md)
     md.draft()
     md.determine_disclosure()
-    assert refused(md, errors.FormInvalid, "DF-FORM", md.open_comment, end_date=None).field == "end_date"
+    assert refused(md.engine, errors.FormInvalid, "DF-FORM", md.open_comment, end_date=None).field == "end_date"
 
 
 def test_md8_npc_report_precedes_the_party_report(md):
@@ -112,15 +96,15 @@ def notice(md: MajorDecision, **over):
 def test_md16b_hearing_notice_is_published_before_the_hearing(md):
     hearing_path(md)
     today = md.clock.now().date().isoformat()
-    refused(md, errors.HearingNoticeLate, "MD-16b", notice, md, hearing_date=today,
+    refused(md.engine, errors.HearingNoticeLate, "MD-16b", notice, md, hearing_date=today,
             participant_list_published_on=today)
 
 
 def test_md16c_participant_list_after_selection_method_and_before_the_hearing(md):
     hearing_path(md)
     late = (md.clock.now().date() + timedelta(days=25)).isoformat()
-    refused(md, errors.ParticipantSelectionOrder, "MD-16c", notice, md, participant_list_published_on=late)
-    refused(md, errors.SidesUnrepresented, "MD-16c", notice, md,
+    refused(md.engine, errors.ParticipantSelectionOrder, "MD-16c", notice, md, participant_list_published_on=late)
+    refused(md.engine, errors.SidesUnrepresented, "MD-16c", notice, md,
             participants=[{"name": "乘客甲", "side": "supporting"}])
 
 
@@ -133,7 +117,7 @@ def record(md: MajorDecision, delivered: str, held: str, signatures=None) -> Non
 def test_md16d_materials_reach_participants_seven_days_before(md):
     hearing_path(md)
     notice(md)
-    refused(md, errors.HearingMaterialsLate, "MD-16d", record, md, "2026-05-05", "2026-05-10")
+    refused(md.engine, errors.HearingMaterialsLate, "MD-16d", record, md, "2026-05-05", "2026-05-10")
     record(md, "2026-05-03", "2026-05-10")
 
 
@@ -141,7 +125,7 @@ def test_md17_every_participant_signs_or_the_refusal_is_noted(md):
     hearing_path(md)
     notice(md)
     unsigned = [{"participant": "乘客甲", "signed": True}, {"participant": "乘客乙", "signed": False}]
-    refused(md, errors.HearingRecordUnsigned, "MD-17", record, md, "2026-05-01", "2026-05-10", unsigned)
+    refused(md.engine, errors.HearingRecordUnsigned, "MD-17", record, md, "2026-05-01", "2026-05-10", unsigned)
     noted = [unsigned[0], {**unsigned[1], "refusal_note": "乘客乙拒绝签字，已当场记录"}]
     record(md, "2026-05-01", "2026-05-10", noted)
 
@@ -153,7 +137,7 @@ def expert_data(**over):
 
 def test_md19b_expert_opinion_is_signed_or_sealed(md):
     md.through_comment(professional_technical=True)
-    refused(md, errors.ExpertOpinionUnsigned, "MD-19b", md.do, "expert_argumentation", md.people.expert,
+    refused(md.engine, errors.ExpertOpinionUnsigned, "MD-19b", md.do, "expert_argumentation", md.people.expert,
             expert_data(signed_or_sealed=False), {"opinion": pdf("意见")})
     md.do("expert_argumentation", md.people.expert, expert_data(), {"opinion": pdf("意见")})
     assert md.open() == {"review_submission"}
@@ -164,7 +148,7 @@ def test_md22a_stability_risk_requires_assessment_and_md23_report_names_continge
     assert md.open() == {"risk_assessment"}
     data = {"methods": ["走访"], "departments_heard": ["公安局"], "risk_points": "站点撤并",
             "prevention_measures": "过渡线路", "conclusion": "controllable"}
-    error = refused(md, errors.FormInvalid, "DF-FORM", md.do, "risk_assessment", md.people.assessor, data,
+    error = refused(md.engine, errors.FormInvalid, "DF-FORM", md.do, "risk_assessment", md.people.assessor, data,
                     {"report": pdf("报告")})
     assert error.field == "contingency_plan"
 
@@ -184,33 +168,33 @@ def at_review(md: MajorDecision) -> None:
 
 def test_md25c_only_the_reviewer_records_an_exploratory_reform(md):
     to_drafting(md)
-    assert refused(md, errors.FormInvalid, "DF-FORM", md.draft, exploratory_reform=True).field == \
+    assert refused(md.engine, errors.FormInvalid, "DF-FORM", md.draft, exploratory_reform=True).field == \
         "exploratory_reform"
 
 
 def test_md25c_exploratory_reform_states_its_legal_risk(md):
     at_review(md)
-    error = refused(md, errors.FormInvalid, "DF-FORM", md.review, "lawful", exploratory_reform=True)
+    error = refused(md.engine, errors.FormInvalid, "DF-FORM", md.review, "lawful", exploratory_reform=True)
     assert error.field == "legal_risk_statement"
     md.review("lawful", exploratory_reform=True, legal_risk_statement="国家尚无明确规定，存在被撤销的风险")
 
 
 def test_md27_review_states_authority_procedure_and_content(md):
     at_review(md)
-    error = refused(md, errors.FormInvalid, "DF-FORM", md.review, "lawful", finding_procedure=None)
+    error = refused(md.engine, errors.FormInvalid, "DF-FORM", md.review, "lawful", finding_procedure=None)
     assert error.field == "finding_procedure"
 
 
 def test_md2_decision_organ_level_is_one_the_regulation_covers(md):
     md.propose()
-    assert refused(md, errors.FormInvalid, "DF-FORM", md.initiate, decision_level="village").field == \
+    assert refused(md.engine, errors.FormInvalid, "DF-FORM", md.initiate, decision_level="village").field == \
         "decision_level"
 
 
 def test_md21_each_expert_names_the_pool_they_come_from(md):
     md.through_comment(professional_technical=True)
     experts = [{"name": "周教授", "organisation": "某大学", "direct_interest": False}]
-    error = refused(md, errors.FormInvalid, "DF-FORM", md.do, "expert_argumentation", md.people.expert,
+    error = refused(md.engine, errors.FormInvalid, "DF-FORM", md.do, "expert_argumentation", md.people.expert,
                     expert_data(experts=experts), {"opinion": pdf("意见")})
     assert error.field == "experts.0.pool_source"
 
@@ -219,7 +203,7 @@ def test_md22b_an_existing_assessment_is_referenced_with_its_document(md):
     md.through_comment(stability_or_safety_risk=True)
     reference = {"existing_assessment_body": "市社会稳定风险评估中心", "existing_assessment_date": "2026-06-30",
                  "conclusion": "controllable"}
-    error = refused(md, errors.FormInvalid, "DF-FORM", md.do, "risk_assessment", md.people.assessor, reference)
+    error = refused(md.engine, errors.FormInvalid, "DF-FORM", md.do, "risk_assessment", md.people.assessor, reference)
     assert error.field == "existing_assessment_document"
     md.do("risk_assessment", md.people.assessor, reference, {"existing_assessment_document": pdf("已有评估报告")})
     assert md.open() == {"review_submission"}
