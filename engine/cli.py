@@ -121,6 +121,45 @@ def rules(check: bool, write_to: Path | None) -> None:
         sys.exit(1 if found else 0)
 
 
+@cli.group("catalogue")
+def catalogue_group() -> None:
+    """The decision catalogue (决策事项目录)."""
+
+
+@catalogue_group.command("load")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--by", "loaded_by", default="cli", show_default=True, help="Who loads it (recorded).")
+@database_option
+def catalogue_load(files: tuple[Path, ...], loaded_by: str, database_url: str | None) -> None:
+    """Load yearly catalogue files (processes/catalogue/YEAR.json); reloading updates the items."""
+    import json
+
+    engine = _engine(database_url)
+    failed = False
+    for path in files:
+        try:
+            views = engine.catalogue.load(json.loads(path.read_text(encoding="utf-8")), loaded_by)
+        except (DomainError, json.JSONDecodeError) as error:
+            failed = True
+            click.echo(f"{path}: {error.message('en') if isinstance(error, DomainError) else error}", err=True)
+            continue
+        published = sum(v.status == "published" for v in views)
+        click.echo(f"{path}: {len(views)} item(s), {published} published")
+    engine.dispose()
+    sys.exit(1 if failed else 0)
+
+
+@catalogue_group.command("list")
+@click.option("--year", type=int, required=True)
+@database_option
+def catalogue_list(year: int, database_url: str | None) -> None:
+    """List a year's catalogue with each item's status."""
+    engine = _engine(database_url)
+    for view in engine.catalogue.items(year):
+        click.echo(f"{view.code:10} {view.status:15} {view.sponsor_org:20} {view.title}")
+    engine.dispose()
+
+
 @cli.group()
 def db() -> None:
     """Database schema."""

@@ -37,7 +37,7 @@ class _Bound:
 
 class Engine:
     def __init__(self, settings: Settings, clock: Clock | None = None) -> None:
-        from engine.services import definitions, history, people, procedures, tasks, timers
+        from engine.services import catalogue, definitions, history, people, procedures, tasks, timers
 
         self.settings = settings
         self.clock: Clock = clock or SystemClock()
@@ -52,6 +52,7 @@ class Engine:
         self.history = _Bound(self, history)
         self.timers = _Bound(self, timers)
         self.people = _Bound(self, people)
+        self.catalogue = _Bound(self, catalogue)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self, self._writer, self.before_commit)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
@@ -42,6 +43,9 @@ def _deploy_processes(settings: Settings) -> None:
         bpmn, forms = read_bundle(path)
         view = engine.definitions.deploy(bpmn, forms, "demo")
         click.echo(f"{path.name}: {view.key} v{view.version}")
+    for path in sorted((PROCESSES / "catalogue").glob("*.json")):
+        items = engine.catalogue.load(json.loads(path.read_text(encoding="utf-8")), "demo")
+        click.echo(f"catalogue {path.name}: {len(items)} item(s)")
     engine.dispose()
 
 

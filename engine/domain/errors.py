@@ -208,6 +208,12 @@ class CatalogueRequired(Refused):
           "a matter outside the catalogue.")
 
 
+class CatalogueItemNotSelectable(Refused):
+    rule = "MD-3c"
+    en = ("Catalogue item {item} is {status}: only items of the year's published catalogue, approved by the "
+          "party committee, can be chosen; otherwise record the decision organ's determination.")
+
+
 class OptionsRequired(Refused):
     rule = "MD-12c"
     en = "Views differ sharply: offer two or more options, or state why one suffices."

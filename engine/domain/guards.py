@@ -38,6 +38,7 @@ class Context:
     before: Mapping[str, Any]         # what the procedure recorded so far
     now: datetime
     limits: Limits = field(default_factory=Limits)
+    catalogue_status: str | None = None   # the chosen catalogue item's status, looked up by the service
 
     @property
     def today(self) -> date:
@@ -76,6 +77,8 @@ def _initiation(c: Context) -> dict[str, Any]:
         raise e.ExcludedMatter(matter_type=c.data["matter_type"])
     if c.data.get("launched") and not (c.data.get("catalogue_item") or c.data.get("outside_catalogue_determination")):
         raise e.CatalogueRequired()
+    if c.data.get("catalogue_item") and c.catalogue_status != "published":
+        raise e.CatalogueItemNotSelectable(item=c.data["catalogue_item"], status=c.catalogue_status or "unknown")
     return {}
 
 

@@ -154,3 +154,22 @@ class Event(Base):
     payload: Mapped[dict[str, Any]]
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class CatalogueItem(Base):
+    """An item of a year's decision catalogue, with its approval record (MD-3c, SC-3)."""
+
+    __tablename__ = "catalogue_items"
+    __table_args__ = (UniqueConstraint("year", "code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    code: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(300))
+    category: Mapped[str] = mapped_column(String(32))
+    sponsor_org: Mapped[str] = mapped_column(String(64))
+    decision_organ: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))
+    approvals: Mapped[dict[str, Any]]
+    source_sha256: Mapped[str] = mapped_column(String(64))
+    loaded_by: Mapped[str] = mapped_column(String(64))
+    loaded_at: Mapped[datetime]

@@ -31,8 +31,9 @@ from engine.domain.errors import (
 )
 from engine.persistence.tables import Document, Procedure, WorkItem
 from engine.persistence.uow import LockedProcedure, UnitOfWork
-from engine.services import definitions, history, progress
+from engine.services import catalogue, definitions, history, progress
 from engine.services.views import StepResult, WorkItemView
+from engine.workdays import local_date
 
 __all__ = ["claim", "complete", "inbox"]
 
@@ -113,8 +114,8 @@ def complete(uow: UnitOfWork, task_id: str, actor: Actor, data: Mapping[str, Any
         values = {**dict(data), **refs}
         form.validate(values, frozenset(refs))
         now = uow.clock.now()
-        derived = guards.run(compiled.statute, step.step_kind,
-                             guards.Context(values, task.data, now, uow.settings.limits))
+        derived = guards.run(compiled.statute, step.step_kind, guards.Context(
+            values, task.data, now, uow.settings.limits, _catalogue_status(uow, step.step_kind, values, now)))
 
         before = runtime.snapshot(workflow)
         runtime.complete(workflow, task, {**values, **derived}, now)
@@ -170,6 +171,14 @@ def _lock(uow: UnitOfWork, task_id: str, procedure_id: int | None) -> tuple[Lock
                 raise StepAlreadyCompleted(step=name, step_kind=kind)
             raise StepNotReady(step=name, step_kind=kind, state=runtime.state_name(task))
     raise TaskNotFound(task_id=task_id)
+
+
+def _catalogue_status(uow: UnitOfWork, step_kind: str, values: Mapping[str, Any], now: datetime) -> str | None:
+    """The chosen catalogue item's status, for the initiation guard only (no query otherwise)."""
+    code = values.get("catalogue_item")
+    if step_kind != "initiation" or not code:
+        return None
+    return catalogue.status(uow, local_date(now).year, str(code))
 
 
 def _require_running(procedure: Procedure | LockedProcedure) -> None:

@@ -6,6 +6,7 @@ the test's FixedClock. Tests read like the procedure: `md.draft(professional_tec
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -19,6 +20,7 @@ from engine.services.tasks import Upload
 from engine.workdays import local_date
 
 PROCESS = Path(__file__).resolve().parents[2] / "processes" / "major_decision.bpmn"
+CATALOGUE = PROCESS.parent / "catalogue" / "2026.json"
 
 
 def pdf(name: str) -> Upload:
@@ -74,6 +76,7 @@ class MajorDecision:
     @classmethod
     def start(cls, engine: Engine, clock: FixedClock, title: str = "县城公交线网优化调整方案") -> MajorDecision:
         engine.definitions.deploy(*read_bundle(PROCESS), "test")
+        engine.catalogue.load(json.loads(CATALOGUE.read_text(encoding="utf-8")), "test")
         people = cast(engine)
         view = engine.procedures.start("major_decision", title, "dev_reform", people.sponsor)
         return cls(engine, clock, people, view.id, {i.task_id: i.spec for i in view.open_items})

@@ -1,0 +1,65 @@
+"""The decision catalogue: load a year's file, list it, and look an item up for initiation."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from engine import catalogue as rules
+from engine.chain import canonical
+from engine.persistence.tables import CatalogueItem
+from engine.persistence.uow import UnitOfWork
+
+__all__ = ["items", "load", "status"]
+
+
+@dataclass(frozen=True)
+class ItemView:
+    year: int
+    code: str
+    title: str
+    category: str
+    sponsor_org: str
+    status: str
+
+
+def load(uow: UnitOfWork, data: dict[str, Any], loaded_by: str) -> list[ItemView]:
+    """Load (or reload) a year's catalogue file: every item with its status and approval record."""
+    rules.validate(data)
+    digest = hashlib.sha256(canonical(data)).hexdigest()
+    with uow:
+        now = uow.clock.now()
+        existing = {i.code: i for i in uow.session.scalars(
+            select(CatalogueItem).where(CatalogueItem.year == data["year"]))}
+        for entry in data["items"]:
+            row = existing.get(entry["code"]) or CatalogueItem(year=data["year"], code=entry["code"])
+            row.title, row.category, row.sponsor_org = entry["title"], entry["category"], entry["sponsor_org"]
+            row.decision_organ, row.status = data["decision_organ"], rules.status_of(data, entry)
+            row.approvals = {"party_approval": data.get("party_approval"), "published_on": data.get("published_on"),
+                             "added": entry.get("added")}
+            row.source_sha256, row.loaded_by, row.loaded_at = digest, loaded_by, now
+            uow.session.add(row)
+        uow.session.flush()
+        views = [_view(row) for row in uow.session.scalars(
+            select(CatalogueItem).where(CatalogueItem.year == data["year"]).order_by(CatalogueItem.code))]
+        uow.commit()
+        return views
+
+
+def items(uow: UnitOfWork, year: int) -> list[ItemView]:
+    with uow.read():
+        return [_view(row) for row in uow.session.scalars(
+            select(CatalogueItem).where(CatalogueItem.year == year).order_by(CatalogueItem.code))]
+
+
+def status(uow: UnitOfWork, year: int, code: str) -> str | None:
+    """The item's status, or None when the year's catalogue has no such item."""
+    return uow.session.scalar(select(CatalogueItem.status).where(CatalogueItem.year == year,
+                                                                 CatalogueItem.code == code))
+
+
+def _view(row: CatalogueItem) -> ItemView:
+    return ItemView(row.year, row.code, row.title, row.category, row.sponsor_org, row.status)
