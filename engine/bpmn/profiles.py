@@ -48,6 +48,14 @@ MAJOR_DECISION: tuple[Check, ...] = (
     MinimumTimer("MD-15b", K.public_comment, 30, "urgent_comment"),
 )
 
+DECISION_EXECUTION: tuple[Check, ...] = (
+    RequiredKinds("MD-34", (K.execution,), "naming the execution unit is missing"),
+    RequiredKinds("MD-37b", (K.suspension,), "the head's decision on reported problems (suspension) is missing"),
+    PathRule("MD-34", _starts, (K.execution_report, K.post_evaluation), (K.execution,),
+             "a path reports or evaluates before the execution unit is named"),
+)
+
 PROFILES: dict[str, tuple[Check, ...]] = {
     "major_decision": MAJOR_DECISION,
+    "decision_execution": DECISION_EXECUTION,
 }

@@ -335,3 +335,8 @@ class HeadAgainstMajority(Refused):
     rule = "MD-30c"
     en = ("The decision has no majority behind it ({support} support, {oppose} oppose of {members} "
           "members): the head states the reason.")
+
+
+class EvaluatorNotIndependent(Refused):
+    rule = "MD-36b"
+    en = "{evaluator} did the main argumentation or assessment before the decision and may not evaluate it."

@@ -234,3 +234,12 @@ def _require_head_last_and_majority(data: Mapping[str, Any]) -> None:
     backed = support * 2 > len(members) if outcome == "adopt" else oppose * 2 > len(members)
     if outcome in ("adopt", "reject") and not backed and not data.get("head_reason"):
         raise e.HeadAgainstMajority(support=support, oppose=oppose, members=len(members))
+
+
+@guard(K.post_evaluation, "decision_execution")
+def _post_evaluation(c: Context) -> dict[str, Any]:
+    """MD-36b: the evaluator is not a unit that did the main argumentation or assessment."""
+    evaluator = c.data.get("evaluator_org") or c.before.get("evaluator_org")
+    if evaluator and evaluator in c.before.get("pre_decision_units", []):
+        raise e.EvaluatorNotIndependent(evaluator=evaluator)
+    return {}
