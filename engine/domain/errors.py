@@ -316,6 +316,11 @@ class NotReviewedLawful(Refused):
     en = "The draft's legality review outcome is {outcome}: only a draft found lawful goes to deliberation."
 
 
+class DraftChangedAfterReview(Refused):
+    rule = "MD-25b"
+    en = "The draft changed after its legality review: only the exact draft found lawful goes to deliberation."
+
+
 class NoQuorum(Refused):
     rule = "MD-30a"
     en = "{present} of {total} members present: the meeting needs more than half."

@@ -82,7 +82,6 @@ def _initiation(c: Context) -> dict[str, Any]:
     return {}
 
 
-@guard(K.drafting)
 def _drafting(c: Context) -> dict[str, Any]:
     if c.data.get("major_divergence") and c.data.get("options_count", 1) < 2 and not c.data.get("single_option_reason"):
         raise e.OptionsRequired()
@@ -176,9 +175,25 @@ def _risk(c: Context) -> dict[str, Any]:
     return {"risk_controllable": c.data.get("conclusion") == "controllable"}
 
 
+def _draft_sha(c: Context, field_name: str) -> dict[str, Any]:
+    """MD-25b: remember which draft (by SHA-256) is now the one to review and deliberate."""
+    document = c.data.get(field_name)
+    return {"current_draft_sha256": document["sha256"]} if isinstance(document, dict) else {}
+
+
+@guard(K.drafting)
+def _drafting_sha(c: Context) -> dict[str, Any]:
+    return {**_drafting(c), **_draft_sha(c, "draft")}
+
+
+@guard(K.revision)
+def _revision(c: Context) -> dict[str, Any]:
+    return _draft_sha(c, "revised_draft")
+
+
 @guard(K.review_submission)
 def _review_submission(c: Context) -> dict[str, Any]:
-    return _review_clock(c)
+    return {**_review_clock(c), **_draft_sha(c, "draft")}
 
 
 @guard(K.supplement)
@@ -201,7 +216,7 @@ def _legal_opinion(c: Context) -> dict[str, Any]:
 
 @guard(K.legality_review)
 def _legality_review(c: Context) -> dict[str, Any]:
-    return {"reviewed_at": c.now.isoformat()}
+    return {"reviewed_at": c.now.isoformat(), "reviewed_draft_sha256": c.before.get("current_draft_sha256")}
 
 
 @guard(K.deliberation)
@@ -212,6 +227,8 @@ def _deliberation(c: Context) -> dict[str, Any]:
         raise e.RiskNotControllable()
     if c.before.get("review_outcome") not in ("lawful",):
         raise e.NotReviewedLawful(outcome=c.before.get("review_outcome"))
+    if c.before.get("reviewed_draft_sha256") != c.before.get("current_draft_sha256"):
+        raise e.DraftChangedAfterReview()
     total, present = c.data["members_total"], c.data["members_present"]
     if present > total or present <= total * c.limits.quorum_fraction:
         raise e.NoQuorum(present=present, total=total)
