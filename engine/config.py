@@ -10,6 +10,7 @@ from engine.domain.guards import Limits
 
 DEFAULT_DATABASE_URL = "sqlite:///decisionflow.db"
 DEFAULT_MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
+COUNTY_STEPS = frozenset({"sc5", "sc6"})
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,10 @@ class Settings:
     max_document_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES
     spec_cache_size: int = 32
     limits: Limits = field(default_factory=Limits)
+    county_steps: frozenset[str] = frozenset()
+    """Extra statutory steps this county requires: "sc5" (consistency assessments before the
+    legality review, SC-5) and "sc6" (the government party group's prior review before
+    deliberation, SC-6). From DECISIONFLOW_COUNTY_STEPS, comma-separated."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -28,5 +33,11 @@ class Settings:
             "max_document_bytes": int(env.get("DECISIONFLOW_MAX_DOCUMENT_BYTES",
                                               DEFAULT_MAX_DOCUMENT_BYTES)),
         }
+        steps = {s.strip() for s in env.get("DECISIONFLOW_COUNTY_STEPS", "").split(",") if s.strip()}
+        unknown = steps - COUNTY_STEPS
+        if unknown:
+            raise ValueError(f"DECISIONFLOW_COUNTY_STEPS: unknown step(s) {sorted(unknown)}; "
+                             f"known: {sorted(COUNTY_STEPS)}")
+        values["county_steps"] = frozenset(steps)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]

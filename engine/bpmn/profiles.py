@@ -46,6 +46,8 @@ MAJOR_DECISION: tuple[Check, ...] = (
              "a path publishes a decision that was not deliberated"),
     PathRule("MD-33a", _starts, ("end",), (K.archiving,), "a path ends the procedure without archiving"),
     MinimumTimer("MD-15b", K.public_comment, 30, "urgent_comment"),
+    RequiredKinds("SC-5", (K.consistency_assessment,), "the consistency assessments a county may require are missing"),
+    RequiredKinds("SC-6", (K.party_group_review,), "the party group's prior review a county may require is missing"),
 )
 
 DECISION_EXECUTION: tuple[Check, ...] = (

@@ -40,8 +40,10 @@ class Snapshot:
     timers: dict[str, PendingTimer]
 
 
-def start(compiled: CompiledDefinition, now: datetime) -> BpmnWorkflow:
+def start(compiled: CompiledDefinition, now: datetime, data: Mapping[str, Any] | None = None) -> BpmnWorkflow:
+    """A new workflow run to its first wait state; `data` (engine-derived, never a client's) seeds it."""
     workflow = compiled.serializer.new_workflow()
+    workflow.task_tree.data.update(data or {})
     with engine_time(now):
         workflow.do_engine_steps()
     return workflow

@@ -321,6 +321,17 @@ class DraftChangedAfterReview(Refused):
     en = "The draft changed after its legality review: only the exact draft found lawful goes to deliberation."
 
 
+class ConsistencyAssessmentMissing(Refused):
+    rule = "SC-5"
+    en = ("This county requires the macro-policy and grassroots-burden consistency assessments before the "
+          "legality review.")
+
+
+class PartyGroupReviewMissing(Refused):
+    rule = "SC-6"
+    en = "This county requires the government party group's prior review before deliberation."
+
+
 class NoQuorum(Refused):
     rule = "MD-30a"
     en = "{present} of {total} members present: the meeting needs more than half."

@@ -193,7 +193,19 @@ def _revision(c: Context) -> dict[str, Any]:
 
 @guard(K.review_submission)
 def _review_submission(c: Context) -> dict[str, Any]:
+    if c.before.get("county_sc5") and not c.before.get("consistency_assessed"):
+        raise e.ConsistencyAssessmentMissing()
     return {**_review_clock(c), **_draft_sha(c, "draft")}
+
+
+@guard(K.consistency_assessment)
+def _consistency(c: Context) -> dict[str, Any]:
+    return {"consistency_assessed": True}
+
+
+@guard(K.party_group_review)
+def _party_group(c: Context) -> dict[str, Any]:
+    return {"party_group_reviewed": True}
 
 
 @guard(K.supplement)
@@ -229,6 +241,8 @@ def _deliberation(c: Context) -> dict[str, Any]:
         raise e.NotReviewedLawful(outcome=c.before.get("review_outcome"))
     if c.before.get("reviewed_draft_sha256") != c.before.get("current_draft_sha256"):
         raise e.DraftChangedAfterReview()
+    if c.before.get("county_sc6") and not c.before.get("party_group_reviewed"):
+        raise e.PartyGroupReviewMissing()
     total, present = c.data["members_total"], c.data["members_present"]
     if present > total or present <= total * c.limits.quorum_fraction:
         raise e.NoQuorum(present=present, total=total)

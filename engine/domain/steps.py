@@ -23,6 +23,8 @@ class StepKind(StrEnum):
     expert_argumentation = "expert_argumentation"
     risk_assessment = "risk_assessment"
     fair_competition_review = "fair_competition_review"
+    consistency_assessment = "consistency_assessment"
+    party_group_review = "party_group_review"
     legality_review = "legality_review"
     legal_opinion = "legal_opinion"
     review_submission = "review_submission"

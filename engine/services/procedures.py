@@ -41,7 +41,8 @@ def start(uow: UnitOfWork, key: str, title: str, sponsor_org: str, actor: Actor,
         definition = definitions._latest(uow, key)
         compiled = definitions.load_compiled(uow, definition.id)
         now = uow.clock.now()
-        workflow = runtime.start(compiled, now)
+        configuration = {f"county_{step}": step in uow.settings.county_steps for step in ("sc5", "sc6")}
+        workflow = runtime.start(compiled, now, configuration)
         procedure = Procedure(definition_id=definition.id, title=title, sponsor_org=sponsor_org,
                               status=progress.RUNNING, state=compiled.serializer.dump(workflow), version=1,
                               head_seq=0, head_hash=history.chain.GENESIS, started_by=actor.username,
@@ -53,7 +54,7 @@ def start(uow: UnitOfWork, key: str, title: str, sponsor_org: str, actor: Actor,
         progress.finish_if_done(procedure, workflow.is_completed(), now)
         payload = {"definition": {"key": definition.key, "version": definition.version,
                                   "sha256": definition.sha256},
-                   "title": title, "sponsor_org": sponsor_org, "facts": facts or {},
+                   "title": title, "sponsor_org": sponsor_org, "facts": facts or {}, "configuration": configuration,
                    "by": actor.as_payload(), **moved.as_payload()}
         history.append(uow, procedure, "procedure_started", actor.username, None, payload, now)
         uow.session.flush()

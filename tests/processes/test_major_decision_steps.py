@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from engine.domain import errors
 from tests.helpers import refused
 from tests.processes.md_scenario import MajorDecision, pdf
@@ -218,3 +220,66 @@ def test_md15c_expert_explanation_is_recorded_with_the_call(md):
     md.open_comment(expert_explanation="邀请交通规划专家接受访谈，解释线网优化方法")
     event = md.engine.history.events(md.procedure_id)[-1]
     assert event.payload["data"]["expert_explanation"].startswith("邀请交通规划专家")
+
+
+@pytest.fixture
+def county_md(db_url, clock):
+    """The same definition in a county that requires SC-5 and SC-6."""
+    from engine.config import Settings
+    from engine.core import build_engine
+
+    engine = build_engine(Settings(database_url=db_url, county_steps=frozenset({"sc5", "sc6"})), clock)
+    yield MajorDecision.start(engine, clock)
+    engine.dispose()
+
+
+def test_sc5_county_requires_consistency_assessments_before_legality_review(county_md):
+    md = county_md
+    md.through_comment()
+    assert md.open() == {"consistency_assessment"}  # review submission is not open before it
+    md.do("consistency_assessment", md.people.sponsor,
+          {"macro_policy_conclusion": "consistent", "grassroots_conclusion": "consistent"},
+          {"macro_policy_report": pdf("宏观政策评估"), "grassroots_report": pdf("基层减负评估")})
+    assert md.open() == {"review_submission"}
+    assert md.engine.history.events(md.procedure_id)[0].payload["configuration"] == {"county_sc5": True,
+                                                                                    "county_sc6": True}
+
+
+def test_sc6_county_requires_party_group_review_before_deliberation(county_md):
+    md = county_md
+    md.through_comment()
+    md.do("consistency_assessment", md.people.sponsor,
+          {"macro_policy_conclusion": "consistent", "grassroots_conclusion": "consistent"},
+          {"macro_policy_report": pdf("宏观政策评估"), "grassroots_report": pdf("基层减负评估")})
+    md.submit_for_review()
+    md.legal_opinion()
+    md.review("lawful")
+    assert md.open() == {"party_group_review"}  # deliberation is not open before it
+    md.do("party_group_review", md.people.organ, {"meeting_date": md.today(), "conclusion": "同意提交常务会议"},
+          {"minutes": pdf("党组会议纪要")})
+    assert md.open() == {"deliberation"}
+
+
+def test_sc5_sc6_guards_refuse_even_if_a_path_skipped_the_steps():
+    from datetime import UTC, datetime
+
+    from engine.domain import guards
+
+    now = datetime(2026, 11, 2, tzinfo=UTC)
+    with pytest.raises(errors.ConsistencyAssessmentMissing) as refused_sc5:
+        guards.run("major_decision", "review_submission", guards.Context({}, {"county_sc5": True}, now))
+    assert refused_sc5.value.rule == "SC-5"
+    meeting = {"meeting_type": "standing", "members_total": 1, "members_present": 1, "decision_outcome": "adopt",
+               "views": [{"member": "县长", "is_head": True, "position": "support"}]}
+    with pytest.raises(errors.PartyGroupReviewMissing) as refused_sc6:
+        guards.run("major_decision", "deliberation",
+                   guards.Context(meeting, {"county_sc6": True, "review_outcome": "lawful"}, now))
+    assert refused_sc6.value.rule == "SC-6"
+
+
+def test_county_steps_come_from_the_environment():
+    from engine.config import Settings
+
+    assert Settings.from_env({"DECISIONFLOW_COUNTY_STEPS": "sc5, sc6"}).county_steps == {"sc5", "sc6"}
+    with pytest.raises(ValueError, match="unknown step"):
+        Settings.from_env({"DECISIONFLOW_COUNTY_STEPS": "sc9"})
