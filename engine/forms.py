@@ -92,14 +92,17 @@ class Form:
         for name in self.documents & set(data):
             if name not in uploaded:
                 raise DocumentNotUploaded(field=name)
-        _require_canonical_json(data)
+        require_json_object(data)
         errors = sorted(self.validator.iter_errors(dict(data)), key=_error_order)
         if errors:
             raise _form_invalid(errors[0], [_describe(e) for e in errors])
 
 
-def _require_canonical_json(data: Mapping[str, Any]) -> None:
+def require_json_object(data: object, field: str = "(form)") -> None:
     """History hashes RFC 8785 JSON: refuse what it cannot represent, before anything runs."""
+    if not isinstance(data, Mapping):
+        raise FormInvalid(field=field, problem="expected an object of named fields",
+                          problem_zh="应为由字段名和取值组成的对象")
     for name, value in data.items():
         if not isinstance(name, str):
             raise FormInvalid(field=str(name), problem="field names must be strings",

@@ -27,36 +27,29 @@ def serve(host: str, port: int, demo: bool, database_url: str | None) -> None:
     settings = Settings.from_env(database_url=database_url)
     if demo:
         schema.upgrade(settings.database_url)
-        _deploy_processes(settings)
-        _seed(settings)
+        _prepare_demo(settings)
     app = create_app({"DATABASE_URL": settings.database_url})
     click.echo(f"DecisionFlow on http://{host}:{port}/ (database {settings.database_url})")
     app.run(host=host, port=port)
 
 
-def _deploy_processes(settings: Settings) -> None:
+def _prepare_demo(settings: Settings) -> None:
+    """Deploy processes/, load the decision catalogues and seed the demo people, with one engine."""
     from engine.core import build_engine
+    from engine.demo import seed
     from engine.services.definitions import read_bundle
 
     engine = build_engine(settings)
-    for path in sorted(PROCESSES.glob("*.bpmn")):
-        bpmn, forms = read_bundle(path)
-        view = engine.definitions.deploy(bpmn, forms, "demo")
-        click.echo(f"{path.name}: {view.key} v{view.version}")
-    for path in sorted((PROCESSES / "catalogue").glob("*.json")):
-        items = engine.catalogue.load(json.loads(path.read_text(encoding="utf-8")), "demo")
-        click.echo(f"catalogue {path.name}: {len(items)} item(s)")
-    engine.dispose()
-
-
-def _seed(settings: Settings) -> None:
-    from engine.core import build_engine
-    from engine.demo import seed
-
-    engine = build_engine(settings)
-    users = seed(engine)
-    click.echo(f"demo users: {', '.join(users)}")
-    engine.dispose()
+    try:
+        for path in sorted(PROCESSES.glob("*.bpmn")):
+            view = engine.definitions.deploy(*read_bundle(path), "demo")
+            click.echo(f"{path.name}: {view.key} v{view.version}")
+        for path in sorted((PROCESSES / "catalogue").glob("*.json")):
+            items = engine.catalogue.load(json.loads(path.read_text(encoding="utf-8")), "demo")
+            click.echo(f"catalogue {path.name}: {len(items)} item(s)")
+        click.echo(f"demo users: {', '.join(seed(engine))}")
+    finally:
+        engine.dispose()
 
 
 def main() -> None:

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from engine import chain
-from engine.bpmn.definition import Analysis, analyse
+from engine.bpmn.definition import Analysis, CompiledDefinition, analyse
 from engine.bpmn.model import NS, parse_xml
 from engine.domain.errors import DefinitionInvalid, DefinitionNotFound
 from engine.persistence.tables import Definition
@@ -85,7 +85,7 @@ def _view(row: Definition, created: bool = False) -> DefinitionView:
                           row.deployed_at, created)
 
 
-def load_compiled(uow: UnitOfWork, definition_id: int):
+def load_compiled(uow: UnitOfWork, definition_id: int) -> CompiledDefinition:
     """The compiled definition of a version, from the cache or the database."""
     def load(def_id: int) -> tuple[bytes, dict[str, Any]]:
         row = uow.session.get(Definition, def_id)

@@ -14,6 +14,7 @@ from engine.bpmn import runtime
 from engine.domain.actors import Actor
 from engine.domain.errors import ProcedureEnded, ProcedureNotFound, StartInvalid, WithdrawForbidden, WithdrawInvalid
 from engine.domain.rules import CANCELLED, OPEN
+from engine.forms import require_json_object
 from engine.persistence.tables import Definition, Organisation, Procedure, Timer, WorkItem
 from engine.persistence.uow import UnitOfWork
 from engine.services import definitions, history, progress
@@ -35,6 +36,7 @@ def start(uow: UnitOfWork, key: str, title: str, sponsor_org: str, actor: Actor,
     if actor.org != sponsor_org or not actor.holds(SPONSOR_ROLE):
         raise StartInvalid(field="sponsor_org",
                            problem=f"{actor.username} is not a sponsor (role sponsor) of {sponsor_org}")
+    require_json_object(facts or {}, "facts")
     with uow:
         if uow.session.scalars(select(Organisation.id).where(Organisation.code == sponsor_org)).first() is None:
             raise StartInvalid(field="sponsor_org", problem=f"unknown organisation {sponsor_org}")

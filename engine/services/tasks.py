@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from SpiffWorkflow.task import Task
 from sqlalchemy import bindparam, or_, select, update
 
 from engine.bpmn import runtime
@@ -29,6 +30,7 @@ from engine.domain.errors import (
     TaskNotFound,
     VersionConflict,
 )
+from engine.forms import require_json_object
 from engine.persistence.tables import Document, Procedure, WorkItem
 from engine.persistence.uow import LockedProcedure, UnitOfWork
 from engine.services import catalogue, definitions, history, progress
@@ -90,6 +92,7 @@ def complete(uow: UnitOfWork, task_id: str, actor: Actor, data: Mapping[str, Any
     of the engine: prebuilt Core statements, no ORM unit of work (docs/benchmarks.md).
     """
     documents = documents or {}
+    require_json_object(data)
     _check_sizes(documents, uow.settings.max_document_bytes)
     with uow:
         procedure, step = _lock(uow, task_id, procedure_id)
@@ -100,11 +103,8 @@ def complete(uow: UnitOfWork, task_id: str, actor: Actor, data: Mapping[str, Any
         compiled = definitions.load_compiled(uow, procedure.definition_id)
         workflow = compiled.serializer.load(procedure.state)
         task = runtime.find_task(workflow, task_id)
-        if task is not None and runtime.state_name(task) == "COMPLETED":
-            raise StepAlreadyCompleted(step=step.title, step_kind=step.step_kind)
         if task is None or not runtime.is_ready_human(task):
-            raise StepNotReady(step=step.title, step_kind=step.step_kind,
-                               state=runtime.state_name(task) if task else "UNKNOWN")
+            raise _not_ready(task, step.title, step.step_kind)
         rules.require_role(step, actor)
         rules.require_assignee(step, actor)
         rules.require_separation(step, actor, procedure.sponsor_org, _done_by(uow, procedure.id, step))
@@ -165,12 +165,17 @@ def _lock(uow: UnitOfWork, task_id: str, procedure_id: int | None) -> tuple[Lock
         task = runtime.find_task(compiled.serializer.load(procedure.state), task_id)
         if task is not None:
             meta = compiled.model.task(task.task_spec.name)
-            name = meta.name if meta else task.task_spec.name
-            kind = meta.step_kind if meta else "automatic"
-            if runtime.state_name(task) == "COMPLETED":
-                raise StepAlreadyCompleted(step=name, step_kind=kind)
-            raise StepNotReady(step=name, step_kind=kind, state=runtime.state_name(task))
+            raise _not_ready(task, meta.name if meta else task.task_spec.name,
+                             (meta.step_kind if meta else None) or "automatic")
     raise TaskNotFound(task_id=task_id)
+
+
+def _not_ready(task: Task | None, title: str, step_kind: str) -> StepAlreadyCompleted | StepNotReady:
+    """A done step is never done again (MD-33b); any other state is out of order (MD-39)."""
+    state = runtime.state_name(task) if task is not None else "UNKNOWN"
+    if state == "COMPLETED":
+        return StepAlreadyCompleted(step=title, step_kind=step_kind)
+    return StepNotReady(step=title, step_kind=step_kind, state=state)
 
 
 def _catalogue_status(uow: UnitOfWork, step_kind: str, values: Mapping[str, Any], now: datetime) -> str | None:

@@ -82,3 +82,21 @@ def test_document_reference_forged_in_data_is_refused(engine, people, draft_step
         engine.tasks.complete(draft_step, people.sponsor, DRAFT, {"minutes": Upload("m.pdf", "application/pdf", b"1")})
     assert refused.value.field == "minutes"
     assert fingerprint(engine) == before
+
+
+@pytest.mark.parametrize("data", [[1, 2], "summary", None])
+def test_step_data_that_is_not_an_object_is_refused_clearly(engine, people, draft_step, data):
+    before = fingerprint(engine)
+    with pytest.raises(FormInvalid) as refused:
+        engine.tasks.complete(draft_step, people.sponsor, data)
+    assert refused.value.rule == "DF-FORM" and refused.value.field == "(form)"
+    assert fingerprint(engine) == before
+
+
+def test_start_facts_that_json_cannot_hold_are_refused_by_field(engine, people, review_loop):
+    before = fingerprint(engine)
+    with pytest.raises(FormInvalid) as refused:
+        engine.procedures.start(review_loop, "县城公交线网优化调整", "dev_reform", people.sponsor,
+                                {"estimated_cost": float("nan")})
+    assert refused.value.field == "estimated_cost"
+    assert fingerprint(engine) == before
