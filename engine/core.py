@@ -37,7 +37,7 @@ class _Bound:
 
 class Engine:
     def __init__(self, settings: Settings, clock: Clock | None = None) -> None:
-        from engine.services import catalogue, definitions, history, people, procedures, tasks, timers
+        from engine.services import accounts, catalogue, definitions, history, people, procedures, record, tasks, timers
 
         self.settings = settings
         self.clock: Clock = clock or SystemClock()
@@ -53,6 +53,8 @@ class Engine:
         self.timers = _Bound(self, timers)
         self.people = _Bound(self, people)
         self.catalogue = _Bound(self, catalogue)
+        self.accounts = _Bound(self, accounts)
+        self.record = _Bound(self, record)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self, self._writer, self.before_commit)

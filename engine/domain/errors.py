@@ -151,7 +151,23 @@ class WithdrawForbidden(Forbidden):
     en = "Only the decision organ (role decision_organ) withdraws a procedure; {username} does not hold it."
 
 
+class RecordForbidden(Forbidden):
+    rule = "DF-VIEW"
+    en = ("{username} may not see procedure {procedure_id}: its record is open to the sponsoring unit, "
+          "the roles with a step in it, and auditors.")
+
+
+class AccountForbidden(Forbidden):
+    rule = "DF-ACCOUNT"
+    en = "Only an administrator (role admin) manages accounts; {username} does not hold that role."
+
+
 # --- input -----------------------------------------------------------------------------
+
+class AccountInvalid(Refused):
+    rule = "DF-ACCOUNT"
+    en = "Account field {field}: {problem}"
+
 
 class FormInvalid(Refused):
     rule = "DF-FORM"

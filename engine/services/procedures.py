@@ -6,6 +6,7 @@ decision organ only); there is no delete, reset or edit.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -76,9 +77,14 @@ def get(uow: UnitOfWork, procedure_id: int) -> ProcedureView:
 
 
 def search(uow: UnitOfWork, title: str | None = None, sponsor_org: str | None = None,
-           status: str | None = None, limit: int = 50, offset: int = 0) -> tuple[int, list[ProcedureView]]:
+           status: str | None = None, limit: int = 50, offset: int = 0, started_from: datetime | None = None,
+           started_before: datetime | None = None) -> tuple[int, list[ProcedureView]]:
     """Procedures matching every given filter, newest first, with the total count."""
     filters = []
+    if started_from is not None:
+        filters.append(Procedure.started_at >= started_from)
+    if started_before is not None:
+        filters.append(Procedure.started_at < started_before)
     if title:
         filters.append(Procedure.title.contains(title, autoescape=True))
     if sponsor_org:

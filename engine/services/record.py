@@ -1,0 +1,196 @@
+"""The record of one procedure, as its pages show it: who may see it, and what it holds.
+
+DF-VIEW: a procedure's record and documents are open to its sponsoring unit, to the
+roles that have (or had) a step in it — in the organisation the step names — and to
+auditors. The record is read from history, the only account of what was done, so the
+page shows what the chain proves and nothing a projection could have drifted from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import or_, select
+
+from engine.domain.actors import Actor
+from engine.domain.errors import DocumentNotFound, ProcedureNotFound, RecordForbidden
+from engine.persistence.tables import Definition, Document, Event, Procedure, Timer, WorkItem
+from engine.persistence.uow import UnitOfWork
+from engine.services import definitions
+from engine.services.views import EventView, ProcedureView
+
+__all__ = ["document", "procedure", "visible"]
+
+AUDITOR_ROLE = "auditor"
+
+
+@dataclass(frozen=True)
+class TimerView:
+    spec: str
+    name: str
+    due_at: datetime
+
+
+@dataclass(frozen=True)
+class StepRecord:
+    """One completed step: what the history event says was done, by whom, when."""
+
+    seq: int
+    task_id: str
+    spec: str
+    title: str
+    step_kind: str
+    form: str | None
+    by: str
+    org: str
+    at: datetime
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class DocumentRef:
+    field: str
+    step: str
+    sha256: str
+    filename: str
+    size: int
+    media_type: str
+    seq: int
+
+
+@dataclass(frozen=True)
+class ProcedureRecord:
+    procedure: ProcedureView
+    bpmn: str
+    forms: dict[str, Any]
+    task_forms: dict[str, str]
+    names: dict[str, str]
+    events: list[EventView]
+    steps: list[StepRecord]
+    timers: list[TimerView]
+    documents: list[DocumentRef]
+    done_specs: frozenset[str]
+
+
+@dataclass(frozen=True)
+class DocumentContent:
+    sha256: str
+    filename: str
+    media_type: str
+    content: bytes
+
+
+def visible(uow: UnitOfWork, actor: Actor, procedure_id: int) -> bool:
+    """Whether `actor` may see the procedure's record (DF-VIEW)."""
+    with uow.read():
+        procedure = _procedure(uow, procedure_id)
+        return _visible(uow, actor, procedure)
+
+
+def procedure(uow: UnitOfWork, actor: Actor, procedure_id: int) -> ProcedureRecord:
+    """Everything the procedure page shows, after the DF-VIEW check."""
+    with uow.read():
+        row = _procedure(uow, procedure_id)
+        if not _visible(uow, actor, row):
+            raise RecordForbidden(username=actor.username, procedure_id=procedure_id)
+        definition = uow.session.get(Definition, row.definition_id)
+        assert definition is not None
+        compiled = definitions.load_compiled(uow, definition.id)
+        items = list(uow.session.scalars(select(WorkItem).where(WorkItem.procedure_id == row.id,
+                                                                WorkItem.status == "open")
+                                         .order_by(WorkItem.created_at, WorkItem.task_id)))
+        view = ProcedureView.of(row, definition.key, definition.version, items)
+        events = [EventView.of(e) for e in uow.session.scalars(
+            select(Event).where(Event.procedure_id == row.id).order_by(Event.seq))]
+        names = {name: (spec.bpmn_name or name) for name, spec in compiled.spec.task_specs.items()
+                 if getattr(spec, "bpmn_id", None)}
+        timers = [TimerView(t.spec, names.get(t.spec, t.spec), t.due_at) for t in uow.session.scalars(
+            select(Timer).where(Timer.procedure_id == row.id, Timer.status == "pending").order_by(Timer.due_at))]
+        task_forms = {spec: meta.form for spec, meta in compiled.model.tasks.items() if meta.form}
+        steps = [_step(e, compiled.model.tasks, names) for e in events if e.kind == "task_completed"]
+        return ProcedureRecord(view, definition.bpmn, definition.forms, task_forms, names, events, steps, timers,
+                               list(_documents(steps)), _done_specs(events))
+
+
+def document(uow: UnitOfWork, actor: Actor, procedure_id: int, sha256: str) -> DocumentContent:
+    """A document handed in with a step of this procedure, to someone who may see the record."""
+    with uow.read():
+        row = _procedure(uow, procedure_id)
+        if not _visible(uow, actor, row):
+            raise RecordForbidden(username=actor.username, procedure_id=procedure_id)
+        refs = [ref for event in uow.session.scalars(select(Event.payload).where(Event.procedure_id == row.id))
+                for ref in _refs(event) if ref.get("sha256") == sha256]
+        stored = uow.session.get(Document, sha256) if refs else None
+        if stored is None:
+            raise DocumentNotFound(sha256=sha256)
+        return DocumentContent(sha256, str(refs[0].get("filename") or sha256), stored.media_type, stored.content)
+
+
+def _procedure(uow: UnitOfWork, procedure_id: int) -> Procedure:
+    row = uow.session.get(Procedure, procedure_id)
+    if row is None:
+        raise ProcedureNotFound(procedure_id=procedure_id)
+    return row
+
+
+def _visible(uow: UnitOfWork, actor: Actor, procedure: Procedure) -> bool:
+    if actor.holds(AUDITOR_ROLE) or actor.org == procedure.sponsor_org:
+        return True
+    if not actor.roles:
+        return False
+    stmt = (select(WorkItem.task_id).where(WorkItem.procedure_id == procedure.id,
+                                           WorkItem.role.in_(sorted(actor.roles)),
+                                           or_(WorkItem.org.is_(None), WorkItem.org == actor.org))
+            .limit(1))
+    return uow.session.scalar(stmt) is not None
+
+
+def _step(event: EventView, tasks: dict[str, Any], names: dict[str, str]) -> StepRecord:
+    payload = event.payload
+    spec = str(payload.get("step", ""))
+    meta = tasks.get(spec)
+    by = payload.get("by") or {}
+    return StepRecord(event.seq, event.task_id or "", spec, meta.name if meta else names.get(spec, spec),
+                      str(payload.get("step_kind", "")), meta.form if meta else None,
+                      str(by.get("user", event.actor)), str(by.get("org", "")), event.at,
+                      dict(payload.get("data") or {}))
+
+
+def _documents(steps: list[StepRecord]) -> Iterator[DocumentRef]:
+    for step in steps:
+        for name, value in step.data.items():
+            if isinstance(value, dict) and "sha256" in value:
+                yield DocumentRef(name, step.title, str(value["sha256"]), str(value.get("filename", "")),
+                                  int(value.get("size", 0)), str(value.get("media_type", "")), step.seq)
+
+
+def _refs(payload: Any) -> Iterator[dict[str, Any]]:
+    """Every document reference anywhere in an event payload."""
+    if isinstance(payload, dict):
+        if isinstance(payload.get("sha256"), str) and "filename" in payload:
+            yield payload
+        for value in payload.values():
+            yield from _refs(value)
+    elif isinstance(payload, list):
+        for value in payload:
+            yield from _refs(value)
+
+
+def _done_specs(events: list[EventView]) -> frozenset[str]:
+    """The BPMN elements the history shows reached: completed steps, steps opened, timers set."""
+    done: set[str] = set()
+    for event in events:
+        payload = event.payload
+        if event.kind == "task_completed":
+            done.add(str(payload.get("step", "")))
+        for opened in payload.get("opened", []) or []:
+            done.add(str(opened.get("step", "")))
+        for timer in payload.get("timers", []) or []:
+            done.add(str(timer.get("step", "")))
+        if event.kind == "timer_fired":
+            done.add(str(payload.get("step", "")))
+    done.discard("")
+    return frozenset(done)
