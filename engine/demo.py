@@ -1,10 +1,14 @@
-"""Demo data for `decisionflow serve --demo`: organisations and one user per role.
+"""Demo data for `decisionflow serve --demo`: organisations, one user per role, sample procedures.
 
 A county government's offices, with the users a walk-through needs. Nothing here is
-used outside the demo; a real county loads its own organisations and staff.
+used outside the demo; a real county loads its own organisations and staff. Passwords
+are random, returned once for printing, and stored only as the hash the caller makes.
 """
 
 from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
 
 from engine.core import Engine
 from engine.domain.roles import ROLES
@@ -13,14 +17,19 @@ ORGANISATIONS = (
     ("county_gov", "示范县人民政府", "decision_organ"),
     ("gov_office", "示范县人民政府办公室", "gov_office"),
     ("dev_reform", "示范县发展和改革局", "department"),
+    ("housing", "示范县住房和城乡建设局", "department"),
+    ("urban_management", "示范县城市管理局", "department"),
     ("justice", "示范县司法局", "review_office"),
     ("expert_pool", "示范县决策咨询专家库", "expert_pool"),
     ("risk_center", "示范县社会稳定风险评估中心", "assessor"),
     ("party_office", "中共示范县委办公室", "party_committee"),
+    ("audit_office", "示范县审计局", "auditor"),
 )
 
 USERS = (
     ("sponsor", "dev_reform", "张伟", ["sponsor"]),
+    ("housing", "housing", "李娜", ["sponsor"]),
+    ("urban", "urban_management", "王强", ["sponsor"]),
     ("reviewer", "justice", "刘洋", ["legality_reviewer"]),
     ("adviser", "justice", "陈静", ["legal_adviser", "public_lawyer"]),
     ("expert", "expert_pool", "周教授", ["expert"]),
@@ -28,17 +37,27 @@ USERS = (
     ("secretary", "gov_office", "赵磊", ["meeting_secretary", "gov_office"]),
     ("head", "county_gov", "孙县长", ["head", "decision_organ", "meeting_member"]),
     ("liaison", "party_office", "郑联络", ["party_liaison"]),
-    ("auditor", "county_gov", "钱审计", ["auditor"]),
+    ("auditor", "audit_office", "钱审计", ["auditor"]),
     ("admin", "gov_office", "系统管理员", ["admin"]),
 )
 
 
-def seed(engine: Engine) -> list[str]:
-    """Create the demo organisations, roles and users (idempotent); return the usernames."""
+def seed(engine: Engine, hash_password: Callable[[str], str] | None = None) -> dict[str, str | None]:
+    """Create the demo organisations, roles and users (idempotent).
+
+    Returns each username with the password made for it now, or None when the user already
+    had one (a second run prints no password: it was shown once).
+    """
     for name, (zh, en) in ROLES.items():
         engine.people.ensure_role(name, zh, en)
     for code, name, kind in ORGANISATIONS:
         engine.people.ensure_organisation(code, name, kind)
+    made: dict[str, str | None] = {}
     for username, org, display, roles in USERS:
         engine.people.ensure_user(username, org, roles, display)
-    return [u[0] for u in USERS]
+        made[username] = None
+        if hash_password is not None and engine.accounts.credentials(username) is None:
+            password = secrets.token_urlsafe(9)
+            engine.people.set_password_hash(username, hash_password(password))
+            made[username] = password
+    return made

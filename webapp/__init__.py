@@ -1,4 +1,8 @@
-"""The thin Flask layer over engine services. `create_app(config)` builds it."""
+"""The thin Flask layer over engine services. `create_app(config)` builds it.
+
+Pages parse the request, call one engine service and render. Every refusal is the
+engine's `DomainError`, shown in the user's language with its rule and article.
+"""
 
 from __future__ import annotations
 
@@ -9,28 +13,58 @@ from flask import Flask, jsonify
 
 from engine.config import Settings
 from engine.core import build_engine
+from webapp import errors, i18n, limits
+from webapp.extensions import babel, csrf, login_manager
+from webapp.settings import configure
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                                "script-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; "
+                                "form-action 'self'"),
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+}
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    """Build the app: configuration from the environment, overridden by `config`."""
+    """Build the app: defaults, the environment, then `config` (which may carry an ENGINE or a CLOCK)."""
     app = Flask(__name__)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Chinese stays readable in JSON
-    app.config.from_mapping(DATABASE_URL=None)
-    app.config.from_prefixed_env("DECISIONFLOW")
-    if config:
-        app.config.from_mapping(config)
-    settings = Settings.from_env(database_url=app.config.get("DATABASE_URL"))
-    app.extensions["decisionflow"] = build_engine(settings)
+    configure(app, dict(config or {}))
+    engine = app.config.pop("ENGINE", None)
+    if engine is None:
+        settings = Settings.from_env(database_url=app.config.get("DATABASE_URL"))
+        engine = build_engine(settings, app.config.pop("CLOCK", None))
+    app.extensions["decisionflow"] = engine
+    app.config.setdefault("MAX_CONTENT_LENGTH", engine.settings.max_document_bytes * 4 + 1024 * 1024)
+
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=lambda: "Asia/Shanghai")
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "strong"
+    i18n.init_app(app)
+    errors.init_app(app)
+    _register_blueprints(app)
+    limits.init_app(app)
+
+    @app.after_request
+    def secure(response: Any) -> Any:
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
 
     @app.get("/healthz")
     def healthz() -> Any:
         return jsonify(status="ok")
 
-    @app.get("/")
-    def index() -> Any:
-        engine = app.extensions["decisionflow"]
-        definitions = engine.definitions.list_all()
-        return jsonify(product="DecisionFlow 重大行政决策程序引擎",
-                       definitions=[{"key": d.key, "version": d.version, "name": d.name} for d in definitions])
-
     return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from webapp.pages import admin, audit, auth, home, procedures, tasks
+
+    for module in (auth, home, procedures, tasks, audit, admin):
+        app.register_blueprint(module.bp)

@@ -35,9 +35,12 @@ def serve(host: str, port: int, demo: bool, database_url: str | None) -> None:
 
 def _prepare_demo(settings: Settings) -> None:
     """Deploy processes/, load the decision catalogues and seed the demo people, with one engine."""
+    from engine import demo_procedures
     from engine.core import build_engine
     from engine.demo import seed
     from engine.services.definitions import read_bundle
+    from engine.workdays import local_date
+    from webapp.auth import hash_password
 
     engine = build_engine(settings)
     try:
@@ -47,9 +50,16 @@ def _prepare_demo(settings: Settings) -> None:
         for path in sorted((PROCESSES / "catalogue").glob("*.json")):
             items = engine.catalogue.load(json.loads(path.read_text(encoding="utf-8")), "demo")
             click.echo(f"catalogue {path.name}: {len(items)} item(s)")
-        click.echo(f"demo users: {', '.join(seed(engine))}")
+        passwords = seed(engine, hash_password)
+        today = local_date(engine.clock.now())
     finally:
         engine.dispose()
+    made = demo_procedures.create(settings, today)
+    if made:
+        click.echo(f"sample procedures: {', '.join(f'#{i}' for i in made)}")
+    click.echo("demo users (passwords are shown once, now; only their argon2 hashes are stored):")
+    for username, password in passwords.items():
+        click.echo(f"  {username:<10} {password or '(password set earlier)'}")
 
 
 def main() -> None:

@@ -16,7 +16,7 @@ from engine.domain.errors import UserNotFound
 from engine.persistence.tables import Organisation, Role, User, UserRole
 from engine.persistence.uow import UnitOfWork
 
-__all__ = ["actor", "ensure_organisation", "ensure_role", "ensure_user"]
+__all__ = ["actor", "ensure_organisation", "ensure_role", "ensure_user", "set_password_hash"]
 
 
 def ensure_organisation(uow: UnitOfWork, code: str, name: str, kind: str = "department") -> int:
@@ -75,3 +75,13 @@ def actor(uow: UnitOfWork, username: str) -> Actor:
         user, org_code = row
         roles = frozenset(uow.session.scalars(select(UserRole.role).where(UserRole.user_id == user.id)))
         return Actor(user.id, user.username, org_code, roles)
+
+
+def set_password_hash(uow: UnitOfWork, username: str, password_hash: str) -> None:
+    """Store a new password hash (set-up and the command line; pages go through accounts)."""
+    with uow:
+        user = uow.session.scalars(select(User).where(User.username == username)).one_or_none()
+        if user is None:
+            raise UserNotFound(username=username)
+        user.password_hash = password_hash
+        uow.commit()

@@ -19,7 +19,7 @@ from engine.forms import require_json_object
 from engine.persistence.tables import Definition, Organisation, Procedure, Timer, WorkItem
 from engine.persistence.uow import UnitOfWork
 from engine.services import definitions, history, progress
-from engine.services.views import ProcedureView
+from engine.services.views import ProcedureView, TimerView
 
 __all__ = ["get", "search", "start", "withdraw"]
 
@@ -61,7 +61,7 @@ def start(uow: UnitOfWork, key: str, title: str, sponsor_org: str, actor: Actor,
                    "by": actor.as_payload(), **moved.as_payload()}
         history.append(uow, procedure, "procedure_started", actor.username, None, payload, now)
         uow.session.flush()
-        view = _view(uow, procedure, definition)
+        view = view_of(uow, procedure, definition)
         uow.commit()
         return view
 
@@ -73,7 +73,7 @@ def get(uow: UnitOfWork, procedure_id: int) -> ProcedureView:
             raise ProcedureNotFound(procedure_id=procedure_id)
         definition = uow.session.get(Definition, procedure.definition_id)
         assert definition is not None
-        return _view(uow, procedure, definition)
+        return view_of(uow, procedure, definition)
 
 
 def search(uow: UnitOfWork, title: str | None = None, sponsor_org: str | None = None,
@@ -97,7 +97,7 @@ def search(uow: UnitOfWork, title: str | None = None, sponsor_org: str | None = 
         rows = uow.session.execute(
             select(Procedure, Definition).join(Definition, Definition.id == Procedure.definition_id)
             .where(*filters).order_by(Procedure.id.desc()).limit(limit).offset(max(0, offset))).all()
-        return total, [_view(uow, p, d) for p, d in rows]
+        return total, [view_of(uow, p, d) for p, d in rows]
 
 
 def withdraw(uow: UnitOfWork, procedure_id: int, actor: Actor, reason: str) -> ProcedureView:
@@ -126,13 +126,24 @@ def withdraw(uow: UnitOfWork, procedure_id: int, actor: Actor, reason: str) -> P
         uow.session.flush()
         definition = uow.session.get(Definition, procedure.definition_id)
         assert definition is not None
-        view = _view(uow, procedure, definition)
+        view = view_of(uow, procedure, definition)
         uow.commit()
         return view
 
 
-def _view(uow: UnitOfWork, procedure: Procedure, definition: Definition) -> ProcedureView:
+def view_of(uow: UnitOfWork, procedure: Procedure, definition: Definition) -> ProcedureView:
     items = list(uow.session.scalars(select(WorkItem).where(WorkItem.procedure_id == procedure.id,
                                                             WorkItem.status == OPEN)
                                      .order_by(WorkItem.created_at, WorkItem.task_id)))
-    return ProcedureView.of(procedure, definition.key, definition.version, items)
+    return ProcedureView.of(procedure, definition.key, definition.version, items, _timers(uow, procedure, definition))
+
+
+def _timers(uow: UnitOfWork, procedure: Procedure, definition: Definition) -> tuple[TimerView, ...]:
+    """The statutory periods the procedure is waiting out, soonest first, with their BPMN names."""
+    rows = list(uow.session.scalars(select(Timer).where(Timer.procedure_id == procedure.id,
+                                                        Timer.status == "pending").order_by(Timer.due_at)))
+    if not rows:
+        return ()
+    specs = definitions.load_compiled(uow, definition.id).spec.task_specs
+    return tuple(TimerView(t.spec, getattr(specs.get(t.spec), "bpmn_name", None) or t.spec, t.due_at)
+                 for t in rows)

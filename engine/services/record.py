@@ -17,21 +17,14 @@ from sqlalchemy import or_, select
 
 from engine.domain.actors import Actor
 from engine.domain.errors import DocumentNotFound, ProcedureNotFound, RecordForbidden
-from engine.persistence.tables import Definition, Document, Event, Procedure, Timer, WorkItem
+from engine.persistence.tables import Definition, Document, Event, Procedure, WorkItem
 from engine.persistence.uow import UnitOfWork
-from engine.services import definitions
+from engine.services import definitions, procedures
 from engine.services.views import EventView, ProcedureView
 
 __all__ = ["document", "procedure", "visible"]
 
 AUDITOR_ROLE = "auditor"
-
-
-@dataclass(frozen=True)
-class TimerView:
-    spec: str
-    name: str
-    due_at: datetime
 
 
 @dataclass(frozen=True)
@@ -70,7 +63,6 @@ class ProcedureRecord:
     names: dict[str, str]
     events: list[EventView]
     steps: list[StepRecord]
-    timers: list[TimerView]
     documents: list[DocumentRef]
     done_specs: frozenset[str]
 
@@ -99,19 +91,14 @@ def procedure(uow: UnitOfWork, actor: Actor, procedure_id: int) -> ProcedureReco
         definition = uow.session.get(Definition, row.definition_id)
         assert definition is not None
         compiled = definitions.load_compiled(uow, definition.id)
-        items = list(uow.session.scalars(select(WorkItem).where(WorkItem.procedure_id == row.id,
-                                                                WorkItem.status == "open")
-                                         .order_by(WorkItem.created_at, WorkItem.task_id)))
-        view = ProcedureView.of(row, definition.key, definition.version, items)
-        events = [EventView.of(e) for e in uow.session.scalars(
-            select(Event).where(Event.procedure_id == row.id).order_by(Event.seq))]
         names = {name: (spec.bpmn_name or name) for name, spec in compiled.spec.task_specs.items()
                  if getattr(spec, "bpmn_id", None)}
-        timers = [TimerView(t.spec, names.get(t.spec, t.spec), t.due_at) for t in uow.session.scalars(
-            select(Timer).where(Timer.procedure_id == row.id, Timer.status == "pending").order_by(Timer.due_at))]
+        view = procedures.view_of(uow, row, definition)
+        events = [EventView.of(e) for e in uow.session.scalars(
+            select(Event).where(Event.procedure_id == row.id).order_by(Event.seq))]
         task_forms = {spec: meta.form for spec, meta in compiled.model.tasks.items() if meta.form}
         steps = [_step(e, compiled.model.tasks, names) for e in events if e.kind == "task_completed"]
-        return ProcedureRecord(view, definition.bpmn, definition.forms, task_forms, names, events, steps, timers,
+        return ProcedureRecord(view, definition.bpmn, definition.forms, task_forms, names, events, steps,
                                list(_documents(steps)), _done_specs(events))
 
 

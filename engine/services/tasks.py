@@ -37,7 +37,7 @@ from engine.services import catalogue, definitions, history, progress
 from engine.services.views import StepResult, WorkItemView
 from engine.workdays import local_date
 
-__all__ = ["claim", "complete", "inbox"]
+__all__ = ["claim", "complete", "inbox", "item"]
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,19 @@ def inbox(uow: UnitOfWork, actor: Actor) -> list[WorkItemView]:
                        or_(WorkItem.assignee.is_(None), WorkItem.assignee == actor.username))
                 .order_by(WorkItem.due_at.is_(None), WorkItem.due_at, WorkItem.created_at))
         return [WorkItemView.of(i) for i in uow.session.scalars(stmt)]
+
+
+def item(uow: UnitOfWork, task_id: str, actor: Actor) -> WorkItemView:
+    """An open step, to a user who may do it: what the step's page shows before the form."""
+    with uow.read():
+        row = uow.session.get(WorkItem, task_id)
+        if row is None:
+            raise TaskNotFound(task_id=task_id)
+        step = _step_ref(row)
+        rules.require_open(step)
+        rules.require_role(step, actor)
+        rules.require_assignee(step, actor)
+        return WorkItemView.of(row)
 
 
 def claim(uow: UnitOfWork, task_id: str, actor: Actor) -> WorkItemView:

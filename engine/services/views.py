@@ -33,6 +33,15 @@ class WorkItemView:
 
 
 @dataclass(frozen=True)
+class TimerView:
+    """A pending statutory period: the timer's BPMN id, its name and when it runs out."""
+
+    spec: str
+    name: str
+    due_at: datetime
+
+
+@dataclass(frozen=True)
 class ProcedureView:
     id: int
     title: str
@@ -45,13 +54,14 @@ class ProcedureView:
     started_at: datetime
     ended_at: datetime | None
     open_items: tuple[WorkItemView, ...] = ()
+    timers: tuple[TimerView, ...] = ()
 
     @classmethod
     def of(cls, procedure: Procedure, key: str, version: int,
-           items: list[WorkItem] | tuple[WorkItem, ...] = ()) -> ProcedureView:
+           items: list[WorkItem] | tuple[WorkItem, ...] = (), timers: tuple[TimerView, ...] = ()) -> ProcedureView:
         return cls(procedure.id, procedure.title, procedure.sponsor_org, procedure.status,
                    procedure.version, key, version, procedure.started_by, procedure.started_at,
-                   procedure.ended_at, tuple(WorkItemView.of(i) for i in items if i.status == "open"))
+                   procedure.ended_at, tuple(WorkItemView.of(i) for i in items if i.status == "open"), timers)
 
     def task(self, spec: str) -> str:
         """The open work item of a BPMN task id: handy for callers and tests."""

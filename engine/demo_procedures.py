@@ -1,0 +1,117 @@
+"""Three sample procedures for the demo, at different stages, made through the services.
+
+They are driven by the engine's own doors with a clock set in the past, so their history
+is as real as any: one waits out its public comment period, one waits for the legality
+review, one is decided, published and archived. Dates are chosen before the demo's
+"today" (the system clock), so no history runs backwards.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from engine.clock import CST, FixedClock
+from engine.config import Settings
+from engine.core import Engine, build_engine
+from engine.services.tasks import Upload
+
+FACTS = ("professional_technical", "stability_or_safety_risk", "affects_market_entities", "specific_group_affected",
+         "directly_affects_interests", "hearing_required_by_law", "wide_public_concern", "major_divergence")
+SAMPLES = (
+    # title, sponsor user, sponsor org, catalogue item, how far, days before today it started
+    ("县城公交线网优化调整方案", "sponsor", "dev_reform", "2026-05", "comment", 16),
+    ("县城老旧小区改造三年行动计划", "housing", "housing", "2026-02", "review", 38),
+    ("城区生活垃圾分类管理实施办法", "urban", "urban_management", "2026-04", "archived", 120),
+)
+
+
+def pdf(name: str) -> Upload:
+    body = f"%PDF-1.4\n% DecisionFlow demo document: {name}\n%%EOF\n".encode()
+    return Upload(f"{name}.pdf", "application/pdf", body)
+
+
+class _Driver:
+    """Completes the open step of one procedure with sample data, by the demo user of its role."""
+
+    def __init__(self, engine: Engine, clock: FixedClock, procedure_id: int) -> None:
+        self.engine, self.clock, self.procedure_id = engine, clock, procedure_id
+
+    def do(self, spec: str, username: str, data: dict[str, Any], docs: dict[str, Upload] | None = None) -> None:
+        view = self.engine.procedures.get(self.procedure_id)
+        self.engine.tasks.complete(view.task(spec), self.engine.people.actor(username), data, docs or {})
+        self.clock.advance(hours=20)
+
+    def wait(self, days: int) -> None:
+        self.clock.advance(days=days)
+        for timer_id in self.engine.timers.due():
+            self.engine.timers.fire(timer_id)
+
+    def today(self) -> str:
+        return self.clock.now().astimezone(CST).date().isoformat()
+
+
+def create(settings: Settings, today: date) -> list[int]:
+    """Make the samples (once: none is made when procedures exist); return their ids."""
+    first = datetime.combine(today - timedelta(days=max(s[5] for s in SAMPLES)), time(9), tzinfo=CST)
+    clock = FixedClock(first)
+    engine = build_engine(settings, clock)
+    try:
+        if engine.procedures.search(limit=1)[0]:
+            return []
+        ids = []
+        for title, user, org, item, stage, started in SAMPLES:
+            clock.set(datetime.combine(today - timedelta(days=started), time(9), tzinfo=CST))
+            view = engine.procedures.start("major_decision", title, org, engine.people.actor(user))
+            _advance(_Driver(engine, clock, view.id), user, item, stage)
+            ids.append(view.id)
+        return ids
+    finally:
+        engine.dispose()
+
+
+def _advance(d: _Driver, sponsor: str, item: str, stage: str) -> None:
+    d.do("proposal", sponsor, {"proposal_source": "leadership", "summary": "按年度决策事项目录开展前期研究"},
+         {"study_report": pdf("研究论证报告")})
+    d.do("initiation", "head", {"launched": True, "reason": "列入年度重大行政决策事项目录", "decision_level": "county",
+                                "matter_type": "major_decision", "category": "public_policy",
+                                "category_justification": "涉及社会公众切身利益的重要政策", "catalogue_item": item,
+                                "lead_sponsor": d.engine.procedures.get(d.procedure_id).sponsor_org})
+    draft: dict[str, Any] = {"legal_basis": ["《重大行政决策程序暂行条例》"], "options_count": 1,
+                             "cost_benefit_not_needed_reason": "不涉及新增财政支出"}
+    draft.update({fact: False for fact in FACTS})
+    d.do("drafting", sponsor, draft, {"draft": pdf("决策草案"), "explanation": pdf("起草说明")})
+    if "consultation" in {i.spec for i in d.engine.procedures.get(d.procedure_id).open_items}:
+        d.do("consultation", sponsor, {"records": [{"unit": "finance", "opinion": "同意", "agreed": True}]})
+    d.do("disclosure", "secretary", {"disclosed": True, "npc_report_required": False})
+    start = d.clock.now().astimezone(CST).date()
+    d.do("open_comment", sponsor, {"channels": ["gov_website"], "url": "https://www.example.gov.cn/zqyj/",
+                                   "feedback_method": "网上留言、信函", "start_date": start.isoformat(),
+                                   "end_date": (start + timedelta(days=30)).isoformat(), "methods": ["public_comment"]},
+         {"draft": pdf("征求意见稿"), "explanation": pdf("征求意见稿说明")})
+    if stage == "comment":
+        return
+    d.wait(31)
+    d.do("summarise_opinions", sponsor, {"opinions_received": 1, "register": [
+        {"topic": "实施范围", "summary": "建议扩大实施范围", "adoption": "adopted"}]},
+        {"adoption_statement": pdf("意见采纳情况说明")})
+    d.do("review_submission", sponsor, {"procedures_account": "已履行公众参与等法定程序",
+                                        "legal_basis": ["《重大行政决策程序暂行条例》"]}, {"draft": pdf("送审稿")})
+    if stage == "review":
+        return
+    d.do("legal_opinion", "adviser", {"adviser_name": "陈静", "adviser_role": "legal_adviser", "signed": True,
+                                      "summary": "未发现违法问题"}, {"opinion": pdf("法律意见书")})
+    d.wait(12)
+    d.do("legality_review", "reviewer", {"review_outcome": "lawful", "finding_authority": "符合法定权限",
+                                         "finding_procedure": "已履行法定程序", "finding_content": "内容合法"},
+         {"opinion_document": pdf("合法性审查意见书")})
+    d.do("deliberation", "secretary", {
+        "meeting_type": "standing", "meeting_date": d.today(), "members_total": 5, "members_present": 5,
+        "views": [{"member": "副县长甲", "is_head": False, "position": "support"},
+                  {"member": "县长", "is_head": True, "position": "support"}],
+        "decision_outcome": "adopt"}, {"minutes": pdf("会议纪要")})
+    d.do("party_report", "liaison", {"reported_on": d.today(), "form": "written", "reply": "同意"})
+    d.do("publication", "secretary", {"channels": ["gov_website"], "published_on": d.today(),
+                                      "url": "https://www.example.gov.cn/zcwj/"},
+         {"decision_document": pdf("决策文件")})
+    d.do("archiving", "secretary", {"archive_number": "2026-JC-001", "archived_on": d.today(), "complete": True})

@@ -1,0 +1,38 @@
+"""The materials a legality review request carries (MD-26a), and the MD-28a legal opinion.
+
+The review page shows this checklist against the procedure's history, so the reviewer
+sees at a glance what is there, what is missing, and what did not apply on this path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Material:
+    key: str
+    zh: str
+    en: str
+    step_kind: str
+    field: str
+    required: bool
+    rule: str
+
+
+REVIEW_MATERIALS: tuple[Material, ...] = (
+    Material("draft", "送审的决策草案", "Draft submitted for review", "review_submission", "draft", True, "MD-26a"),
+    Material("legal_basis", "法律依据", "Legal bases", "review_submission", "legal_basis", True, "MD-26a"),
+    Material("procedures_account", "履行法定程序的说明", "Account of the statutory procedures performed",
+             "review_submission", "procedures_account", True, "MD-26a"),
+    Material("related_materials", "有关材料", "Related materials", "review_submission", "related_materials",
+             False, "MD-26a"),
+    Material("explanation", "起草说明", "Drafting explanation", "drafting", "explanation", True, "MD-26a"),
+    Material("adoption_statement", "公众意见采纳情况说明", "Statement on the adoption of public opinions",
+             "opinion_summary", "adoption_statement", False, "MD-26a"),
+    Material("expert_opinion", "专家论证意见", "Expert argumentation opinion", "expert_argumentation", "opinion",
+             False, "MD-26a"),
+    Material("risk_report", "风险评估报告", "Risk assessment report", "risk_assessment", "report", False, "MD-26a"),
+    Material("legal_opinion", "法律顾问、公职律师法律意见", "Legal adviser's or public lawyer's opinion",
+             "legal_opinion", "opinion", True, "MD-28a"),
+)

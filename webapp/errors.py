@@ -1,0 +1,52 @@
+"""Refusals and HTTP errors as pages: the engine's class decides the status (STYLE.md table)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, render_template, request
+from flask_babel import lazy_gettext
+from flask_wtf.csrf import CSRFError
+
+from engine.domain.errors import Conflict, DomainError, Forbidden, NotFound, Refused
+from webapp.i18n import refusal
+
+STATUS: dict[type[DomainError], int] = {NotFound: 404, Forbidden: 403, Conflict: 409, Refused: 422}
+
+TITLES = {
+    400: lazy_gettext("The request could not be accepted"),
+    403: lazy_gettext("You may not do this"),
+    404: lazy_gettext("Not found"),
+    405: lazy_gettext("Method not allowed"),
+    409: lazy_gettext("Someone else changed this in the meantime"),
+    413: lazy_gettext("The upload is too large"),
+    422: lazy_gettext("Refused"),
+    429: lazy_gettext("Too many attempts; wait a little and try again"),
+}
+
+
+def status_of(error: DomainError) -> int:
+    return next((code for cls, code in STATUS.items() if isinstance(error, cls)), 422)
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError) -> Any:
+        status = status_of(error)
+        return render_template("error.html", status=status, title=TITLES.get(status),
+                               refusal=refusal(error)), status
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError) -> Any:
+        return render_template("error.html", status=400, title=TITLES[400], detail=error.description), 400
+
+    for code in (400, 403, 404, 405, 413, 429):
+        app.register_error_handler(code, _http_error(code))
+
+
+def _http_error(code: int) -> Any:
+    def handle(error: Exception) -> Any:
+        if request.path.startswith("/healthz"):
+            return {"status": code}, code
+        return render_template("error.html", status=code, title=TITLES.get(code)), code
+    return handle

@@ -1,0 +1,82 @@
+"""Language and local time for pages: Simplified Chinese by default, English on request.
+
+UI strings are English msgids translated by the zh_CN catalogue in `translations/`;
+engine refusals carry their own zh_CN text (engine/locale). Dates show in Asia/Shanghai,
+the time zone the law counts in.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from flask import Flask, current_app, session
+from flask_babel import gettext, lazy_gettext
+
+from engine.clock import CST
+from engine.domain.errors import DomainError
+from engine.domain.roles import ROLES
+
+STATUS = {
+    "running": lazy_gettext("In progress"),
+    "completed": lazy_gettext("Completed"),
+    "withdrawn": lazy_gettext("Withdrawn"),
+    "open": lazy_gettext("Open"),
+    "cancelled": lazy_gettext("Cancelled"),
+}
+EVENT_KINDS = {
+    "procedure_started": lazy_gettext("Procedure started"),
+    "task_completed": lazy_gettext("Step completed"),
+    "task_claimed": lazy_gettext("Step claimed"),
+    "timer_fired": lazy_gettext("Time limit reached"),
+    "procedure_withdrawn": lazy_gettext("Procedure withdrawn"),
+}
+
+
+def select_locale() -> str:
+    wanted = session.get("lang")
+    languages = current_app.config["LANGUAGES"]
+    return wanted if wanted in languages else languages[0]
+
+
+def is_english() -> bool:
+    return select_locale() == "en"
+
+
+def lang() -> str:
+    """The engine's language code for refusals."""
+    return "en" if is_english() else "zh_CN"
+
+
+def role_label(role: str | None) -> str:
+    if not role:
+        return ""
+    zh, en = ROLES.get(role, (role, role))
+    return en if is_english() else zh
+
+
+def local_time(moment: datetime | None, with_time: bool = True) -> str:
+    if moment is None:
+        return ""
+    local = moment.astimezone(CST)
+    return local.strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d")
+
+
+def local_day(moment: datetime | date | None) -> str:
+    if moment is None:
+        return ""
+    if isinstance(moment, datetime):
+        return moment.astimezone(CST).date().isoformat()
+    return moment.isoformat()
+
+
+def refusal(error: DomainError) -> dict[str, Any]:
+    """What a page shows of a refusal: the message, the rule, its article, the field it concerns."""
+    return {"message": error.message(lang()), "rule": error.rule, "article": error.article, "field": error.field}
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals.update(role_label=role_label, status_label=lambda s: str(STATUS.get(s, s)),
+                                 event_label=lambda k: str(EVENT_KINDS.get(k, k)), current_lang=select_locale,
+                                 gettext=gettext)
+    app.jinja_env.filters.update(local_time=local_time, local_day=local_day)

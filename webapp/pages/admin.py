@@ -1,0 +1,79 @@
+"""Administrators: users, organisations and roles, and the deployed definitions.
+
+Administrators manage people and definitions, never a procedure's contents: no page
+here reads or changes a procedure, and the engine's account services check `admin`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+
+from engine.domain.errors import AccountInvalid, DomainError
+from webapp.auth import actor, hash_password, requires
+from webapp.errors import status_of
+from webapp.i18n import refusal
+from webapp.pages.common import engine
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+MIN_PASSWORD = 10
+
+
+@bp.get("/users")
+@requires("admin")
+def users() -> Any:
+    return _users_page({}, None)
+
+
+@bp.post("/users")
+@requires("admin")
+def create_user() -> Any:
+    form = request.form
+    password = form.get("password", "")
+    try:
+        _check_password(password)
+        engine().accounts.create_user(actor(), form.get("username", ""), form.get("display_name", ""),
+                                      form.get("org", ""), form.getlist("roles"), hash_password(password))
+    except DomainError as refused:
+        return _users_page(form, refusal(refused)), status_of(refused)
+    flash(gettext("User %(name)s was created.", name=form.get("username", "")), "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/users/<username>")
+@requires("admin")
+def update_user(username: str) -> Any:
+    form = request.form
+    password = form.get("password", "")
+    try:
+        if password:
+            _check_password(password)
+        engine().accounts.update_user(actor(), username, grant=form.getlist("roles"),
+                                      active=form.get("active") == "on",
+                                      password_hash=hash_password(password) if password else None)
+    except DomainError as refused:
+        if status_of(refused) == 404:
+            raise
+        return _users_page({}, refusal(refused), username), status_of(refused)
+    flash(gettext("User %(name)s was updated.", name=username), "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.get("/definitions")
+@requires("admin")
+def definitions() -> Any:
+    return render_template("pages/admin_definitions.html", definitions=engine().definitions.list_all())
+
+
+def _users_page(values: Any, error: dict[str, Any] | None, failed_user: str | None = None) -> Any:
+    return render_template("pages/admin_users.html", users=engine().accounts.users(actor()),
+                           organisations=engine().accounts.organisations(), roles=engine().accounts.roles(),
+                           values=values, error=error, failed_user=failed_user)
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise AccountInvalid(field="password", problem=f"at least {MIN_PASSWORD} characters",
+                             problem_zh=f"密码至少 {MIN_PASSWORD} 个字符")

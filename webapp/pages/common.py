@@ -1,0 +1,38 @@
+"""What every page blueprint needs: the engine, today's date, and a page size."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import current_app, request
+
+from engine.core import Engine
+from engine.workdays import local_date
+
+
+def engine() -> Engine:
+    return current_app.extensions["decisionflow"]
+
+
+def today() -> date:
+    """Today in Asia/Shanghai, by the engine's clock (tests inject a FixedClock)."""
+    return local_date(engine().clock.now())
+
+
+def page_args() -> tuple[int, int]:
+    """(page, size) from the query string, bounded."""
+    size = int(current_app.config["PAGE_SIZE"])
+    try:
+        page = max(1, int(request.args.get("page", "1")))
+    except ValueError:
+        page = 1
+    return page, size
+
+
+def pages(total: int, size: int) -> int:
+    return max(1, -(-total // size))
+
+
+def args_without(name: str) -> dict[str, Any]:
+    return {k: v for k, v in request.args.items() if k != name}

@@ -1,0 +1,41 @@
+"""The landing page: the user's open steps with their deadlines, and where to go next."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, render_template
+from flask_login import login_required
+
+from webapp.auth import REVIEW_ROLES, STEP_ROLES, actor, requires
+from webapp.pages.common import engine, today
+from webapp.progress_text import due
+
+bp = Blueprint("home", __name__)
+
+
+@bp.get("/")
+@login_required
+def index() -> Any:
+    me = actor()
+    items = engine().tasks.inbox(me) if me.roles & STEP_ROLES else []
+    day = today()
+    return render_template("pages/home.html", items=[(i, due(i, day)) for i in items])
+
+
+@bp.get("/tasks")
+@requires(*STEP_ROLES)
+def inbox() -> Any:
+    day = today()
+    items = engine().tasks.inbox(actor())
+    return render_template("pages/inbox.html", items=[(i, due(i, day)) for i in items], reviews=False)
+
+
+@bp.get("/reviews")
+@requires(*REVIEW_ROLES)
+def reviews() -> Any:
+    """The legality review office's inbox: review and legal-opinion steps, due dates in working days."""
+    day = today()
+    kinds = {"legality_review", "legal_opinion"}
+    items = [i for i in engine().tasks.inbox(actor()) if i.step_kind in kinds]
+    return render_template("pages/inbox.html", items=[(i, due(i, day)) for i in items], reviews=True)

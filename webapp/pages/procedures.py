@@ -1,0 +1,146 @@
+"""Sponsors' pages: my procedures, starting one from the catalogue, a procedure's record.
+
+The record page is open to whoever the engine's DF-VIEW rule admits; withdrawing is the
+decision organ's, and the engine decides both.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask_login import login_required
+
+from engine.domain.errors import DomainError, StartInvalid
+from engine.domain.materials import REVIEW_MATERIALS
+from webapp import schema_form
+from webapp.auth import actor, requires
+from webapp.errors import status_of
+from webapp.i18n import is_english, refusal
+from webapp.pages.common import engine, page_args, pages, today
+from webapp.progress_text import blockers, due
+
+bp = Blueprint("procedures", __name__, url_prefix="/procedures")
+START_KEYS = ("major_decision",)
+"""Definitions a sponsor starts directly; the execution phase is started by its own step."""
+
+
+@bp.get("/mine")
+@requires("sponsor")
+def mine() -> Any:
+    me = actor()
+    status = request.args.get("status") or None
+    page, size = page_args()
+    total, views = engine().procedures.search(sponsor_org=me.org, status=status, limit=size,
+                                              offset=(page - 1) * size)
+    day = today()
+    rows = [(v, blockers(v, day)) for v in views]
+    return render_template("pages/mine.html", rows=rows, total=total, page=page, pages=pages(total, size),
+                           status=status)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires("sponsor")
+def new() -> Any:
+    me = actor()
+    items = [i for i in engine().catalogue.items(today().year) if i.sponsor_org == me.org and i.status == "published"]
+    keys = sorted({d.key for d in engine().definitions.list_all()} & set(START_KEYS))
+    values = {"key": request.form.get("key", keys[0] if keys else ""), "title": request.form.get("title", ""),
+              "catalogue_item": request.form.get("catalogue_item", "")}
+    error = None
+    if request.method == "POST":
+        chosen = next((i for i in items if i.code == values["catalogue_item"]), None)
+        title = values["title"].strip() or (chosen.title if chosen else "")
+        facts = {"catalogue_item": chosen.code} if chosen else {}
+        try:
+            if values["key"] not in keys:
+                raise StartInvalid(field="key", problem=f"{values['key']} cannot be started here")
+            view = engine().procedures.start(values["key"], title, me.org, me, facts)
+            return redirect(url_for("procedures.show", procedure_id=view.id))
+        except DomainError as refused:
+            error = refusal(refused)
+            return render_template("pages/new.html", items=items, keys=keys, values=values,
+                                   error=error), status_of(refused)
+    return render_template("pages/new.html", items=items, keys=keys, values=values, error=error)
+
+
+@bp.get("/<int:procedure_id>")
+@login_required
+def show(procedure_id: int) -> Any:
+    me = actor()
+    record = engine().record.procedure(me, procedure_id)
+    day = today()
+    open_items = [(i, due(i, day), _may_do(i, me)) for i in record.procedure.open_items]
+    return render_template("pages/procedure.html", record=record, steps=step_displays(record),
+                           blockers=blockers(record.procedure, day), open_items=open_items,
+                           may_withdraw=me.holds("decision_organ") and record.procedure.status == "running")
+
+
+@bp.get("/<int:procedure_id>/documents/<sha256>")
+@login_required
+def document(procedure_id: int, sha256: str) -> Response:
+    """The bytes as stored, as an attachment, never rendered inline (no stored XSS)."""
+    doc = engine().record.document(actor(), procedure_id, sha256)
+    response = Response(doc.content, mimetype="application/octet-stream")
+    response.headers["Content-Disposition"] = _attachment(doc.filename)
+    response.headers["X-Content-SHA256"] = doc.sha256
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
+
+
+@bp.post("/<int:procedure_id>/withdraw")
+@requires("decision_organ")
+def withdraw(procedure_id: int) -> Any:
+    try:
+        engine().procedures.withdraw(procedure_id, actor(), request.form.get("reason", ""))
+    except DomainError as refused:
+        if status_of(refused) in (403, 404):
+            raise
+        me = actor()
+        record = engine().record.procedure(me, procedure_id)
+        day = today()
+        return render_template("pages/procedure.html", record=record, steps=step_displays(record),
+                               blockers=blockers(record.procedure, day),
+                               open_items=[(i, due(i, day), _may_do(i, me)) for i in record.procedure.open_items],
+                               may_withdraw=True, withdraw_error=refusal(refused)), status_of(refused)
+    return redirect(url_for("procedures.show", procedure_id=procedure_id))
+
+
+def step_displays(record: Any) -> list[tuple[Any, list[Any]]]:
+    """Each completed step with its data as labelled rows, read-only."""
+    result = []
+    for step in record.steps:
+        schema = record.forms.get(step.form or "", {})
+        result.append((step, schema_form.display(schema, step.data)))
+    return result
+
+
+def checklist(record: Any) -> list[dict[str, Any]]:
+    """MD-26a's materials against the record: present, missing, or not on this procedure's path."""
+    latest: dict[str, dict[str, Any]] = {}
+    for step in record.steps:
+        latest[step.step_kind] = step.data
+    rows = []
+    for material in REVIEW_MATERIALS:
+        data = latest.get(material.step_kind)
+        value = data.get(material.field) if data is not None else None
+        if value:
+            state = "present"
+        elif data is None and not material.required:
+            state = "not_applicable"
+        else:
+            state = "missing" if material.required else "not_given"
+        rows.append({"label": material.en if is_english() else material.zh, "rule": material.rule,
+                     "state": state, "value": value})
+    return rows
+
+
+def _may_do(item: Any, me: Any) -> bool:
+    return me.holds(item.role) and (item.org is None or item.org == me.org) and item.assignee in (None, me.username)
+
+
+def _attachment(filename: str) -> str:
+    ascii_name = "".join(c if (c.isascii() and c.isalnum()) or c in "._-" else "_" for c in filename) or "document"
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+

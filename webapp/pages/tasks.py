@@ -1,0 +1,93 @@
+"""A step's page: the procedure so far, and the step's form rendered from its JSON Schema.
+
+GET shows the form to a user the engine lets do the step; POST parses the multipart
+form into data and documents and calls `tasks.complete` once. A refusal re-renders the
+form with what was typed and the engine's message next to the field it names; the
+engine has changed nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_login import login_required
+
+from engine.domain.errors import DomainError, FormInvalid
+from webapp import schema_form
+from webapp.auth import actor
+from webapp.errors import status_of
+from webapp.i18n import lang, refusal
+from webapp.pages.common import engine, today
+from webapp.pages.procedures import checklist, step_displays
+from webapp.progress_text import blockers, due
+
+bp = Blueprint("tasks", __name__, url_prefix="/tasks")
+REVIEW_KINDS = frozenset({"legality_review", "legal_opinion"})
+
+
+@bp.get("/<task_id>")
+@login_required
+def show(task_id: str) -> Any:
+    item = engine().tasks.item(task_id, actor())
+    return _render(item, {}, {}, None)
+
+
+@bp.post("/<task_id>")
+@login_required
+def complete(task_id: str) -> Any:
+    me = actor()
+    item = engine().tasks.item(task_id, me)
+    record = engine().record.procedure(me, item.procedure_id)
+    schema = _schema(record, item.spec)
+    data, uploads = schema_form.parse(schema, request.form, request.files)
+    try:
+        version = int(request.form.get("_version", ""))
+    except ValueError:
+        version = None
+    try:
+        engine().tasks.complete(task_id, me, data, uploads, procedure_id=item.procedure_id,
+                                expected_version=version)
+    except DomainError as refused:
+        if status_of(refused) == 404:
+            raise
+        return _render(item, data, _field_errors(refused), refusal(refused), record), status_of(refused)
+    flash(gettext("“%(step)s” is done and recorded.", step=item.title), "success")
+    return redirect(url_for("procedures.show", procedure_id=item.procedure_id))
+
+
+@bp.post("/<task_id>/claim")
+@login_required
+def claim(task_id: str) -> Any:
+    item = engine().tasks.claim(task_id, actor())
+    flash(gettext("You have claimed “%(step)s”.", step=item.title), "success")
+    return redirect(url_for("tasks.show", task_id=task_id))
+
+
+def _render(item: Any, values: dict[str, Any], errors: dict[str, str], error: dict[str, Any] | None,
+            record: Any = None) -> Any:
+    record = record or engine().record.procedure(actor(), item.procedure_id)
+    schema = _schema(record, item.spec)
+    fields = schema_form.fields(schema, values, errors)
+    day = today()
+    return render_template("pages/task.html", item=item, record=record, schema=schema, fields=fields,
+                           error=error, due=due(item, day), blockers=blockers(record.procedure, day),
+                           steps=step_displays(record),
+                           checklist=checklist(record) if item.step_kind in REVIEW_KINDS else None)
+
+
+def _schema(record: Any, spec: str) -> dict[str, Any]:
+    return record.forms.get(record.task_forms.get(spec, ""), {"type": "object", "properties": {}})
+
+
+def _field_errors(refused: DomainError) -> dict[str, str]:
+    """Every field a refusal names, with its message in the user's language."""
+    errors: dict[str, str] = {}
+    if isinstance(refused, FormInvalid):
+        key = "problem" if lang() == "en" else "problem_zh"
+        for entry in refused.context.get("errors") or []:  # type: ignore[union-attr]
+            errors.setdefault(str(entry.get("field")), str(entry.get(key) or entry.get("problem")))
+    if refused.field:
+        errors.setdefault(refused.field, refused.message(lang()))
+    return errors

@@ -1,0 +1,65 @@
+"""What a procedure waits for, in plain words: "公开征求意见期至 2026-12-30，还剩 12 天".
+
+Statutory periods count calendar days; steps with a working-day time limit (the legality
+review's 7 working days, MD-26b) count working days, with the holidays and adjusted
+working days of the official calendar (engine.workdays).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask_babel import gettext
+
+from engine.services.views import ProcedureView, WorkItemView
+from engine.workdays import local_date, working_days_between
+from webapp.i18n import role_label
+
+
+@dataclass(frozen=True)
+class Due:
+    """A work item's deadline as a page shows it."""
+
+    day: str
+    text: str
+    state: str  # "ok", "soon" (≤ 2 working days), "overdue"
+
+
+def due(item: WorkItemView, today: date) -> Due | None:
+    if item.due_at is None:
+        return None
+    day = local_date(item.due_at)
+    if day < today:
+        late = working_days_between(day, today)
+        return Due(day.isoformat(), gettext("overdue by %(n)s working days", n=late), "overdue")
+    left = working_days_between(today, day)
+    if left == 0:
+        return Due(day.isoformat(), gettext("due today"), "soon")
+    return Due(day.isoformat(), gettext("%(n)s working days left", n=left), "soon" if left <= 2 else "ok")
+
+
+def blockers(view: ProcedureView, today: date) -> list[str]:
+    """Each thing the procedure waits for, as one sentence."""
+    if view.status == "completed":
+        return [gettext("The procedure was completed on %(day)s.", day=_day(view.ended_at))]
+    if view.status == "withdrawn":
+        return [gettext("The procedure was withdrawn on %(day)s.", day=_day(view.ended_at))]
+    lines = []
+    for timer in view.timers:
+        end = local_date(timer.due_at)
+        lines.append(gettext("%(period)s runs until %(day)s, %(n)s days left.", period=timer.name,
+                             day=end.isoformat(), n=max(0, (end - today).days)))
+    for item in view.open_items:
+        when = due(item, today)
+        who = role_label(item.role)
+        if when is None:
+            lines.append(gettext("Waiting for %(who)s to do “%(step)s”.", who=who, step=item.title))
+        else:
+            lines.append(gettext("Waiting for %(who)s to do “%(step)s” by %(day)s (%(left)s).", who=who,
+                                 step=item.title, day=when.day, left=when.text))
+    return lines
+
+
+def _day(moment: datetime | None) -> str:
+    return local_date(moment).isoformat() if isinstance(moment, datetime) else ""

@@ -1,0 +1,43 @@
+"""The web app's configuration: safe defaults, then DECISIONFLOW_* from the environment.
+
+Cookies are HttpOnly and SameSite=Lax always; `Secure` follows
+DECISIONFLOW_SESSION_COOKIE_SECURE (on in production behind HTTPS, off for the demo
+on http://127.0.0.1). Without DECISIONFLOW_SECRET_KEY a random key is made per process:
+sessions then end with the process, which is right for a demo and wrong for production.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from typing import Any
+
+DEFAULTS: dict[str, Any] = {
+    "DATABASE_URL": None,
+    "SESSION_COOKIE_NAME": "decisionflow_session",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": False,
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "PERMANENT_SESSION_LIFETIME": timedelta(hours=8),
+    "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+    "BABEL_DEFAULT_LOCALE": "zh_CN",
+    "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+    "LANGUAGES": ("zh_CN", "en"),
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "LOGIN_RATE_LIMIT": "10 per minute;50 per hour",
+    "PAGE_SIZE": 20,
+}
+
+
+def configure(app: Any, config: dict[str, Any] | None) -> None:
+    """Defaults, then the environment (DECISIONFLOW_*), then the caller's `config`."""
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_prefixed_env("DECISIONFLOW")
+    if config:
+        app.config.from_mapping(config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = secrets.token_hex(32)
+    app.config["REMEMBER_COOKIE_SECURE"] = app.config["SESSION_COOKIE_SECURE"]
