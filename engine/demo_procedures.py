@@ -31,7 +31,7 @@ def pdf(name: str) -> Upload:
     return Upload(f"{name}.pdf", "application/pdf", body)
 
 
-class _Driver:
+class Driver:
     """Completes the open step of one procedure with sample data, by the demo user of its role."""
 
     def __init__(self, engine: Engine, clock: FixedClock, procedure_id: int) -> None:
@@ -63,14 +63,15 @@ def create(settings: Settings, today: date) -> list[int]:
         for title, user, org, item, stage, started in SAMPLES:
             clock.set(datetime.combine(today - timedelta(days=started), time(9), tzinfo=CST))
             view = engine.procedures.start("major_decision", title, org, engine.people.actor(user))
-            _advance(_Driver(engine, clock, view.id), user, item, stage)
+            drive(Driver(engine, clock, view.id), user, item, stage)
             ids.append(view.id)
         return ids
     finally:
         engine.dispose()
 
 
-def _advance(d: _Driver, sponsor: str, item: str, stage: str) -> None:
+def drive(d: Driver, sponsor: str, item: str, stage: str) -> None:
+    """Take a procedure from its proposal to `stage`: "comment", "review" or "archived"."""
     d.do("proposal", sponsor, {"proposal_source": "leadership", "summary": "按年度决策事项目录开展前期研究"},
          {"study_report": pdf("研究论证报告")})
     d.do("initiation", "head", {"launched": True, "reason": "列入年度重大行政决策事项目录", "decision_level": "county",

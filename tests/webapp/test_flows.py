@@ -1,0 +1,172 @@
+"""Journeys through the pages: start, fill a step's form, be refused with the rule, review, audit.
+
+Each refusal is checked to leave the procedure exactly as it was (DESIGN invariant 1).
+"""
+
+from __future__ import annotations
+
+import re
+
+from engine.demo_procedures import Driver, drive
+from tests.engine.test_history import tamper
+from tests.webapp.site import login
+
+PDF = ("研究论证报告.pdf", b"%PDF-1.4 study")
+
+
+def _at(site, clock, stage: str) -> int:  # type: ignore[no-untyped-def]
+    view = site.procedures.start("major_decision", "县城公交线网优化调整方案", "dev_reform", site.people.actor("sponsor"))
+    drive(Driver(site, clock, view.id), "sponsor", "2026-05", stage)
+    return view.id
+
+
+def _open_task(site, procedure_id: int, spec: str) -> str:  # type: ignore[no-untyped-def]
+    return site.procedures.get(procedure_id).task(spec)
+
+
+def test_md3c_sponsor_starts_a_procedure_from_the_published_catalogue(site, app):
+    browser = login(app, "sponsor")
+    page = browser.get("/procedures/new").get_data(as_text=True)
+    assert "2026-05" in page and "2026-02" not in page  # only its own unit's published items
+    response = browser.post("/procedures/new", {"key": "major_decision", "catalogue_item": "2026-05", "title": ""})
+    assert response.status_code == 302
+    procedure_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    view = site.procedures.get(procedure_id)
+    assert view.title == "县城公交线网优化调整方案" and view.sponsor_org == "dev_reform"
+    assert site.history.events(procedure_id)[0].payload["facts"] == {"catalogue_item": "2026-05"}
+
+
+def test_df_start_refusal_names_the_title_field_and_starts_nothing(site, app):
+    browser = login(app, "sponsor")
+    browser.get("/procedures/new")
+    response = browser.post("/procedures/new", {"key": "major_decision", "title": "x" * 301})
+    assert response.status_code == 422
+    assert re.search(r'class="field has-error">\s*<label for="title"', response.get_data(as_text=True))
+    assert "DF-START" in response.get_data(as_text=True)
+    assert site.procedures.search()[0] == 0
+
+
+def test_df_form_step_form_with_a_document_completes_the_step(site, app):
+    view = site.procedures.start("major_decision", "标题", "dev_reform", site.people.actor("sponsor"))
+    browser = login(app, "sponsor")
+    task = view.task("proposal")
+    browser.get(f"/tasks/{task}")
+    response = browser.post(f"/tasks/{task}", {"proposal_source": "leadership", "summary": "优化线网",
+                                               "_version": str(view.version),
+                                               "study_report": (__import__("io").BytesIO(PDF[1]), PDF[0])},
+                            content_type="multipart/form-data")
+    assert response.status_code == 302
+    event = site.history.events(view.id)[-1]
+    assert event.kind == "task_completed" and event.payload["data"]["study_report"]["filename"] == PDF[0]
+    page = browser.get(f"/procedures/{view.id}").get_data(as_text=True)
+    assert event.payload["data"]["study_report"]["sha256"] in page
+    assert "initiation" not in page or "决定启动决策程序" in page
+
+
+def test_df_form_refusal_shows_the_message_next_to_the_field_and_changes_nothing(site, app):
+    view = site.procedures.start("major_decision", "标题", "dev_reform", site.people.actor("sponsor"))
+    browser = login(app, "sponsor")
+    task = view.task("proposal")
+    browser.get(f"/tasks/{task}")
+    response = browser.post(f"/tasks/{task}", {"summary": "优化线网"}, content_type="multipart/form-data")
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    field = re.search(r'<div class="field[^"]*has-error[^"]*">.*?</div>', body, re.S)
+    assert field and 'name="proposal_source"' in field.group(0) and "field-error" in field.group(0)
+    assert "DF-FORM" in body and re.search(r'(value="|>)优化线网', body)  # what was typed is kept
+    assert site.procedures.get(view.id).version == view.version
+    assert len(site.history.events(view.id)) == 1
+
+
+def test_md3c_guard_refusal_shows_rule_and_article(site, app, clock):
+    view = site.procedures.start("major_decision", "标题", "dev_reform", site.people.actor("sponsor"))
+    Driver(site, clock, view.id).do("proposal", "sponsor", {"proposal_source": "leadership", "summary": "x"},
+                                    {"study_report": __import__("engine.demo_procedures").demo_procedures.pdf("r")})
+    browser = login(app, "head")
+    task = _open_task(site, view.id, "initiation")
+    browser.get(f"/tasks/{task}")
+    before = site.procedures.get(view.id).version
+    response = browser.post(f"/tasks/{task}", {
+        "launched": "true", "reason": "r", "decision_level": "county", "matter_type": "major_decision",
+        "category": "public_policy", "category_justification": "j", "catalogue_item": "2099-01",
+        "lead_sponsor": "dev_reform"}, content_type="multipart/form-data")
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert "MD-3c" in body and "第" in body  # the article, as regulation.md cites it
+    assert site.procedures.get(view.id).version == before
+
+
+def test_df_conflict_a_stale_form_is_refused_409(site, app):
+    view = site.procedures.start("major_decision", "标题", "dev_reform", site.people.actor("sponsor"))
+    browser = login(app, "sponsor")
+    task = view.task("proposal")
+    browser.get(f"/tasks/{task}")
+    site.tasks.claim(task, site.people.actor("sponsor"))  # the procedure moved on since the page was shown
+    response = browser.post(f"/tasks/{task}", {"proposal_source": "leadership", "summary": "x",
+                                               "_version": str(view.version)}, content_type="multipart/form-data")
+    assert response.status_code == 409
+    assert "DF-CONFLICT" in response.get_data(as_text=True)
+
+
+def test_md26b_review_inbox_counts_working_days_and_shows_the_materials_checklist(site, app, clock):
+    procedure_id = _at(site, clock, "review")
+    adviser = login(app, "adviser")
+    inbox = adviser.get("/reviews").get_data(as_text=True)
+    assert "法律顾问、公职律师法律意见" in inbox or "legal" in inbox
+    task = _open_task(site, procedure_id, "legal_opinion")
+    page = adviser.get(f"/tasks/{task}").get_data(as_text=True)
+    assert "material-present" in page and "MD-26a" in page and "MD-28a" in page
+    assert re.search(r'material-missing"><td>[^<]*(法律意见|opinion)', page)  # the opinion is not given yet
+
+
+def test_sponsor_sees_what_the_procedure_waits_for(site, app, clock):
+    _at(site, clock, "comment")
+    page = login(app, "sponsor").get("/procedures/mine").get_data(as_text=True)
+    assert "征求意见期不少于30日" in page
+    assert re.search(r"20\d\d-\d\d-\d\d", page)
+
+
+def test_auditor_sees_integrity_ok_the_path_and_a_tampered_chain(site, app, clock):
+    procedure_id = _at(site, clock, "archived")
+    auditor = login(app, "auditor")
+    page = auditor.get(f"/audit/procedures/{procedure_id}").get_data(as_text=True)
+    assert 'class="verdict ok"' in page
+    assert 'data-id="legality_review"' in page and re.search(r'class="el [^"]*done[^"]*" data-id="archiving"', page)
+    tamper(site, "UPDATE events SET actor = 'mallory' WHERE procedure_id = :p AND seq = 3", p=procedure_id)
+    page = auditor.get(f"/audit/procedures/{procedure_id}").get_data(as_text=True)
+    assert 'class="verdict broken"' in page and ">3<" not in page.split("verdict broken")[0][-5:]
+    assert re.search(r"verdict broken[^>]*>.*?\b3\b", page, re.S)
+
+
+def test_auditor_search_filters_by_title_status_and_date(site, app, clock):
+    _at(site, clock, "comment")
+    auditor = login(app, "auditor")
+    assert "县城公交线网" in auditor.get("/audit/?title=公交").get_data(as_text=True)
+    assert "县城公交线网" not in auditor.get("/audit/?title=医院").get_data(as_text=True)
+    assert "县城公交线网" not in auditor.get("/audit/?status=completed").get_data(as_text=True)
+    assert "县城公交线网" in auditor.get("/audit/?from=2026-11-01&to=2026-11-30").get_data(as_text=True)
+    assert "县城公交线网" not in auditor.get("/audit/?from=2027-01-01").get_data(as_text=True)
+
+
+def test_language_switch_between_chinese_and_english(app):
+    browser = login(app, "sponsor")
+    assert '<html lang="zh-CN">' in browser.get("/").get_data(as_text=True)
+    browser.post("/language", {"lang": "en", "next": "/"})
+    assert '<html lang="en">' in browser.get("/").get_data(as_text=True)
+
+
+def test_df_account_admin_creates_a_user_who_can_log_in(site, app):
+    admin = login(app, "admin")
+    admin.get("/admin/users")
+    response = admin.post("/admin/users", {"username": "wang_li", "display_name": "王丽", "org": "housing",
+                                           "roles": ["sponsor"], "password": "long-enough-1"})
+    assert response.status_code == 302
+    assert login(app, "wang_li", "long-enough-1").get("/procedures/mine").status_code == 200
+    admin.get("/admin/users")
+    short = admin.post("/admin/users", {"username": "zhao_li", "display_name": "赵丽", "org": "housing",
+                                        "roles": ["sponsor"], "password": "short"})
+    assert short.status_code == 422 and "DF-ACCOUNT" in short.get_data(as_text=True)
+    admin.get("/admin/users")
+    self_demote = admin.post("/admin/users/admin", {"roles": ["auditor"], "active": "on"})
+    assert self_demote.status_code == 422
+    assert "admin" in site.people.actor("admin").roles
