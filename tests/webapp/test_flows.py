@@ -73,7 +73,7 @@ def test_df_form_refusal_shows_the_message_next_to_the_field_and_changes_nothing
     body = response.get_data(as_text=True)
     field = re.search(r'<div class="field[^"]*has-error[^"]*">.*?</div>', body, re.S)
     assert field and 'name="proposal_source"' in field.group(0) and "field-error" in field.group(0)
-    assert "DF-FORM" in body and re.search(r'(value="|>)优化线网', body)  # what was typed is kept
+    assert "DF-FORM" in body and re.search(r'(value="|>\s*)优化线网', body)  # what was typed is kept
     assert site.procedures.get(view.id).version == view.version
     assert len(site.history.events(view.id)) == 1
 
