@@ -49,8 +49,49 @@ _ZH = {
 
 
 def document_fields(schema: Mapping[str, Any]) -> frozenset[str]:
-    return frozenset(name for name, prop in schema.get("properties", {}).items()
-                     if isinstance(prop, dict) and prop.get("x-document"))
+    """Document fields: `name`, or `rows.*.name` for a document in each row of an array of objects
+    (an expert's conflict-of-interest declaration, MD-19b)."""
+    found = set()
+    for name, prop in schema.get("properties", {}).items():
+        if not isinstance(prop, dict):
+            continue
+        if prop.get("x-document"):
+            found.add(name)
+        items = prop.get("items")
+        if prop.get("type") == "array" and isinstance(items, dict):
+            found.update(f"{name}.*.{sub}" for sub, p in items.get("properties", {}).items()
+                         if isinstance(p, dict) and p.get("x-document"))
+    return frozenset(found)
+
+
+def document_pattern(path: str) -> str:
+    """The document field a posted path fills: `experts.2.declaration` → `experts.*.declaration`."""
+    parts = path.split(".")
+    if len(parts) == 3 and parts[1].isdigit():
+        return f"{parts[0]}.*.{parts[2]}"
+    return path
+
+
+def place_documents(data: Mapping[str, Any], refs: Mapping[str, Any]) -> dict[str, Any]:
+    """The data with each stored document's reference at its path; rows are copied, never mutated.
+
+    A reference for a row that the data does not have is refused naming the path: a document
+    always belongs to a row the user filled in."""
+    values = dict(data)
+    for path, ref in refs.items():
+        parts = path.split(".")
+        if len(parts) == 1:
+            values[path] = ref
+            continue
+        rows = values.get(parts[0])
+        index = int(parts[1])
+        if not isinstance(rows, list) or index >= len(rows) or not isinstance(rows[index], dict):
+            raise FormInvalid(field=path, problem="the document belongs to a row that was not filled in",
+                              problem_zh="该文件所属的行未填写")
+        rows = list(rows)
+        rows[index] = {**rows[index], parts[2]: ref}
+        values[parts[0]] = rows
+    return values
 
 
 def schema_problem(schema: object) -> str | None:
@@ -82,8 +123,12 @@ class Form:
         expanded = copy.deepcopy(schema)
         docs = document_fields(schema)
         for name in docs:
-            extra = {k: v for k, v in expanded["properties"][name].items() if k in ("title", "description")}
-            expanded["properties"][name] = {**DOCUMENT_REF, **extra}
+            parts = name.split(".")
+            holder = expanded["properties"] if len(parts) == 1 else expanded["properties"][parts[0]]["items"][
+                "properties"]
+            key = parts[-1]
+            extra = {k: v for k, v in holder[key].items() if k in ("title", "description")}
+            holder[key] = {**DOCUMENT_REF, **extra}
         return cls(form_id, schema, docs, Draft202012Validator(
             expanded, format_checker=Draft202012Validator.FORMAT_CHECKER))
 
@@ -92,10 +137,25 @@ class Form:
         for name in self.documents & set(data):
             if name not in uploaded:
                 raise DocumentNotUploaded(field=name)
+        for path in _row_documents(self.documents, data):
+            if path not in uploaded:
+                raise DocumentNotUploaded(field=path)
         require_json_object(data)
         errors = sorted(self.validator.iter_errors(dict(data)), key=_error_order)
         if errors:
             raise _form_invalid(errors[0], [_describe(e) for e in errors])
+
+
+def _row_documents(documents: frozenset[str], data: Mapping[str, Any]) -> list[str]:
+    """Paths of row documents present in the data (each must have been uploaded)."""
+    paths = []
+    for pattern in documents:
+        parts = pattern.split(".")
+        rows = data.get(parts[0]) if len(parts) == 3 else None
+        if isinstance(rows, list):
+            paths.extend(f"{parts[0]}.{i}.{parts[2]}" for i, row in enumerate(rows)
+                         if isinstance(row, dict) and parts[2] in row)
+    return paths
 
 
 def require_json_object(data: object, field: str = "(form)") -> None:

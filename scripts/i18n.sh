@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
-# Refresh the web UI's zh_CN catalogue: extract the English msgids from webapp/ into
-# webapp/translations/messages.pot, merge them into the zh_CN .po (no fuzzy guesses: a new
+# Refresh the web UI's Simplified Chinese catalogue: extract the English msgids from webapp/ into
+# webapp/translations/messages.pot, merge them into the Simplified Chinese .po (no fuzzy guesses: a new
 # string arrives untranslated), and compile the .mo Flask-Babel loads. Idempotent: when no
 # string changed, no file changes (the POT-Creation-Date alone does not count as a change).
 # Then translate every empty msgstr in the .po and run this again;
 # tests/webapp/test_translations.py fails while any is missing.
+#
+# The directory is zh_Hans_CN, not zh_CN: Flask-Babel parses the selected "zh_CN" with
+# babel.Locale.parse, which adds the script (zh_Hans_CN), and gettext then looks only in
+# translations/zh_Hans_CN and translations/zh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DIR=webapp/translations
 POT=$DIR/messages.pot
-PO=$DIR/zh_CN/LC_MESSAGES/messages.po
+PO=$DIR/zh_Hans_CN/LC_MESSAGES/messages.po
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -30,15 +34,15 @@ fi
 
 if [[ -f $PO ]]; then
     cp "$PO" "$tmp/messages.po"
-    pybabel --quiet update -i "$POT" -d "$DIR" -l zh_CN --no-fuzzy-matching --ignore-obsolete > /dev/null
+    pybabel --quiet update -i "$POT" -d "$DIR" -l zh_Hans_CN --no-fuzzy-matching --ignore-obsolete > /dev/null
     if cmp -s <(without_date "$PO") <(without_date "$tmp/messages.po"); then
         cp "$tmp/messages.po" "$PO"   # keep the old date too: nothing changed
     fi
 else
-    pybabel --quiet init -i "$POT" -d "$DIR" -l zh_CN > /dev/null
+    pybabel --quiet init -i "$POT" -d "$DIR" -l zh_Hans_CN > /dev/null
 fi
 
-pybabel compile -d "$DIR" -l zh_CN --statistics
+pybabel compile -d "$DIR" -l zh_Hans_CN --statistics
 untranslated=$(python3 - "$PO" <<'PY'
 import sys
 from babel.messages.pofile import read_po

@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # The whole suite, from a fresh machine with Python 3.11: install the test
-# dependencies, start PostgreSQL 15, lint, and run every test on SQLite and PostgreSQL.
+# dependencies, start PostgreSQL 15 and install Chromium where missing, lint, and run every test on SQLite and PostgreSQL.
 # Extra arguments go to pytest (e.g. `bash scripts/test.sh -k md25`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 python3 -m pip install --quiet --disable-pip-version-check -e '.[test]'
 . scripts/postgres.sh
+# Browser tests drive Debian's Chromium; nothing downloads a browser.
+if [ ! -x /usr/bin/chromium ]; then
+    if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+    $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium > /dev/null
+fi
 export DF_REQUIRE_POSTGRES=1   # a PostgreSQL test fails, never skips, when the server is missing here
 
 python3 -m ruff check .

@@ -147,11 +147,17 @@ def _step(event: EventView, tasks: dict[str, Any], names: dict[str, str]) -> Ste
 
 
 def _documents(steps: list[StepRecord]) -> Iterator[DocumentRef]:
+    """Each step's documents, including those inside rows (an expert's declaration)."""
     for step in steps:
         for name, value in step.data.items():
-            if isinstance(value, dict) and "sha256" in value:
-                yield DocumentRef(name, step.title, str(value["sha256"]), str(value.get("filename", "")),
-                                  int(value.get("size", 0)), str(value.get("media_type", "")), step.seq)
+            found = [(name, value)] if isinstance(value, dict) else []
+            if isinstance(value, list):
+                found = [(f"{name}.{i}.{k}", v) for i, row in enumerate(value) if isinstance(row, dict)
+                         for k, v in row.items() if isinstance(v, dict)]
+            for path, ref in found:
+                if "sha256" in ref:
+                    yield DocumentRef(path, step.title, str(ref["sha256"]), str(ref.get("filename", "")),
+                                      int(ref.get("size", 0)), str(ref.get("media_type", "")), step.seq)
 
 
 def _refs(payload: Any) -> Iterator[dict[str, Any]]:

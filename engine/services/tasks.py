@@ -30,7 +30,7 @@ from engine.domain.errors import (
     TaskNotFound,
     VersionConflict,
 )
-from engine.forms import require_json_object
+from engine.forms import document_pattern, place_documents, require_json_object
 from engine.persistence.tables import Document, Procedure, WorkItem
 from engine.persistence.uow import LockedProcedure, UnitOfWork
 from engine.services import catalogue, definitions, history, progress
@@ -124,7 +124,7 @@ def complete(uow: UnitOfWork, task_id: str, actor: Actor, data: Mapping[str, Any
         refs = {name: _ref(upload) for name, upload in documents.items()}
         form = compiled.forms[compiled.model.tasks[step.spec].form or ""]
         _check_document_fields(refs, form.documents)
-        values = {**dict(data), **refs}
+        values = place_documents(data, refs)
         form.validate(values, frozenset(refs))
         now = uow.clock.now()
         derived = guards.run(compiled.statute, step.step_kind, guards.Context(
@@ -231,7 +231,7 @@ def _check_sizes(documents: Mapping[str, Upload], limit: int) -> None:
 
 def _check_document_fields(refs: Mapping[str, Any], fields: frozenset[str]) -> None:
     for name in refs:
-        if name not in fields:
+        if document_pattern(name) not in fields:
             raise FormInvalid(field=name, problem="the form has no document field of this name",
                               problem_zh="表单中没有该文件字段")
 

@@ -7,6 +7,7 @@ they were.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 
 import pytest
@@ -143,6 +144,31 @@ def test_md19b_expert_opinion_is_signed_or_sealed(md):
             expert_data(signed_or_sealed=False), {"opinion": pdf("意见")})
     md.do("expert_argumentation", md.people.expert, expert_data(), {"opinion": pdf("意见")})
     assert md.open() == {"review_submission"}
+
+
+def test_md20_each_expert_declaration_is_a_document_of_its_row(md):
+    md.through_comment(professional_technical=True)
+    declaration = pdf("无利害关系声明")
+    md.do("expert_argumentation", md.people.expert, expert_data(),
+          {"opinion": pdf("意见"), "experts.0.declaration": declaration})
+    [event] = [e for e in md.engine.history.events(md.procedure_id) if e.payload.get("step") == "expert_argumentation"]
+    stored = event.payload["data"]["experts"][0]["declaration"]
+    assert stored["sha256"] == hashlib.sha256(declaration.content).hexdigest()
+
+
+def test_df_document_a_row_document_needs_its_row_and_an_upload(md):
+    md.through_comment(professional_technical=True)
+    before = md.engine.procedures.get(md.procedure_id).version
+    error = refused(md.engine, errors.FormInvalid, "DF-FORM", md.do, "expert_argumentation", md.people.expert,
+                    expert_data(), {"opinion": pdf("意见"), "experts.3.declaration": pdf("声明")})
+    assert error.field == "experts.3.declaration"
+    forged = {"sha256": "0" * 64, "filename": "x.pdf", "size": 1, "media_type": "application/pdf"}
+    data = expert_data(experts=[{"name": "周教授", "organisation": "某大学", "pool_source": "own",
+                                 "direct_interest": False, "declaration": forged}])
+    error = refused(md.engine, errors.DocumentNotUploaded, "DF-DOCUMENT", md.do, "expert_argumentation",
+                    md.people.expert, data, {"opinion": pdf("意见")})
+    assert error.field == "experts.0.declaration"
+    assert md.engine.procedures.get(md.procedure_id).version == before
 
 
 def test_md22a_stability_risk_requires_assessment_and_md23_report_names_contingency_plan(md):

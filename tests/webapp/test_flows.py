@@ -15,7 +15,8 @@ PDF = ("研究论证报告.pdf", b"%PDF-1.4 study")
 
 
 def _at(site, clock, stage: str) -> int:  # type: ignore[no-untyped-def]
-    view = site.procedures.start("major_decision", "县城公交线网优化调整方案", "dev_reform", site.people.actor("sponsor"))
+    sponsor = site.people.actor("sponsor")
+    view = site.procedures.start("major_decision", "县城公交线网优化调整方案", "dev_reform", sponsor)
     drive(Driver(site, clock, view.id), "sponsor", "2026-05", stage)
     return view.id
 
