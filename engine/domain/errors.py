@@ -154,7 +154,7 @@ class WithdrawForbidden(Forbidden):
 class RecordForbidden(Forbidden):
     rule = "DF-VIEW"
     en = ("{username} may not see procedure {procedure_id}: its record is open to the sponsoring unit, "
-          "the roles with a step in it, and auditors.")
+          "the roles with a step in it, the decision organ and auditors.")
 
 
 class AccountForbidden(Forbidden):

@@ -737,9 +737,9 @@ _CATALOGUE: tuple[Rule, ...] = (
          "Only the decision organ withdraws a procedure, with a reason; an ended one cannot be",
          certainty="P", phase="engine"),
     Rule("DF-VIEW", "DecisionFlow 设计不变量 2（岗位职责）；条例第三十八条（决策过程记录）",
-         "程序记录及其文件只向承办单位、办理过本程序步骤的岗位、审计监督人员开放",
+         "程序记录及其文件只向承办单位、办理过本程序步骤的岗位、决策机关和审计监督人员开放",
          "A procedure's record and documents are open to its sponsoring unit, the roles with a step in it, "
-         "and auditors",
+         "the decision organ and auditors",
          certainty="P", phase="engine"),
     Rule("DF-ACCOUNT", "DecisionFlow 设计文档（账户管理）",
          "账户、组织和角色只能由系统管理员维护，且须符合要求",

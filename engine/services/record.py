@@ -1,8 +1,8 @@
 """The record of one procedure, as its pages show it: who may see it, and what it holds.
 
 DF-VIEW: a procedure's record and documents are open to its sponsoring unit, to the
-roles that have (or had) a step in it — in the organisation the step names — and to
-auditors. The record is read from history, the only account of what was done, so the
+roles that have (or had) a step in it — in the organisation the step names — to
+auditors, and to the decision organ. The record is read from history, the only account of what was done, so the
 page shows what the chain proves and nothing a projection could have drifted from.
 """
 
@@ -24,7 +24,8 @@ from engine.services.views import EventView, ProcedureView
 
 __all__ = ["document", "procedure", "visible"]
 
-AUDITOR_ROLE = "auditor"
+OVERSIGHT_ROLES = ("auditor", "decision_organ")
+"""Auditors see every record; so does the decision organ, which decides (and may withdraw) them all."""
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,7 @@ def _procedure(uow: UnitOfWork, procedure_id: int) -> Procedure:
 
 
 def _visible(uow: UnitOfWork, actor: Actor, procedure: Procedure) -> bool:
-    if actor.holds(AUDITOR_ROLE) or actor.org == procedure.sponsor_org:
+    if any(actor.holds(r) for r in OVERSIGHT_ROLES) or actor.org == procedure.sponsor_org:
         return True
     if not actor.roles:
         return False

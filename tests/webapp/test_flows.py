@@ -171,3 +171,15 @@ def test_df_account_admin_creates_a_user_who_can_log_in(site, app):
     self_demote = admin.post("/admin/users/admin", {"roles": ["auditor"], "active": "on"})
     assert self_demote.status_code == 422
     assert "admin" in site.people.actor("admin").roles
+
+
+def test_df_withdraw_needs_a_reason_and_ends_the_procedure_for_good(site, app):
+    view = site.procedures.start("major_decision", "标题", "dev_reform", site.people.actor("sponsor"))
+    head = login(app, "head")
+    head.get(f"/procedures/{view.id}")
+    refused = head.post(f"/procedures/{view.id}/withdraw", {"reason": "  "})
+    assert refused.status_code == 422 and "DF-WITHDRAW" in refused.get_data(as_text=True)
+    assert site.procedures.get(view.id).status == "running"
+    assert head.post(f"/procedures/{view.id}/withdraw", {"reason": "决策机关决定不再推进"}).status_code == 302
+    assert site.procedures.get(view.id).status == "withdrawn"
+    assert f"/procedures/{view.id}/withdraw" not in head.get(f"/procedures/{view.id}").get_data(as_text=True)
