@@ -29,6 +29,11 @@ def serve(host: str, port: int, demo: bool, database_url: str | None) -> None:
         schema.upgrade(settings.database_url)
         _prepare_demo(settings)
     app = create_app({"DATABASE_URL": settings.database_url})
+    if demo:
+        from engine.worker import start_in_process
+
+        start_in_process(app.extensions["decisionflow"])
+        click.echo("timers: fired by an in-process scheduler thread every 15 s")
     click.echo(f"DecisionFlow on http://{host}:{port}/ (database {settings.database_url})")
     app.run(host=host, port=port)
 

@@ -19,9 +19,12 @@ from engine.domain.errors import AccountForbidden, AccountInvalid, UserNotFound
 from engine.persistence.tables import Organisation, Role, User, UserRole
 from engine.persistence.uow import UnitOfWork
 
-__all__ = ["create_user", "credentials", "organisations", "roles", "update_user", "users"]
+__all__ = ["create_organisation", "create_user", "credentials", "organisations", "roles", "update_user", "users"]
 
 ADMIN_ROLE = "admin"
+ORG_KINDS = ("decision_organ", "gov_office", "department", "review_office", "expert_pool", "assessor",
+             "party_committee", "auditor", "other")
+ORG_CODE = re.compile(r"^[a-z][a-z0-9_]{1,63}$")
 PUBLIC_ROLE = "public"
 USERNAME = re.compile(r"^[a-z][a-z0-9_.-]{1,63}$")
 
@@ -79,6 +82,27 @@ def roles(uow: UnitOfWork) -> list[RoleView]:
     with uow.read():
         return [RoleView(r.name, r.title_zh, r.title_en)
                 for r in uow.session.scalars(select(Role).order_by(Role.name))]
+
+
+def create_organisation(uow: UnitOfWork, actor: Actor, code: str, name: str, kind: str) -> OrganisationView:
+    """A new organisation; its code is what lanes, procedures and users refer to, so it never changes."""
+    _require_admin(actor)
+    code, name = (code or "").strip(), (name or "").strip()
+    if not ORG_CODE.match(code):
+        raise AccountInvalid(field="code", problem="2 to 64 characters: lower-case letters, digits and _",
+                             problem_zh="2 至 64 个字符，只能使用小写字母、数字和 _")
+    if not name or len(name) > 200:
+        raise AccountInvalid(field="name", problem="1 to 200 characters are required",
+                             problem_zh="须为 1 至 200 个字符")
+    if kind not in ORG_KINDS:
+        raise AccountInvalid(field="kind", problem=f"one of {', '.join(ORG_KINDS)}",
+                             problem_zh=f"须为以下之一：{'、'.join(ORG_KINDS)}")
+    with uow:
+        if uow.session.scalar(select(Organisation.id).where(Organisation.code == code)) is not None:
+            raise AccountInvalid(field="code", problem=f"{code} already exists", problem_zh=f"组织代码 {code} 已存在")
+        uow.session.add(Organisation(code=code, name=name, kind=kind))
+        uow.commit()
+        return OrganisationView(code, name, kind)
 
 
 def create_user(uow: UnitOfWork, actor: Actor, username: str, display_name: str, org: str,

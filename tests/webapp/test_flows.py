@@ -183,3 +183,30 @@ def test_df_withdraw_needs_a_reason_and_ends_the_procedure_for_good(site, app):
     assert head.post(f"/procedures/{view.id}/withdraw", {"reason": "决策机关决定不再推进"}).status_code == 302
     assert site.procedures.get(view.id).status == "withdrawn"
     assert f"/procedures/{view.id}/withdraw" not in head.get(f"/procedures/{view.id}").get_data(as_text=True)
+
+
+def test_df_account_admin_adds_an_organisation_and_a_bad_code_is_named(site, app):
+    admin = login(app, "admin")
+    admin.get("/admin/users")
+    assert admin.post("/admin/organisations", {"code": "transport", "name": "示范县交通运输局",
+                                               "kind": "department"}).status_code == 302
+    assert "transport" in {o.code for o in site.accounts.organisations()}
+    admin.get("/admin/users")
+    bad = admin.post("/admin/organisations", {"code": "交通", "name": "x", "kind": "department"})
+    assert bad.status_code == 422
+    assert re.search(r'has-error"><label for="org-code"', bad.get_data(as_text=True))
+    assert login(app, "sponsor").post("/admin/organisations", {"code": "x1", "name": "x",
+                                                                "kind": "department"}).status_code == 403
+
+
+def test_md34_sponsor_starts_the_execution_of_a_decided_procedure(site, app, clock):
+    decided = _at(site, clock, "archived")
+    browser = login(app, "sponsor")
+    page = browser.get("/procedures/new").get_data(as_text=True)
+    assert f'value="{decided}"' in page
+    response = browser.post("/procedures/new", {"key": "decision_execution", "decision": str(decided), "title": ""})
+    assert response.status_code == 302
+    procedure_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    view = site.procedures.get(procedure_id)
+    assert view.definition_key == "decision_execution" and view.title.endswith("（执行）")
+    assert site.history.events(procedure_id)[0].payload["facts"] == {"decision_procedure": decided}

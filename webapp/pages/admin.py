@@ -12,6 +12,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 
 from engine.domain.errors import AccountInvalid, DomainError
+from engine.services.accounts import ORG_KINDS
 from webapp.auth import actor, hash_password, requires
 from webapp.errors import status_of
 from webapp.i18n import refusal
@@ -61,16 +62,31 @@ def update_user(username: str) -> Any:
     return redirect(url_for("admin.users"))
 
 
+@bp.post("/organisations")
+@requires("admin")
+def create_organisation() -> Any:
+    form = request.form
+    try:
+        engine().accounts.create_organisation(actor(), form.get("code", ""), form.get("name", ""),
+                                              form.get("kind", ""))
+    except DomainError as refused:
+        return _users_page({}, refusal(refused), org_values=form), status_of(refused)
+    flash(gettext("Organisation %(name)s was created.", name=form.get("name", "")), "success")
+    return redirect(url_for("admin.users"))
+
+
 @bp.get("/definitions")
 @requires("admin")
 def definitions() -> Any:
     return render_template("pages/admin_definitions.html", definitions=engine().definitions.list_all())
 
 
-def _users_page(values: Any, error: dict[str, Any] | None, failed_user: str | None = None) -> Any:
+def _users_page(values: Any, error: dict[str, Any] | None, failed_user: str | None = None,
+                org_values: Any = None) -> Any:
     return render_template("pages/admin_users.html", users=engine().accounts.users(actor()),
                            organisations=engine().accounts.organisations(), roles=engine().accounts.roles(),
-                           values=values, error=error, failed_user=failed_user)
+                           values=values, error=error, failed_user=failed_user, org_values=org_values,
+                           org_kinds=ORG_KINDS)
 
 
 def _check_password(password: str) -> None:

@@ -22,8 +22,8 @@ from webapp.pages.common import engine, page_args, pages, today
 from webapp.progress_text import blockers, due
 
 bp = Blueprint("procedures", __name__, url_prefix="/procedures")
-START_KEYS = ("major_decision",)
-"""Definitions a sponsor starts directly; the execution phase is started by its own step."""
+START_KEYS = ("major_decision", "decision_execution")
+"""Definitions a sponsor starts: a major decision, and the execution phase of a published one."""
 
 
 @bp.get("/mine")
@@ -46,23 +46,32 @@ def new() -> Any:
     me = actor()
     items = [i for i in engine().catalogue.items(today().year) if i.sponsor_org == me.org and i.status == "published"]
     keys = sorted({d.key for d in engine().definitions.list_all()} & set(START_KEYS))
-    values = {"key": request.form.get("key", keys[0] if keys else ""), "title": request.form.get("title", ""),
-              "catalogue_item": request.form.get("catalogue_item", "")}
-    error = None
-    if request.method == "POST":
-        chosen = next((i for i in items if i.code == values["catalogue_item"]), None)
-        title = values["title"].strip() or (chosen.title if chosen else "")
-        facts = {"catalogue_item": chosen.code} if chosen else {}
-        try:
-            if values["key"] not in keys:
-                raise StartInvalid(field="key", problem=f"{values['key']} cannot be started here")
-            view = engine().procedures.start(values["key"], title, me.org, me, facts)
-            return redirect(url_for("procedures.show", procedure_id=view.id))
-        except DomainError as refused:
-            error = refusal(refused)
-            return render_template("pages/new.html", items=items, keys=keys, values=values,
-                                   error=error), status_of(refused)
-    return render_template("pages/new.html", items=items, keys=keys, values=values, error=error)
+    decided = [v for v in engine().procedures.search(status="completed", limit=200)[1]
+               if v.definition_key == "major_decision"]
+    values = {name: request.form.get(name, "") for name in ("key", "title", "catalogue_item", "decision")}
+    values["key"] = values["key"] or (keys[0] if keys else "")
+    if request.method == "GET":
+        return render_template("pages/new.html", items=items, keys=keys, decided=decided, values=values, error=None)
+    try:
+        title, facts = _start_facts(values, items, decided)
+        if values["key"] not in keys:
+            raise StartInvalid(field="key", problem=f"{values['key']} cannot be started here")
+        view = engine().procedures.start(values["key"], title, me.org, me, facts)
+    except DomainError as refused:
+        return render_template("pages/new.html", items=items, keys=keys, decided=decided, values=values,
+                               error=refusal(refused)), status_of(refused)
+    return redirect(url_for("procedures.show", procedure_id=view.id))
+
+
+def _start_facts(values: dict[str, str], items: list[Any], decided: list[Any]) -> tuple[str, dict[str, Any]]:
+    """The title and the start facts: the catalogue item of a decision, or the decision an execution carries out."""
+    title = values["title"].strip()
+    if values["key"] == "decision_execution":
+        decision = next((v for v in decided if str(v.id) == values["decision"]), None)
+        return (title or (f"{decision.title}（执行）" if decision else ""),
+                {"decision_procedure": decision.id} if decision else {})
+    chosen = next((i for i in items if i.code == values["catalogue_item"]), None)
+    return title or (chosen.title if chosen else ""), ({"catalogue_item": chosen.code} if chosen else {})
 
 
 @bp.get("/<int:procedure_id>")
