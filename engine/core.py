@@ -37,7 +37,18 @@ class _Bound:
 
 class Engine:
     def __init__(self, settings: Settings, clock: Clock | None = None) -> None:
-        from engine.services import accounts, catalogue, definitions, history, people, procedures, record, tasks, timers
+        from engine.services import (
+            accounts,
+            catalogue,
+            definitions,
+            history,
+            people,
+            procedures,
+            record,
+            tasks,
+            timers,
+            tokens,
+        )
 
         self.settings = settings
         self.clock: Clock = clock or SystemClock()
@@ -55,6 +66,7 @@ class Engine:
         self.catalogue = _Bound(self, catalogue)
         self.accounts = _Bound(self, accounts)
         self.record = _Bound(self, record)
+        self.tokens = _Bound(self, tokens)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self, self._writer, self.before_commit)

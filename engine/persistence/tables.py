@@ -173,3 +173,18 @@ class CatalogueItem(Base):
     source_sha256: Mapped[str] = mapped_column(String(64))
     loaded_by: Mapped[str] = mapped_column(String(64))
     loaded_at: Mapped[datetime]
+
+
+class ApiToken(Base):
+    """A user's API token, stored as the SHA-256 of a 256-bit random secret (shown once)."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]

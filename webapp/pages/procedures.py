@@ -45,7 +45,8 @@ def mine() -> Any:
 def new() -> Any:
     me = actor()
     items = [i for i in engine().catalogue.items(today().year) if i.sponsor_org == me.org and i.status == "published"]
-    keys = sorted({d.key for d in engine().definitions.list_all()} & set(START_KEYS))
+    deployed = {d.key for d in engine().definitions.list_all()}
+    keys = [k for k in START_KEYS if k in deployed]
     decided = [v for v in engine().procedures.search(status="completed", limit=200)[1]
                if v.definition_key == "major_decision"]
     values = {name: request.form.get(name, "") for name in ("key", "title", "catalogue_item", "decision")}
