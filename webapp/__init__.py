@@ -13,7 +13,7 @@ from flask import Flask, jsonify
 
 from engine.config import Settings
 from engine.core import build_engine
-from webapp import errors, i18n, limits
+from webapp import api, errors, i18n, limits
 from webapp.extensions import babel, csrf, login_manager
 from webapp.settings import configure
 
@@ -48,6 +48,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     errors.init_app(app)
     _register_blueprints(app)
+    api.init_app(app)
     limits.init_app(app)
 
     @app.after_request
@@ -64,7 +65,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from webapp.pages import admin, audit, auth, home, procedures, tasks
+    from webapp.pages import account, admin, audit, auth, home, procedures, tasks
 
-    for module in (auth, home, procedures, tasks, audit, admin):
+    for module in (auth, home, procedures, tasks, audit, admin, account):
         app.register_blueprint(module.bp)

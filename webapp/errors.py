@@ -7,8 +7,10 @@ from typing import Any
 from flask import Flask, render_template, request
 from flask_babel import lazy_gettext
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
 
 from engine.domain.errors import Conflict, DomainError, Forbidden, NotFound, Refused
+from webapp.api import problems
 from webapp.i18n import refusal
 
 STATUS: dict[type[DomainError], int] = {NotFound: 404, Forbidden: 403, Conflict: 409, Refused: 422}
@@ -33,19 +35,25 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError) -> Any:
         status = status_of(error)
+        if problems.is_api_request():
+            return problems.from_domain(error, status)
         return render_template("error.html", status=status, title=TITLES.get(status),
                                refusal=refusal(error)), status
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> Any:
+        if problems.is_api_request():
+            return problems.from_http(error)
         return render_template("error.html", status=400, title=TITLES[400], detail=error.description), 400
 
-    for code in (400, 403, 404, 405, 413, 429):
+    for code in (400, 401, 403, 404, 405, 409, 413, 415, 422, 429):
         app.register_error_handler(code, _http_error(code))
 
 
 def _http_error(code: int) -> Any:
-    def handle(error: Exception) -> Any:
+    def handle(error: HTTPException) -> Any:
+        if problems.is_api_request():
+            return problems.from_http(error)
         if request.path.startswith("/healthz"):
             return {"status": code}, code
         return render_template("error.html", status=code, title=TITLES.get(code)), code

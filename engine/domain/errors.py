@@ -157,6 +157,11 @@ class RecordForbidden(Forbidden):
           "the roles with a step in it, the decision organ and auditors.")
 
 
+class DeployForbidden(Forbidden):
+    rule = "DF-DEFINITION"
+    en = "Only an administrator (role admin) deploys process definitions; {username} does not hold that role."
+
+
 class AccountForbidden(Forbidden):
     rule = "DF-ACCOUNT"
     en = "Only an administrator (role admin) manages accounts; {username} does not hold that role."

@@ -13,12 +13,13 @@ from sqlalchemy import func, select
 from engine import chain
 from engine.bpmn.definition import Analysis, CompiledDefinition, analyse
 from engine.bpmn.model import NS, parse_xml
-from engine.domain.errors import DefinitionInvalid, DefinitionNotFound
+from engine.domain.actors import Actor
+from engine.domain.errors import DefinitionInvalid, DefinitionNotFound, DeployForbidden
 from engine.persistence.tables import Definition
 from engine.persistence.uow import UnitOfWork
 from engine.services.views import DefinitionView
 
-__all__ = ["check", "deploy", "get", "latest", "list_all"]
+__all__ = ["check", "check_as", "deploy", "deploy_as", "get", "latest", "list_all", "source"]
 
 
 def check(_uow: UnitOfWork | None, bpmn: bytes, forms: Mapping[str, Any]) -> Analysis:
@@ -50,6 +51,33 @@ def deploy(uow: UnitOfWork, bpmn: bytes, forms: Mapping[str, Any], deployed_by: 
         view = _view(row, created=True)
         uow.commit()
         return view
+
+
+def check_as(_uow: UnitOfWork, actor: Actor, bpmn: bytes, forms: Mapping[str, Any]) -> Analysis:
+    """`check` for a user: deploying is the administrators', and so is checking for deployment."""
+    if not actor.holds("admin"):
+        raise DeployForbidden(username=actor.username)
+    return analyse(bpmn, forms)
+
+
+def deploy_as(uow: UnitOfWork, actor: Actor, bpmn: bytes, forms: Mapping[str, Any]) -> DefinitionView:
+    """`deploy` for a user: administrators deploy definitions, nobody else."""
+    if not actor.holds("admin"):
+        raise DeployForbidden(username=actor.username)
+    return deploy(uow, bpmn, forms, actor.username)
+
+
+def source(uow: UnitOfWork, key: str, version: int | None = None) -> tuple[DefinitionView, str, dict[str, Any]]:
+    """A version (the latest by default) with its BPMN and forms, as deployed."""
+    with uow.read():
+        if version is None:
+            row = _latest(uow, key)
+        else:
+            row = uow.session.scalars(select(Definition).where(Definition.key == key,
+                                                               Definition.version == version)).one_or_none()
+            if row is None:
+                raise DefinitionNotFound(key=f"{key} v{version}")
+        return _view(row), row.bpmn, dict(row.forms)
 
 
 def latest(uow: UnitOfWork, key: str) -> DefinitionView:

@@ -21,7 +21,7 @@ from engine.persistence.uow import UnitOfWork
 from engine.services import definitions, history, progress
 from engine.services.views import ProcedureView, TimerView
 
-__all__ = ["get", "search", "start", "withdraw"]
+__all__ = ["get", "search", "search_visible", "start", "withdraw"]
 
 SPONSOR_ROLE = "sponsor"
 DECISION_ORGAN_ROLE = "decision_organ"
@@ -98,6 +98,16 @@ def search(uow: UnitOfWork, title: str | None = None, sponsor_org: str | None = 
             select(Procedure, Definition).join(Definition, Definition.id == Procedure.definition_id)
             .where(*filters).order_by(Procedure.id.desc()).limit(limit).offset(max(0, offset))).all()
         return total, [view_of(uow, p, d) for p, d in rows]
+
+
+def search_visible(uow: UnitOfWork, actor: Actor, **filters: Any) -> tuple[int, list[ProcedureView]]:
+    """`search` within what the actor may see (DF-VIEW): everything for auditors and the decision
+    organ, otherwise the procedures of the actor's own unit (steps for others arrive by the inbox)."""
+    if not (actor.holds("auditor") or actor.holds(DECISION_ORGAN_ROLE)):
+        if filters.get("sponsor_org") not in (None, actor.org):
+            return 0, []
+        filters["sponsor_org"] = actor.org
+    return search(uow, **filters)
 
 
 def withdraw(uow: UnitOfWork, procedure_id: int, actor: Actor, reason: str) -> ProcedureView:

@@ -15,14 +15,15 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
+from engine.chain import ChainReport
 from engine.domain.actors import Actor
 from engine.domain.errors import DocumentNotFound, ProcedureNotFound, RecordForbidden
 from engine.persistence.tables import Definition, Document, Event, Procedure, WorkItem
 from engine.persistence.uow import UnitOfWork
-from engine.services import definitions, procedures
+from engine.services import definitions, history, procedures
 from engine.services.views import EventView, ProcedureView
 
-__all__ = ["document", "procedure", "visible"]
+__all__ = ["document", "events", "procedure", "verify", "visible"]
 
 OVERSIGHT_ROLES = ("auditor", "decision_organ")
 """Auditors see every record; so does the decision organ, which decides (and may withdraw) them all."""
@@ -101,6 +102,25 @@ def procedure(uow: UnitOfWork, actor: Actor, procedure_id: int) -> ProcedureReco
         steps = [_step(e, compiled.model.tasks, names) for e in events if e.kind == "task_completed"]
         return ProcedureRecord(view, definition.bpmn, definition.forms, task_forms, names, events, steps,
                                list(_documents(steps)), _done_specs(events))
+
+
+def events(uow: UnitOfWork, actor: Actor, procedure_id: int) -> list[EventView]:
+    """The procedure's history events, to someone who may see its record."""
+    with uow.read():
+        row = _procedure(uow, procedure_id)
+        if not _visible(uow, actor, row):
+            raise RecordForbidden(username=actor.username, procedure_id=procedure_id)
+        return [EventView.of(e) for e in uow.session.scalars(
+            select(Event).where(Event.procedure_id == row.id).order_by(Event.seq))]
+
+
+def verify(uow: UnitOfWork, actor: Actor, procedure_id: int) -> ChainReport:
+    """The chain check of one procedure, to someone who may see its record."""
+    with uow.read():
+        row = _procedure(uow, procedure_id)
+        if not _visible(uow, actor, row):
+            raise RecordForbidden(username=actor.username, procedure_id=procedure_id)
+    return history.verify(uow, procedure_id)
 
 
 def document(uow: UnitOfWork, actor: Actor, procedure_id: int, sha256: str) -> DocumentContent:

@@ -87,7 +87,7 @@ def document(procedure_id: int, sha256: str) -> Response:
     """The bytes as stored, as an attachment, never rendered inline (no stored XSS)."""
     doc = engine().record.document(actor(), procedure_id, sha256)
     response = Response(doc.content, mimetype="application/octet-stream")
-    response.headers["Content-Disposition"] = _attachment(doc.filename)
+    response.headers["Content-Disposition"] = attachment(doc.filename)
     response.headers["X-Content-SHA256"] = doc.sha256
     response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return response
@@ -150,7 +150,7 @@ def _may_do(item: Any, me: Any) -> bool:
     return me.holds(item.role) and (item.org is None or item.org == me.org) and item.assignee in (None, me.username)
 
 
-def _attachment(filename: str) -> str:
+def attachment(filename: str) -> str:
     ascii_name = "".join(c if (c.isascii() and c.isalnum()) or c in "._-" else "_" for c in filename) or "document"
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
 

@@ -1,0 +1,209 @@
+"""The REST API: each endpoint's success, its refusals as problem+json, and its roles.
+
+The API only translates: the same services decide as for the pages, so a refusal here
+carries the same rule id and article, and changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from dataclasses import dataclass
+
+import pytest
+
+from engine.demo_procedures import Driver, drive
+
+PROBLEM = "application/problem+json"
+PDF = b"%PDF-1.4 study report"
+
+
+@dataclass
+class Api:
+    client: object
+    token: str
+
+    def __call__(self, method: str, path: str, **kwargs: object):  # type: ignore[no-untyped-def]
+        headers = {"Authorization": f"Bearer {self.token}", **kwargs.pop("headers", {})}  # type: ignore[dict-item]
+        return getattr(self.client, method)(f"/api/v1{path}", headers=headers, **kwargs)
+
+
+@pytest.fixture
+def as_user(site, app):  # type: ignore[no-untyped-def]
+    def make(username: str) -> Api:
+        secret = site.tokens.issue(site.people.actor(username), "test").secret
+        return Api(app.test_client(), secret)
+    return make
+
+
+def _started(site) -> int:  # type: ignore[no-untyped-def]
+    return site.procedures.start("major_decision", "县城公交线网优化调整方案", "dev_reform",
+                                 site.people.actor("sponsor")).id
+
+
+def test_df_view_no_token_or_a_bad_token_is_401_problem(app, site):
+    client = app.test_client()
+    response = client.get("/api/v1/procedures/")
+    assert response.status_code == 401 and response.mimetype == PROBLEM
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    assert client.get("/api/v1/procedures/", headers={"Authorization": "Bearer df_nope"}).status_code == 401
+    login_cookie_only = client.get("/api/v1/tasks/")
+    assert login_cookie_only.status_code == 401
+
+
+def test_df_view_revoked_and_expired_tokens_stop_working(site, app, clock):
+    sponsor = site.people.actor("sponsor")
+    issued = site.tokens.issue(sponsor, "ci", days=1)
+    api = Api(app.test_client(), issued.secret)
+    assert api("get", "/tasks/").status_code == 200
+    clock.advance(days=2)
+    assert api("get", "/tasks/").status_code == 401
+    fresh = site.tokens.issue(sponsor, "ci2")
+    api = Api(app.test_client(), fresh.secret)
+    assert api("delete", f"/tokens/{fresh.token.id}").status_code == 200
+    assert api("get", "/tasks/").status_code == 401
+    stored = [t for t in site.tokens.mine(sponsor) if t.id == fresh.token.id][0]
+    assert stored.revoked_at is not None and fresh.secret not in repr(stored)
+
+
+def test_start_search_get_and_the_sponsors_visibility(site, as_user):
+    sponsor = as_user("sponsor")
+    response = sponsor("post", "/procedures/", json={"definition": "major_decision", "title": "县城公交线网优化调整方案",
+                                                     "facts": {"catalogue_item": "2026-05"}})
+    assert response.status_code == 201, response.json
+    created = response.json
+    assert created["sponsor_org"] == "dev_reform" and created["open_items"][0]["spec"] == "proposal"
+    page = sponsor("get", "/procedures/?title=公交&per_page=5").json
+    assert page["total"] == 1 and page["items"][0]["id"] == created["id"]
+    assert as_user("housing")("get", "/procedures/").json["total"] == 0  # another unit sees none
+    assert as_user("auditor")("get", "/procedures/?status=running").json["total"] == 1
+    refused = as_user("housing")("get", f"/procedures/{created['id']}")
+    assert refused.status_code == 403 and refused.json["rule"] == "DF-VIEW"
+
+
+def test_df_start_refusals_name_the_field(site, as_user):
+    sponsor = as_user("sponsor")
+    unknown_field = sponsor("post", "/procedures/", json={"definition": "major_decision", "title": "x", "colour": 1})
+    assert unknown_field.status_code == 422 and unknown_field.mimetype == PROBLEM
+    assert unknown_field.json["errors"][0]["field"] == "colour"
+    other_unit = sponsor("post", "/procedures/", json={"definition": "major_decision", "title": "x",
+                                                       "sponsor_org": "housing"})
+    assert other_unit.status_code == 422 and other_unit.json["rule"] == "DF-START"
+    assert other_unit.json["field"] == "sponsor_org"
+    assert sponsor("post", "/procedures/", json={"definition": "nope", "title": "x"}).status_code == 404
+    assert site.procedures.search()[0] == 0
+
+
+def test_df_form_complete_with_multipart_documents_and_refusals_change_nothing(site, as_user):
+    procedure_id = _started(site)
+    sponsor = as_user("sponsor")
+    [task] = [i["task_id"] for i in sponsor("get", "/tasks/").json if i["procedure_id"] == procedure_id]
+    missing = sponsor("post", f"/tasks/{task}/complete", json={"data": {"summary": "x"}})
+    assert missing.status_code == 422 and missing.json["rule"] == "DF-FORM"
+    assert missing.json["title"] and missing.json["article"]
+    assert {e["field"] for e in missing.json["errors"]} >= {"proposal_source"}
+    assert len(site.history.events(procedure_id)) == 1
+    done = sponsor("post", f"/tasks/{task}/complete", content_type="multipart/form-data", data={
+        "data": json.dumps({"proposal_source": "leadership", "summary": "优化线网"}),
+        "study_report": (io.BytesIO(PDF), "研究论证报告.pdf")})
+    assert done.status_code == 200, done.json
+    assert "initiation" in done.json["ready"].values()
+    again = sponsor("post", f"/tasks/{task}/complete", json={"data": {}})
+    assert again.status_code == 409 and again.json["rule"] == "MD-33b"  # a done step is never done again
+    sha = hashlib.sha256(PDF).hexdigest()
+    download = sponsor("get", f"/procedures/{procedure_id}/documents/{sha}")
+    assert download.status_code == 200 and download.data == PDF
+    assert download.headers["X-Content-SHA256"] == sha
+
+
+def test_md25a_role_and_separation_refusals_are_403_with_the_rule(site, as_user, clock):
+    procedure_id = _started(site)
+    drive(Driver(site, clock, procedure_id), "sponsor", "2026-05", "review")
+    task = site.procedures.get(procedure_id).task("legal_opinion")
+    refused = as_user("sponsor")("post", f"/tasks/{task}/complete", json={"data": {}})
+    assert refused.status_code == 403 and refused.json["rule"] in ("DF-ROLE", "MD-25a")
+    assert as_user("adviser")("post", f"/tasks/{task}/claim").status_code == 200
+    taken = as_user("reviewer")("post", f"/tasks/{task}/claim")
+    assert taken.status_code == 403
+
+
+def test_df_conflict_stale_expected_version_is_409(site, as_user):
+    procedure_id = _started(site)
+    sponsor = as_user("sponsor")
+    task = site.procedures.get(procedure_id).task("proposal")
+    response = sponsor("post", f"/tasks/{task}/complete", json={"data": {"proposal_source": "leadership"},
+                                                                 "expected_version": 99})
+    assert response.status_code == 409 and response.json["rule"] == "DF-CONFLICT"
+
+
+def test_oversize_upload_is_413_problem(site, app, as_user):
+    procedure_id = _started(site)
+    app.config["MAX_CONTENT_LENGTH"] = 1000
+    task = site.procedures.get(procedure_id).task("proposal")
+    response = as_user("sponsor")("post", f"/tasks/{task}/complete", content_type="multipart/form-data",
+                                  data={"data": "{}", "study_report": (io.BytesIO(b"x" * 5000), "big.pdf")})
+    assert response.status_code == 413 and response.mimetype == PROBLEM
+
+
+def test_events_verify_and_withdraw(site, as_user):
+    procedure_id = _started(site)
+    auditor = as_user("auditor")
+    events = auditor("get", f"/procedures/{procedure_id}/events").json
+    assert [e["kind"] for e in events] == ["procedure_started"]
+    assert auditor("get", f"/procedures/{procedure_id}/verify").json["ok"] is True
+    assert auditor("post", f"/procedures/{procedure_id}/withdraw", json={"reason": "x"}).status_code == 403
+    head = as_user("head")
+    assert head("post", f"/procedures/{procedure_id}/withdraw", json={"reason": ""}).status_code == 422
+    withdrawn = head("post", f"/procedures/{procedure_id}/withdraw", json={"reason": "不再推进"})
+    assert withdrawn.status_code == 200 and withdrawn.json["status"] == "withdrawn"
+    assert as_user("auditor")("get", "/procedures/99999999999").status_code == 404
+
+
+def test_definitions_list_get_check_and_deploy_by_admins_only(site, as_user):
+    sponsor = as_user("sponsor")
+    keys = {d["key"] for d in sponsor("get", "/definitions/").json}
+    assert keys == {"major_decision", "decision_execution"}
+    source = sponsor("get", "/definitions/major_decision").json
+    assert source["version"] == 1 and "<bpmn:definitions" in source["bpmn"] and "md_proposal" in source["forms"]
+    assert sponsor("get", "/definitions/major_decision?version=7").status_code == 404
+    bundle = {"bpmn": source["bpmn"], "forms": source["forms"]}
+    assert sponsor("post", "/definitions/check", json=bundle).status_code == 403
+    admin = as_user("admin")
+    report = admin("post", "/definitions/check", json=bundle).json
+    assert report["ok"] is True and "MD-25b" in report["rules_checked"]
+    broken = admin("post", "/definitions/check", json={"bpmn": "<not xml", "forms": {}}).json
+    assert broken["ok"] is False and broken["problems"]
+    same = admin("post", "/definitions/", json=bundle)
+    assert same.status_code == 201 and same.json["version"] == 1 and same.json["created"] is False
+    refused = admin("post", "/definitions/", json={"bpmn": "<not xml", "forms": {}})
+    assert refused.status_code == 422 and refused.json["rule"] == "DF-DEFINITION"
+    assert sponsor("post", "/definitions/", json=bundle).json["rule"] == "DF-DEFINITION"
+
+
+def test_catalogue_and_the_reference_page(site, app, as_user):
+    items = as_user("sponsor")("get", "/catalogue/2026").json
+    assert {"2026-05", "2026-01"} <= {i["code"] for i in items}
+    spec = app.test_client().get("/api/v1/openapi.json").json
+    assert spec["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
+    page = app.test_client().get("/api/v1/docs").get_data(as_text=True)
+    assert "/api/v1/tasks/{task_id}/complete" in page and "cdn" not in page.lower()
+
+
+def test_tokens_are_issued_on_the_web_page_once_and_stored_hashed(site, app):
+    from tests.webapp.site import login
+
+    browser = login(app, "sponsor")
+    browser.get("/account/tokens")
+    response = browser.post("/account/tokens", {"name": "公文系统", "days": "30"})
+    assert response.status_code == 201
+    secret = response.get_data(as_text=True).split('id="new-token">')[1].split("<")[0]
+    assert secret.startswith("df_")
+    with site.db.connect() as connection:
+        from sqlalchemy import text
+
+        stored = connection.execute(text("SELECT token_hash FROM api_tokens")).scalar_one()
+    assert stored == hashlib.sha256(secret.encode()).hexdigest() and secret not in stored
+    assert secret not in browser.get("/account/tokens").get_data(as_text=True)
+    assert Api(app.test_client(), secret)("get", "/tasks/").status_code == 200
+

@@ -1,0 +1,44 @@
+"""/api/v1/catalogue and /api/v1/tokens: the decision catalogue, and the caller's API tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_smorest import Blueprint
+
+from webapp.api import access
+from webapp.api.docs import errors
+from webapp.api.schemas import CatalogueItemSchema, TokenSchema
+from webapp.pages.common import engine
+
+bp = Blueprint("api_catalogue", __name__, url_prefix="/api/v1",
+               description="The year's decision catalogue (MD-3c) and the caller's API tokens")
+bp.before_request(access.authenticate)
+
+
+@bp.get("/catalogue/<int:year>")
+@bp.response(200, CatalogueItemSchema(many=True))
+@errors(bp)
+def catalogue(year: int) -> Any:
+    """The items of a year's decision catalogue, with their status (only published ones can be chosen)."""
+    return engine().catalogue.items(year) if 1900 <= year <= 9999 else []
+
+
+@bp.get("/tokens")
+@bp.response(200, TokenSchema(many=True))
+@errors(bp)
+def tokens() -> Any:
+    """The caller's tokens (never their secrets: those are shown once, when issued on the web page)."""
+    return engine().tokens.mine(access.actor())
+
+
+@bp.delete("/tokens/<int:token_id>")
+@bp.response(200, TokenSchema)
+@errors(bp, 404)
+def revoke(token_id: int) -> Any:
+    """Revoke one of the caller's tokens; it stops working at once."""
+    if not 1 <= token_id <= 2**31 - 1:
+        from flask_smorest import abort
+
+        abort(404, message="unknown token")
+    return engine().tokens.revoke(access.actor(), token_id)

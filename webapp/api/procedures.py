@@ -1,0 +1,112 @@
+"""/api/v1/procedures: start, search, read, withdraw; history events, verification, documents."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+
+from flask import Response
+from flask_smorest import Blueprint, abort
+
+from engine.clock import CST
+from webapp.api import access
+from webapp.api.docs import errors
+from webapp.api.schemas import (
+    EventSchema,
+    ProcedurePageSchema,
+    ProcedureQuerySchema,
+    ProcedureSchema,
+    ProcedureStartSchema,
+    VerifySchema,
+    WithdrawSchema,
+)
+from webapp.pages.common import engine
+from webapp.pages.procedures import attachment
+
+bp = Blueprint("api_procedures", __name__, url_prefix="/api/v1/procedures",
+               description="Procedures: the running and ended instances of a definition, with their history")
+bp.before_request(access.authenticate)
+MAX_ID = 2**31 - 1
+
+
+def known_id(value: int) -> int:
+    """Ids beyond the database's integer range exist nowhere: 404 before any query."""
+    if not 1 <= value <= MAX_ID:
+        abort(404, message="unknown id")
+    return value
+
+
+@bp.post("/")
+@bp.arguments(ProcedureStartSchema)
+@bp.response(201, ProcedureSchema)
+@errors(bp, 404, 422)
+def start(body: dict[str, Any]) -> Any:
+    """Start a procedure on the latest version of a definition, sponsored by the caller's unit."""
+    actor = access.actor()
+    return engine().procedures.start(body["definition"], body["title"], body.get("sponsor_org", actor.org), actor,
+                                     body["facts"])
+
+
+@bp.get("/")
+@bp.arguments(ProcedureQuerySchema, location="query")
+@bp.response(200, ProcedurePageSchema)
+@errors(bp, 422)
+def search(query: dict[str, Any]) -> Any:
+    """Procedures the caller may see, newest first: all for auditors and the decision organ,
+    otherwise the caller's own unit's."""
+    page, per_page = query["page"], query["per_page"]
+    total, items = engine().procedures.search_visible(
+        access.actor(), title=query.get("title"), sponsor_org=query.get("sponsor_org"), status=query.get("status"),
+        started_from=_day(query.get("started_from")), started_before=_day(query.get("started_before")),
+        limit=per_page, offset=(page - 1) * per_page)
+    return {"total": total, "page": page, "per_page": per_page, "items": items}
+
+
+@bp.get("/<int:procedure_id>")
+@bp.response(200, ProcedureSchema)
+@errors(bp, 403, 404)
+def get(procedure_id: int) -> Any:
+    """One procedure with its open steps and running statutory periods."""
+    return engine().record.procedure(access.actor(), known_id(procedure_id)).procedure
+
+
+@bp.post("/<int:procedure_id>/withdraw")
+@bp.arguments(WithdrawSchema)
+@bp.response(200, ProcedureSchema)
+@errors(bp, 403, 404, 422)
+def withdraw(body: dict[str, Any], procedure_id: int) -> Any:
+    """End a running procedure as withdrawn, with the reason (the decision organ only)."""
+    return engine().procedures.withdraw(known_id(procedure_id), access.actor(), body["reason"])
+
+
+@bp.get("/<int:procedure_id>/events")
+@bp.response(200, EventSchema(many=True))
+@errors(bp, 403, 404)
+def events(procedure_id: int) -> Any:
+    """The chained history, in order; each event's hash covers the one before."""
+    return engine().record.events(access.actor(), known_id(procedure_id))
+
+
+@bp.get("/<int:procedure_id>/verify")
+@bp.response(200, VerifySchema)
+@errors(bp, 403, 404)
+def verify(procedure_id: int) -> Any:
+    """Recompute the history chain; `first_bad_seq` names the first event that does not match."""
+    return engine().record.verify(access.actor(), known_id(procedure_id))
+
+
+@bp.get("/<int:procedure_id>/documents/<string:sha256>")
+@bp.response(200, {"type": "string", "format": "binary"}, content_type="application/octet-stream",
+             headers={"X-Content-SHA256": {"description": "SHA-256 of the content", "schema": {"type": "string"}}})
+@errors(bp, 403, 404)
+def document(procedure_id: int, sha256: str) -> Response:
+    """A document of the procedure, as stored; the SHA-256 is in `X-Content-SHA256`."""
+    doc = engine().record.document(access.actor(), known_id(procedure_id), sha256)
+    response = Response(doc.content, mimetype="application/octet-stream")
+    response.headers["X-Content-SHA256"] = doc.sha256
+    response.headers["Content-Disposition"] = attachment(doc.filename)
+    return response
+
+
+def _day(value: date | None) -> datetime | None:
+    return datetime.combine(value, time(0), tzinfo=CST) if value else None

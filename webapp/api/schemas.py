@@ -1,0 +1,184 @@
+"""Marshmallow schemas of the REST API: what it accepts and what it answers.
+
+Response schemas mirror the engine's views; request schemas refuse unknown fields
+(marshmallow's RAISE), so a typo in a client is a 422 naming the field, never ignored.
+"""
+
+from __future__ import annotations
+
+from marshmallow import RAISE, Schema, fields, validate
+
+STATUSES = ("running", "completed", "withdrawn")
+
+
+class Strict(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class FieldProblemSchema(Schema):
+    field = fields.String(required=True)
+    problem = fields.String(required=True)
+
+
+class ProblemSchema(Schema):
+    """RFC 9457 problem details, with the rule and article of a refusal."""
+
+    type = fields.String(required=True)
+    title = fields.String(required=True)
+    status = fields.Integer(required=True)
+    detail = fields.String()
+    instance = fields.String()
+    rule = fields.String()
+    article = fields.String()
+    field = fields.String(allow_none=True)
+    errors = fields.List(fields.Nested(FieldProblemSchema))
+
+
+class DefinitionSchema(Schema):
+    id = fields.Integer(required=True)
+    key = fields.String(required=True)
+    version = fields.Integer(required=True)
+    name = fields.String(required=True)
+    sha256 = fields.String(required=True)
+    deployed_by = fields.String(required=True)
+    deployed_at = fields.DateTime(required=True)
+    created = fields.Boolean()
+
+
+class DefinitionSourceSchema(DefinitionSchema):
+    bpmn = fields.String(required=True)
+    forms = fields.Dict(keys=fields.String(), values=fields.Dict(), required=True)
+
+
+class DefinitionQuerySchema(Strict):
+    version = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
+
+
+class DefinitionUploadSchema(Strict):
+    bpmn = fields.String(required=True, validate=validate.Length(min=1, max=5_000_000))
+    forms = fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=100)), values=fields.Dict(),
+                        load_default=dict)
+
+
+class CheckResultSchema(Schema):
+    ok = fields.Boolean(required=True)
+    key = fields.String(allow_none=True)
+    statute = fields.String(allow_none=True)
+    problems = fields.List(fields.String(), required=True)
+    rules_checked = fields.List(fields.String(), required=True)
+
+
+class WorkItemSchema(Schema):
+    task_id = fields.String(required=True)
+    procedure_id = fields.Integer(required=True)
+    spec = fields.String(required=True)
+    title = fields.String(required=True)
+    step_kind = fields.String(required=True)
+    role = fields.String(required=True)
+    org = fields.String(allow_none=True)
+    status = fields.String(required=True)
+    assignee = fields.String(allow_none=True)
+    created_at = fields.DateTime(required=True)
+    due_at = fields.DateTime(allow_none=True)
+    completed_at = fields.DateTime(allow_none=True)
+    completed_by = fields.String(allow_none=True)
+
+
+class TimerSchema(Schema):
+    spec = fields.String(required=True)
+    name = fields.String(required=True)
+    due_at = fields.DateTime(required=True)
+
+
+class ProcedureSchema(Schema):
+    id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    sponsor_org = fields.String(required=True)
+    status = fields.String(required=True)
+    version = fields.Integer(required=True)
+    definition_key = fields.String(required=True)
+    definition_version = fields.Integer(required=True)
+    started_by = fields.String(required=True)
+    started_at = fields.DateTime(required=True)
+    ended_at = fields.DateTime(allow_none=True)
+    open_items = fields.List(fields.Nested(WorkItemSchema), required=True)
+    timers = fields.List(fields.Nested(TimerSchema), required=True)
+
+
+class ProcedureStartSchema(Strict):
+    definition = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    title = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    sponsor_org = fields.String(validate=validate.Length(min=1, max=64))
+    facts = fields.Dict(keys=fields.String(), load_default=dict)
+
+
+class ProcedureQuerySchema(Strict):
+    title = fields.String(validate=validate.Length(max=300))
+    sponsor_org = fields.String(validate=validate.Length(max=64))
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    started_from = fields.Date()
+    started_before = fields.Date()
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class ProcedurePageSchema(Schema):
+    total = fields.Integer(required=True)
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+    items = fields.List(fields.Nested(ProcedureSchema), required=True)
+
+
+class WithdrawSchema(Strict):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=4000))
+
+
+class EventSchema(Schema):
+    seq = fields.Integer(required=True)
+    at = fields.DateTime(required=True)
+    actor = fields.String(required=True)
+    kind = fields.String(required=True)
+    task_id = fields.String(allow_none=True)
+    payload = fields.Dict(required=True)
+    prev_hash = fields.String(required=True)
+    hash = fields.String(required=True)
+
+
+class VerifySchema(Schema):
+    procedure_id = fields.Integer(required=True)
+    ok = fields.Boolean(required=True)
+    events = fields.Integer(required=True)
+    first_bad_seq = fields.Integer(allow_none=True)
+    reason = fields.String(required=True)
+
+
+class CompleteSchema(Strict):
+    data = fields.Dict(keys=fields.String(), required=True)
+    expected_version = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
+
+
+class StepResultSchema(Schema):
+    procedure_id = fields.Integer(required=True)
+    version = fields.Integer(required=True)
+    status = fields.String(required=True)
+    ready = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+
+
+class CatalogueItemSchema(Schema):
+    year = fields.Integer(required=True)
+    code = fields.String(required=True)
+    title = fields.String(required=True)
+    category = fields.String(required=True)
+    sponsor_org = fields.String(required=True)
+    status = fields.String(required=True)
+
+
+class TokenSchema(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    prefix = fields.String(required=True)
+    created_at = fields.DateTime(required=True)
+    expires_at = fields.DateTime(required=True)
+    revoked_at = fields.DateTime(allow_none=True)
+    last_used_at = fields.DateTime(allow_none=True)

@@ -1,0 +1,82 @@
+"""/api/v1/tasks: the caller's inbox, claiming a step, completing it with data and documents.
+
+`complete` takes JSON (`{"data": {...}, "expected_version": n}`) or multipart/form-data:
+a `data` part holding that JSON object, an optional `expected_version`, and one file part
+per document field (`experts.0.declaration` for a document inside a row).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import request
+from flask_smorest import Blueprint, abort
+from marshmallow import ValidationError
+
+from engine.services.tasks import Upload
+from webapp.api import access
+from webapp.api.docs import errors
+from webapp.api.schemas import CompleteSchema, StepResultSchema, WorkItemSchema
+from webapp.pages.common import engine
+
+bp = Blueprint("api_tasks", __name__, url_prefix="/api/v1/tasks",
+               description="Steps: the caller's open work, claimed and completed one at a time")
+bp.before_request(access.authenticate)
+
+_COMPLETE_DOC = {
+    "requestBody": {"required": True, "content": {
+        "application/json": {"schema": "CompleteSchema"},
+        "multipart/form-data": {"schema": {
+            "type": "object", "required": ["data"],
+            "properties": {"data": {"type": "string", "description": "the step's data as a JSON object"},
+                           "expected_version": {"type": "integer", "minimum": 1}},
+            "additionalProperties": {"type": "string", "format": "binary"}}}}},
+}
+
+
+@bp.get("/")
+@bp.response(200, WorkItemSchema(many=True))
+@errors(bp)
+def inbox() -> Any:
+    """Open steps the caller may do, soonest deadline first."""
+    return engine().tasks.inbox(access.actor())
+
+
+@bp.post("/<string:task_id>/claim")
+@bp.response(200, WorkItemSchema)
+@errors(bp, 403, 404, 422)
+def claim(task_id: str) -> Any:
+    """Take a step, so colleagues with the same role see it is being handled."""
+    return engine().tasks.claim(task_id, access.actor())
+
+
+@bp.post("/<string:task_id>/complete")
+@bp.doc(**_COMPLETE_DOC)
+@bp.response(200, StepResultSchema)
+@errors(bp, 403, 404, 409, 413, 422)
+def complete(task_id: str) -> Any:
+    """Complete a READY step: every check runs first, and a refusal changes nothing."""
+    data, expected, uploads = _body()
+    return engine().tasks.complete(task_id, access.actor(), data, uploads, expected_version=expected)
+
+
+def _body() -> tuple[dict[str, Any], int | None, dict[str, Upload]]:
+    if request.mimetype == "multipart/form-data":
+        try:
+            posted = {"data": json.loads(request.form.get("data", "null"))}
+        except json.JSONDecodeError as error:
+            abort(422, messages={"form": {"data": [f"not JSON: {error.msg}"]}})
+        if request.form.get("expected_version"):
+            posted["expected_version"] = request.form["expected_version"]
+        uploads = {name: Upload(f.filename or name, f.mimetype or "application/octet-stream", f.read())
+                   for name, f in request.files.items()}
+    else:
+        posted, uploads = request.get_json(silent=True), {}
+        if not isinstance(posted, dict):
+            abort(422, messages={"json": {"data": ["a JSON object with a data field is required"]}})
+    try:
+        body = CompleteSchema().load(posted)
+    except ValidationError as error:
+        abort(422, messages={"json": error.messages})
+    return body["data"], body.get("expected_version"), uploads
