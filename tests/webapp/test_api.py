@@ -63,13 +63,13 @@ def test_df_view_revoked_and_expired_tokens_stop_working(site, app, clock):
     api = Api(app.test_client(), fresh.secret)
     assert api("delete", f"/tokens/{fresh.token.id}").status_code == 200
     assert api("get", "/tasks/").status_code == 401
-    stored = [t for t in site.tokens.mine(sponsor) if t.id == fresh.token.id][0]
+    stored = next(t for t in site.tokens.mine(sponsor) if t.id == fresh.token.id)
     assert stored.revoked_at is not None and fresh.secret not in repr(stored)
 
 
 def test_start_search_get_and_the_sponsors_visibility(site, as_user):
     sponsor = as_user("sponsor")
-    response = sponsor("post", "/procedures/", json={"definition": "major_decision", "title": "县城公交线网优化调整方案",
+    response = sponsor("post", "/procedures/", json={"definition": "major_decision", "title": "县城公交线网优化",
                                                      "facts": {"catalogue_item": "2026-05"}})
     assert response.status_code == 201, response.json
     created = response.json

@@ -42,6 +42,7 @@ def _matrix(view) -> dict[str, set[str]]:  # type: ignore[no-untyped-def]
         f"/audit/procedures/{view.id}": {"auditor"},
         "/admin/users": {"admin"},
         "/admin/definitions": {"admin"},
+        "/account/tokens": set(USERNAMES),
     }
 
 

@@ -8,11 +8,15 @@ this app alone: nothing loads from a CDN.
 
 from __future__ import annotations
 
+import http
 from typing import Any
 
 from flask import Blueprint, Flask, render_template
 from flask_smorest import Api
+from flask_smorest.utils import prepare_response
 
+from webapp.api.problems import MEDIA_TYPE
+from webapp.api.schemas import ProblemSchema
 from webapp.extensions import csrf
 
 API_CONFIG = {
@@ -31,12 +35,31 @@ API_CONFIG = {
 }
 
 
+class ProblemApi(Api):
+    """flask-smorest's Api with every error response documented as problem+json (RFC 9457)."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def _register_responses(self) -> None:
+        for status in http.HTTPStatus:
+            response: dict[str, Any] = {"description": status.phrase}
+            if status >= 400:
+                response["schema"] = ProblemSchema
+                prepare_response(response, self.spec, MEDIA_TYPE)
+            else:
+                prepare_response(response, self.spec, self.DEFAULT_RESPONSE_CONTENT_TYPE)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "An error, as problem+json", "schema": ProblemSchema}
+        prepare_response(response, self.spec, MEDIA_TYPE)
+        self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
+
+
 def init_app(app: Flask) -> Api:
     from webapp.api import catalogue, definitions, procedures, tasks
 
     for key, value in API_CONFIG.items():
         app.config.setdefault(key, value)
-    api = Api(app)
+    api = ProblemApi(app)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     for module in (definitions, procedures, tasks, catalogue):
         csrf.exempt(module.bp)  # bearer tokens, no cookies: nothing for a forged request to ride on

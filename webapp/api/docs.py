@@ -11,6 +11,7 @@ from webapp.api.problems import MEDIA_TYPE
 from webapp.api.schemas import ProblemSchema
 
 DESCRIPTIONS = {
+    400: "The request could not be read (malformed JSON or form)",
     401: "No valid bearer token",
     403: "The user's role or separation of duties forbids this (rule and article in the body)",
     404: "Unknown id",
@@ -21,9 +22,9 @@ DESCRIPTIONS = {
 
 
 def errors(bp: Blueprint, *codes: int) -> Callable[[Any], Any]:
-    """Declare problem+json responses for `codes` (401 is always possible)."""
+    """Declare problem+json responses for `codes` (400 and 401 are always possible)."""
     def decorate(view: Any) -> Any:
-        for code in sorted({401, *codes}, reverse=True):
+        for code in sorted({400, 401, *codes}, reverse=True):
             view = bp.alt_response(code, schema=ProblemSchema, description=DESCRIPTIONS[code],
                                    content_type=MEDIA_TYPE)(view)
         return view
