@@ -11,11 +11,14 @@ from pathlib import Path
 
 import click
 
+from engine.clock import SystemClock
 from engine.config import Settings
 from engine.core import Engine, build_engine
+from engine.domain.actors import Actor
 from engine.domain.errors import DomainError
 from engine.persistence import schema
 from engine.services.definitions import read_bundle
+from engine.signing import KeyRing
 
 database_option = click.option("--database", "database_url", envvar="DATABASE_URL", default=None,
                                help="Database URL (default: DATABASE_URL or sqlite:///decisionflow.db).")
@@ -172,3 +175,47 @@ def db_upgrade(database_url: str | None) -> None:
     url = Settings.from_env(database_url=database_url).database_url
     schema.upgrade(url)
     click.echo("database is at the latest migration")
+
+
+CLI_AUDITOR = Actor(user_id=0, username="cli", org="system", roles=frozenset({"auditor"}))
+"""Who exports from the command line: an operator with database access, reading as an auditor."""
+
+
+@cli.command("archive")
+@click.argument("procedure_id", type=int)
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@database_option
+def archive_command(procedure_id: int, out: Path, database_url: str | None) -> None:
+    """Export a procedure's sealed decision archive (决策档案) to OUT.zip."""
+    engine = _engine(database_url)
+    try:
+        data = engine.archive.export(CLI_AUDITOR, procedure_id)
+    except DomainError as error:
+        click.echo(error.message(), err=True)
+        sys.exit(1)
+    finally:
+        engine.dispose()
+    out.write_bytes(data)
+    click.echo(f"{out}: {len(data)} bytes; verify offline with: python -m engine.archive_verify {out}")
+
+
+@cli.group("key")
+def key_group() -> None:
+    """The server's Ed25519 keys that seal archives (DECISIONFLOW_KEY_DIR)."""
+
+
+@key_group.command("show")
+def key_show() -> None:
+    """Print the current sealing key and the retired ones (still valid for old archives)."""
+    ring = KeyRing(Settings.from_env().key_dir)
+    current, _ = ring.current(SystemClock().now())
+    for key in ring.listed():
+        state = "current" if key.key_id == current.key_id else f"retired {key.retired_at}"
+        click.echo(f"{key.key_id}  {key.public_key}  created {key.created_at}  {state}")
+
+
+@key_group.command("rotate")
+def key_rotate() -> None:
+    """Make a new current key; the old ones stay listed for verification."""
+    key, _ = KeyRing(Settings.from_env().key_dir).rotate(SystemClock().now())
+    click.echo(f"new current key {key.key_id}  {key.public_key}")

@@ -19,6 +19,8 @@ class Settings:
     max_document_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES
     spec_cache_size: int = 32
     limits: Limits = field(default_factory=Limits)
+    key_dir: str = "instance/keys"
+    """Where the Ed25519 archive-sealing keys live (DECISIONFLOW_KEY_DIR)."""
     county_steps: frozenset[str] = frozenset()
     """Extra statutory steps this county requires: "sc5" (consistency assessments before the
     legality review, SC-5) and "sc6" (the government party group's prior review before
@@ -33,6 +35,8 @@ class Settings:
             "max_document_bytes": int(env.get("DECISIONFLOW_MAX_DOCUMENT_BYTES",
                                               DEFAULT_MAX_DOCUMENT_BYTES)),
         }
+        if env.get("DECISIONFLOW_KEY_DIR"):
+            values["key_dir"] = env["DECISIONFLOW_KEY_DIR"]
         steps = {s.strip() for s in env.get("DECISIONFLOW_COUNTY_STEPS", "").split(",") if s.strip()}
         unknown = steps - COUNTY_STEPS
         if unknown:

@@ -39,12 +39,14 @@ class Engine:
     def __init__(self, settings: Settings, clock: Clock | None = None) -> None:
         from engine.services import (
             accounts,
+            archive,
             catalogue,
             definitions,
             history,
             people,
             procedures,
             record,
+            replay,
             tasks,
             timers,
             tokens,
@@ -67,6 +69,8 @@ class Engine:
         self.accounts = _Bound(self, accounts)
         self.record = _Bound(self, record)
         self.tokens = _Bound(self, tokens)
+        self.archive = _Bound(self, archive)
+        self.replay = _Bound(self, replay)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self, self._writer, self.before_commit)

@@ -73,8 +73,9 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture
-def engine(db_url: str, clock: FixedClock) -> Iterator[Engine]:
-    built = build_engine(Settings(database_url=db_url, max_document_bytes=1024 * 1024), clock)
+def engine(db_url: str, clock: FixedClock, tmp_path: Path) -> Iterator[Engine]:
+    built = build_engine(Settings(database_url=db_url, max_document_bytes=1024 * 1024,
+                                  key_dir=str(tmp_path / "keys")), clock)
     yield built
     built.dispose()
 

@@ -65,7 +65,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from webapp.pages import account, admin, audit, auth, home, procedures, tasks
+    from webapp.pages import account, admin, audit, auth, home, procedures, replay, tasks
 
-    for module in (auth, home, procedures, tasks, audit, admin, account):
+    for module in (auth, home, procedures, tasks, audit, replay, admin, account):
         app.register_blueprint(module.bp)

@@ -26,9 +26,10 @@ SCREENSHOTS = Path(os.environ.get("DF_SCREENSHOTS", "test-artifacts/screenshots"
 
 
 @pytest.fixture
-def e2e_engine(sqlite_factory, clock: FixedClock) -> Iterator[Engine]:  # type: ignore[no-untyped-def]
+def e2e_engine(sqlite_factory, clock: FixedClock, tmp_path: Path) -> Iterator[Engine]:  # type: ignore[no-untyped-def]
     url = sqlite_factory.new()
-    engine = build_engine(Settings(database_url=url, max_document_bytes=1024 * 1024), clock)
+    engine = build_engine(Settings(database_url=url, max_document_bytes=1024 * 1024,
+                                   key_dir=str(tmp_path / "keys")), clock)
     prepare(engine)
     yield engine
     engine.dispose()

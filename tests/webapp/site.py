@@ -60,7 +60,7 @@ class Browser:
 
     def get(self, path: str, **kwargs: object):  # type: ignore[no-untyped-def]
         response = self.client.get(path, **kwargs)
-        found = CSRF.search(response.get_data(as_text=True))
+        found = CSRF.search(response.get_data(as_text=True)) if response.mimetype == "text/html" else None
         if found:
             self.token = found.group(1)
         return response

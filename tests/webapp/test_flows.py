@@ -210,3 +210,15 @@ def test_md34_sponsor_starts_the_execution_of_a_decided_procedure(site, app, clo
     view = site.procedures.get(procedure_id)
     assert view.definition_key == "decision_execution" and view.title.endswith("（执行）")
     assert site.history.events(procedure_id)[0].payload["facts"] == {"decision_procedure": decided}
+
+
+def test_md33a_auditor_downloads_a_sealed_archive_that_verifies(site, app, clock, tmp_path):
+    from engine.archive_verify import verify
+
+    procedure_id = _at(site, clock, "archived")
+    response = login(app, "auditor").get(f"/audit/procedures/{procedure_id}/archive.zip")
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    path = tmp_path / "archive.zip"
+    path.write_bytes(response.data)
+    report = verify(str(path))
+    assert report.ok, report.problem

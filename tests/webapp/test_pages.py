@@ -40,6 +40,8 @@ def _matrix(view) -> dict[str, set[str]]:  # type: ignore[no-untyped-def]
         f"/tasks/{view.task('initiation')}": {"head"},
         "/audit/": {"auditor"},
         f"/audit/procedures/{view.id}": {"auditor"},
+        f"/audit/procedures/{view.id}/archive.zip": {"auditor"},
+        f"/audit/procedures/{view.id}/replay": {"auditor"},
         "/admin/users": {"admin"},
         "/admin/definitions": {"admin"},
         "/account/tokens": set(USERNAMES),

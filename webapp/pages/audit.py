@@ -7,10 +7,11 @@ whole history chain each time the page is shown.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, Response, render_template, request
 from markupsafe import Markup
 
 from engine.clock import CST
@@ -50,6 +51,17 @@ def procedure(procedure_id: int) -> Any:
     return render_template("pages/audit_procedure.html", record=record, report=report,
                            diagram=Markup(svg), steps=step_displays(record),  # noqa: S704 - escaped by render_svg
                            blockers=blockers(record.procedure, today()))
+
+
+@bp.get("/procedures/<int:procedure_id>/archive.zip")
+@requires("auditor")
+def archive(procedure_id: int) -> Response:
+    """The sealed decision archive (决策档案), verifiable offline with the verify.py inside it."""
+    data = engine().archive.export(actor(), procedure_id)
+    response = Response(data, mimetype="application/zip")
+    response.headers["Content-Disposition"] = f'attachment; filename="decision-archive-{procedure_id}.zip"'
+    response.headers["X-Content-SHA256"] = hashlib.sha256(data).hexdigest()
+    return response
 
 
 def _day_start(value: str, plus_days: int = 0) -> datetime | None:

@@ -1,0 +1,106 @@
+"""The decision archive (决策档案): one ZIP with the whole record, sealed, verifiable offline.
+
+Contents: `manifest.json` (the procedure, its definition version, every history event
+with its chain, every document with its SHA-256, the SHA-256 of each file), `seal.json`
+(an Ed25519 signature over the manifest's exact bytes, with the public key), the BPMN it
+ran on, the documents, a readable record in Chinese (HTML and PDF) and `verify.py`, the
+offline verifier. Everything comes from one snapshot of the history, entries are sorted
+and carry the head event's time, so the same procedure exports to the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from engine import archive_record, archive_verify
+from engine.chain import GENESIS, timestamp
+from engine.clock import CST
+from engine.domain.actors import Actor
+from engine.persistence.tables import Document
+from engine.persistence.uow import UnitOfWork
+from engine.services import record
+from engine.signing import KeyRing
+
+__all__ = ["export"]
+
+VERIFIER = Path(archive_verify.__file__).read_bytes()
+
+
+def export(uow: UnitOfWork, actor: Actor, procedure_id: int) -> bytes:
+    """The archive of a procedure, to someone who may see its record (DF-VIEW)."""
+    rec = record.procedure(uow, actor, procedure_id)
+    contents = _documents(uow, {d.sha256 for d in rec.documents})
+    events = [{"procedure_id": e.procedure_id, "seq": e.seq, "at": timestamp(e.at), "actor": e.actor,
+               "kind": e.kind, "task_id": e.task_id, "payload": e.payload, "prev_hash": e.prev_hash, "hash": e.hash}
+              for e in rec.events]
+    head_seq, head_hash = (rec.events[-1].seq, rec.events[-1].hash) if rec.events else (0, GENESIS)
+    started = rec.events[0].payload.get("definition", {}) if rec.events else {}
+    view = rec.procedure
+    html = archive_record.render_html({
+        "procedure": view, "definition": started, "head_seq": head_seq, "head_hash": head_hash,
+        "events": rec.events, "documents": rec.documents,
+        "steps": [{**vars(s), "rows": archive_record.rows(rec.forms.get(s.form or "", {}), s.data)}
+                  for s in rec.steps]}).encode("utf-8")
+    files = {"definition.bpmn": rec.bpmn.encode("utf-8"), "record.html": html,
+             "record.pdf": archive_record.render_pdf(html.decode("utf-8")), "verify.py": VERIFIER}
+    manifest = {
+        "format": archive_verify.FORMAT,
+        "procedure": {"id": view.id, "title": view.title, "sponsor_org": view.sponsor_org, "status": view.status,
+                      "started_by": view.started_by, "started_at": timestamp(view.started_at),
+                      "ended_at": timestamp(view.ended_at) if view.ended_at else None},
+        "definition": {"key": view.definition_key, "version": view.definition_version,
+                       "sha256": started.get("sha256"), "file": "definition.bpmn"},
+        "chain": {"algorithm": "SHA-256 over RFC 8785 canonical JSON", "genesis": GENESIS,
+                  "head_seq": head_seq, "head_hash": head_hash},
+        "events": events,
+        "documents": [{"sha256": sha, "size": len(content), "media_type": media, "path": f"documents/{sha}",
+                       "names": sorted({d.filename for d in rec.documents if d.sha256 == sha})}
+                      for sha, (media, content) in sorted(contents.items())],
+        "files": {name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items())},
+    }
+    manifest_bytes = (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+    seal = _seal(uow, manifest_bytes, head_seq, head_hash)
+    entries = {"manifest.json": manifest_bytes, "seal.json": seal, **files,
+               **{f"documents/{sha}": content for sha, (_, content) in contents.items()}}
+    return _zip(entries, rec.events[-1].at if rec.events else view.started_at)
+
+
+def _documents(uow: UnitOfWork, shas: set[str]) -> dict[str, tuple[str, bytes]]:
+    with uow.read():
+        rows = uow.session.execute(select(Document.sha256, Document.media_type, Document.content)
+                                   .where(Document.sha256.in_(sorted(shas)))) if shas else []
+        return {sha: (media, bytes(content)) for sha, media, content in rows}
+
+
+def _seal(uow: UnitOfWork, manifest_bytes: bytes, head_seq: int, head_hash: str) -> bytes:
+    """Sign the manifest's bytes with the current key; Ed25519 signatures are deterministic."""
+    key, private = KeyRing(uow.settings.key_dir).current(uow.clock.now())
+    seal: dict[str, Any] = {"algorithm": "Ed25519", "key_id": key.key_id, "public_key": key.public_key,
+                            "signed_file": "manifest.json",
+                            "manifest_sha256": hashlib.sha256(manifest_bytes).hexdigest(),
+                            "head_seq": head_seq, "head_hash": head_hash,
+                            "signature": private.sign(manifest_bytes).hex()}
+    return (json.dumps(seal, indent=2, sort_keys=True) + "\n").encode("utf-8")
+
+
+def _zip(entries: dict[str, bytes], moment: datetime) -> bytes:
+    """A ZIP whose bytes depend only on its entries: sorted names, one fixed time, fixed modes."""
+    local = moment.astimezone(CST)
+    when = (max(local.year, 1980), local.month, local.day, local.hour, local.minute, local.second)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in sorted(entries):
+            info = zipfile.ZipInfo(name, date_time=when)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 3
+            archive.writestr(info, entries[name], compresslevel=6)
+    return buffer.getvalue()
