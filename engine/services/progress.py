@@ -7,7 +7,7 @@ timer or a withdrawal) are closed, and WAITING timers become timer rows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -30,6 +30,9 @@ class Progress:
     opened: list[dict[str, str]]
     cancelled: list[str]
     timers: list[dict[str, str]]
+    timers_ended: list[str] = field(default_factory=list)
+    """Timers that ended without this event firing them (a boundary timer whose task completed),
+    so a replay of the history knows when each period stopped running."""
 
     def as_payload(self) -> dict[str, Any]:
         payload: dict[str, Any] = {"opened": self.opened}
@@ -37,6 +40,8 @@ class Progress:
             payload["cancelled"] = self.cancelled
         if self.timers:
             payload["timers"] = self.timers
+        if self.timers_ended:
+            payload["timers_ended"] = self.timers_ended
         return payload
 
 
@@ -46,7 +51,7 @@ _ITEMS, _TIMERS = WorkItem.__table__, Timer.__table__
 def record(uow: UnitOfWork, procedure: Procedure | LockedProcedure, compiled: CompiledDefinition,
            workflow: BpmnWorkflow,
            before: runtime.Snapshot, after: runtime.Snapshot, now: datetime,
-           done_task: str | None = None) -> Progress:
+           done_task: str | None = None, fired_timer: str | None = None) -> Progress:
     opened = [task_id for task_id in after.ready if task_id not in before.ready]
     gone = [task_id for task_id in before.ready if task_id not in after.ready and task_id != done_task]
     if opened:
@@ -66,7 +71,8 @@ def record(uow: UnitOfWork, procedure: Procedure | LockedProcedure, compiled: Co
                             .values(status="done", fired_at=now))
     return Progress(opened=[{"task": t, "step": after.ready[t]} for t in opened], cancelled=gone,
                     timers=[{"task": t.task_id, "step": t.spec, "due_at": t.due_at.isoformat()}
-                            for t in new_timers])
+                            for t in new_timers],
+                    timers_ended=[t for t in ended_timers if t != fired_timer])
 
 
 def _work_item(procedure: Procedure | LockedProcedure, compiled: CompiledDefinition, workflow: BpmnWorkflow,

@@ -7,9 +7,8 @@ only knows the present. The access rule is the record's (DF-VIEW): `record.proce
 Each event's payload names what moved: `opened` steps and `timers` set, `cancelled` steps, the
 step completed or claimed (the event's task id), the timer fired (its task id), the `status` after
 it. A withdrawal cancels every open step and every pending period; a completed procedure has none.
-A timer that ends without firing (a boundary timer whose task completed) is not named in any
-payload today (`progress.record` lists only cancelled steps); the shipped definitions have
-intermediate timers only, which end by firing or by a withdrawal.
+A timer that ends without firing (a boundary timer whose task completed) is named in the
+payload's `timers_ended`.
 """
 
 from __future__ import annotations
@@ -119,6 +118,8 @@ class _Fold:
             self.timers.pop(event.task_id, None)
         for task_id in payload.get("cancelled", []) or []:
             self.open.pop(str(task_id), None)
+            self.timers.pop(str(task_id), None)
+        for task_id in payload.get("timers_ended", []) or []:
             self.timers.pop(str(task_id), None)
         for opened in payload.get("opened", []) or []:
             self.open[str(opened["task"])] = (str(opened["step"]), None)

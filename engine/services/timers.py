@@ -55,7 +55,7 @@ def fire(uow: UnitOfWork, timer_id: int) -> bool:
         if timer.task_id in after.timers:
             return False  # SpiffWorkflow fires strictly after the due time; try again later
         timer.status, timer.fired_at = "fired", now
-        moved = progress.record(uow, procedure, compiled, workflow, before, after, now)
+        moved = progress.record(uow, procedure, compiled, workflow, before, after, now, fired_timer=timer.task_id)
         progress.finish_if_done(procedure, workflow.is_completed(), now)
         procedure.state = compiled.serializer.dump(workflow)
         procedure.version += 1
