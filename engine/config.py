@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from engine.deadlines import parse_limits
 from engine.domain.guards import Limits
 
 DEFAULT_DATABASE_URL = "sqlite:///decisionflow.db"
@@ -19,6 +20,8 @@ class Settings:
     max_document_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES
     spec_cache_size: int = 32
     limits: Limits = field(default_factory=Limits)
+    step_deadlines: dict[str, str] = field(default_factory=dict)
+    """Time limits per step kind for steps the law leaves open (DECISIONFLOW_STEP_DEADLINES)."""
     key_dir: str = "instance/keys"
     """Where the Ed25519 archive-sealing keys live (DECISIONFLOW_KEY_DIR)."""
     county_steps: frozenset[str] = frozenset()
@@ -35,6 +38,7 @@ class Settings:
             "max_document_bytes": int(env.get("DECISIONFLOW_MAX_DOCUMENT_BYTES",
                                               DEFAULT_MAX_DOCUMENT_BYTES)),
         }
+        values["step_deadlines"] = parse_limits(env.get("DECISIONFLOW_STEP_DEADLINES", ""))
         if env.get("DECISIONFLOW_KEY_DIR"):
             values["key_dir"] = env["DECISIONFLOW_KEY_DIR"]
         steps = {s.strip() for s in env.get("DECISIONFLOW_COUNTY_STEPS", "").split(",") if s.strip()}

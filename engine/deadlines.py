@@ -5,19 +5,43 @@
 - `due_working_days="N"` / `due_days="N"`: N working / calendar days after the day the
   step opens (configured deadlines; regulation.md §8 counting).
 
-The step is due at the end of its last day, Asia/Shanghai (00:00 the next day).
+The step is due at the end of its last day, Asia/Shanghai (00:00 the next day). A step
+whose BPMN task declares none takes the county's configured time limit for its step kind
+(DECISIONFLOW_STEP_DEADLINES, e.g. `expert_argumentation=15w,publication=20d`: w for
+working days, d for calendar days), else it has no deadline.
+
+`state` says where a deadline stands: "overdue" once its day has passed, "due_soon" within
+DUE_SOON_WORKING_DAYS working days, "ok" otherwise; the board and the inboxes use it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from engine import workdays
 
+DUE_SOON_WORKING_DAYS = 2
 
-def due_at(properties: Mapping[str, str], data: Mapping[str, Any], opened: datetime) -> datetime | None:
+
+def parse_limits(text: str) -> dict[str, str]:
+    """`kind=15w,kind2=20d` → {kind: "15w", …}; a malformed entry is a configuration error."""
+    limits: dict[str, str] = {}
+    for entry in filter(None, (e.strip() for e in text.split(","))):
+        kind, _, limit = entry.partition("=")
+        if not kind.strip() or len(limit) < 2 or limit[-1] not in "wd" or not limit[:-1].isdigit():
+            raise ValueError(f"DECISIONFLOW_STEP_DEADLINES: {entry!r} is not step_kind=<N>w or <N>d")
+        limits[kind.strip()] = limit
+    return limits
+
+
+def due_at(properties: Mapping[str, str], data: Mapping[str, Any], opened: datetime,
+           configured: str | None = None) -> datetime | None:
+    """The deadline from the task's properties, else from `configured` ("15w" / "20d")."""
+    if configured and not any(k in properties for k in ("due_from", "due_working_days", "due_days")):
+        unit = "due_working_days" if configured.endswith("w") else "due_days"
+        properties = {unit: configured[:-1]}
     source = properties.get("due_from")
     if source:
         value = data.get(source)
@@ -28,3 +52,19 @@ def due_at(properties: Mapping[str, str], data: Mapping[str, Any], opened: datet
     if (n := properties.get("due_days", "")).isdigit():
         return workdays.add_days(today, int(n), to_next_workday=True).ends_at
     return None
+
+
+def state(due: datetime | None, now: datetime) -> str | None:
+    """"overdue", "due_soon" or "ok" for a deadline; None when there is none."""
+    if due is None:
+        return None
+    today, last_day = workdays.local_date(now), workdays.local_date(due - timedelta(microseconds=1))
+    if last_day < today:
+        return "overdue"
+    return "due_soon" if workdays.working_days_between(today, last_day) <= DUE_SOON_WORKING_DAYS else "ok"
+
+
+def working_days_overdue(due: datetime, now: datetime) -> int:
+    """Working days past the last day (0 when not overdue)."""
+    today, last_day = workdays.local_date(now), workdays.local_date(due - timedelta(microseconds=1))
+    return workdays.working_days_between(last_day, today) if last_day < today else 0

@@ -55,7 +55,7 @@ def record(uow: UnitOfWork, procedure: Procedure | LockedProcedure, compiled: Co
     opened = [task_id for task_id in after.ready if task_id not in before.ready]
     gone = [task_id for task_id in before.ready if task_id not in after.ready and task_id != done_task]
     if opened:
-        uow.execute(insert(_ITEMS), [_work_item(procedure, compiled, workflow, task_id,
+        uow.execute(insert(_ITEMS), [_work_item(uow, procedure, compiled, workflow, task_id,
                                                         after.ready[task_id], now) for task_id in opened])
     if gone:
         uow.session.execute(update(_ITEMS).where(_ITEMS.c.task_id.in_(gone))
@@ -75,13 +75,14 @@ def record(uow: UnitOfWork, procedure: Procedure | LockedProcedure, compiled: Co
                     timers_ended=[t for t in ended_timers if t != fired_timer])
 
 
-def _work_item(procedure: Procedure | LockedProcedure, compiled: CompiledDefinition, workflow: BpmnWorkflow,
-               task_id: str, spec: str, now: datetime) -> dict[str, Any]:
+def _work_item(uow: UnitOfWork, procedure: Procedure | LockedProcedure, compiled: CompiledDefinition,
+               workflow: BpmnWorkflow, task_id: str, spec: str, now: datetime) -> dict[str, Any]:
     meta = compiled.model.task(spec)
     if meta is None or meta.role is None or meta.step_kind is None:  # the check refuses this at deploy
         raise RuntimeError(f"task {spec} of {compiled.key} has no role or step kind")
     task = runtime.find_task(workflow, task_id)
-    due = deadlines.due_at(meta.properties, task.data, now) if task is not None else None
+    due = (deadlines.due_at(meta.properties, task.data, now, uow.settings.step_deadlines.get(meta.step_kind))
+           if task is not None else None)
     org = procedure.sponsor_org if meta.org == SPONSOR_ORG else meta.org
     return {"task_id": task_id, "procedure_id": procedure.id, "spec": spec, "title": meta.name,
             "step_kind": meta.step_kind, "role": meta.role, "org": org, "status": OPEN, "assignee": None,
