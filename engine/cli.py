@@ -219,3 +219,22 @@ def key_rotate() -> None:
     """Make a new current key; the old ones stay listed for verification."""
     key, _ = KeyRing(Settings.from_env().key_dir).rotate(SystemClock().now())
     click.echo(f"new current key {key.key_id}  {key.public_key}")
+
+
+@cli.command("worker")
+@click.option("--every", "every_seconds", default=5.0, show_default=True, type=float,
+              help="Seconds between passes over the due timers.")
+@click.option("--until-idle", is_flag=True, help="Fire everything due, then exit (cron, tests).")
+@database_option
+def worker_command(every_seconds: float, until_idle: bool, database_url: str | None) -> None:
+    """Fire due timers (statutory periods), each once, in due order; several may run on PostgreSQL."""
+    import logging
+
+    from engine.worker import run
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    engine = _engine(database_url)
+    try:
+        run(engine, every_seconds, until_idle)
+    finally:
+        engine.dispose()

@@ -1,37 +1,47 @@
-"""Firing due timers: one pass as a function, and an in-process scheduler for the demo.
+"""Firing due timers: `decisionflow worker`, and an in-process scheduler for the demo.
 
-`fire_due` is the whole job: each due timer fires in its own transaction, and `fire`
-does nothing for a timer another process already fired, so a pass may be repeated or
-run beside another safely. `decisionflow serve --demo` runs it every few seconds on an
-APScheduler background thread; production runs dedicated worker processes instead.
+`fire_due` is the whole job: each due timer fires in its own transaction, claimed with
+SKIP LOCKED on PostgreSQL (`timers.fire_next`), so several workers share the work and
+none fires a timer twice; a worker killed mid-transaction leaves its timer pending for
+the others. Timers missed while no worker ran are all due at the next start and fire
+then, in due order. `decisionflow serve --demo` runs the job on an APScheduler background
+thread; production runs `decisionflow worker` processes (APScheduler's blocking scheduler).
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import signal
+import time
 from datetime import UTC, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
 
 from engine.core import Engine
 
 log = logging.getLogger(__name__)
+IDLE_RECHECK_SECONDS = 0.2
 
 
-def fire_due(engine: Engine, batch: int = 100) -> int:
-    """Fire every timer due now, earliest first; return how many fired."""
+def fire_due(engine: Engine, limit: int | None = None) -> int:
+    """Fire every timer due now, earliest first, one transaction each; return how many fired.
+
+    Stops when nothing is due, after `limit` timers, or when the earliest due timer cannot
+    fire yet (SpiffWorkflow fires strictly after the due time): the next pass takes it.
+    """
     fired = 0
-    while True:
-        ids = engine.timers.due(limit=batch)
-        if not ids:
+    while limit is None or fired < limit:
+        claimed = engine.timers.fire_next()
+        if claimed is None:
             return fired
-        progressed = 0
-        for timer_id in ids:
-            if engine.timers.fire(timer_id):
-                fired += 1
-                progressed += 1
-        if progressed == 0:  # due but not yet firable (SpiffWorkflow fires strictly after): next pass
+        timer_id, done = claimed
+        if not done:
+            log.debug("timer %s is due but did not fire yet", timer_id)
             return fired
+        fired += 1
+    return fired
 
 
 def start_in_process(engine: Engine, every_seconds: float = 15.0) -> BackgroundScheduler:
@@ -41,6 +51,23 @@ def start_in_process(engine: Engine, every_seconds: float = 15.0) -> BackgroundS
                       next_run_time=datetime.now(UTC))
     scheduler.start()
     return scheduler
+
+
+def run(engine: Engine, every_seconds: float, until_idle: bool = False) -> None:
+    """The worker process: a pass at once (missed timers first), then one every `every_seconds`."""
+    if until_idle:
+        while True:
+            if fire_due(engine):
+                continue
+            if not engine.timers.due(limit=1):
+                return  # nothing due: not even a timer another worker holds right now
+            time.sleep(IDLE_RECHECK_SECONDS)  # others hold the due ones; a dead worker's return soon
+    scheduler = BlockingScheduler(job_defaults={"coalesce": True, "max_instances": 1})
+    scheduler.add_job(_pass, "interval", seconds=every_seconds, args=[engine], id="fire_due_timers",
+                      next_run_time=datetime.now(UTC))
+    signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))
+    with contextlib.suppress(KeyboardInterrupt, SystemExit):  # Ctrl-C ends the worker quietly
+        scheduler.start()
 
 
 def _pass(engine: Engine) -> None:

@@ -13,11 +13,11 @@ from sqlalchemy import select
 from engine.bpmn import runtime
 from engine.domain.actors import SYSTEM
 from engine.domain.errors import NotFound
-from engine.persistence.tables import Timer
+from engine.persistence.tables import Procedure, Timer
 from engine.persistence.uow import UnitOfWork
 from engine.services import definitions, history, progress
 
-__all__ = ["due", "fire"]
+__all__ = ["due", "fire", "fire_next"]
 
 
 class TimerNotFound(NotFound):
@@ -44,23 +44,61 @@ def fire(uow: UnitOfWork, timer_id: int) -> bool:
             raise TimerNotFound(timer_id=timer_id)
         procedure = uow.lock_procedure(timer.procedure_id)
         uow.session.refresh(timer)
+        if _fire_locked(uow, timer, procedure, uow.clock.now()):
+            uow.commit()
+            return True
+        return False
+
+
+def fire_next(uow: UnitOfWork) -> tuple[int, bool] | None:
+    """Claim the earliest due timer no other worker holds, and fire it: one transaction.
+
+    On PostgreSQL the procedure row is locked with SKIP LOCKED, so several workers take
+    different timers instead of queueing on one, and a timer another worker holds (or a
+    procedure a user is completing a step of) is skipped, not waited for. The lock order is
+    the one every completion uses (procedure, then its rows), so workers and users never
+    deadlock. On SQLite writers are serialised by BEGIN IMMEDIATE: run one worker there.
+    Returns None when nothing is due, else (timer id, whether it fired).
+    """
+    with uow:
         now = uow.clock.now()
-        if timer.status != "pending" or procedure.status != progress.RUNNING or timer.due_at > now:
-            return False
-        compiled = definitions.load_compiled(uow, procedure.definition_id)
-        workflow = compiled.serializer.load(procedure.state)
-        before = runtime.snapshot(workflow)
-        runtime.wake(workflow, now)
-        after = runtime.snapshot(workflow)
-        if timer.task_id in after.timers:
-            return False  # SpiffWorkflow fires strictly after the due time; try again later
-        timer.status, timer.fired_at = "fired", now
-        moved = progress.record(uow, procedure, compiled, workflow, before, after, now, fired_timer=timer.task_id)
-        progress.finish_if_done(procedure, workflow.is_completed(), now)
-        procedure.state = compiled.serializer.dump(workflow)
-        procedure.version += 1
-        history.append(uow, procedure, "timer_fired", SYSTEM.username, timer.task_id,
-                       {"step": timer.spec, "due_at": timer.due_at.isoformat(), **moved.as_payload(),
-                        "status": procedure.status}, now)
-        uow.commit()
-        return True
+        claimed = uow.session.execute(
+            select(Timer.id, Timer.procedure_id).join(Procedure, Procedure.id == Timer.procedure_id)
+            .where(Timer.status == "pending", Timer.due_at < now)
+            .order_by(Timer.due_at, Timer.id).limit(1)
+            .with_for_update(of=Procedure, skip_locked=True)).first()
+        if claimed is None:
+            return None
+        timer = uow.session.get(Timer, claimed.id)
+        procedure = uow.session.get(Procedure, claimed.procedure_id)
+        assert timer is not None and procedure is not None
+        if procedure.status != progress.RUNNING:  # a period of an ended procedure never fires
+            timer.status, timer.fired_at = "cancelled", now
+            uow.commit()
+            return claimed.id, False
+        fired = _fire_locked(uow, timer, procedure, now)
+        if fired:
+            uow.commit()
+        return claimed.id, fired
+
+
+def _fire_locked(uow: UnitOfWork, timer: Timer, procedure: Procedure, now: datetime) -> bool:
+    """Fire a timer whose procedure this transaction has locked; the caller commits."""
+    if timer.status != "pending" or procedure.status != progress.RUNNING or timer.due_at > now:
+        return False
+    compiled = definitions.load_compiled(uow, procedure.definition_id)
+    workflow = compiled.serializer.load(procedure.state)
+    before = runtime.snapshot(workflow)
+    runtime.wake(workflow, now)
+    after = runtime.snapshot(workflow)
+    if timer.task_id in after.timers:
+        return False  # SpiffWorkflow fires strictly after the due time; try again later
+    timer.status, timer.fired_at = "fired", now
+    moved = progress.record(uow, procedure, compiled, workflow, before, after, now, fired_timer=timer.task_id)
+    progress.finish_if_done(procedure, workflow.is_completed(), now)
+    procedure.state = compiled.serializer.dump(workflow)
+    procedure.version += 1
+    history.append(uow, procedure, "timer_fired", SYSTEM.username, timer.task_id,
+                   {"step": timer.spec, "due_at": timer.due_at.isoformat(), **moved.as_payload(),
+                    "status": procedure.status}, now)
+    return True
