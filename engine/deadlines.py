@@ -54,17 +54,22 @@ def due_at(properties: Mapping[str, str], data: Mapping[str, Any], opened: datet
     return None
 
 
+def last_day(due: datetime) -> date:
+    """The last local day of a deadline that ends at 24:00 (stored as 00:00 the next day)."""
+    return workdays.local_date(due - timedelta(microseconds=1))
+
+
 def state(due: datetime | None, now: datetime) -> str | None:
     """"overdue", "due_soon" or "ok" for a deadline; None when there is none."""
     if due is None:
         return None
-    today, last_day = workdays.local_date(now), workdays.local_date(due - timedelta(microseconds=1))
-    if last_day < today:
+    today, final = workdays.local_date(now), last_day(due)
+    if final < today:
         return "overdue"
-    return "due_soon" if workdays.working_days_between(today, last_day) <= DUE_SOON_WORKING_DAYS else "ok"
+    return "due_soon" if workdays.working_days_between(today, final) <= DUE_SOON_WORKING_DAYS else "ok"
 
 
 def working_days_overdue(due: datetime, now: datetime) -> int:
     """Working days past the last day (0 when not overdue)."""
-    today, last_day = workdays.local_date(now), workdays.local_date(due - timedelta(microseconds=1))
-    return workdays.working_days_between(last_day, today) if last_day < today else 0
+    today, final = workdays.local_date(now), last_day(due)
+    return workdays.working_days_between(final, today) if final < today else 0

@@ -8,10 +8,12 @@ working days of the official calendar (engine.workdays).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from flask_babel import gettext
 
+from engine import deadlines
+from engine.clock import CST
 from engine.services.views import ProcedureView, WorkItemView
 from engine.workdays import local_date, working_days_between
 from webapp.i18n import role_label
@@ -23,20 +25,23 @@ class Due:
 
     day: str
     text: str
-    state: str  # "ok", "soon" (≤ 2 working days), "overdue"
+    state: str  # "ok", "due_soon" (≤ 2 working days left), "overdue"
 
 
 def due(item: WorkItemView, today: date) -> Due | None:
+    """The deadline as a page shows it: its last day, how far off, and its state (engine.deadlines)."""
     if item.due_at is None:
         return None
-    day = local_date(item.due_at)
-    if day < today:
-        late = working_days_between(day, today)
-        return Due(day.isoformat(), gettext("overdue by %(n)s working days", n=late), "overdue")
-    left = working_days_between(today, day)
-    if left == 0:
-        return Due(day.isoformat(), gettext("due today"), "soon")
-    return Due(day.isoformat(), gettext("%(n)s working days left", n=left), "soon" if left <= 2 else "ok")
+    final = deadlines.last_day(item.due_at)
+    now = datetime.combine(today, time(12), tzinfo=CST)
+    state = deadlines.state(item.due_at, now) or "ok"
+    if state == "overdue":
+        late = deadlines.working_days_overdue(item.due_at, now)
+        return Due(final.isoformat(), gettext("overdue by %(n)s working days", n=late), state)
+    left = working_days_between(today, final)
+    if final == today:
+        return Due(final.isoformat(), gettext("due today"), state)
+    return Due(final.isoformat(), gettext("%(n)s working days left", n=left), state)
 
 
 def blockers(view: ProcedureView, today: date) -> list[str]:

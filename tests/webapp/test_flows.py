@@ -222,3 +222,14 @@ def test_md33a_auditor_downloads_a_sealed_archive_that_verifies(site, app, clock
     path.write_bytes(response.data)
     report = verify(str(path))
     assert report.ok, report.problem
+
+
+def test_md26b_inbox_shows_the_last_day_of_the_review_and_working_days_left(site, app, clock):
+    procedure_id = _at(site, clock, "review")
+    [item] = site.procedures.get(procedure_id).open_items
+    from engine import deadlines
+
+    last = deadlines.last_day(item.due_at).isoformat()
+    assert item.due_at.astimezone(__import__("engine.clock").clock.CST).date().isoformat() != last  # 24:00 is 00:00
+    page = login(app, "adviser").get("/reviews").get_data(as_text=True)
+    assert last in page
