@@ -238,3 +238,27 @@ def worker_command(every_seconds: float, until_idle: bool, database_url: str | N
         run(engine, every_seconds, until_idle)
     finally:
         engine.dispose()
+
+
+@cli.command("digest")
+@click.option("--send", "send_mail", is_flag=True, help="Mail each digest (DECISIONFLOW_SMTP_HOST must be set).")
+@database_option
+def digest_command(send_mail: bool, database_url: str | None) -> None:
+    """Print each user's daily digest (overdue, due soon, reminders), or mail them with --send."""
+    from engine import mail
+
+    engine = _engine(database_url)
+    try:
+        if send_mail:
+            try:
+                sent = mail.send_digests(engine)
+            except mail.MailNotConfigured as error:
+                click.echo(f"not sent: {error}", err=True)
+                sys.exit(1)
+            click.echo(f"mailed {len(sent)} digest(s): {', '.join(sent) or '—'}")
+            return
+        for digest in engine.supervision.digests():
+            click.echo(f"{digest.username:16} {digest.email or '—':30} overdue {len(digest.overdue)}, "
+                       f"due soon {len(digest.due_soon)}, reminders {len(digest.reminders)}")
+    finally:
+        engine.dispose()

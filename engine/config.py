@@ -28,6 +28,19 @@ class Settings:
     """Extra statutory steps this county requires: "sc5" (consistency assessments before the
     legality review, SC-5) and "sc6" (the government party group's prior review before
     deliberation, SC-6). From DECISIONFLOW_COUNTY_STEPS, comma-separated."""
+    smtp_host: str | None = None
+    """Where the daily digest is mailed through (DECISIONFLOW_SMTP_HOST); no host, no mail."""
+    smtp_port: int = 25
+    smtp_user: str | None = None
+    """Login name for the SMTP server, if it wants one (DECISIONFLOW_SMTP_USER / _PASSWORD)."""
+    smtp_password: str | None = field(default=None, repr=False)
+    smtp_from: str = "decisionflow@localhost"
+    smtp_starttls: bool = False
+    """Upgrade the connection with STARTTLS before logging in (DECISIONFLOW_SMTP_STARTTLS=1)."""
+
+    @property
+    def smtp_configured(self) -> bool:
+        return bool(self.smtp_host)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -47,5 +60,19 @@ class Settings:
             raise ValueError(f"DECISIONFLOW_COUNTY_STEPS: unknown step(s) {sorted(unknown)}; "
                              f"known: {sorted(COUNTY_STEPS)}")
         values["county_steps"] = frozenset(steps)
+        values.update(_smtp(env))
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
+
+
+def _smtp(env: Mapping[str, str]) -> dict[str, object]:
+    """DECISIONFLOW_SMTP_HOST, _PORT, _USER, _PASSWORD, _FROM and _STARTTLS (1/true/yes)."""
+    values: dict[str, object] = {}
+    for name in ("host", "user", "password", "from"):
+        if env.get(f"DECISIONFLOW_SMTP_{name.upper()}"):
+            values[f"smtp_{name}"] = env[f"DECISIONFLOW_SMTP_{name.upper()}"]
+    if env.get("DECISIONFLOW_SMTP_PORT"):
+        values["smtp_port"] = int(env["DECISIONFLOW_SMTP_PORT"])
+    if env.get("DECISIONFLOW_SMTP_STARTTLS"):
+        values["smtp_starttls"] = env["DECISIONFLOW_SMTP_STARTTLS"].strip().lower() in ("1", "true", "yes", "on")
+    return values

@@ -41,12 +41,14 @@ class Engine:
             accounts,
             archive,
             catalogue,
+            consultation,
             definitions,
             history,
             people,
             procedures,
             record,
             replay,
+            supervision,
             tasks,
             timers,
             tokens,
@@ -70,7 +72,9 @@ class Engine:
         self.record = _Bound(self, record)
         self.tokens = _Bound(self, tokens)
         self.archive = _Bound(self, archive)
+        self.consultation = _Bound(self, consultation)
         self.replay = _Bound(self, replay)
+        self.supervision = _Bound(self, supervision)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self, self._writer, self.before_commit)

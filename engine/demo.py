@@ -38,6 +38,7 @@ USERS = (
     ("head", "county_gov", "孙县长", ["head", "decision_organ", "meeting_member"]),
     ("liaison", "party_office", "郑联络", ["party_liaison"]),
     ("auditor", "audit_office", "钱审计", ["auditor"]),
+    ("duban", "gov_office", "督办员", ["supervisor"]),
     ("admin", "gov_office", "系统管理员", ["admin"]),
 )
 

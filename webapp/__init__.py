@@ -65,7 +65,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from webapp.pages import account, admin, audit, auth, home, procedures, replay, tasks
+    from webapp.pages import account, admin, audit, auth, home, opinions, procedures, public, replay, supervision, tasks
 
-    for module in (auth, home, procedures, tasks, audit, replay, admin, account):
+    for module in (auth, home, procedures, tasks, audit, replay, admin, account, supervision, public, opinions):
         app.register_blueprint(module.bp)

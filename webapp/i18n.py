@@ -13,6 +13,7 @@ from typing import Any
 from flask import Flask, current_app, session
 from flask_babel import gettext, lazy_gettext
 
+from engine import deadlines
 from engine.clock import CST
 from engine.domain.errors import DomainError
 from engine.domain.roles import ROLES
@@ -30,6 +31,10 @@ EVENT_KINDS = {
     "task_claimed": lazy_gettext("Step claimed"),
     "timer_fired": lazy_gettext("Time limit reached"),
     "procedure_withdrawn": lazy_gettext("Procedure withdrawn"),
+    "opinion_received": lazy_gettext("Opinion received from the public"),
+    "opinion_hidden": lazy_gettext("Opinion hidden by the moderator"),
+    "adoption_published": lazy_gettext("Adoption statement published"),
+    "reminder_sent": lazy_gettext("Reminder sent"),
 }
 
 
@@ -79,4 +84,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(role_label=role_label, status_label=lambda s: str(STATUS.get(s, s)),
                                  event_label=lambda k: str(EVENT_KINDS.get(k, k)), current_lang=select_locale,
                                  gettext=gettext)
-    app.jinja_env.filters.update(local_time=local_time, local_day=local_day)
+    app.jinja_env.filters.update(local_time=local_time, local_day=local_day,
+                                 last_day=lambda due: deadlines.last_day(due).isoformat() if due else "")

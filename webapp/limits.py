@@ -1,4 +1,4 @@
-"""Rate limits: login attempts per client address (Flask-Limiter), one limiter per app.
+"""Rate limits per client address (Flask-Limiter): login attempts and public opinions; one limiter per app.
 
 Behind a reverse proxy, set DECISIONFLOW_TRUSTED_PROXIES so the client address is the
 one the proxy saw (werkzeug's ProxyFix), not the proxy's own.
@@ -18,6 +18,7 @@ def init_app(app: Flask) -> Limiter:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     limiter = Limiter(get_remote_address, app=app, default_limits=[],
                       storage_uri=app.config["RATELIMIT_STORAGE_URI"])
-    login = app.view_functions["auth.login"]
-    app.view_functions["auth.login"] = limiter.limit(app.config["LOGIN_RATE_LIMIT"], methods=["POST"])(login)
+    for endpoint, setting in (("auth.login", "LOGIN_RATE_LIMIT"), ("public.submit", "PUBLIC_RATE_LIMIT")):
+        view = app.view_functions[endpoint]
+        app.view_functions[endpoint] = limiter.limit(app.config[setting], methods=["POST"])(view)
     return limiter

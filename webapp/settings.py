@@ -28,6 +28,7 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": True,
     "LOGIN_RATE_LIMIT": "10 per minute;50 per hour",
+    "PUBLIC_RATE_LIMIT": "5 per minute;30 per day",
     "PAGE_SIZE": 20,
 }
 

@@ -154,7 +154,7 @@ class WithdrawForbidden(Forbidden):
 class RecordForbidden(Forbidden):
     rule = "DF-VIEW"
     en = ("{username} may not see procedure {procedure_id}: its record is open to the sponsoring unit, "
-          "the roles with a step in it, the decision organ and auditors.")
+          "the roles with a step in it, the decision organ, supervisors and auditors.")
 
 
 class DeployForbidden(Forbidden):
@@ -167,11 +167,26 @@ class AccountForbidden(Forbidden):
     en = "Only an administrator (role admin) manages accounts; {username} does not hold that role."
 
 
+class SupervisionForbidden(Forbidden):
+    rule = "DF-SUPERVISION"
+    en = "The supervision board is open to supervisors and auditors; {username} holds neither role."
+
+
+class ReminderForbidden(Forbidden):
+    rule = "DF-SUPERVISION"
+    en = "Only a supervisor (role supervisor) sends reminders; {username} does not hold that role."
+
+
 # --- input -----------------------------------------------------------------------------
 
 class AccountInvalid(Refused):
     rule = "DF-ACCOUNT"
     en = "Account field {field}: {problem}"
+
+
+class ReminderInvalid(Refused):
+    rule = "DF-SUPERVISION"
+    en = "Reminder field {field}: {problem}"
 
 
 class FormInvalid(Refused):
@@ -274,6 +289,26 @@ class SpecificGroupUnheard(Refused):
 class CommentWindowOpen(Refused):
     rule = "MD-15b"
     en = "The public comment period runs until {closes}; it cannot be closed before its end."
+
+
+class ConsultationNotFound(NotFound):
+    en = "Procedure {procedure_id} has no public consultation."
+
+
+class ConsultationClosed(Refused):
+    rule = "MD-15b"
+    en = "The comment period of procedure {procedure_id} closed at {closes}; opinions are no longer taken."
+
+
+class OpinionInvalid(Refused):
+    rule = "DF-PUBLIC"
+    en = "Field {field}: {problem}"
+
+
+class OpinionForbidden(Forbidden):
+    rule = "MD-18"
+    en = ("{username} may not handle the opinions of procedure {procedure_id}: the sponsoring unit (sponsor or "
+          "participation organiser) does.")
 
 
 class AdoptionReasonMissing(Refused):

@@ -737,13 +737,23 @@ _CATALOGUE: tuple[Rule, ...] = (
          "Only the decision organ withdraws a procedure, with a reason; an ended one cannot be",
          certainty="P", phase="engine"),
     Rule("DF-VIEW", "DecisionFlow 设计不变量 2（岗位职责）；条例第三十八条（决策过程记录）",
-         "程序记录及其文件只向承办单位、办理过本程序步骤的岗位、决策机关和审计监督人员开放",
+         "程序记录及其文件只向承办单位、办理过本程序步骤的岗位、决策机关、督办人员和审计监督人员开放",
          "A procedure's record and documents are open to its sponsoring unit, the roles with a step in it, "
-         "the decision organ and auditors",
+         "the decision organ, supervisors and auditors",
+         certainty="P", phase="engine"),
+    Rule("DF-PUBLIC", "DecisionFlow 设计文档（公众参与）",
+         "公众提交的意见须符合长度、附件大小和防滥用要求；每条意见都予以保存",
+         "Opinions from the public meet the length, size and anti-abuse limits; every opinion is kept",
          certainty="P", phase="engine"),
     Rule("DF-ACCOUNT", "DecisionFlow 设计文档（账户管理）",
          "账户、组织和角色只能由系统管理员维护，且须符合要求",
          "Accounts, organisations and roles are kept by administrators, and must be valid",
+         certainty="P", phase="engine"),
+    Rule("DF-SUPERVISION", "DecisionFlow 设计文档（督办）",
+         "督办由督办人员发起：督办台账向督办人员和审计监督人员开放，督办通知只能由督办人员对未办结的步骤发出，"
+         "并记入程序历史",
+         "Supervision is the supervisors' task: the board is open to supervisors and auditors; only a supervisor "
+         "sends a reminder, on an open step, and it is recorded in the procedure's history",
          certainty="P", phase="engine"),
 )
 

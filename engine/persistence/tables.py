@@ -53,6 +53,8 @@ class User(Base):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
+    email: Mapped[str | None] = mapped_column(String(254))
+    """Where the daily digest is mailed; none, no mail (migration 0004)."""
 
 
 class UserRole(Base):
@@ -188,3 +190,68 @@ class ApiToken(Base):
     expires_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
     last_used_at: Mapped[datetime | None]
+
+
+class Reminder(Base):
+    """A supervisor's reminder (督办通知) on an open step, to whoever the step was waiting for (DF-SUPERVISION).
+
+    `role`, `org` and `assignee` are the step's when it was sent; the procedure's history
+    records the same reminder as a `reminder_sent` event.
+    """
+
+    __tablename__ = "reminders"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    procedure_id: Mapped[int] = mapped_column(ForeignKey("procedures.id"), index=True)
+    task_id: Mapped[str] = mapped_column(ForeignKey("work_items.task_id"), index=True)
+    role: Mapped[str] = mapped_column(String(64))
+    org: Mapped[str | None] = mapped_column(String(64))
+    assignee: Mapped[str | None] = mapped_column(String(64))
+    message: Mapped[str] = mapped_column(String(500))
+    sent_by: Mapped[str] = mapped_column(String(64))
+    sent_at: Mapped[datetime]
+
+
+class Consultation(Base):
+    """A public comment call as citizens see it: projected when the call opens (MD-15a)."""
+
+    __tablename__ = "consultations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    procedure_id: Mapped[int] = mapped_column(ForeignKey("procedures.id"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    sponsor_org: Mapped[str] = mapped_column(String(64))
+    summary: Mapped[str] = mapped_column(Text)
+    opened_at: Mapped[datetime]
+    closes_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+    draft_sha256: Mapped[str | None] = mapped_column(String(64))
+    explanation_sha256: Mapped[str | None] = mapped_column(String(64))
+    url: Mapped[str | None] = mapped_column(String(500))
+    feedback_method: Mapped[str | None] = mapped_column(Text)
+    urgency_reason: Mapped[str | None] = mapped_column(Text)
+    adoption_sha256: Mapped[str | None] = mapped_column(String(64))
+    adoption_published_at: Mapped[datetime | None]
+
+
+class Opinion(Base):
+    """An opinion from the public: kept for good; moderation hides, never deletes (MD-18)."""
+
+    __tablename__ = "opinions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"), index=True)
+    procedure_id: Mapped[int] = mapped_column(ForeignKey("procedures.id"), index=True)
+    receipt: Mapped[str] = mapped_column(String(32), unique=True)
+    submitted_at: Mapped[datetime]
+    name: Mapped[str | None] = mapped_column(String(100))
+    contact: Mapped[str | None] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    text_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    attachment_sha256: Mapped[str | None] = mapped_column(String(64))
+    client_hash: Mapped[str] = mapped_column(String(64))
+    duplicate_of: Mapped[int | None] = mapped_column(Integer)
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    hidden_reason: Mapped[str | None] = mapped_column(Text)
+    topic: Mapped[str | None] = mapped_column(String(100))
+    adoption: Mapped[str | None] = mapped_column(String(16))
+    adoption_reason: Mapped[str | None] = mapped_column(Text)
+    marked_by: Mapped[str | None] = mapped_column(String(64))
+    marked_at: Mapped[datetime | None]

@@ -25,8 +25,9 @@ from engine.services.views import EventView, ProcedureView
 
 __all__ = ["document", "events", "procedure", "verify", "visible"]
 
-OVERSIGHT_ROLES = ("auditor", "decision_organ")
-"""Auditors see every record; so does the decision organ, which decides (and may withdraw) them all."""
+OVERSIGHT_ROLES = ("auditor", "decision_organ", "supervisor")
+"""Auditors see every record; so does the decision organ, which decides (and may withdraw) them all,
+and the supervisors (督办), who chase every procedure's overdue steps."""
 
 
 @dataclass(frozen=True)

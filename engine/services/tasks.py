@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -33,20 +32,11 @@ from engine.domain.errors import (
 from engine.forms import document_pattern, place_documents, require_json_object
 from engine.persistence.tables import Document, Procedure, WorkItem
 from engine.persistence.uow import LockedProcedure, UnitOfWork
-from engine.services import catalogue, definitions, history, progress
-from engine.services.views import StepResult, WorkItemView
+from engine.services import catalogue, consultation, definitions, history, progress
+from engine.services.views import StepResult, Upload, WorkItemView
 from engine.workdays import local_date
 
 __all__ = ["claim", "complete", "inbox", "item"]
-
-
-@dataclass(frozen=True)
-class Upload:
-    """A document handed in with a step: stored once by SHA-256, never changed (invariant 9)."""
-
-    filename: str
-    media_type: str
-    content: bytes
 
 
 def inbox(uow: UnitOfWork, actor: Actor) -> list[WorkItemView]:
@@ -134,6 +124,8 @@ def complete(uow: UnitOfWork, task_id: str, actor: Actor, data: Mapping[str, Any
         runtime.complete(workflow, task, {**values, **derived}, now)
         after = runtime.snapshot(workflow)
         _store_documents(uow, documents, refs, actor, now)
+        if step.step_kind in consultation.STEP_KINDS:
+            consultation.on_step(uow, procedure.id, step.step_kind, values, derived, now)
         uow.execute(_COMPLETE_ITEM, {"task": task_id, "at": now, "by": actor.username})
         moved = progress.record(uow, procedure, compiled, workflow, before, after, now, done_task=task_id)
         progress.finish_if_done(procedure, workflow.is_completed(), now)

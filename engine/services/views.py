@@ -10,6 +10,15 @@ from engine.persistence.tables import Event, Procedure, WorkItem
 
 
 @dataclass(frozen=True)
+class Upload:
+    """A document handed in with a step: stored once by SHA-256, never changed (invariant 9)."""
+
+    filename: str
+    media_type: str
+    content: bytes
+
+
+@dataclass(frozen=True)
 class WorkItemView:
     task_id: str
     procedure_id: int

@@ -10,9 +10,11 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from werkzeug.serving import make_server
 
 from engine.clock import FixedClock
@@ -36,15 +38,23 @@ def e2e_engine(sqlite_factory, clock: FixedClock, tmp_path: Path) -> Iterator[En
     sqlite_factory.drop(url)
 
 
-@pytest.fixture
-def server(e2e_engine: Engine) -> Iterator[str]:
-    app = make_app(e2e_engine, LOGIN_RATE_LIMIT="1000 per minute")
+@contextmanager
+def serve(app: Flask) -> Iterator[str]:
+    """The app on a free loopback port, in a thread, for the length of the block."""
     http = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=http.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{http.server_port}"
-    http.shutdown()
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{http.server_port}"
+    finally:
+        http.shutdown()
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def server(e2e_engine: Engine) -> Iterator[str]:
+    with serve(make_app(e2e_engine, LOGIN_RATE_LIMIT="1000 per minute")) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

@@ -10,11 +10,13 @@ import hashlib
 
 import pytest
 
+from engine.demo import USERS
 from engine.services.tasks import Upload
 from tests.webapp.site import USERNAMES, login, make_app
 
 SPONSORS = {"sponsor", "housing", "urban"}
-INBOX = set(USERNAMES) - {"auditor", "admin"}
+INBOX = set(USERNAMES) - {"auditor", "admin", "duban"}
+SUPERVISORS = {username for username, _, _, roles in USERS if "supervisor" in roles}
 PDF = Upload("研究论证报告.pdf", "application/pdf", b"%PDF-1.4 study report")
 
 
@@ -35,8 +37,8 @@ def _matrix(view) -> dict[str, set[str]]:  # type: ignore[no-untyped-def]
         "/reviews": {"reviewer", "adviser"},
         "/procedures/mine": SPONSORS,
         "/procedures/new": SPONSORS,
-        f"/procedures/{view.id}": {"sponsor", "head", "auditor"},
-        f"/procedures/{view.id}/documents/{sha}": {"sponsor", "head", "auditor"},
+        f"/procedures/{view.id}": {"sponsor", "head", "auditor"} | SUPERVISORS,
+        f"/procedures/{view.id}/documents/{sha}": {"sponsor", "head", "auditor"} | SUPERVISORS,
         f"/tasks/{view.task('initiation')}": {"head"},
         "/audit/": {"auditor"},
         f"/audit/procedures/{view.id}": {"auditor"},
@@ -45,6 +47,8 @@ def _matrix(view) -> dict[str, set[str]]:  # type: ignore[no-untyped-def]
         "/admin/users": {"admin"},
         "/admin/definitions": {"admin"},
         "/account/tokens": set(USERNAMES),
+        "/supervision": {"auditor"} | SUPERVISORS,
+        "/digest": set(USERNAMES),
     }
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, render_template
 from flask_login import login_required
 
+from engine.services.supervision import ReminderView
 from webapp.auth import REVIEW_ROLES, STEP_ROLES, actor, requires
 from webapp.pages.common import engine, today
 from webapp.progress_text import due
@@ -20,7 +21,8 @@ def index() -> Any:
     me = actor()
     items = engine().tasks.inbox(me) if me.roles & STEP_ROLES else []
     day = today()
-    return render_template("pages/home.html", items=[(i, due(i, day)) for i in items])
+    return render_template("pages/home.html", items=[(i, due(i, day)) for i in items],
+                           reminded=_reminded() if items else {})
 
 
 @bp.get("/tasks")
@@ -28,7 +30,8 @@ def index() -> Any:
 def inbox() -> Any:
     day = today()
     items = engine().tasks.inbox(actor())
-    return render_template("pages/inbox.html", items=[(i, due(i, day)) for i in items], reviews=False)
+    return render_template("pages/inbox.html", items=[(i, due(i, day)) for i in items], reviews=False,
+                           reminded=_reminded())
 
 
 @bp.get("/reviews")
@@ -38,4 +41,13 @@ def reviews() -> Any:
     day = today()
     kinds = {"legality_review", "legal_opinion"}
     items = [i for i in engine().tasks.inbox(actor()) if i.step_kind in kinds]
-    return render_template("pages/inbox.html", items=[(i, due(i, day)) for i in items], reviews=True)
+    return render_template("pages/inbox.html", items=[(i, due(i, day)) for i in items], reviews=True,
+                           reminded=_reminded())
+
+
+def _reminded() -> dict[str, list[ReminderView]]:
+    """The supervisors' reminders on the user's open steps, newest first, by step (DF-SUPERVISION)."""
+    by_task: dict[str, list[ReminderView]] = {}
+    for reminder in engine().supervision.reminders_for(actor()):
+        by_task.setdefault(reminder.task_id, []).append(reminder)
+    return by_task

@@ -1,0 +1,114 @@
+"""Public participation in the engine: the window is the procedure's, every opinion is kept.
+
+MD-15b: opinions are taken until the end of the call's last day and refused after, with the
+closing time. MD-18: each opinion is sorted and marked, a reason for anything not adopted,
+before the adoption statement is published. Every refusal leaves the history as it was.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from engine.clock import CST
+from engine.domain import errors
+from engine.services.views import Upload
+from tests.helpers import refused
+from tests.processes.md_scenario import MajorDecision
+
+
+@pytest.fixture
+def md(engine, clock):  # type: ignore[no-untyped-def]
+    md = MajorDecision.start(engine, clock)
+    md.propose()
+    md.initiate()
+    md.draft()
+    if "consultation" in md.open():
+        md.consult()
+    md.determine_disclosure()
+    md.open_comment()  # 2026-11-02 + 30 days: the last day is 2026-12-02
+    return md
+
+
+def test_md15a_a_call_opens_with_its_documents_and_closing_moment(engine, md):
+    [call] = engine.consultation.open_now()
+    assert call.procedure_id == md.procedure_id and call.is_open
+    assert call.closes_at == datetime(2026, 12, 3, 0, 0, tzinfo=CST)  # the end of 2026-12-02
+    assert call.draft_sha256 and call.explanation_sha256 and call.summary == "优化县城公交线网，减少重复线路"
+    _media, content = engine.consultation.public_document(md.procedure_id, call.draft_sha256)
+    assert content.startswith(b"%PDF")
+    with pytest.raises(errors.DocumentNotFound):  # only what the call published is public
+        engine.consultation.public_document(md.procedure_id, "0" * 64)
+
+
+def test_md15b_opinions_are_taken_in_the_window_and_refused_after_with_the_closing_time(engine, md, clock):
+    receipt = engine.consultation.submit(md.procedure_id, "建议增加夜班线", "市民甲", "138", None, "client-1")
+    assert receipt.startswith("YJ-20261102-")
+    events = engine.history.events(md.procedure_id)
+    assert events[-1].kind == "opinion_received" and events[-1].payload["receipt"] == receipt
+    assert "市民甲" not in str(events[-1].payload)  # names stay out of the permanent chain
+    clock.set(datetime(2026, 12, 2, 23, 59, tzinfo=CST))
+    engine.consultation.submit(md.procedure_id, "最后一刻的意见", None, None, None, "client-2")
+    clock.set(datetime(2026, 12, 3, 0, 0, tzinfo=CST))
+    error = refused(engine, errors.ConsultationClosed, "MD-15b", engine.consultation.submit, md.procedure_id,
+                    "迟到的意见", None, None, None, "client-3")
+    assert "2026-12-03 00:00" in error.message("zh_CN")
+    assert engine.consultation.open_now() == []
+
+
+def test_df_public_duplicates_are_kept_and_flagged_bad_input_is_named(engine, md):
+    first = engine.consultation.submit(md.procedure_id, "建议  增加夜班线", None, None, None, "a")
+    engine.consultation.submit(md.procedure_id, "建议 增加夜班线", None, None, None, "b")
+    sponsor = md.people.sponsor
+    views = engine.consultation.opinions(sponsor, md.procedure_id)
+    assert views[0].receipt == first and views[1].duplicate_of == views[0].id
+    error = refused(engine, errors.OpinionInvalid, "DF-PUBLIC", engine.consultation.submit, md.procedure_id,
+                    "x" * 5001, None, None, None, "c")
+    assert error.field == "text"
+    big = Upload("big.pdf", "application/pdf", b"x" * (engine.settings.max_document_bytes + 1))
+    assert refused(engine, errors.OpinionInvalid, "DF-PUBLIC", engine.consultation.submit, md.procedure_id,
+                   "有附件", None, None, big, "c").field == "attachment"
+
+
+def test_md18_marking_needs_a_reason_unless_adopted_and_only_the_sponsor_marks(engine, md):
+    receipt = engine.consultation.submit(md.procedure_id, "降低票价", None, None, None, "a")
+    sponsor = md.people.sponsor
+    refused(engine, errors.AdoptionReasonMissing, "MD-18", engine.consultation.mark, sponsor, receipt, "票价",
+            "not_adopted", "")
+    refused(engine, errors.OpinionForbidden, "MD-18", engine.consultation.mark, md.people.reviewer, receipt, "票价",
+            "adopted", None)
+    marked = engine.consultation.mark(sponsor, receipt, "票价", "not_adopted", "票价不属于本次决策范围")
+    assert marked.adoption == "not_adopted" and marked.topic == "票价"
+
+
+def test_md18_moderation_hides_with_its_reason_in_history_and_keeps_the_opinion(engine, md):
+    receipt = engine.consultation.submit(md.procedure_id, "辱骂内容", None, None, None, "a")
+    engine.consultation.hide(md.people.sponsor, receipt, "含有辱骂性语言")
+    public = engine.consultation.get(md.procedure_id).public_opinions
+    assert public[0]["hidden"] and public[0]["text"] is None
+    kept = engine.consultation.opinions(md.people.sponsor, md.procedure_id)[0]
+    assert kept.text == "辱骂内容" and kept.hidden_reason == "含有辱骂性语言"
+    last = engine.history.events(md.procedure_id)[-1]
+    assert last.kind == "opinion_hidden" and last.payload["reason"] == "含有辱骂性语言"
+    assert engine.history.verify(md.procedure_id).ok
+
+
+def test_md18_the_adoption_statement_is_published_once_every_opinion_is_marked(engine, md, clock):
+    a = engine.consultation.submit(md.procedure_id, "增加夜班线", None, None, None, "a")
+    b = engine.consultation.submit(md.procedure_id, "降低票价", None, None, None, "b")
+    sponsor = md.people.sponsor
+    engine.consultation.mark(sponsor, a, "线路", "adopted", None)
+    error = refused(engine, errors.OpinionInvalid, "DF-PUBLIC", engine.consultation.publish_statement, sponsor,
+                    md.procedure_id)
+    assert b in error.message("en")
+    engine.consultation.mark(sponsor, b, "票价", "partly_adopted", "部分线路试行优惠")
+    sha = engine.consultation.publish_statement(sponsor, md.procedure_id)
+    media, content = engine.consultation.public_document(md.procedure_id, sha)
+    assert media == "text/html" and "部分采纳" in content.decode() and "部分线路试行优惠" in content.decode()
+    call = engine.consultation.get(md.procedure_id)
+    assert call.adoption_sha256 == sha and call.public_opinions[1]["adoption_reason"] == "部分线路试行优惠"
+    clock.advance(days=31)
+    md.wake()
+    md.summarise()  # the summary step closes the call
+    assert engine.consultation.get(md.procedure_id).is_open is False

@@ -1,0 +1,107 @@
+"""The public consultation portal through the test client: no login, the engine's window, abuse limits."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from engine.clock import CST
+from engine.demo_procedures import Driver, drive
+from tests.webapp.site import Browser, login, make_app
+
+QUESTION = re.compile(r"(\d+) 加 (\d+) 等于几")
+
+
+def _call(site, clock) -> int:  # type: ignore[no-untyped-def]
+    sponsor = site.people.actor("sponsor")
+    view = site.procedures.start("major_decision", "县城公交线网优化调整方案", "dev_reform", sponsor)
+    drive(Driver(site, clock, view.id), "sponsor", "2026-05", "comment")
+    return view.id
+
+
+def _send(browser: Browser, procedure_id: int, text: str, answer: str | None = None, **extra: str):  # type: ignore[no-untyped-def]
+    page = browser.get(f"/public/consultations/{procedure_id}").get_data(as_text=True)
+    token = re.search(r'name="challenge_token" value="([^"]+)"', page)
+    a, b = QUESTION.search(page).groups() if QUESTION.search(page) else ("0", "0")
+    data = {"text": text, "answer": answer if answer is not None else str(int(a) + int(b)),
+            "challenge_token": token.group(1) if token else "", **extra}
+    return browser.post(f"/public/consultations/{procedure_id}", data, content_type="multipart/form-data")
+
+
+def test_md15a_anyone_sees_the_open_call_and_its_documents(site, app, clock):
+    procedure_id = _call(site, clock)
+    browser = Browser(app.test_client())
+    index = browser.get("/public/").get_data(as_text=True)
+    assert "县城公交线网优化调整方案" in index and "天" in index
+    page = browser.get(f"/public/consultations/{procedure_id}").get_data(as_text=True)
+    call = site.consultation.get(procedure_id)
+    assert call.draft_sha256 in page and 'id="opinion-form"' in page
+    download = browser.get(f"/public/consultations/{procedure_id}/documents/{call.draft_sha256}")
+    assert download.status_code == 200 and download.data.startswith(b"%PDF")
+    assert browser.get(f"/public/consultations/{procedure_id}/documents/{'0' * 64}").status_code == 404
+
+
+def test_md15b_an_opinion_gets_a_receipt_and_a_late_one_is_refused_with_the_closing_time(site, app, clock):
+    procedure_id = _call(site, clock)
+    browser = Browser(app.test_client())
+    response = _send(browser, procedure_id, "建议增加夜班线", name="市民甲")
+    assert response.status_code == 201
+    receipt = re.search(r'id="receipt">([^<]+)<', response.get_data(as_text=True)).group(1)
+    assert site.consultation.opinions(site.people.actor("sponsor"), procedure_id)[0].receipt == receipt
+    page = browser.get(f"/public/consultations/{procedure_id}").get_data(as_text=True)
+    clock.set(site.consultation.get(procedure_id).closes_at)
+    closed = browser.get(f"/public/consultations/{procedure_id}").get_data(as_text=True)
+    assert 'id="opinion-form"' not in closed
+    token = re.search(r'name="challenge_token" value="([^"]+)"', page).group(1)
+    a, b = QUESTION.search(page).groups()
+    late = browser.post(f"/public/consultations/{procedure_id}",
+                        {"text": "迟到", "answer": str(int(a) + int(b)), "challenge_token": token},
+                        content_type="multipart/form-data")
+    assert late.status_code == 422
+    body = late.get_data(as_text=True)
+    assert "MD-15b" in body and re.search(r"20\d\d-\d\d-\d\d 00:00", body)
+    assert len(site.consultation.opinions(site.people.actor("sponsor"), procedure_id)) == 1
+
+
+def test_df_public_wrong_answer_missing_csrf_and_hostile_text(site, app, clock):
+    procedure_id = _call(site, clock)
+    browser = Browser(app.test_client())
+    wrong = _send(browser, procedure_id, "意见", answer="999")
+    assert wrong.status_code == 422 and re.search(r'has-error"><label for="answer"', wrong.get_data(as_text=True))
+    no_csrf = app.test_client().post(f"/public/consultations/{procedure_id}", data={"text": "x"})
+    assert no_csrf.status_code == 400
+    assert _send(browser, procedure_id, '<script>alert("x")</script>').status_code == 201
+    page = browser.get(f"/public/consultations/{procedure_id}").get_data(as_text=True)
+    assert '<script>alert("x")</script>' not in page and "&lt;script&gt;" in page
+    assert len(site.consultation.opinions(site.people.actor("sponsor"), procedure_id)) == 1
+
+
+def test_df_public_opinions_are_rate_limited_per_address(site, clock):
+    app = make_app(site, PUBLIC_RATE_LIMIT="2 per minute")
+    procedure_id = _call(site, clock)
+    browser = Browser(app.test_client())
+    statuses = [_send(browser, procedure_id, f"意见 {i}").status_code for i in range(3)]
+    assert statuses == [201, 201, 429]
+
+
+def test_md18_sponsor_marks_publishes_and_the_public_page_shows_the_handling(site, app, clock):
+    procedure_id = _call(site, clock)
+    receipt = site.consultation.submit(procedure_id, "降低票价", None, None, None, "x")
+    assert login(app, "housing").get(f"/procedures/{procedure_id}/opinions/").status_code == 403
+    assert login(app, "auditor").get(f"/procedures/{procedure_id}/opinions/").status_code == 403
+    sponsor = login(app, "sponsor")
+    assert sponsor.get(f"/procedures/{procedure_id}").get_data(as_text=True).count("/opinions/") >= 1
+    sponsor.get(f"/procedures/{procedure_id}/opinions/")
+    no_reason = sponsor.post(f"/procedures/{procedure_id}/opinions/{receipt}/mark",
+                             {"topic": "票价", "adoption": "not_adopted", "adoption_reason": ""})
+    assert no_reason.status_code == 422 and "MD-18" in no_reason.get_data(as_text=True)
+    sponsor.get(f"/procedures/{procedure_id}/opinions/")
+    assert sponsor.post(f"/procedures/{procedure_id}/opinions/{receipt}/mark",
+                        {"topic": "票价", "adoption": "not_adopted",
+                         "adoption_reason": "票价不属于本次决策范围"}).status_code == 302
+    sponsor.get(f"/procedures/{procedure_id}/opinions/")
+    assert sponsor.post(f"/procedures/{procedure_id}/opinions/publish").status_code == 302
+    public = Browser(app.test_client()).get(f"/public/consultations/{procedure_id}").get_data(as_text=True)
+    assert "票价不属于本次决策范围" in public
+    assert site.consultation.get(procedure_id).adoption_sha256 in public
+    assert datetime.now(CST)  # the page needed no login

@@ -1,0 +1,79 @@
+"""The public consultation portal (公开征求意见): no login.
+
+Open calls with their days left, each call's draft and explanation, a form to send an
+opinion (name and contact optional, an attachment) answered with a receipt number, the
+hearing notice once published, and, after closing, how the opinions were handled. The
+window is the engine's: a late opinion is refused with the rule and the closing time.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, current_app, render_template, request
+
+from engine import deadlines
+from engine.domain.errors import DomainError, OpinionInvalid
+from engine.services.views import Upload
+from webapp import challenge
+from webapp.errors import status_of
+from webapp.i18n import refusal
+from webapp.pages.common import engine, today
+from webapp.pages.procedures import attachment
+
+bp = Blueprint("public", __name__, url_prefix="/public")
+
+
+@bp.get("/")
+def index() -> Any:
+    day = today()
+    calls = [(c, (deadlines.last_day(c.closes_at) - day).days) for c in engine().consultation.open_now()]
+    return render_template("public/index.html", calls=calls, closed=engine().consultation.closed(limit=20))
+
+
+@bp.get("/consultations/<int:procedure_id>")
+def consultation(procedure_id: int) -> Any:
+    return _page(procedure_id, {}, None)
+
+
+@bp.post("/consultations/<int:procedure_id>")
+def submit(procedure_id: int) -> Any:
+    form = request.form
+    secret = current_app.config["SECRET_KEY"]
+    upload = request.files.get("attachment")
+    try:
+        if not challenge.check(secret, form.get("challenge_token", ""), form.get("answer", "")):
+            raise OpinionInvalid(field="answer", problem="the answer to the question is wrong or expired",
+                                 problem_zh="验证问题回答错误或已过期，请重新作答")
+        document = (Upload(upload.filename or "attachment", upload.mimetype or "application/octet-stream",
+                           upload.read()) if upload is not None and upload.filename else None)
+        receipt = engine().consultation.submit(procedure_id, form.get("text", ""), form.get("name"),
+                                               form.get("contact"), document,
+                                               challenge.client_hash(secret, request.remote_addr or ""))
+    except DomainError as refused:
+        if status_of(refused) == 404:
+            raise
+        return _page(procedure_id, form, refusal(refused)), status_of(refused)
+    return render_template("public/receipt.html", receipt=receipt, procedure_id=procedure_id), 201
+
+
+@bp.get("/consultations/<int:procedure_id>/documents/<sha256>")
+def document(procedure_id: int, sha256: str) -> Response:
+    media, content = engine().consultation.public_document(procedure_id, sha256)
+    response = Response(content, mimetype="application/octet-stream")
+    response.headers["Content-Disposition"] = attachment(f"{sha256[:12]}{_suffix(media)}")
+    response.headers["X-Content-SHA256"] = sha256
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
+
+
+def _page(procedure_id: int, values: Any, error: dict[str, Any] | None) -> str:
+    call = engine().consultation.get(procedure_id)
+    question, token = challenge.issue(current_app.config["SECRET_KEY"])
+    days_left = (deadlines.last_day(call.closes_at) - today()).days
+    return render_template("public/consultation.html", call=call, values=values, error=error, question=question,
+                           token=token, days_left=days_left)
+
+
+def _suffix(media: str) -> str:
+    return {"application/pdf": ".pdf", "text/html": ".html"}.get(media, "")
