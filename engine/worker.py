@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import signal
+import socket
 import time
 from datetime import UTC, datetime
 
@@ -47,7 +49,7 @@ def fire_due(engine: Engine, limit: int | None = None) -> int:
 def start_in_process(engine: Engine, every_seconds: float = 15.0) -> BackgroundScheduler:
     """A daemon scheduler thread that runs `fire_due` (one job at a time, missed runs coalesced)."""
     scheduler = BackgroundScheduler(daemon=True, job_defaults={"coalesce": True, "max_instances": 1})
-    scheduler.add_job(_pass, "interval", seconds=every_seconds, args=[engine], id="fire_due_timers",
+    scheduler.add_job(_pass, "interval", seconds=every_seconds, args=[engine, Heart()], id="fire_due_timers",
                       next_run_time=datetime.now(UTC))
     scheduler.start()
     return scheduler
@@ -63,17 +65,28 @@ def run(engine: Engine, every_seconds: float, until_idle: bool = False) -> None:
                 return  # nothing due: not even a timer another worker holds right now
             time.sleep(IDLE_RECHECK_SECONDS)  # others hold the due ones; a dead worker's return soon
     scheduler = BlockingScheduler(job_defaults={"coalesce": True, "max_instances": 1})
-    scheduler.add_job(_pass, "interval", seconds=every_seconds, args=[engine], id="fire_due_timers",
+    scheduler.add_job(_pass, "interval", seconds=every_seconds, args=[engine, Heart()], id="fire_due_timers",
                       next_run_time=datetime.now(UTC))
     signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))
     with contextlib.suppress(KeyboardInterrupt, SystemExit):  # Ctrl-C ends the worker quietly
         scheduler.start()
 
 
-def _pass(engine: Engine) -> None:
+class Heart:
+    """This worker's name and start time, for the heartbeat `/readyz` checks."""
+
+    def __init__(self) -> None:
+        self.host, self.pid = socket.gethostname(), os.getpid()
+        self.name = f"{self.host}:{self.pid}"
+        self.started_at = datetime.now(UTC)
+
+
+def _pass(engine: Engine, heart: Heart | None = None) -> None:
     try:
         fired = fire_due(engine)
         if fired:
             log.info("fired %d due timer(s)", fired)
+        if heart is not None:
+            engine.timers.beat(heart.name, heart.host, heart.pid, heart.started_at, fired)
     except Exception:  # a failed pass is retried by the next one; never kill the scheduler thread
         log.exception("firing due timers failed")

@@ -255,3 +255,15 @@ class Opinion(Base):
     adoption_reason: Mapped[str | None] = mapped_column(Text)
     marked_by: Mapped[str | None] = mapped_column(String(64))
     marked_at: Mapped[datetime | None]
+
+
+class WorkerHeartbeat(Base):
+    """When each `decisionflow worker` last finished a pass: `/readyz` wants a fresh one."""
+
+    __tablename__ = "worker_heartbeats"
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    host: Mapped[str] = mapped_column(String(200))
+    pid: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime]
+    beat_at: Mapped[datetime]
+    fired: Mapped[int] = mapped_column(Integer)

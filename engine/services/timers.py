@@ -13,11 +13,11 @@ from sqlalchemy import select
 from engine.bpmn import runtime
 from engine.domain.actors import SYSTEM
 from engine.domain.errors import NotFound
-from engine.persistence.tables import Procedure, Timer
+from engine.persistence.tables import Procedure, Timer, WorkerHeartbeat
 from engine.persistence.uow import UnitOfWork
 from engine.services import definitions, history, progress
 
-__all__ = ["due", "fire", "fire_next"]
+__all__ = ["beat", "due", "fire", "fire_next", "heartbeats"]
 
 
 class TimerNotFound(NotFound):
@@ -102,3 +102,23 @@ def _fire_locked(uow: UnitOfWork, timer: Timer, procedure: Procedure, now: datet
                    {"step": timer.spec, "due_at": timer.due_at.isoformat(), **moved.as_payload(),
                     "status": procedure.status}, now)
     return True
+
+
+def beat(uow: UnitOfWork, name: str, host: str, pid: int, started_at: datetime, fired: int) -> None:
+    """Record that worker `name` finished a pass (one small upsert, its own transaction)."""
+    with uow:
+        now = uow.clock.now()
+        row = uow.session.get(WorkerHeartbeat, name)
+        if row is None:
+            uow.session.add(WorkerHeartbeat(name=name, host=host, pid=pid, started_at=started_at, beat_at=now,
+                                            fired=fired))
+        else:
+            row.host, row.pid, row.started_at, row.beat_at, row.fired = host, pid, started_at, now, row.fired + fired
+        uow.commit()
+
+
+def heartbeats(uow: UnitOfWork) -> list[dict[str, object]]:
+    with uow.read():
+        return [{"name": h.name, "host": h.host, "pid": h.pid, "started_at": h.started_at, "beat_at": h.beat_at,
+                 "fired": h.fired}
+                for h in uow.session.scalars(select(WorkerHeartbeat).order_by(WorkerHeartbeat.beat_at.desc()))]

@@ -58,3 +58,14 @@ def test_md15b_md26b_periods_across_the_national_day_week_fire_and_fall_due_on_t
     assert deadlines.state(item.due_at, datetime(2026, 10, 10, 23, tzinfo=CST)) == "due_soon"
     assert deadlines.state(item.due_at, datetime(2026, 10, 12, 9, tzinfo=CST)) == "overdue"
     assert deadlines.working_days_overdue(item.due_at, datetime(2026, 10, 13, 9, tzinfo=CST)) == 2
+
+
+def test_worker_heartbeat_records_each_pass(engine, clock):
+    from engine.worker import Heart, _pass
+
+    heart = Heart()
+    _pass(engine, heart)
+    clock.advance(minutes=1)
+    _pass(engine, heart)
+    [beat] = engine.timers.heartbeats()
+    assert beat["name"] == heart.name and beat["beat_at"] == clock.now() and beat["fired"] == 0
