@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, jsonify
+from flask import Flask
 
 from engine.config import Settings
 from engine.core import build_engine
-from webapp import api, errors, i18n, limits
+from engine.persistence import schema
+from webapp import api, errors, health, i18n, limits, metrics
 from webapp.extensions import babel, csrf, login_manager
 from webapp.settings import configure
 
@@ -46,6 +47,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     login_manager.login_message = None
     login_manager.session_protection = "strong"
     i18n.init_app(app)
+    metrics.init_app(app)
+    app.extensions["decisionflow_schema_heads"] = schema.heads()
     errors.init_app(app)
     _register_blueprints(app)
     api.init_app(app)
@@ -57,15 +60,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
             response.headers.setdefault(name, value)
         return response
 
-    @app.get("/healthz")
-    def healthz() -> Any:
-        return jsonify(status="ok")
-
     return app
 
 
 def _register_blueprints(app: Flask) -> None:
     from webapp.pages import account, admin, audit, auth, home, opinions, procedures, public, replay, supervision, tasks
 
+    app.register_blueprint(health.bp)
     for module in (auth, home, procedures, tasks, audit, replay, admin, account, supervision, public, opinions):
         app.register_blueprint(module.bp)

@@ -77,6 +77,9 @@ def local_day(moment: datetime | date | None) -> str:
 
 def refusal(error: DomainError) -> dict[str, Any]:
     """What a page shows of a refusal: the message, the rule, its article, the field it concerns."""
+    from webapp import metrics
+
+    metrics.refusal(error.rule)
     return {"message": error.message(lang()), "rule": error.rule, "article": error.article, "field": error.field}
 
 

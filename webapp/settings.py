@@ -30,6 +30,9 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_RATE_LIMIT": "10 per minute;50 per hour",
     "PUBLIC_RATE_LIMIT": "5 per minute;30 per day",
     "PAGE_SIZE": 20,
+    "READYZ_REQUIRE_WORKER": True,
+    "READYZ_HEARTBEAT_SECONDS": 120,
+    "METRICS_TOKEN": None,
 }
 
 

@@ -12,6 +12,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import Connection
 
 from engine.persistence.database import connect, normalise_url
 
@@ -39,3 +40,13 @@ def pending(url: str) -> bool:
     finally:
         engine.dispose()
     return set(current) != set(script.get_heads())
+
+
+def heads() -> set[str]:
+    """The latest migration revision(s) this code base ships."""
+    return set(ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads())
+
+
+def current(connection: Connection) -> set[str]:
+    """The revision(s) a database is at, on a connection the caller already has."""
+    return set(MigrationContext.configure(connection).get_current_heads())

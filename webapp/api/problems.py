@@ -38,6 +38,9 @@ def respond(status: int, title: str, problem_type: str = "about:blank", **extra:
 
 
 def from_domain(error: DomainError, status: int) -> Response:
+    from webapp import metrics
+
+    metrics.refusal(error.rule)
     errors = None
     if isinstance(error, FormInvalid) and error.context.get("errors"):
         key = "problem" if language() == "en" else "problem_zh"

@@ -9,6 +9,7 @@ from flask import Response
 from flask_smorest import Blueprint, abort
 
 from engine.clock import CST
+from webapp import metrics
 from webapp.api import access
 from webapp.api.docs import errors
 from webapp.api.schemas import (
@@ -92,7 +93,9 @@ def events(procedure_id: int) -> Any:
 @errors(bp, 403, 404)
 def verify(procedure_id: int) -> Any:
     """Recompute the history chain; `first_bad_seq` names the first event that does not match."""
-    return engine().record.verify(access.actor(), known_id(procedure_id))
+    report = engine().record.verify(access.actor(), known_id(procedure_id))
+    metrics.verification(report.ok)
+    return report
 
 
 @bp.get("/<int:procedure_id>/documents/<string:sha256>")

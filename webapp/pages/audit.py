@@ -15,7 +15,7 @@ from flask import Blueprint, Response, render_template, request
 from markupsafe import Markup
 
 from engine.clock import CST
-from webapp import diagram
+from webapp import diagram, metrics
 from webapp.auth import actor, requires
 from webapp.pages.common import args_without, engine, page_args, pages, today
 from webapp.pages.procedures import step_displays
@@ -46,6 +46,7 @@ def search() -> Any:
 def procedure(procedure_id: int) -> Any:
     record = engine().record.procedure(actor(), procedure_id)
     report = engine().history.verify(procedure_id)
+    metrics.verification(report.ok)
     current = {i.spec for i in record.procedure.open_items} | {t.spec for t in record.procedure.timers}
     svg = diagram.render_svg(record.bpmn, done=record.done_specs - current, current=current)
     return render_template("pages/audit_procedure.html", record=record, report=report,

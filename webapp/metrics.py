@@ -1,0 +1,134 @@
+"""Prometheus metrics at `/metrics` (prometheus-client).
+
+- `decisionflow_request_seconds{endpoint,method,status}`: request latency, per process.
+- `decisionflow_refusals_total{rule}`: engine refusals answered, by rule id, per process.
+- `decisionflow_history_verifications_total{result}`: chain checks run from pages and the API.
+- `decisionflow_task_completions_total{step_kind}`, `decisionflow_timers{status}`,
+  `decisionflow_timer_lag_seconds` (fired at − due at: sum, count, max) and
+  `decisionflow_worker_heartbeat_age_seconds`: read from the database at scrape time, so
+  they hold across every web and worker process and survive restarts.
+
+Under gunicorn, set PROMETHEUS_MULTIPROC_DIR to a directory the workers share and the
+per-process series are summed (prometheus-client's multiprocess mode).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from flask import Flask, Response, current_app, g, request
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from prometheus_client.multiprocess import MultiProcessCollector
+from prometheus_client.registry import Collector
+from sqlalchemy import func, select
+
+from engine.persistence.tables import Timer, WorkerHeartbeat, WorkItem
+
+LAG_WINDOW = 1000
+LOOPBACK = frozenset({"127.0.0.1", "::1"})
+
+
+class Metrics:
+    """One app's metrics: its own registry, so several apps in one process (tests) never collide."""
+
+    def __init__(self, app: Flask) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Histogram("decisionflow_request_seconds", "Request latency", ["endpoint", "method", "status"],
+                                  registry=self.registry)
+        self.refusals = Counter("decisionflow_refusals", "Engine refusals answered, by rule id", ["rule"],
+                                registry=self.registry)
+        self.verifications = Counter("decisionflow_history_verifications", "History chain checks, by result",
+                                     ["result"], registry=self.registry)
+        self.registry.register(DatabaseCollector(app))
+
+    def exposition(self) -> bytes:
+        directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+        if not directory:
+            return generate_latest(self.registry)
+        merged = CollectorRegistry()
+        MultiProcessCollector(merged, path=directory)
+        return generate_latest(merged) + generate_latest(self._database_only())
+
+    def _database_only(self) -> CollectorRegistry:
+        registry = CollectorRegistry()
+        registry.register(DatabaseCollector(current_app._get_current_object()))  # type: ignore[attr-defined]
+        return registry
+
+
+class DatabaseCollector(Collector):
+    """Figures every process shares, read from the database when Prometheus scrapes."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+
+    def collect(self) -> Iterator[Any]:
+        engine = self.app.extensions["decisionflow"]
+        completions = CounterMetricFamily("decisionflow_task_completions", "Steps completed, by step kind",
+                                          labels=["step_kind"])
+        timers = GaugeMetricFamily("decisionflow_timers", "Timers by status", labels=["status"])
+        lag = GaugeMetricFamily("decisionflow_timer_lag_seconds", f"Fired at minus due at, last {LAG_WINDOW} fired",
+                                labels=["stat"])
+        heartbeat = GaugeMetricFamily("decisionflow_worker_heartbeat_age_seconds",
+                                      "Seconds since a timer worker last finished a pass")
+        now = engine.clock.now()
+        with engine.db.connect() as connection:
+            for kind, count in connection.execute(select(WorkItem.step_kind, func.count())
+                                                  .where(WorkItem.status == "completed").group_by(WorkItem.step_kind)):
+                completions.add_metric([kind], count)
+            for status, count in connection.execute(select(Timer.status, func.count()).group_by(Timer.status)):
+                timers.add_metric([status], count)
+            fired = connection.execute(select(Timer.due_at, Timer.fired_at).where(Timer.status == "fired")
+                                       .order_by(Timer.fired_at.desc()).limit(LAG_WINDOW)).all()
+            last = connection.execute(select(func.max(WorkerHeartbeat.beat_at))).scalar()
+        lags = [(fired_at - due_at).total_seconds() for due_at, fired_at in fired if fired_at and due_at]
+        lag.add_metric(["sum"], sum(lags))
+        lag.add_metric(["count"], len(lags))
+        lag.add_metric(["max"], max(lags, default=0.0))
+        if last is not None:
+            heartbeat.add_metric([], (now - last).total_seconds())
+        yield from (completions, timers, lag, heartbeat)
+
+
+def init_app(app: Flask) -> Metrics:
+    metrics = Metrics(app)
+    app.extensions["decisionflow_metrics"] = metrics
+
+    @app.before_request
+    def start_timer() -> None:
+        g.request_started = time.perf_counter()
+
+    @app.after_request
+    def observe(response: Response) -> Response:
+        started = g.pop("request_started", None)
+        if started is not None and request.endpoint != "metrics":
+            metrics.requests.labels(request.endpoint or "unknown", request.method,
+                                    str(response.status_code)).observe(time.perf_counter() - started)
+        return response
+
+    @app.get("/metrics")
+    def metrics_endpoint() -> Response:
+        """For the monitoring system only: a bearer token when configured, else loopback callers."""
+        token = app.config.get("METRICS_TOKEN")
+        allowed = (request.headers.get("Authorization") == f"Bearer {token}" if token
+                   else request.remote_addr in LOOPBACK)
+        if not allowed:
+            return Response("metrics are for the monitoring system\n", 403, mimetype="text/plain")
+        return Response(metrics.exposition(), mimetype=CONTENT_TYPE_LATEST)
+
+    return metrics
+
+
+def refusal(rule: str) -> None:
+    metrics = current_app.extensions.get("decisionflow_metrics")
+    if metrics is not None:
+        metrics.refusals.labels(rule).inc()
+
+
+def verification(ok: bool) -> None:
+    metrics = current_app.extensions.get("decisionflow_metrics")
+    if metrics is not None:
+        metrics.verifications.labels("ok" if ok else "broken").inc()
