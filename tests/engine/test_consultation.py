@@ -21,13 +21,7 @@ from tests.processes.md_scenario import MajorDecision
 @pytest.fixture
 def md(engine, clock):  # type: ignore[no-untyped-def]
     md = MajorDecision.start(engine, clock)
-    md.propose()
-    md.initiate()
-    md.draft()
-    if "consultation" in md.open():
-        md.consult()
-    md.determine_disclosure()
-    md.open_comment()  # 2026-11-02 + 30 days: the last day is 2026-12-02
+    md.to_open_comment()  # 2026-11-02 + 30 days: the last day is 2026-12-02
     return md
 
 

@@ -8,13 +8,7 @@ from tests.processes.md_scenario import MajorDecision
 
 def test_md14_fire_due_closes_the_comment_window_once_when_its_thirty_days_have_run(engine, clock):
     md = MajorDecision.start(engine, clock)
-    md.propose()
-    md.initiate()
-    md.draft()
-    if "consultation" in md.open():
-        md.consult()
-    md.determine_disclosure()
-    md.open_comment()
+    md.to_open_comment()
     clock.advance(days=29)
     assert fire_due(engine) == 0
     clock.advance(days=2)
@@ -35,13 +29,7 @@ def test_md15b_md26b_periods_across_the_national_day_week_fire_and_fall_due_on_t
 
     clock.set(datetime(2026, 8, 20, 9, 0, tzinfo=CST))
     md = MajorDecision.start(engine, clock)
-    md.propose()
-    md.initiate()
-    md.draft()
-    if "consultation" in md.open():
-        md.consult()
-    md.determine_disclosure()
-    md.open_comment()  # published 2026-08-20 (+ the steps' hours): 30 calendar days
+    md.to_open_comment()  # published 2026-08-20 (+ the steps' hours): 30 calendar days
     clock.set(datetime(2026, 9, 19, 8, 0, tzinfo=CST))
     assert fire_due(engine) == 0  # day 30 has begun, the period not yet run
     clock.set(datetime(2026, 9, 19, 9, 1, tzinfo=CST))

@@ -205,8 +205,8 @@ class MajorDecision:
                 {"archive_number": "2026-JC-001", "archived_on": self.today(), "complete": True})
 
     # --- compound ------------------------------------------------------------------------
-    def through_comment(self, **facts: Any) -> None:
-        """Proposal to the end of public comment: the ordinary path, 30 days of comment."""
+    def to_open_comment(self, **facts: Any) -> None:
+        """Proposal to the published call for comments: the 30-day window now runs."""
         self.propose()
         self.initiate()
         self.draft(**facts)
@@ -214,6 +214,10 @@ class MajorDecision:
             self.consult()
         self.determine_disclosure()
         self.open_comment()
+
+    def through_comment(self, **facts: Any) -> None:
+        """Proposal to the end of public comment: the ordinary path, 30 days of comment."""
+        self.to_open_comment(**facts)
         self.clock.advance(days=31)
         self.wake()
         self.summarise()
