@@ -81,10 +81,13 @@ def deploy(bpmn_files: tuple[Path, ...], deployed_by: str, database_url: str | N
 
 @cli.command()
 @click.option("--procedure", "procedure_id", type=int, default=None, help="Only this procedure.")
+@click.option("--admin", "admin_log", is_flag=True, help="Verify the administration log instead.")
 @database_option
-def verify(procedure_id: int | None, database_url: str | None) -> None:
+def verify(procedure_id: int | None, admin_log: bool, database_url: str | None) -> None:
     """Recompute history chains; print the first bad seq of each broken one; exit 1 if any."""
     engine = _engine(database_url)
+    if admin_log:
+        _verify_admin_log(engine)
     try:
         reports = [engine.history.verify(procedure_id)] if procedure_id else list(engine.history.verify_all())
     except DomainError as error:
@@ -98,6 +101,19 @@ def verify(procedure_id: int | None, database_url: str | None) -> None:
     click.echo(f"verified {len(reports)} procedure(s), {sum(r.events for r in reports)} event(s); "
                f"{len(broken)} broken")
     sys.exit(1 if broken else 0)
+
+
+def _verify_admin_log(engine: Engine) -> None:
+    """`verify --admin`: the administration log's chain (DF-AUDIT); exit 1 naming its first bad seq."""
+    try:
+        report = engine.adminlog.verify()
+    finally:
+        engine.dispose()
+    if not report.ok:
+        click.echo(f"admin log: BROKEN at seq {report.first_bad_seq}: {report.reason}")
+    click.echo(f"verified the admin log, {report.events} entr{'y' if report.events == 1 else 'ies'}; "
+               f"{'OK' if report.ok else 'broken'}")
+    sys.exit(0 if report.ok else 1)
 
 
 @cli.command()
@@ -262,3 +278,47 @@ def digest_command(send_mail: bool, database_url: str | None) -> None:
                        f"due soon {len(digest.due_soon)}, reminders {len(digest.reminders)}")
     finally:
         engine.dispose()
+
+
+@cli.command("backup")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@database_option
+def backup_command(out: Path, database_url: str | None) -> None:
+    """Back up the database (documents included) and the sealing keys to OUT (.tar.gz, with a manifest)."""
+    from engine import backup, backup_file
+
+    settings = Settings.from_env(database_url=database_url)
+    try:
+        manifest = backup.create(settings, out, SystemClock().now())
+    except backup.BackupError as error:
+        click.echo(f"backup failed: {error}", err=True)
+        sys.exit(1)
+    keys = sum(name.startswith(backup_file.KEYS) for name in manifest.members)
+    click.echo(f"{out}: {out.stat().st_size} bytes; {manifest.database} at migration {manifest.alembic_revision}, "
+               f"{manifest.counts.get('procedures', 0)} procedure(s), {manifest.counts.get('events', 0)} event(s), "
+               f"{manifest.counts.get('documents', 0)} document(s), {keys} key file(s)")
+
+
+@cli.command("restore")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace a database that holds data (back it up first).")
+@database_option
+def restore_command(source: Path, force: bool, database_url: str | None) -> None:
+    """Check a backup against its manifest, then restore its database and merge its sealing keys."""
+    from engine import backup
+
+    settings = Settings.from_env(database_url=database_url)
+    try:
+        restored = backup.restore(settings, source, SystemClock().now(), force=force)
+    except backup.BackupError as error:
+        click.echo(f"restore refused: {error}", err=True)
+        sys.exit(1)
+    manifest = restored.manifest
+    click.echo(f"restored {source} (made {manifest.created_at}): {manifest.counts.get('procedures', 0)} "
+               f"procedure(s), {manifest.counts.get('events', 0)} event(s), {manifest.counts.get('documents', 0)} "
+               f"document(s); rows match the manifest; keys added: {', '.join(restored.keys_added) or 'none'}")
+    for name in restored.left_as_they_were:
+        click.echo(f"table {name} is not in the backup and was left as it was", err=True)
+    if restored.migrations_pending:
+        click.echo("the backup is at an earlier migration: run `decisionflow db upgrade`", err=True)
+    click.echo("now run `decisionflow verify` to recompute every history chain")

@@ -37,6 +37,10 @@ class Settings:
     smtp_from: str = "decisionflow@localhost"
     smtp_starttls: bool = False
     """Upgrade the connection with STARTTLS before logging in (DECISIONFLOW_SMTP_STARTTLS=1)."""
+    lockout_threshold: int = 5
+    """Wrong passwords in a row that lock an account (DECISIONFLOW_LOCKOUT_THRESHOLD; 0 never locks)."""
+    lockout_minutes: int = 15
+    """How long a locked account refuses every login, the right password included (DECISIONFLOW_LOCKOUT_MINUTES)."""
 
     @property
     def smtp_configured(self) -> bool:
@@ -61,6 +65,7 @@ class Settings:
                              f"known: {sorted(COUNTY_STEPS)}")
         values["county_steps"] = frozenset(steps)
         values.update(_smtp(env))
+        values.update(_lockout(env))
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
 
@@ -75,4 +80,16 @@ def _smtp(env: Mapping[str, str]) -> dict[str, object]:
         values["smtp_port"] = int(env["DECISIONFLOW_SMTP_PORT"])
     if env.get("DECISIONFLOW_SMTP_STARTTLS"):
         values["smtp_starttls"] = env["DECISIONFLOW_SMTP_STARTTLS"].strip().lower() in ("1", "true", "yes", "on")
+    return values
+
+
+def _lockout(env: Mapping[str, str]) -> dict[str, object]:
+    """DECISIONFLOW_LOCKOUT_THRESHOLD and DECISIONFLOW_LOCKOUT_MINUTES: whole numbers, not negative."""
+    values: dict[str, object] = {}
+    for name in ("threshold", "minutes"):
+        raw = env.get(f"DECISIONFLOW_LOCKOUT_{name.upper()}", "").strip()
+        if raw:
+            if not raw.isdigit():
+                raise ValueError(f"DECISIONFLOW_LOCKOUT_{name.upper()}: a whole number of 0 or more, not {raw!r}")
+            values[f"lockout_{name}"] = int(raw)
     return values

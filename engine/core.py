@@ -39,6 +39,7 @@ class Engine:
     def __init__(self, settings: Settings, clock: Clock | None = None) -> None:
         from engine.services import (
             accounts,
+            adminlog,
             archive,
             catalogue,
             consultation,
@@ -75,6 +76,7 @@ class Engine:
         self.consultation = _Bound(self, consultation)
         self.replay = _Bound(self, replay)
         self.supervision = _Bound(self, supervision)
+        self.adminlog = _Bound(self, adminlog)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self, self._writer, self.before_commit)

@@ -24,6 +24,7 @@ ORGANISATIONS = (
     ("risk_center", "示范县社会稳定风险评估中心", "assessor"),
     ("party_office", "中共示范县委办公室", "party_committee"),
     ("audit_office", "示范县审计局", "auditor"),
+    ("market_reg", "示范县市场监督管理局", "department"),
 )
 
 USERS = (
@@ -39,6 +40,9 @@ USERS = (
     ("liaison", "party_office", "郑联络", ["party_liaison"]),
     ("auditor", "audit_office", "钱审计", ["auditor"]),
     ("duban", "gov_office", "督办员", ["supervisor"]),
+    ("zhifa", "market_reg", "周执法", ["sponsor", "enforcement_unit"]),
+    ("fazhi", "market_reg", "冯法制", ["legal_office", "legal_professional"]),
+    ("juzhang", "market_reg", "韩局长", ["enforcement_head"]),
     ("admin", "gov_office", "系统管理员", ["admin"]),
 )
 

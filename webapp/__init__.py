@@ -14,7 +14,7 @@ from flask import Flask
 from engine.config import Settings
 from engine.core import build_engine
 from engine.persistence import schema
-from webapp import api, errors, health, i18n, limits, metrics
+from webapp import api, errors, health, i18n, limits, metrics, production
 from webapp.extensions import babel, csrf, login_manager
 from webapp.settings import configure
 
@@ -29,7 +29,11 @@ SECURITY_HEADERS = {
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    """Build the app: defaults, the environment, then `config` (which may carry an ENGINE or a CLOCK)."""
+    """Build the app: defaults, the environment, then `config` (which may carry an ENGINE or a CLOCK).
+
+    With DECISIONFLOW_ENV=production it refuses an unsafe configuration first (webapp.production).
+    """
+    production.require_safe(config)
     app = Flask(__name__)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Chinese stays readable in JSON
     configure(app, dict(config or {}))

@@ -18,16 +18,14 @@ from flask_login import UserMixin, current_user
 
 from engine.domain.actors import Actor
 from engine.domain.errors import UserNotFound
+from engine.domain.roles import ROLES
 from webapp.extensions import login_manager
 
 _HASHER = PasswordHasher()
 _DUMMY_HASH = _HASHER.hash("timing-equaliser")
 F = TypeVar("F", bound=Callable[..., Any])
 
-STEP_ROLES = frozenset({
-    "sponsor", "decision_organ", "gov_office", "meeting_secretary", "head", "meeting_member",
-    "participation_organiser", "consulted_unit", "expert", "risk_assessor", "fair_competition_reviewer",
-    "legality_reviewer", "legal_adviser", "public_lawyer", "party_liaison", "npc_liaison", "executor", "evaluator"})
+STEP_ROLES = frozenset(ROLES) - {"auditor", "admin", "public", "supervisor"}
 """Roles that do steps of a procedure, and so have an inbox."""
 REVIEW_ROLES = frozenset({"legality_reviewer", "legal_adviser", "public_lawyer"})
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -12,6 +15,7 @@ from engine.config import Settings
 from engine.persistence import schema
 
 PROCESSES = Path(__file__).resolve().parent.parent / "processes"
+GUNICORN_CONF = Path(__file__).resolve().parent.parent / "deploy" / "gunicorn.conf.py"
 
 
 @cli.command()
@@ -19,11 +23,19 @@ PROCESSES = Path(__file__).resolve().parent.parent / "processes"
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--demo", is_flag=True,
               help="Migrate the database, deploy processes/ and seed demo organisations and users first.")
+@click.option("--production", is_flag=True,
+              help="Run gunicorn (deploy/gunicorn.conf.py, DECISIONFLOW_WEB_WORKERS workers) with the production "
+                   "checks; also when DECISIONFLOW_ENV=production.")
 @click.option("--database", "database_url", envvar="DATABASE_URL", default=None)
-def serve(host: str, port: int, demo: bool, database_url: str | None) -> None:
-    """Serve the web app (development server; production runs gunicorn)."""
+def serve(host: str, port: int, demo: bool, production: bool, database_url: str | None) -> None:
+    """Serve the web app: the development server, or gunicorn with --production (docs/deployment.md)."""
     from webapp import create_app
+    from webapp.production import enabled, given
 
+    if production or enabled(given()):
+        if demo:
+            raise click.UsageError("--demo seeds demo users with printed passwords: never in production")
+        _exec_gunicorn(host, port, database_url)
     settings = Settings.from_env(database_url=database_url)
     if demo:
         schema.upgrade(settings.database_url)
@@ -36,6 +48,28 @@ def serve(host: str, port: int, demo: bool, database_url: str | None) -> None:
         click.echo("timers: fired by an in-process scheduler thread every 15 s")
     click.echo(f"DecisionFlow on http://{host}:{port}/ (database {settings.database_url})")
     app.run(host=host, port=port)
+
+
+def _exec_gunicorn(host: str, port: int, database_url: str | None) -> NoReturn:
+    """Check the configuration here, with the reasons on stderr, then become gunicorn (same pid, for systemd)."""
+    from webapp.production import ENV, UnsafeProductionConfig, require_safe
+
+    os.environ[ENV] = "production"
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
+    try:
+        require_safe()
+    except UnsafeProductionConfig as error:
+        click.echo(str(error), err=True)
+        sys.exit(2)
+    if not GUNICORN_CONF.is_file():
+        raise click.ClickException(f"{GUNICORN_CONF} is missing: run from a DecisionFlow checkout "
+                                   "(docs/deployment.md)")
+    argv = [sys.executable, "-m", "gunicorn", "--config", str(GUNICORN_CONF), "--bind", f"{host}:{port}",
+            "webapp.wsgi:app"]
+    click.echo(f"exec {' '.join(argv[1:])}")
+    sys.stdout.flush()
+    os.execv(sys.executable, argv)  # noqa: S606 - our own interpreter and fixed arguments
 
 
 def _prepare_demo(settings: Settings) -> None:

@@ -33,6 +33,12 @@ DEFAULTS: dict[str, Any] = {
     "READYZ_REQUIRE_WORKER": True,
     "READYZ_HEARTBEAT_SECONDS": 120,
     "METRICS_TOKEN": None,
+    # Account security. The password policy (webapp/pages/admin.py) and the idle timeout are the web
+    # layer's; lockout is the engine's (DECISIONFLOW_LOCKOUT_THRESHOLD, DECISIONFLOW_LOCKOUT_MINUTES).
+    "PASSWORD_MIN_LENGTH": 10,  # no password shorter than this
+    "PASSWORD_MIN_CLASSES": 3,  # of lower-case, upper-case, digits, other characters: at least this many ...
+    "PASSWORD_PASSPHRASE_LENGTH": 16,  # ... unless the password is at least this long (a passphrase)
+    "IDLE_TIMEOUT_MINUTES": 30,  # a session unused this long ends; 0 never ends it
 }
 
 

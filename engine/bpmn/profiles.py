@@ -57,7 +57,29 @@ DECISION_EXECUTION: tuple[Check, ...] = (
              "a path reports or evaluates before the execution unit is named"),
 )
 
+
+
+def _resubmissions(graph: Graph) -> list[str]:
+    return graph.of_kind(K.enforcement_supplement)
+
+
+ENFORCEMENT_REVIEW: tuple[Check, ...] = (
+    RequiredKinds("ER-4", (K.enforcement_submission,), "the enforcement unit's submission for legal review is missing"),
+    RequiredKinds("ER-2", (K.enforcement_legal_review,), "the legal review is missing"),
+    RequiredKinds("ER-2", (K.enforcement_decision,), "the step recording the enforcement decision is missing"),
+    RequiredKinds("ER-6", (K.enforcement_supplement,), "the supplement / resubmission after a review is missing"),
+    RequiredKinds("ER-8", (K.collective_discussion,), "the heads' collective discussion of heavy penalties is missing"),
+    PathRule("ER-4", _starts, (K.enforcement_legal_review,), (K.enforcement_submission,),
+             "a path reaches the legal review before the enforcement unit submits"),
+    PathRule("ER-2", _starts, (K.enforcement_decision, K.collective_discussion), (K.enforcement_legal_review,),
+             "a path decides without the legal review"),
+    PathRule("ER-6", _resubmissions, (K.enforcement_decision, K.collective_discussion), (K.enforcement_legal_review,),
+             "after a supplement or resubmission, a path decides without a fresh legal review"),
+    PathRule("ER-2", _starts, ("end",), (K.enforcement_decision,), "a path ends without the recorded decision"),
+)
+
 PROFILES: dict[str, tuple[Check, ...]] = {
     "major_decision": MAJOR_DECISION,
     "decision_execution": DECISION_EXECUTION,
+    "enforcement_review": ENFORCEMENT_REVIEW,
 }

@@ -177,6 +177,11 @@ class ReminderForbidden(Forbidden):
     en = "Only a supervisor (role supervisor) sends reminders; {username} does not hold that role."
 
 
+class AdminLogForbidden(Forbidden):
+    rule = "DF-AUDIT"
+    en = "The administration log is open to auditors (role auditor); {username} does not hold that role."
+
+
 # --- input -----------------------------------------------------------------------------
 
 class AccountInvalid(Refused):
@@ -412,3 +417,73 @@ class HeadAgainstMajority(Refused):
 class EvaluatorNotIndependent(Refused):
     rule = "MD-36b"
     en = "{evaluator} did the main argumentation or assessment before the decision and may not evaluate it."
+
+
+# --- legal review of major enforcement decisions (ER-…) --------------------------------
+
+class OutsideReviewScope(Refused):
+    rule = "ER-1"
+    en = ("The case states no ground for a legal review of a major enforcement decision and its amount {amount} "
+          "is below the catalogue threshold {threshold}: it is not a major enforcement decision.")
+
+
+class NotReviewedAgree(Refused):
+    rule = "ER-2"
+    en = ("No major enforcement decision without a legal review that agrees: the review opinion is {opinion}.")
+
+
+class SubmissionChangedAfterReview(Refused):
+    rule = "ER-2"
+    en = "The proposed decision changed after the legal review agreed to it; the changed one is reviewed first."
+
+
+class InvestigatorMayNotReview(Forbidden):
+    rule = "ER-3"
+    en = "{username} investigated or submitted this case ({other_step}) and may not do its legal review ({step})."
+
+
+class ReviewerUnqualified(Forbidden):
+    rule = "ER-3"
+    en = ("{username} does not hold the national legal professional qualification (role legal_professional); "
+          "a first-time reviewer of a penalty decision must hold it.")
+
+
+class MaterialsIncomplete(Refused):
+    rule = "ER-4"
+    en = "The submission lacks {materials}: the legal office requests a supplement instead of giving an opinion."
+
+
+class ReviewFindingMissing(Refused):
+    rule = "ER-5"
+    en = "The legal review opinion states no finding on {finding} ({field})."
+
+
+class OpinionNotWritten(Refused):
+    rule = "ER-6"
+    en = "The legal review opinion is given in writing: upload the written opinion (opinion_document)."
+
+
+class ProblemsUnreasoned(Refused):
+    rule = "ER-6"
+    en = "An opinion that finds problems states them with reasons and what to do (problems)."
+
+
+class ReviewExtensionUnapproved(Refused):
+    rule = "ER-7"
+    en = ("The review period ended on {due}; a later opinion states the approved extension "
+          "(extension_reason and extension_approved_by).")
+
+
+class NotCollective(Refused):
+    rule = "ER-8"
+    en = "A collective discussion has at least {minimum} of the organ's heads; {count} attended."
+
+
+class CollectiveDiscussionMissing(Refused):
+    rule = "ER-8"
+    en = "A heavy penalty for a complex or major violation is decided by the organ's heads collectively first."
+
+
+class MaterialsUnattested(Refused):
+    rule = "ER-9"
+    en = "The enforcement unit answers for the truth and completeness of the materials: confirm truth_declaration."

@@ -19,6 +19,8 @@ from typing import Any
 
 from engine import workdays
 from engine.domain import errors as e
+from engine.domain.actors import Actor
+from engine.domain.materials import ENFORCEMENT_CONDITIONS, ENFORCEMENT_MATERIALS
 from engine.domain.steps import StepKind as K
 
 
@@ -30,6 +32,10 @@ class Limits:
     hearing_notice_days: int = 7      # MD-16d
     review_working_days: int = 7      # MD-26b
     quorum_fraction: float = 0.5      # MD-30a [S]: more than half present
+    er_review_working_days: int = 7   # ER-7 [S]: local rules give 7 or 10 working days
+    er_extension_working_days: int = 3  # ER-7 [S]: extension with approval
+    er_amount_threshold: int = 100_000  # ER-1 [S]: the catalogue's amount (yuan) that makes a case major
+    er_collective_minimum: int = 2    # ER-8 [P]: heads present at a collective discussion
 
 
 @dataclass(frozen=True)
@@ -39,6 +45,7 @@ class Context:
     now: datetime
     limits: Limits = field(default_factory=Limits)
     catalogue_status: str | None = None   # the chosen catalogue item's status, looked up by the service
+    actor: Actor | None = None        # who does the step, for guards on the person (ER-3)
 
     @property
     def today(self) -> date:
@@ -274,3 +281,127 @@ def _post_evaluation(c: Context) -> dict[str, Any]:
     if evaluator and evaluator in c.before.get("pre_decision_units", []):
         raise e.EvaluatorNotIndependent(evaluator=evaluator)
     return {}
+
+
+# --- legal review of major enforcement decisions (statute enforcement_review, ER-…) ---
+
+ER = "enforcement_review"
+QUALIFICATION_FROM = date(2018, 1, 1)
+"""ER-3 [M]: the 2017 amendment of the Administrative Penalty Law (in force 2018-01-01) requires the
+legal professional qualification of reviewers who start reviewing penalty decisions from then on."""
+
+REVIEW_FINDINGS: dict[str, str] = {
+    "finding_authority": "执法主体和权限", "finding_qualification": "执法人员资格", "finding_procedure": "执法程序",
+    "finding_facts": "案件事实", "finding_evidence": "证据", "finding_law": "法律适用",
+    "finding_discretion": "裁量基准", "finding_documents": "执法文书", "crime_transfer": "是否涉嫌犯罪需要移送",
+}
+"""ER-5: what every legal review opinion finds on, field → the content it covers."""
+
+
+@guard(K.enforcement_submission, ER)
+def _er_submission(c: Context) -> dict[str, Any]:
+    """ER-1 scope, ER-9 attestation; starts the review clock (ER-7) on the proposed decision (ER-2)."""
+    _require_attested(c)
+    grounds = list(c.data.get("scope_grounds", []))
+    amount = c.data.get("fine_amount") or 0
+    if amount >= c.limits.er_amount_threshold and "catalogue" not in grounds:
+        grounds.append("catalogue")
+    if not grounds:
+        raise e.OutsideReviewScope(amount=amount, threshold=c.limits.er_amount_threshold)
+    heavy = bool(c.data.get("heavy_penalty")) and c.data.get("case_type") == "penalty"
+    return {"review_scope": grounds, "heavy_case": heavy, **_er_resubmitted(c, c.data["proposed_decision"])}
+
+
+@guard(K.enforcement_supplement, ER)
+def _er_supplement(c: Context) -> dict[str, Any]:
+    """ER-4/ER-6: a supplement or a corrected proposal is a new submission, reviewed afresh."""
+    _require_attested(c)
+    return _er_resubmitted(c, c.data.get("revised_proposed_decision") or c.before.get("proposed_decision"))
+
+
+def _require_attested(c: Context) -> None:
+    if c.data.get("truth_declaration") is not True:
+        raise e.MaterialsUnattested()
+
+
+def _er_resubmitted(c: Context, proposed: Any) -> dict[str, Any]:
+    have = {**c.before, **c.data}
+    missing = [m.key for m in ENFORCEMENT_MATERIALS
+               if (m.required or have.get(ENFORCEMENT_CONDITIONS.get(m.field, ""))) and not isinstance(
+                   have.get(m.field), dict)]
+    due = workdays.add_working_days(c.today, c.limits.er_review_working_days)
+    return {"current_submission_sha256": proposed["sha256"] if isinstance(proposed, dict) else None,
+            "materials_missing": missing, "review_opinion": "pending", "collective_discussed": False,
+            "review_materials_received": c.today.isoformat(), "review_due": due.last_day.isoformat(),
+            "review_due_provisional": due.provisional}
+
+
+@guard(K.enforcement_legal_review, ER)
+def _er_legal_review(c: Context) -> dict[str, Any]:
+    _require_reviewer(c)
+    opinion = c.data["opinion"]
+    if opinion != "supplement_requested":
+        missing = c.before.get("materials_missing") or []
+        if missing:
+            names = {m.key: m.zh for m in ENFORCEMENT_MATERIALS}
+            raise e.MaterialsIncomplete(materials="、".join(names.get(k, k) for k in missing))
+        for field_name, content in REVIEW_FINDINGS.items():
+            if not c.data.get(field_name):
+                raise e.ReviewFindingMissing(finding=content, field=field_name)
+        if not isinstance(c.data.get("opinion_document"), dict):
+            raise e.OpinionNotWritten()
+        if opinion == "problems" and not c.data.get("problems"):
+            raise e.ProblemsUnreasoned()
+    return {"review_opinion": opinion, "reviewed_submission_sha256": c.before.get("current_submission_sha256"),
+            "reviewed_at": c.now.isoformat(), **_er_review_time(c),
+            "collective_required": bool(c.before.get("heavy_case") or c.data.get("collective_discussion_required"))}
+
+
+def _require_reviewer(c: Context) -> None:
+    """ER-3: not an investigator of the case; a first-time penalty reviewer holds the qualification."""
+    if c.actor is None:
+        return
+    if c.actor.username in c.before.get("investigators", []):
+        raise e.InvestigatorMayNotReview(username=c.actor.username, other_step="investigators", step="legal_review")
+    since = c.data.get("reviewing_since")
+    veteran = since is not None and _date(since, "reviewing_since") < QUALIFICATION_FROM
+    if c.before.get("case_type") == "penalty" and not c.actor.holds("legal_professional") and not veteran:
+        raise e.ReviewerUnqualified(username=c.actor.username)
+
+
+def _er_review_time(c: Context) -> dict[str, Any]:
+    """ER-7: past the review period an opinion states the approved extension; past that it is flagged."""
+    if not c.before.get("review_due"):
+        return {}
+    due = _date(c.before["review_due"], "review_due")
+    if c.today <= due:
+        return {"review_overdue": False}
+    if not (c.data.get("extension_reason") and c.data.get("extension_approved_by")):
+        raise e.ReviewExtensionUnapproved(due=due.isoformat())
+    extended = workdays.add_working_days(due, c.limits.er_extension_working_days)
+    return {"review_extended_to": extended.last_day.isoformat(), "review_overdue": c.today > extended.last_day}
+
+
+@guard(K.collective_discussion, ER)
+def _er_collective(c: Context) -> dict[str, Any]:
+    """ER-8: the organ's heads decide together, on a case the legal review agreed to (ER-2)."""
+    if c.before.get("review_opinion") != "agree":
+        raise e.NotReviewedAgree(opinion=c.before.get("review_opinion"))
+    heads = {str(p).strip() for p in c.data.get("participants", [])}
+    if len(heads) < c.limits.er_collective_minimum:
+        raise e.NotCollective(count=len(heads), minimum=c.limits.er_collective_minimum)
+    return {"collective_discussed": c.data.get("meeting_outcome") == "decide"}
+
+
+@guard(K.enforcement_decision, ER)
+def _er_decision(c: Context) -> dict[str, Any]:
+    """ER-2: only on an agreeing review of the very proposal; ER-8: flagged cases after the heads met."""
+    if c.data.get("head_decision") != "decide":
+        return {}
+    if c.before.get("review_opinion") != "agree":
+        raise e.NotReviewedAgree(opinion=c.before.get("review_opinion"))
+    if c.before.get("reviewed_submission_sha256") != c.before.get("current_submission_sha256"):
+        raise e.SubmissionChangedAfterReview()
+    if c.before.get("collective_required") and not c.before.get("collective_discussed"):
+        raise e.CollectiveDiscussionMissing()
+    return {"decided_submission_sha256": c.before.get("current_submission_sha256")}

@@ -36,3 +36,20 @@ REVIEW_MATERIALS: tuple[Material, ...] = (
     Material("legal_opinion", "法律顾问、公职律师法律意见", "Legal adviser's or public lawyer's opinion",
              "legal_opinion", "opinion", True, "MD-28a"),
 )
+
+
+ENFORCEMENT_MATERIALS: tuple[Material, ...] = (
+    Material("proposed_decision", "拟作出的执法决定", "Proposed enforcement decision", "enforcement_submission",
+             "proposed_decision", True, "ER-4"),
+    Material("review_report", "送审报告", "Review report (facts, basis, discretion)", "enforcement_submission",
+             "review_report", True, "ER-4"),
+    Material("evidence_file", "证据材料", "Evidence file", "enforcement_submission", "evidence_file", True, "ER-4"),
+    Material("hearing_record", "听证笔录", "Hearing record", "enforcement_submission", "hearing_record", False,
+             "ER-4"),
+    Material("assessment_report", "鉴定意见、评估报告", "Expert or assessment report", "enforcement_submission",
+             "assessment_report", False, "ER-4"),
+)
+"""ER-4: what a submission for the legal review of a major enforcement decision carries."""
+
+ENFORCEMENT_CONDITIONS: dict[str, str] = {"hearing_record": "hearing_held", "assessment_report": "assessment_done"}
+"""The optional materials and the submitted fact that makes each required."""

@@ -749,6 +749,13 @@ _CATALOGUE: tuple[Rule, ...] = (
          "账户、组织和角色只能由系统管理员维护，且须符合要求",
          "Accounts, organisations and roles are kept by administrators, and must be valid",
          certainty="P", phase="engine"),
+    Rule("DF-AUDIT", "DecisionFlow 设计不变量 4（防篡改记录）；网络安全等级保护基本要求（安全审计）",
+         "登录、登录失败、账户锁定、密码和角色变更、API 令牌签发和撤销、流程定义部署、决策事项目录变更均记入链式、"
+         "只增不改的系统管理日志，仅向审计监督人员开放；连续登录失败达到规定次数的账户在规定时间内锁定",
+         "Logins, failed logins, lockouts, password and role changes, API token issue and revocation, definition "
+         "deploys and catalogue changes are recorded in a chained, append-only administration log open to "
+         "auditors; an account is locked for a set time after repeated failed logins",
+         certainty="P", phase="engine"),
     Rule("DF-SUPERVISION", "DecisionFlow 设计文档（督办）",
          "督办由督办人员发起：督办台账向督办人员和审计监督人员开放，督办通知只能由督办人员对未办结的步骤发出，"
          "并记入程序历史",

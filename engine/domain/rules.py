@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from engine.domain.actors import Actor
 from engine.domain.errors import (
+    DomainError,
+    InvestigatorMayNotReview,
     NotAssignee,
     RoleRequired,
     SameActorBarred,
@@ -31,10 +33,12 @@ class Separation:
     `not_sponsor`: nobody from the procedure's sponsoring organisation does the step
     (MD-25a: the legality review is independent of the drafter).
     `not_actor_of`: nobody who did one of these earlier step kinds does this one.
+    `barred`: the refusal naming the rule, where it is more than role hygiene (ER-3).
     """
 
     not_sponsor: bool = False
     not_actor_of: tuple[StepKind, ...] = ()
+    barred: type[DomainError] = SameActorBarred
 
 
 SEPARATION: dict[StepKind, Separation] = {
@@ -42,7 +46,9 @@ SEPARATION: dict[StepKind, Separation] = {
     StepKind.legal_opinion: Separation(not_sponsor=True),
     StepKind.expert_argumentation: Separation(not_sponsor=True),
     StepKind.post_evaluation: Separation(not_actor_of=(StepKind.expert_argumentation, StepKind.risk_assessment)),
-    StepKind.enforcement_legal_review: Separation(not_actor_of=(StepKind.enforcement_submission,)),
+    StepKind.enforcement_legal_review: Separation(  # ER-3: reviewers are separate from investigators
+        not_actor_of=(StepKind.enforcement_submission, StepKind.enforcement_supplement),
+        barred=InvestigatorMayNotReview),
 }
 
 
@@ -95,4 +101,4 @@ def require_separation(step: StepRef, actor: Actor, sponsor_org: str,
         raise SponsorMayNotReview(org=sponsor_org, step=step.title, step_kind=step.step_kind)
     for kind in rule.not_actor_of:
         if actor.username in done_by.get(kind, ()):
-            raise SameActorBarred(username=actor.username, other_step=str(kind), step=step.title)
+            raise rule.barred(username=actor.username, other_step=str(kind), step=step.title)

@@ -48,6 +48,8 @@ class StepKind(StrEnum):
     # enforcement review (ER-…) and reconsideration (RC-…)
     enforcement_submission = "enforcement_submission"
     enforcement_legal_review = "enforcement_legal_review"
+    enforcement_supplement = "enforcement_supplement"
+    collective_discussion = "collective_discussion"
     enforcement_decision = "enforcement_decision"
     application = "application"
     acceptance_review = "acceptance_review"

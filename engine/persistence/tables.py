@@ -10,7 +10,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from engine.persistence.types import UTCDateTime
@@ -55,6 +67,11 @@ class User(Base):
     created_at: Mapped[datetime]
     email: Mapped[str | None] = mapped_column(String(254))
     """Where the daily digest is mailed; none, no mail (migration 0004)."""
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Wrong passwords since the last success or lockout (migration 0007)."""
+    locked_until: Mapped[datetime | None]
+    """No login, even with the right password, before this moment (DECISIONFLOW_LOCKOUT_*)."""
+    password_changed_at: Mapped[datetime | None]
 
 
 class UserRole(Base):
@@ -267,3 +284,27 @@ class WorkerHeartbeat(Base):
     started_at: Mapped[datetime]
     beat_at: Mapped[datetime]
     fired: Mapped[int] = mapped_column(Integer)
+
+
+class AdminEvent(Base):
+    """One entry of the chained, append-only administration log (DF-AUDIT; engine/services/adminlog.py)."""
+
+    __tablename__ = "admin_events"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    subject: Mapped[str] = mapped_column(String(200))
+    payload: Mapped[dict[str, Any]]
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AdminLogHead(Base):
+    """The administration log's head: one row, locked by every append so each seq is taken once."""
+
+    __tablename__ = "admin_log_head"
+    __table_args__ = (CheckConstraint("id = 1", name="one_row"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))

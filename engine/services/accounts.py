@@ -2,8 +2,11 @@
 
 Administrators manage people and definitions, never the contents of procedures: nothing
 here touches a procedure, a work item or history. Every change checks that the acting
-user holds `admin`, validates its input naming the field, and is one transaction. The
-web layer hashes passwords (argon2) before they reach the engine, which stores only hashes.
+user holds `admin`, validates its input naming the field, and is one transaction with its
+entry in the administration log (DF-AUDIT). The web layer hashes passwords (argon2)
+and judges them against the password policy before they reach the engine, which stores
+only hashes; `record_login` takes the web layer's verdict on a password and keeps the
+lockout counters.
 """
 
 from __future__ import annotations
@@ -11,15 +14,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from engine.chain import timestamp
 from engine.domain.actors import Actor
 from engine.domain.errors import AccountForbidden, AccountInvalid, UserNotFound
 from engine.persistence.tables import Organisation, Role, User, UserRole
 from engine.persistence.uow import UnitOfWork
+from engine.services import adminlog
 
-__all__ = ["create_organisation", "create_user", "credentials", "organisations", "roles", "update_user", "users"]
+__all__ = ["create_organisation", "create_user", "credentials", "organisations", "record_login", "roles",
+           "update_user", "users"]
 
 ADMIN_ROLE = "admin"
 ORG_KINDS = ("decision_organ", "gov_office", "department", "review_office", "expert_pool", "assessor",
@@ -27,6 +34,9 @@ ORG_KINDS = ("decision_organ", "gov_office", "department", "review_office", "exp
 ORG_CODE = re.compile(r"^[a-z][a-z0-9_]{1,63}$")
 PUBLIC_ROLE = "public"
 USERNAME = re.compile(r"^[a-z][a-z0-9_.-]{1,63}$")
+NOT_A_USERNAME = "(not a username)"
+"""How a failed login under a malformed name is logged: such a name may be a password typed in the wrong box."""
+SYSTEM = "system"
 
 
 @dataclass(frozen=True)
@@ -58,6 +68,35 @@ def credentials(uow: UnitOfWork, username: str) -> str | None:
     with uow.read():
         return uow.session.scalar(select(User.password_hash).where(User.username == username,
                                                                    User.active.is_(True)))
+
+
+def record_login(uow: UnitOfWork, username: str, ok: bool, client: str | None) -> bool:
+    """Record a login attempt and say whether it may proceed (DF-AUDIT).
+
+    `ok` is the web layer's verdict on the password. Unknown, inactive and locked accounts
+    are refused, a locked one even with the right password until `locked_until`; the
+    `lockout_threshold`-th wrong password in a row locks the account for `lockout_minutes`
+    and records a `lockout`. A success clears the counter. The log says which refusal it
+    was; the login page never does. `client` is the address the request came from, kept
+    as given: the log is for auditors tracing who tried to get in from where.
+    """
+    username = (username or "").strip()[:64]
+    with uow:
+        now = uow.clock.now()
+        user = uow.session.scalars(select(User).where(User.username == username).with_for_update()).one_or_none()
+        refusal = _login_refusal(user, ok, now)
+        where = {"client": (client or "")[:64] or None}
+        if user is not None and refusal is None:
+            user.failed_logins, user.locked_until = 0, None
+            adminlog.append(uow, username, "login", f"user:{username}", where, now)
+        else:
+            name = username if user is not None or USERNAME.match(username) else NOT_A_USERNAME
+            detail = {"reason": refusal, **({"password_ok": ok} if refusal == "locked" else {})}
+            adminlog.append(uow, name, "login_failed", f"user:{name}", {**where, **detail}, now)
+            if user is not None and refusal == "wrong_password":
+                _count_failure(uow, user, now)
+        uow.commit()
+        return refusal is None
 
 
 def users(uow: UnitOfWork, actor: Actor) -> list[UserView]:
@@ -101,6 +140,8 @@ def create_organisation(uow: UnitOfWork, actor: Actor, code: str, name: str, kin
         if uow.session.scalar(select(Organisation.id).where(Organisation.code == code)) is not None:
             raise AccountInvalid(field="code", problem=f"{code} already exists", problem_zh=f"组织代码 {code} 已存在")
         uow.session.add(Organisation(code=code, name=name, kind=kind))
+        adminlog.append(uow, actor.username, "organisation_created", f"organisation:{code}",
+                        {"code": code, "name": name, "kind": kind}, uow.clock.now())
         uow.commit()
         return OrganisationView(code, name, kind)
 
@@ -120,12 +161,15 @@ def create_user(uow: UnitOfWork, actor: Actor, username: str, display_name: str,
                                  problem_zh=f"用户名 {username} 已存在")
         org_row = _organisation(uow, org)
         wanted = _roles(uow, grant)
+        now = uow.clock.now()
         user = User(username=username, display_name=display_name, org_id=org_row.id,
-                    password_hash=password_hash, active=True, created_at=uow.clock.now())
+                    password_hash=password_hash, active=True, created_at=now, password_changed_at=now)
         uow.session.add(user)
         uow.session.flush()
         uow.session.add_all(UserRole(user_id=user.id, role=r) for r in sorted(wanted))
         view = UserView(username, display_name, org_row.code, org_row.name, tuple(sorted(wanted)), True)
+        adminlog.append(uow, actor.username, "user_created", f"user:{username}",
+                        {"display_name": display_name, "org": org_row.code, "roles": list(view.roles)}, now)
         uow.commit()
         return view
 
@@ -133,19 +177,28 @@ def create_user(uow: UnitOfWork, actor: Actor, username: str, display_name: str,
 def update_user(uow: UnitOfWork, actor: Actor, username: str, *, display_name: str | None = None,
                 org: str | None = None, grant: Iterable[str] | None = None, active: bool | None = None,
                 password_hash: str | None = None) -> UserView:
-    """Change what is given; an administrator cannot lock themselves out of administration."""
+    """Change what is given; an administrator cannot lock themselves out of administration.
+
+    Each kind of change that happened is logged (unchanged values are not); a new password
+    also lifts a lockout.
+    """
     _require_admin(actor)
     with uow:
         user = uow.session.scalars(select(User).where(User.username == username)).one_or_none()
         if user is None:
             raise UserNotFound(username=username)
+        now = uow.clock.now()
+        before = _view_of(uow, user)
         if display_name is not None:
             user.display_name = _display_name(display_name)
         if org is not None:
             user.org_id = _organisation(uow, org).id
+        unlocked = False
         if password_hash is not None:
-            user.password_hash = password_hash
-        have = set(uow.session.scalars(select(UserRole.role).where(UserRole.user_id == user.id)))
+            unlocked = user.locked_until is not None and user.locked_until > now
+            user.password_hash, user.password_changed_at = password_hash, now
+            user.failed_logins, user.locked_until = 0, None
+        have = set(before.roles)
         wanted = have if grant is None else _roles(uow, grant)
         if username == actor.username and (ADMIN_ROLE not in wanted or active is False):
             raise AccountInvalid(field="roles", problem="you cannot remove your own administration rights",
@@ -160,8 +213,55 @@ def update_user(uow: UnitOfWork, actor: Actor, username: str, *, display_name: s
         assert org_row is not None
         view = UserView(user.username, user.display_name, org_row.code, org_row.name, tuple(sorted(wanted)),
                         user.active)
+        _log_update(uow, actor, before, view, now)
+        if password_hash is not None:
+            adminlog.append(uow, actor.username, "password_changed", f"user:{username}", {"unlocked": unlocked}, now)
         uow.commit()
         return view
+
+
+def _login_refusal(user: User | None, ok: bool, now: datetime) -> str | None:
+    """Why a login is refused, for the log; None admits it."""
+    if user is None:
+        return "unknown_user"
+    if not user.active:
+        return "inactive"
+    if user.locked_until is not None and user.locked_until > now:
+        return "locked"
+    return None if ok else "wrong_password"
+
+
+def _count_failure(uow: UnitOfWork, user: User, now: datetime) -> None:
+    """One more wrong password; at the threshold, lock the account and start counting afresh."""
+    user.failed_logins = (user.failed_logins or 0) + 1
+    threshold = uow.settings.lockout_threshold
+    if threshold and user.failed_logins >= threshold:
+        user.locked_until = now + timedelta(minutes=uow.settings.lockout_minutes)
+        adminlog.append(uow, SYSTEM, "lockout", f"user:{user.username}",
+                        {"failures": user.failed_logins, "until": timestamp(user.locked_until),
+                         "minutes": uow.settings.lockout_minutes}, now)
+        user.failed_logins = 0
+
+
+def _view_of(uow: UnitOfWork, user: User) -> UserView:
+    org_row = uow.session.get(Organisation, user.org_id)
+    assert org_row is not None
+    roles = tuple(sorted(uow.session.scalars(select(UserRole.role).where(UserRole.user_id == user.id))))
+    return UserView(user.username, user.display_name, org_row.code, org_row.name, roles, user.active)
+
+
+def _log_update(uow: UnitOfWork, actor: Actor, before: UserView, after: UserView, now: datetime) -> None:
+    """One entry per kind of change that happened: details, roles, active."""
+    subject = f"user:{after.username}"
+    changed = {name: [getattr(before, name), getattr(after, name)] for name in ("display_name", "org")
+               if getattr(before, name) != getattr(after, name)}
+    if changed:
+        adminlog.append(uow, actor.username, "user_changed", subject, changed, now)
+    added, removed = sorted(set(after.roles) - set(before.roles)), sorted(set(before.roles) - set(after.roles))
+    if added or removed:
+        adminlog.append(uow, actor.username, "roles_changed", subject, {"added": added, "removed": removed}, now)
+    if before.active != after.active:
+        adminlog.append(uow, actor.username, "active_changed", subject, {"active": after.active}, now)
 
 
 def _require_admin(actor: Actor) -> None:

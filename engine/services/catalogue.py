@@ -12,6 +12,7 @@ from engine import catalogue as rules
 from engine.chain import canonical
 from engine.persistence.tables import CatalogueItem
 from engine.persistence.uow import UnitOfWork
+from engine.services import adminlog
 
 __all__ = ["items", "load", "status"]
 
@@ -27,7 +28,10 @@ class ItemView:
 
 
 def load(uow: UnitOfWork, data: dict[str, Any], loaded_by: str) -> list[ItemView]:
-    """Load (or reload) a year's catalogue file: every item with its status and approval record."""
+    """Load (or reload) a year's catalogue file: every item with its status and approval record.
+
+    Each load is recorded in the administration log (DF-AUDIT) with the file's SHA-256.
+    """
     rules.validate(data)
     digest = hashlib.sha256(canonical(data)).hexdigest()
     with uow:
@@ -45,6 +49,10 @@ def load(uow: UnitOfWork, data: dict[str, Any], loaded_by: str) -> list[ItemView
         uow.session.flush()
         views = [_view(row) for row in uow.session.scalars(
             select(CatalogueItem).where(CatalogueItem.year == data["year"]).order_by(CatalogueItem.code))]
+        adminlog.append(uow, loaded_by, "catalogue_loaded", f"catalogue:{data['year']}",
+                        {"year": data["year"], "sha256": digest, "items": len(views),
+                         "published": sum(v.status == "published" for v in views),
+                         "new": sorted(e["code"] for e in data["items"] if e["code"] not in existing)}, now)
         uow.commit()
         return views
 

@@ -17,6 +17,7 @@ from engine.domain.actors import Actor
 from engine.domain.errors import DefinitionInvalid, DefinitionNotFound, DeployForbidden
 from engine.persistence.tables import Definition
 from engine.persistence.uow import UnitOfWork
+from engine.services import adminlog
 from engine.services.views import DefinitionView
 
 __all__ = ["check", "check_as", "deploy", "deploy_as", "get", "latest", "list_all", "source"]
@@ -29,7 +30,8 @@ def check(_uow: UnitOfWork | None, bpmn: bytes, forms: Mapping[str, Any]) -> Ana
 
 def deploy(uow: UnitOfWork, bpmn: bytes, forms: Mapping[str, Any], deployed_by: str) -> DefinitionView:
     """Deploy a definition: the same content again returns the existing version; a changed
-    file becomes version n+1; running procedures stay on the version they started on."""
+    file becomes version n+1, recorded in the administration log (DF-AUDIT); running
+    procedures stay on the version they started on."""
     analysis = analyse(bpmn, forms)
     if not analysis.ok or analysis.compiled is None:
         raise DefinitionInvalid(count=len(analysis.problems), first=str(analysis.problems[0]),
@@ -49,6 +51,9 @@ def deploy(uow: UnitOfWork, bpmn: bytes, forms: Mapping[str, Any], deployed_by: 
         uow.session.add(row)
         uow.session.flush()
         view = _view(row, created=True)
+        adminlog.append(uow, deployed_by, "definition_deployed", f"definition:{key}",
+                        {"key": key, "version": version, "name": row.name, "sha256": row.sha256,
+                         "bundle_sha256": bundle}, row.deployed_at)
         uow.commit()
         return view
 

@@ -118,7 +118,8 @@ def complete(uow: UnitOfWork, task_id: str, actor: Actor, data: Mapping[str, Any
         form.validate(values, frozenset(refs))
         now = uow.clock.now()
         derived = guards.run(compiled.statute, step.step_kind, guards.Context(
-            values, task.data, now, uow.settings.limits, _catalogue_status(uow, step.step_kind, values, now)))
+            values, task.data, now, uow.settings.limits, _catalogue_status(uow, step.step_kind, values, now),
+            actor))
 
         before = runtime.snapshot(workflow)
         runtime.complete(workflow, task, {**values, **derived}, now)

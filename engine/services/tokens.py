@@ -4,6 +4,8 @@ A token is 256 random bits, shown once when issued; only its SHA-256 is stored (
 random secret of that size needs no slow hash: nothing can be guessed from the digest).
 Tokens expire, can be revoked by their owner or an administrator, and stop working when
 their user is deactivated, because `authenticate` returns only an active user's name.
+Issuing and revoking are recorded in the administration log (DF-AUDIT) with the
+token's id, name and prefix, never its secret.
 """
 
 from __future__ import annotations
@@ -15,10 +17,12 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
+from engine.chain import timestamp
 from engine.domain.actors import Actor
 from engine.domain.errors import AccountInvalid, NotFound
 from engine.persistence.tables import ApiToken, User
 from engine.persistence.uow import UnitOfWork
+from engine.services import adminlog
 
 __all__ = ["authenticate", "issue", "mine", "revoke"]
 
@@ -73,6 +77,9 @@ def issue(uow: UnitOfWork, actor: Actor, name: str, days: int = 90) -> IssuedTok
         uow.session.add(row)
         uow.session.flush()
         view = _view(row)
+        adminlog.append(uow, actor.username, "token_issued", f"user:{actor.username}",
+                        {"token_id": view.id, "name": name, "prefix": view.prefix,
+                         "expires_at": timestamp(view.expires_at)}, now)
         uow.commit()
         return IssuedToken(secret, view)
 
@@ -92,6 +99,9 @@ def revoke(uow: UnitOfWork, actor: Actor, token_id: int) -> TokenView:
             raise TokenNotFound(token_id=token_id)
         if row.revoked_at is None:
             row.revoked_at = uow.clock.now()
+            owner = uow.session.scalar(select(User.username).where(User.id == row.user_id))
+            adminlog.append(uow, actor.username, "token_revoked", f"user:{owner}",
+                            {"token_id": row.id, "name": row.name, "prefix": row.prefix}, row.revoked_at)
         view = _view(row)
         uow.commit()
         return view

@@ -53,7 +53,8 @@ def serve(app: Flask) -> Iterator[str]:
 
 @pytest.fixture
 def server(e2e_engine: Engine) -> Iterator[str]:
-    with serve(make_app(e2e_engine, LOGIN_RATE_LIMIT="1000 per minute")) as base:
+    # the tests move the clock by weeks while a browser stays logged in: no idle timeout here
+    with serve(make_app(e2e_engine, LOGIN_RATE_LIMIT="1000 per minute", IDLE_TIMEOUT_MINUTES=0)) as base:
         yield base
 
 

@@ -1,7 +1,8 @@
 """The deploy-time compliance check refuses each mutated major-decision definition.
 
-Every file in tests/processes/mutations/ is processes/major_decision.bpmn with one legal
-defect; expected.json names the rule that must refuse it. The forms are the real ones.
+Every file in tests/processes/mutations/ is a real definition (processes/major_decision.bpmn
+unless expected.json names another `definition`) with one legal defect; expected.json names
+the rule that must refuse it. The forms are the real ones.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ ROOT = Path(__file__).resolve().parents[2]
 MUTATIONS = Path(__file__).parent / "mutations"
 EXPECTED = json.loads((MUTATIONS / "expected.json").read_text(encoding="utf-8"))
 _, FORMS = read_bundle(ROOT / "processes" / "major_decision.bpmn")
+_, ER_FORMS = read_bundle(ROOT / "processes" / "enforcement_review.bpmn")
+FORMS_OF = {"major_decision": FORMS, "enforcement_review": ER_FORMS}
 
 
 def test_the_real_definition_passes_every_rule():
@@ -28,13 +31,21 @@ def test_the_real_definition_passes_every_rule():
     assert {"MD-15b", "MD-25b", "MD-28b", "MD-31", "MD-32", "MD-33a"} <= set(analysis.rules_checked)
 
 
+def test_the_real_enforcement_review_definition_passes_every_rule():
+    analysis = analyse((ROOT / "processes" / "enforcement_review.bpmn").read_bytes(), ER_FORMS)
+    assert analysis.problems == []
+    assert analysis.statute == "enforcement_review"
+    assert {"ER-2", "ER-4", "ER-6", "ER-8"} <= set(analysis.rules_checked)
+
+
 def test_every_mutation_file_has_an_expectation():
     assert sorted(p.stem for p in MUTATIONS.glob("*.bpmn")) == sorted(EXPECTED)
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_mutation_is_refused_with_its_rule(name):
-    problems = analyse((MUTATIONS / f"{name}.bpmn").read_bytes(), FORMS).problems
+    forms = FORMS_OF[EXPECTED[name].get("definition", "major_decision")]
+    problems = analyse((MUTATIONS / f"{name}.bpmn").read_bytes(), forms).problems
     rules = {p.code for p in problems}
     assert EXPECTED[name]["rule"] in rules, (name, [str(p) for p in problems])
 

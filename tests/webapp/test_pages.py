@@ -14,7 +14,7 @@ from engine.demo import USERS
 from engine.services.tasks import Upload
 from tests.webapp.site import USERNAMES, login, make_app
 
-SPONSORS = {"sponsor", "housing", "urban"}
+SPONSORS = {username for username, _, _, roles in USERS if "sponsor" in roles}
 INBOX = set(USERNAMES) - {"auditor", "admin", "duban"}
 SUPERVISORS = {username for username, _, _, roles in USERS if "supervisor" in roles}
 PDF = Upload("研究论证报告.pdf", "application/pdf", b"%PDF-1.4 study report")
@@ -44,6 +44,7 @@ def _matrix(view) -> dict[str, set[str]]:  # type: ignore[no-untyped-def]
         f"/audit/procedures/{view.id}": {"auditor"},
         f"/audit/procedures/{view.id}/archive.zip": {"auditor"},
         f"/audit/procedures/{view.id}/replay": {"auditor"},
+        "/audit/admin-log": {"auditor"},
         "/admin/users": {"admin"},
         "/admin/definitions": {"admin"},
         "/account/tokens": set(USERNAMES),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 
 from engine.domain.errors import AccountInvalid, DomainError
@@ -19,7 +19,6 @@ from webapp.i18n import refusal
 from webapp.pages.common import engine
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-MIN_PASSWORD = 10
 
 
 @bp.get("/users")
@@ -34,7 +33,7 @@ def create_user() -> Any:
     form = request.form
     password = form.get("password", "")
     try:
-        _check_password(password)
+        _check_password(password, form.get("username", ""))
         engine().accounts.create_user(actor(), form.get("username", ""), form.get("display_name", ""),
                                       form.get("org", ""), form.getlist("roles"), hash_password(password))
     except DomainError as refused:
@@ -50,7 +49,7 @@ def update_user(username: str) -> Any:
     password = form.get("password", "")
     try:
         if password:
-            _check_password(password)
+            _check_password(password, username)
         engine().accounts.update_user(actor(), username, grant=form.getlist("roles"),
                                       active=form.get("active") == "on",
                                       password_hash=hash_password(password) if password else None)
@@ -89,7 +88,33 @@ def _users_page(values: Any, error: dict[str, Any] | None, failed_user: str | No
                            org_kinds=ORG_KINDS)
 
 
-def _check_password(password: str) -> None:
-    if len(password) < MIN_PASSWORD:
-        raise AccountInvalid(field="password", problem=f"at least {MIN_PASSWORD} characters",
-                             problem_zh=f"密码至少 {MIN_PASSWORD} 个字符")
+def _check_password(password: str, username: str) -> None:
+    """The password policy; the engine never sees a password, so it is applied here.
+
+    At least PASSWORD_MIN_LENGTH characters (default 10) with PASSWORD_MIN_CLASSES (default 3)
+    of the four classes lower-case, upper-case, digit and other character, unless it is a
+    passphrase of PASSWORD_PASSPHRASE_LENGTH (default 16) or more; never containing the
+    username. Each setting comes from DECISIONFLOW_<name>.
+    """
+    config = current_app.config
+    minimum, classes = int(config["PASSWORD_MIN_LENGTH"]), int(config["PASSWORD_MIN_CLASSES"])
+    passphrase = int(config["PASSWORD_PASSPHRASE_LENGTH"])
+    if len(password) < minimum:
+        raise AccountInvalid(field="password", problem=f"at least {minimum} characters",
+                             problem_zh=f"密码至少 {minimum} 个字符")
+    if len(password) < passphrase and _classes(password) < classes:
+        raise AccountInvalid(field="password",
+                             problem=f"use at least {classes} of lower-case letters, upper-case letters, digits and "
+                                     f"other characters, or at least {passphrase} characters",
+                             problem_zh=f"密码须至少包含小写字母、大写字母、数字和其他字符中的 {classes} 类，"
+                                        f"或长度不少于 {passphrase} 个字符")
+    name = username.strip().lower()
+    if len(name) >= 3 and name in password.lower():
+        raise AccountInvalid(field="password", problem="must not contain the username",
+                             problem_zh="密码不得包含用户名")
+
+
+def _classes(password: str) -> int:
+    """How many of the four character classes the password uses."""
+    return sum((any(c.islower() for c in password), any(c.isupper() for c in password),
+                any(c.isdigit() for c in password), any(not c.isalnum() for c in password)))

@@ -1,4 +1,5 @@
-"""Auditors (审计/监督): every procedure, searchable; a procedure's timeline, path and integrity.
+"""Auditors (审计/监督): every procedure, searchable; a procedure's timeline, path and integrity;
+the administration log (DF-AUDIT) with its own integrity check.
 
 The diagram is an SVG drawn on the server from the definition's own diagram information,
 so nothing loads from the internet and it prints. The integrity check recomputes the
@@ -12,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from flask import Blueprint, Response, render_template, request
+from flask_babel import lazy_gettext
 from markupsafe import Markup
 
 from engine.clock import CST
@@ -23,6 +25,27 @@ from webapp.progress_text import blockers
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 STATUSES = ("running", "completed", "withdrawn")
+ADMIN_KINDS = {
+    "login": lazy_gettext("Login"),
+    "login_failed": lazy_gettext("Failed login"),
+    "lockout": lazy_gettext("Account locked"),
+    "password_changed": lazy_gettext("Password changed"),
+    "roles_changed": lazy_gettext("Roles changed"),
+    "active_changed": lazy_gettext("Account enabled or disabled"),
+    "user_changed": lazy_gettext("User details changed"),
+    "user_created": lazy_gettext("User created"),
+    "organisation_created": lazy_gettext("Organisation created"),
+    "token_issued": lazy_gettext("API token issued"),
+    "token_revoked": lazy_gettext("API token revoked"),
+    "definition_deployed": lazy_gettext("Process definition deployed"),
+    "catalogue_loaded": lazy_gettext("Decision catalogue loaded"),
+}
+LOGIN_REFUSALS = {
+    "unknown_user": lazy_gettext("unknown user"),
+    "wrong_password": lazy_gettext("wrong password"),
+    "locked": lazy_gettext("account locked"),
+    "inactive": lazy_gettext("account disabled"),
+}
 
 
 @bp.get("/")
@@ -52,6 +75,20 @@ def procedure(procedure_id: int) -> Any:
     return render_template("pages/audit_procedure.html", record=record, report=report,
                            diagram=Markup(svg), steps=step_displays(record),  # noqa: S704 - escaped by render_svg
                            blockers=blockers(record.procedure, today()))
+
+
+@bp.get("/admin-log")
+@requires("auditor")
+def admin_log() -> Any:
+    """The administration log, newest first, and the result of recomputing its whole chain."""
+    kind = request.args.get("kind") or None
+    kind = kind if kind in ADMIN_KINDS else None
+    page, size = page_args()
+    total = engine().adminlog.count(actor(), kind=kind)
+    entries = engine().adminlog.events(actor(), kind=kind, newest_first=True, limit=size, offset=(page - 1) * size)
+    return render_template("pages/admin_log.html", entries=entries, report=engine().adminlog.verify(), total=total,
+                           kind=kind, kinds=ADMIN_KINDS, refusals=LOGIN_REFUSALS, page=page,
+                           pages=pages(total, size), query=args_without("page"))
 
 
 @bp.get("/procedures/<int:procedure_id>/archive.zip")

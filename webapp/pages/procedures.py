@@ -22,8 +22,9 @@ from webapp.pages.common import engine, page_args, pages, today
 from webapp.progress_text import blockers, due
 
 bp = Blueprint("procedures", __name__, url_prefix="/procedures")
-START_KEYS = ("major_decision", "decision_execution")
-"""Definitions a sponsor starts: a major decision, and the execution phase of a published one."""
+START_KEYS = ("major_decision", "decision_execution", "enforcement_review")
+"""Definitions a sponsor starts: a major decision, the execution phase of a published one, and the
+legal review of a major enforcement decision (the enforcement unit's sponsor submits it, ER-2)."""
 
 
 @bp.get("/mine")

@@ -1,0 +1,152 @@
+"""The administration log: every administrative act, appended to one chain (DF-AUDIT).
+
+Logins (and failed ones), lockouts, account, role and password changes, organisations,
+API tokens, definition deploys and catalogue loads are recorded the way procedure
+history is (DESIGN invariant 4): `hash = SHA-256(RFC 8785 canonical JSON of
+{seq, at, actor, kind, subject, payload, prev_hash})`, the first `prev_hash` is 64 zeros,
+and `verify` names the first seq that does not match. Triggers refuse UPDATE and DELETE
+on `admin_events` (migration 0007).
+
+`append` is called by the service that makes the change, inside its unit of work and
+before its commit, so the change and its record are one transaction. It locks the
+one-row `admin_log_head` first (`SELECT … FOR UPDATE` on PostgreSQL; on SQLite the
+writer's `BEGIN IMMEDIATE` already serialises): concurrent appends queue, and every seq
+is taken once. What the log never holds: passwords, password hashes, token secrets.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+
+from engine.chain import GENESIS, canonical, timestamp
+from engine.domain.actors import Actor
+from engine.domain.errors import AdminLogForbidden
+from engine.persistence.tables import AdminEvent, AdminLogHead
+from engine.persistence.uow import UnitOfWork
+
+__all__ = ["count", "events", "verify"]
+
+AUDITOR_ROLE = "auditor"
+KINDS = ("login", "login_failed", "lockout", "password_changed", "roles_changed", "active_changed", "user_changed",
+         "user_created", "organisation_created", "token_issued", "token_revoked", "definition_deployed",
+         "catalogue_loaded")
+"""Every kind of entry; `append` refuses others, so the page and the docs can list them all."""
+
+_E, _H = AdminEvent.__table__, AdminLogHead.__table__
+_LOCK_HEAD = select(_H.c.seq, _H.c.hash).where(_H.c.id == 1).with_for_update()
+_INSERT = insert(_E)
+
+
+@dataclass(frozen=True)
+class AdminEventView:
+    seq: int
+    at: datetime
+    actor: str
+    kind: str
+    subject: str
+    payload: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+
+@dataclass(frozen=True)
+class AdminLogReport:
+    """The result of recomputing the log; `first_bad_seq` is where an auditor starts looking."""
+
+    ok: bool
+    events: int
+    first_bad_seq: int | None = None
+    reason: str = ""
+
+
+def admin_event_hash(seq: int, at: datetime, actor: str, kind: str, subject: str,
+                     payload: Mapping[str, Any], prev_hash: str) -> str:
+    body = {"seq": seq, "at": timestamp(at), "actor": actor, "kind": kind, "subject": subject,
+            "payload": payload, "prev_hash": prev_hash}
+    return hashlib.sha256(canonical(body)).hexdigest()
+
+
+def append(uow: UnitOfWork, actor: str, kind: str, subject: str, payload: Mapping[str, Any], at: datetime) -> int:
+    """Add the next entry inside the caller's open unit of work (no commit here); returns its seq."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown admin log kind {kind!r}")
+    head_seq, head_hash = uow.session.execute(_LOCK_HEAD).one()
+    seq, body = head_seq + 1, dict(payload)
+    digest = admin_event_hash(seq, at, actor, kind, subject, body, head_hash)
+    uow.session.execute(_INSERT, [{"seq": seq, "at": at, "actor": actor, "kind": kind, "subject": subject,
+                                   "payload": body, "prev_hash": head_hash, "hash": digest}])
+    uow.session.execute(update(_H).where(_H.c.id == 1).values(seq=seq, hash=digest))
+    return seq
+
+
+def events(uow: UnitOfWork, actor: Actor, *, kind: str | None = None, newest_first: bool = False,
+           limit: int | None = None, offset: int = 0) -> list[AdminEventView]:
+    """The log's entries, for auditors only (DF-AUDIT)."""
+    _require_auditor(actor)
+    order = AdminEvent.seq.desc() if newest_first else AdminEvent.seq
+    stmt = select(AdminEvent).order_by(order).offset(offset).limit(limit)
+    if kind is not None:
+        stmt = stmt.where(AdminEvent.kind == kind)
+    with uow.read():
+        return [_view(row) for row in uow.session.scalars(stmt)]
+
+
+def count(uow: UnitOfWork, actor: Actor, *, kind: str | None = None) -> int:
+    _require_auditor(actor)
+    stmt = select(func.count()).select_from(AdminEvent)
+    if kind is not None:
+        stmt = stmt.where(AdminEvent.kind == kind)
+    with uow.read():
+        return int(uow.session.scalar(stmt) or 0)
+
+
+def verify(uow: UnitOfWork) -> AdminLogReport:
+    """Recompute the whole chain and name its first bad seq; changes nothing."""
+    with uow.read():
+        head_seq, head_hash = uow.session.execute(select(_H.c.seq, _H.c.hash).where(_H.c.id == 1)).one()
+        rows = uow.session.scalars(select(AdminEvent).order_by(AdminEvent.seq)).yield_per(500)
+        return check_chain(rows, head_seq, head_hash)
+
+
+def check_chain(rows: Iterable[Any], head_seq: int, head_hash: str) -> AdminLogReport:
+    """Walk entries ordered by seq from GENESIS to the recorded head."""
+    prev, expected_seq, seen = GENESIS, 1, 0
+    for row in rows:
+        seen += 1
+        if row.seq != expected_seq:
+            return AdminLogReport(False, seen, min(row.seq, expected_seq),
+                                  f"seq {expected_seq} is missing or out of order")
+        if row.prev_hash != prev:
+            return AdminLogReport(False, seen, row.seq, "prev_hash does not match")
+        try:
+            recomputed = admin_event_hash(row.seq, row.at, row.actor, row.kind, row.subject, row.payload,
+                                          row.prev_hash)
+        except Exception as error:  # a tampered payload may not even be canonical JSON
+            return AdminLogReport(False, seen, row.seq, f"cannot hash: {error}")
+        if recomputed != row.hash:
+            return AdminLogReport(False, seen, row.seq, "hash does not match the content")
+        prev, expected_seq = row.hash, expected_seq + 1
+    walked = expected_seq - 1
+    if walked < head_seq:
+        return AdminLogReport(False, seen, walked + 1, "the log ends before its recorded head: entries are missing")
+    if walked > head_seq:
+        return AdminLogReport(False, seen, head_seq + 1, "entries follow the recorded head")
+    if prev != head_hash:
+        return AdminLogReport(False, seen, head_seq, "the last entry is not the recorded head")
+    return AdminLogReport(True, seen)
+
+
+def _require_auditor(actor: Actor) -> None:
+    if not actor.holds(AUDITOR_ROLE):
+        raise AdminLogForbidden(username=actor.username)
+
+
+def _view(row: AdminEvent) -> AdminEventView:
+    return AdminEventView(row.seq, row.at, row.actor, row.kind, row.subject, dict(row.payload), row.prev_hash,
+                          row.hash)

@@ -1,0 +1,211 @@
+"""Legal review of major enforcement decisions (ER-1 to ER-9), driven through the engine's services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from engine.clock import CST
+from engine.deadlines import last_day
+from engine.domain import errors, guards
+from engine.services.definitions import read_bundle
+from tests.helpers import refused
+from tests.processes.md_scenario import pdf
+
+PROCESS = Path(__file__).resolve().parents[2] / "processes" / "enforcement_review.bpmn"
+FINDINGS = {"finding_authority": "主体合法，未超越法定权限", "finding_qualification": "执法人员均持有执法证",
+            "finding_procedure": "已履行告知、听证程序", "finding_facts": "违法事实清楚",
+            "finding_evidence": "证据合法充分", "finding_law": "适用《食品安全法》第一百二十四条准确",
+            "finding_discretion": "符合裁量基准", "finding_documents": "文书完备", "crime_transfer": "none"}
+MATERIALS = {"proposed_decision": pdf("拟作出的行政处罚决定"), "review_report": pdf("送审报告"),
+             "evidence_file": pdf("证据材料")}
+
+
+@dataclass
+class Review:
+    engine: object
+    people: dict
+    procedure_id: int = 0
+    ready: dict[str, str] = field(default_factory=dict)
+
+    def do(self, spec, who, data, docs=None):
+        task = next(t for t, s in self.ready.items() if s == spec)
+        self.ready = dict(self.engine.tasks.complete(task, self.people[who], data, docs or {}).ready)
+
+    def open(self):
+        return set(self.ready.values())
+
+    def item(self, spec):
+        return next(i for i in self.engine.procedures.get(self.procedure_id).open_items if i.spec == spec)
+
+    def submit(self, docs=None, who="unit", **over):
+        data = {"case_number": "市监罚〔2026〕18号", "case_type": "penalty", "party": "某食品有限公司",
+                "fine_amount": 50000, "scope_grounds": ["major_rights", "after_hearing"],
+                "investigators": ["zhao_inv", "qian_inv"], "truth_declaration": True, **over}
+        self.do("submission", who, {k: v for k, v in data.items() if v is not None},
+                MATERIALS if docs is None else docs)
+
+    def review(self, opinion="agree", who="reviewer", docs=None, **over):
+        data = {"opinion": opinion, **FINDINGS, **over}
+        if opinion == "problems":
+            data.setdefault("problems", "罚款数额超出裁量基准，建议按一般情节处理")
+        self.do("legal_review", who, {k: v for k, v in data.items() if v is not None},
+                {"opinion_document": pdf("法制审核意见书")} if docs is None else docs)
+
+    def resubmit(self, docs=None, **over):
+        data = {"response": "已按审核意见调整罚款数额", "truth_declaration": True, **over}
+        self.do("supplement", "unit", data, docs or {})
+
+    def decide(self, who="head", **over):
+        data = {"head_decision": "decide", "decision_number": "市监罚决〔2026〕18号", "decided_on": "2026-11-10",
+                **over}
+        self.do("decision", who, data, {"decision_document": pdf("行政处罚决定书")})
+
+
+@pytest.fixture
+def er(engine) -> Review:
+    engine.definitions.deploy(*read_bundle(PROCESS), "test")
+    p = engine.people
+    for code in ("market_enforcement", "market_legal", "market_bureau"):
+        p.ensure_organisation(code, code)
+    people = {"unit": p.ensure_user("zhao_inv", "market_enforcement", ["sponsor", "enforcement_unit"]),
+              "reviewer": p.ensure_user("wu_legal", "market_legal", ["legal_office", "legal_professional"]),
+              "new_reviewer": p.ensure_user("zheng_legal", "market_legal", ["legal_office"]),
+              "inv_reviewer": p.ensure_user("qian_inv", "market_legal", ["legal_office", "legal_professional"]),
+              "both": p.ensure_user("sun_both", "market_enforcement",
+                                    ["sponsor", "enforcement_unit", "legal_office", "legal_professional"]),
+              "head": p.ensure_user("director", "market_bureau", ["enforcement_head"])}
+    view = engine.procedures.start("enforcement_review", "某食品有限公司违法生产案拟罚款决定法制审核",
+                                   "market_enforcement", people["unit"])
+    return Review(engine, people, view.id, {i.task_id: i.spec for i in view.open_items})
+
+
+def test_er1_a_fine_over_the_catalogue_threshold_cannot_be_decided_without_review(er):
+    refused(er.engine, errors.OutsideReviewScope, "ER-1", er.submit, scope_grounds=[], fine_amount=3000)
+    er.submit(scope_grounds=[], fine_amount=200000)
+    assert er.open() == {"legal_review"}
+    assert er.engine.history.events(er.procedure_id)[-1].payload["derived"]["review_scope"] == ["catalogue"]
+
+
+def test_er2_no_decision_without_an_agreeing_review_of_that_proposal(er):
+    er.submit()
+    er.review("problems")
+    assert er.open() == {"supplement"}
+    er.resubmit({"revised_proposed_decision": pdf("修改后的拟作出的行政处罚决定")})
+    assert er.open() == {"legal_review"}
+    er.review("agree")
+    er.decide()
+    procedure = er.engine.procedures.get(er.procedure_id)
+    assert procedure.status == "completed"
+    events = er.engine.history.events(er.procedure_id)
+    revised = events[-3].payload["derived"]["current_submission_sha256"]
+    assert events[-2].payload["derived"]["reviewed_submission_sha256"] == revised
+    assert events[-1].payload["derived"]["decided_submission_sha256"] == revised
+
+
+@pytest.mark.parametrize(("before", "error"), [
+    ({"review_opinion": "problems"}, errors.NotReviewedAgree),
+    ({"review_opinion": "pending"}, errors.NotReviewedAgree),
+    ({"review_opinion": "agree", "reviewed_submission_sha256": "a" * 64, "current_submission_sha256": "b" * 64},
+     errors.SubmissionChangedAfterReview),
+])
+def test_er2_the_decision_guard_refuses_without_agreement_on_the_exact_proposal(before, error):
+    context = guards.Context({"head_decision": "decide"}, before, datetime(2026, 11, 2, 9, tzinfo=CST))
+    with pytest.raises(error) as caught:
+        guards.run("enforcement_review", "enforcement_decision", context)
+    assert caught.value.rule == "ER-2"
+
+
+def test_er2_collective_discussion_only_on_an_agreed_review(er):
+    er.submit(heavy_penalty=True, heavy_penalty_basis="多次违法，拟吊销许可证")
+    er.review("agree")
+    assert er.open() == {"collective_discussion"}
+
+
+def test_er3_the_submitting_investigator_may_not_claim_the_review(er):
+    er.submit(who="both")
+    task = next(iter(er.ready))
+    refused(er.engine, errors.InvestigatorMayNotReview, "ER-3", er.engine.tasks.claim, task, er.people["both"])
+    refused(er.engine, errors.InvestigatorMayNotReview, "ER-3", er.review, who="both")
+
+
+def test_er3_listed_investigators_and_unqualified_first_time_reviewers_may_not_review(er):
+    er.submit()
+    refused(er.engine, errors.InvestigatorMayNotReview, "ER-3", er.review, who="inv_reviewer")
+    refused(er.engine, errors.ReviewerUnqualified, "ER-3", er.review, who="new_reviewer")
+    er.review(who="new_reviewer", reviewing_since="2015-03-01")
+    assert er.open() == {"decision"}
+
+
+def test_er4_missing_evidence_file_is_returned_for_supplement(er):
+    er.submit({k: v for k, v in MATERIALS.items() if k != "evidence_file"}, hearing_held=True)
+    error = refused(er.engine, errors.MaterialsIncomplete, "ER-4", er.review, "agree")
+    assert "证据材料" in error.message() and "听证笔录" in error.message()
+    er.review("supplement_requested", missing_materials="证据材料、听证笔录")
+    assert er.open() == {"supplement"}
+    assert last_day(er.item("supplement").due_at) == date(2026, 11, 5)  # 3 working days
+    er.resubmit({"evidence_file": pdf("证据材料"), "hearing_record": pdf("听证笔录")})
+    er.review("agree")
+    assert er.open() == {"decision"}
+
+
+def test_er5_opinion_missing_the_qualification_finding_is_refused(er):
+    er.submit()
+    error = refused(er.engine, errors.ReviewFindingMissing, "ER-5", er.review, finding_qualification=None)
+    assert error.context["field"] == "finding_qualification"
+    refused(er.engine, errors.ReviewFindingMissing, "ER-5", er.review, crime_transfer=None)
+
+
+def test_er6_written_opinion_with_reasons_and_a_fresh_review_after_resubmission(er):
+    er.submit()
+    refused(er.engine, errors.OpinionNotWritten, "ER-6", er.review, docs={})
+    refused(er.engine, errors.ProblemsUnreasoned, "ER-6", er.review, "problems", problems=None)
+    er.review("problems")
+    er.resubmit()
+    assert er.open() == {"legal_review"}  # the earlier opinion does not carry over
+    er.review("agree")
+    er.do("decision", "head", {"head_decision": "return", "reason": "请补充说明当事人陈述申辩的采纳情况"})
+    assert er.open() == {"supplement"}
+    er.resubmit()
+    assert er.open() == {"legal_review"}
+
+
+def test_er7_review_due_in_working_days_over_a_holiday_and_extension_needs_approval(er, clock):
+    clock.set(datetime(2026, 9, 23, 10, 0, tzinfo=CST))  # regulation.md §8: due 2026-10-10
+    er.submit()
+    assert last_day(er.item("legal_review").due_at) == date(2026, 10, 10)
+    clock.set(datetime(2026, 10, 12, 10, 0, tzinfo=CST))
+    refused(er.engine, errors.ReviewExtensionUnapproved, "ER-7", er.review)
+    er.review(extension_reason="案情复杂，需补充调查询问", extension_approved_by="局长 王某")
+    derived = er.engine.history.events(er.procedure_id)[-1].payload["derived"]
+    assert derived["review_extended_to"] == "2026-10-14" and derived["review_overdue"] is False
+
+
+def test_er8_heavy_penalty_is_decided_collectively_not_by_one_official(er):
+    er.submit(heavy_penalty=True, heavy_penalty_basis="情节严重，拟处没收违法所得并罚款")
+    er.review("agree")
+    assert er.open() == {"collective_discussion"}
+    meeting = {"meeting_date": "2026-11-05", "meeting_outcome": "decide", "conclusion": "同意处罚"}
+    refused(er.engine, errors.NotCollective, "ER-8", er.do, "collective_discussion", "head",
+            {**meeting, "participants": ["局长"]}, {"minutes": pdf("集体讨论记录")})
+    er.do("collective_discussion", "head", {**meeting, "participants": ["局长", "副局长甲", "副局长乙"]},
+          {"minutes": pdf("集体讨论记录")})
+    er.decide()
+    assert er.engine.procedures.get(er.procedure_id).status == "completed"
+
+
+def test_er9_history_shows_both_signers_and_the_hashes_they_answer_for(er):
+    refused(er.engine, errors.MaterialsUnattested, "ER-9", er.submit, truth_declaration=False)
+    er.submit()
+    er.review("agree")
+    events = [e for e in er.engine.history.events(er.procedure_id) if e.kind == "task_completed"]
+    submission, opinion = events[0].payload, events[1].payload
+    assert submission["by"] == {"user": "zhao_inv", "org": "market_enforcement"}
+    assert opinion["by"] == {"user": "wu_legal", "org": "market_legal"}
+    assert len(submission["data"]["proposed_decision"]["sha256"]) == 64
+    assert opinion["derived"]["reviewed_submission_sha256"] == submission["data"]["proposed_decision"]["sha256"]
+    assert len(opinion["data"]["opinion_document"]["sha256"]) == 64
+    assert er.engine.history.verify(er.procedure_id).ok
