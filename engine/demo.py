@@ -25,6 +25,7 @@ ORGANISATIONS = (
     ("party_office", "中共示范县委办公室", "party_committee"),
     ("audit_office", "示范县审计局", "auditor"),
     ("market_reg", "示范县市场监督管理局", "department"),
+    ("fuyi_office", "示范县人民政府行政复议办公室", "review_office"),
 )
 
 USERS = (
@@ -43,6 +44,9 @@ USERS = (
     ("zhifa", "market_reg", "周执法", ["sponsor", "enforcement_unit"]),
     ("fazhi", "market_reg", "冯法制", ["legal_office", "legal_professional"]),
     ("juzhang", "market_reg", "韩局长", ["enforcement_head"]),
+    ("fuyi", "fuyi_office", "林复议", ["sponsor", "reconsideration_office"]),
+    ("beishen", "market_reg", "何答复", ["respondent"]),
+    ("fuyi_head", "county_gov", "马副县长", ["reconsideration_head"]),
     ("admin", "gov_office", "系统管理员", ["admin"]),
 )
 

@@ -78,8 +78,72 @@ ENFORCEMENT_REVIEW: tuple[Check, ...] = (
     PathRule("ER-2", _starts, ("end",), (K.enforcement_decision,), "a path ends without the recorded decision"),
 )
 
+def _nd_draft_changes(graph: Graph) -> list[str]:
+    return graph.of_kind(K.nd_drafting, K.nd_review_submission, K.nd_revision)
+
+
+NORMATIVE_DOCUMENT: tuple[Check, ...] = (
+    RequiredKinds("ND-1", (K.nd_drafting,), "drafting with the normative-document qualification is missing"),
+    RequiredKinds("ND-3", (K.nd_public_comment,), "the public comment on documents of major effect is missing"),
+    RequiredKinds("ND-4", (K.nd_legality_review,), "the legality review is missing"),
+    RequiredKinds("ND-5", (K.nd_collective_review,), "the collective review is missing"),
+    RequiredKinds("ND-5", (K.signing,), "the principal head's signature is missing"),
+    RequiredKinds("ND-6", (K.registration,), "the unified registration and numbering is missing"),
+    RequiredKinds("ND-6", (K.nd_publication,), "the publication is missing"),
+    RequiredKinds("ND-7", (K.filing,), "the filing with the higher government and the standing committee is missing"),
+    PathRule("ND-4", _starts, (K.nd_collective_review,), (K.nd_legality_review,),
+             "a path reaches the collective review without a legality review"),
+    PathRule("ND-4", _nd_draft_changes, (K.nd_collective_review,), (K.nd_legality_review,),
+             "after the draft changes, a path reaches the collective review without a new legality review"),
+    PathRule("ND-5", _starts, (K.signing, K.registration), (K.nd_collective_review,),
+             "a path signs or registers a document that was not collectively reviewed"),
+    PathRule("ND-6", _starts, (K.nd_publication,), (K.registration,),
+             "a path publishes without the unified registration number"),
+    PathRule("ND-7", _starts, (K.filing,), (K.nd_publication,), "a path files a document before it is published"),
+    PathRule("ND-7", _starts, ("end",), (K.filing,), "a path ends without filing"),
+    RequiredKinds("ND-8", (K.nd_validity_evaluation,), "the evaluation before the validity period expires is missing"),
+    PathRule("ND-8", _starts, (K.nd_validity_evaluation,), (K.filing,),
+             "a path evaluates the validity of a document that was never filed"),
+)
+
+def _corrections(graph: Graph) -> list[str]:
+    return graph.of_kind(K.correction)
+
+
+def _extensions(graph: Graph) -> list[str]:
+    return graph.of_kind(K.extension)
+
+
+def _suspensions(graph: Graph) -> list[str]:
+    return graph.of_kind(K.suspension)
+
+
+RECONSIDERATION: tuple[Check, ...] = (
+    RequiredKinds("RC-4", (K.acceptance_review,), "the acceptance review is missing"),
+    RequiredKinds("RC-5", (K.correction,), "the applicant's correction after a notice is missing"),
+    RequiredKinds("RC-9", (K.respondent_copy,), "the copy of the application to the respondent is missing"),
+    RequiredKinds("RC-9", (K.respondent_reply,), "the respondent's reply is missing"),
+    RequiredKinds("RC-10", (K.case_hearing,), "the hearing (mandatory in major or complex cases) is missing"),
+    RequiredKinds("RC-12", (K.extension,), "the approved extension of the decision period is missing"),
+    RequiredKinds("RC-13", (K.reconsideration_decision,), "the reconsideration decision is missing"),
+    PathRule("RC-4", _starts, (K.respondent_copy, K.respondent_reply, K.case_review, K.reconsideration_decision),
+             (K.acceptance_review,), "a path handles the case without the acceptance review"),
+    PathRule("RC-5", _corrections, (K.respondent_copy, K.reconsideration_decision), (K.acceptance_review,),
+             "after the applicant's correction, a path goes on without a new acceptance review"),
+    PathRule("RC-9", _starts, (K.respondent_reply,), (K.respondent_copy,),
+             "a path asks for the reply before the respondent has the copy"),
+    PathRule("RC-9", _starts, (K.case_review, K.reconsideration_decision), (K.respondent_reply,),
+             "a path reviews or decides without the respondent's reply"),
+    PathRule("RC-12", _extensions, ("end",), (K.reconsideration_decision,),
+             "after an extension, a path ends without the decision"),
+    PathRule("RC-7", _suspensions, (K.reconsideration_decision,), (K.resumption,),
+             "after a suspension, a path decides without resuming the case"),
+)
+
 PROFILES: dict[str, tuple[Check, ...]] = {
     "major_decision": MAJOR_DECISION,
     "decision_execution": DECISION_EXECUTION,
     "enforcement_review": ENFORCEMENT_REVIEW,
+    "normative_document": NORMATIVE_DOCUMENT,
+    "reconsideration": RECONSIDERATION,
 }

@@ -487,3 +487,163 @@ class CollectiveDiscussionMissing(Refused):
 class MaterialsUnattested(Refused):
     rule = "ER-9"
     en = "The enforcement unit answers for the truth and completeness of the materials: confirm truth_declaration."
+
+
+# --- administrative normative documents (ND-…) ---
+
+class QualificationUnconfirmed(Refused):
+    rule = "ND-1"
+    en = ("A normative document is issued within the organ's powers, touches rights and obligations, binds generally, "
+          "applies repeatedly and is published; unconfirmed: {missing}. Other documents do not use this procedure.")
+
+
+class ContentBeyondPowers(Refused):
+    rule = "ND-2"
+    en = ("The review found that the document {findings} without a higher-law basis; it cannot be found lawful.")
+
+
+class DocumentCommentTooShort(Refused):
+    rule = "ND-3"
+    en = "The public comment period ends on {end}; it has to run at least until {earliest} ({minimum})."
+
+
+class DrafterMayNotReview(Forbidden):
+    rule = "ND-4"
+    en = "{username} already did step {other_step} of this document and may not review its legality ({step})."
+
+
+class DocumentNotReviewedLawful(Refused):
+    rule = "ND-4"
+    en = ("A normative document goes to collective review only after the legality review found this very draft "
+          "lawful (review outcome: {outcome}).")
+
+
+class NotALeadershipMeeting(Refused):
+    rule = "ND-5"
+    en = "A normative document is reviewed at a standing or office meeting of the leadership; {meeting_type} is not."
+
+
+class NotPrincipalHead(Forbidden):
+    rule = "ND-5"
+    en = "A normative document is signed by the organ's principal head; {username} is not."
+
+
+class DocumentNotAdopted(Refused):
+    rule = "ND-6"
+    en = "The registry gives a number only to a document adopted at the collective review."
+
+
+class RegistrationNumberInvalid(Refused):
+    rule = "ND-6"
+    en = "The unified number {number} does not have the form <organ>规〔<year>〕<n>号."
+
+
+class DocumentNotRegistered(Refused):
+    rule = "ND-6"
+    en = "A normative document is issued and published only under its unified registration number."
+
+
+class ValidityTooLong(Refused):
+    rule = "ND-8"
+    en = "The document is valid until {valid_until}; from {effective_from} at most until {latest} ({years} years)."
+
+
+class MajorDecisionProcedureRequired(Refused):
+    rule = "ND-11"
+    en = ("A normative document that is also a major decision goes through the major-decision procedure first; "
+          "name that procedure.")
+
+
+# --- administrative reconsideration (RC-…) ---------------------------------------------
+
+class ScopeExcluded(Refused):
+    rule = "RC-1"
+    en = ("An application against {act_type} is outside the scope of reconsideration (Art. 12): it is not "
+          "accepted, with that reason.")
+
+
+class ApplicationLate(Refused):
+    rule = "RC-2"
+    en = ("The application came on {applied}, after the period that ended on {last} (60 days from knowing of the "
+          "act, Art. 20–21): it is not accepted as late.")
+
+
+class OutsideJurisdiction(Refused):
+    rule = "RC-3"
+    en = "This organ does not hear cases against {level}: not accepted, naming the competent organ {organ}."
+
+
+class AcceptancePeriodOver(Refused):
+    rule = "RC-4"
+    en = ("The acceptance review ended on {due} without a decision: the application is deemed accepted "
+          "(Art. 30); it can no longer be refused or returned for correction.")
+
+
+class CorrectionGapsUnlisted(Refused):
+    rule = "RC-5"
+    en = "A correction notice lists every gap of the application at once (gaps)."
+
+
+class SecondCorrectionNotice(Refused):
+    rule = "RC-5"
+    en = "The applicant was already notified to correct the application; the law allows one notice listing all gaps."
+
+
+class CorrectionLate(Refused):
+    rule = "RC-5"
+    en = ("The correction period ended on {due}: a later supplement needs a good reason (late_reason), "
+          "else the application is deemed abandoned.")
+
+
+class SuspensionUnnotified(Refused):
+    rule = "RC-7"
+    en = "A suspension or a resumption of the case is notified to the parties in writing (notice)."
+
+
+class InvestigatorsTooFew(Refused):
+    rule = "RC-8"
+    en = "An investigation is done by at least 2 officers showing their ID; {count} recorded."
+
+
+class HearingNoticeTooShort(Refused):
+    rule = "RC-10"
+    en = ("The hearing on {hearing} was notified on {notice}: the written notice is served at least "
+          "{days} working days before.")
+
+
+class HearingPanelIncomplete(Refused):
+    rule = "RC-10"
+    en = "A hearing has 1 presiding officer, at least 2 hearing officers and 1 recorder."
+
+
+class SimplifiedNotAllowed(Refused):
+    rule = "RC-11"
+    en = ("The simplified procedure needs an on-the-spot act, a warning or criticism, a fine of at most {limit} "
+          "yuan, an information disclosure matter, or the consent of all parties (Art. 53).")
+
+
+class ExtensionTooLong(Refused):
+    rule = "RC-12"
+    en = "The decision period may be extended by at most {maximum} days; {days} were asked."
+
+
+class ExtensionRepeated(Refused):
+    rule = "RC-12"
+    en = "The decision period may be extended once; it was already extended to {until}."
+
+
+class ExtensionUnapproved(Refused):
+    rule = "RC-12"
+    en = "An extension needs the approval of the reconsideration office's head and a written notice to the parties."
+
+
+class DecisionWorsens(Refused):
+    rule = "RC-13"
+    en = ("A change may not make the applicant worse off ({new} > {old} yuan) unless a third party asked for it "
+          "(Art. 63).")
+
+
+class UpheldWithoutEvidence(Refused):
+    rule = "RC-13"
+    en = ("The respondent did not reply with evidence in time and is treated as having none (Art. 70): "
+          "the act cannot be upheld.")

@@ -12,9 +12,10 @@ with the national defaults (regulation.md marks them [M]/[S] where unsure).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from engine import workdays
@@ -36,6 +37,26 @@ class Limits:
     er_extension_working_days: int = 3  # ER-7 [S]: extension with approval
     er_amount_threshold: int = 100_000  # ER-1 [S]: the catalogue's amount (yuan) that makes a case major
     er_collective_minimum: int = 2    # ER-8 [P]: heads present at a collective discussion
+    rc_application_days: int = 60     # RC-2: days to apply after knowing of the act
+    rc_acceptance_working_days: int = 5  # RC-4: acceptance review, then deemed accepted
+    rc_correction_working_days: int = 10  # RC-5: the applicant's time to supplement
+    rc_copy_working_days: int = 7     # RC-9: copy to the respondent after acceptance
+    rc_reply_working_days: int = 10   # RC-9: the respondent's reply after receipt
+    rc_simplified_copy_working_days: int = 3  # RC-11
+    rc_simplified_reply_working_days: int = 5  # RC-11
+    rc_simplified_fine_limit: int = 3000  # RC-11: fines up to this amount (yuan) may go simplified
+    rc_hearing_notice_working_days: int = 5  # RC-10: written notice before the hearing
+    rc_investigators_minimum: int = 2  # RC-8
+    rc_decision_days: int = 60        # RC-12: calendar days from acceptance
+    rc_simplified_decision_days: int = 30  # RC-12
+    rc_extension_days: int = 30       # RC-12: one extension at most
+    nd_comment_working_days: int = 7  # ND-3 [S]: public comment, generally
+    nd_market_comment_days: int = 30  # ND-3 [S]: documents closely tied to market entities' business
+    nd_review_working_days: int = 15  # ND-4 [M]: legality review at most 15 working days (at least 5)
+    nd_filing_days: int = 30          # ND-7 [M]: filing within 30 days after publication (provincial rules)
+    nd_validity_years: int = 5        # ND-8 [S]: validity generally at most 5 years
+    nd_trial_validity_years: int = 2  # ND-8 [M]: trial / interim documents
+    nd_expiry_reminder_months: int = 6  # ND-8 [S]: evaluation before expiry
 
 
 @dataclass(frozen=True)
@@ -405,3 +426,403 @@ def _er_decision(c: Context) -> dict[str, Any]:
     if c.before.get("collective_required") and not c.before.get("collective_discussed"):
         raise e.CollectiveDiscussionMissing()
     return {"decided_submission_sha256": c.before.get("current_submission_sha256")}
+
+# --- administrative normative documents (statute normative_document, ND-…) ---
+
+ND = "normative_document"
+QUALIFICATION: dict[str, str] = {
+    "within_powers": "在法定职权范围内制定", "affects_rights_obligations": "涉及权利义务",
+    "generally_binding": "具有普遍约束力", "repeatedly_applicable": "在一定期限内反复适用",
+    "to_be_published": "依照法定程序制定并公开发布",
+}
+"""ND-1: what makes a document a normative document, field → criterion; all are confirmed."""
+
+CONTENT_LIMITS: dict[str, str] = {
+    "creates_licence": "设定行政许可", "creates_penalty": "设定行政处罚", "creates_compulsion": "设定行政强制措施",
+    "creates_fee": "设定收费", "adds_obligations": "增加义务", "reduces_rights": "减损权利",
+}
+"""ND-2: what a normative document may not do, field → content; the legality review finds on each."""
+
+REGISTRATION_NUMBER = re.compile(r"^\S+规〔\d{4}〕\d+号$")
+"""ND-6: the unified number, e.g. 示范府规〔2026〕3号."""
+
+
+@guard(K.nd_drafting, ND)
+def _nd_drafting(c: Context) -> dict[str, Any]:
+    """ND-1 qualification, ND-11 major decisions first; ND-3 decides whether the draft is put out for comment."""
+    missing = [zh for field_name, zh in QUALIFICATION.items() if c.data.get(field_name) is not True]
+    if missing:
+        raise e.QualificationUnconfirmed(missing="、".join(missing))
+    if c.data.get("is_major_decision") and not c.data.get("major_decision_procedure"):
+        raise e.MajorDecisionProcedureRequired()
+    market = bool(c.data.get("market_entities_affected"))
+    return {"market_entities_affected": market, "comment_required": market or bool(c.data.get("major_effect")),
+            **_draft_sha(c, "draft")}
+
+
+@guard(K.nd_public_comment, ND)
+def _nd_public_comment(c: Context) -> dict[str, Any]:
+    """ND-3: at least 7 working days, 30 days where market entities' business is closely concerned."""
+    start, end = _date(c.data["start_date"], "start_date"), _date(c.data["end_date"], "end_date")
+    if start > c.today:
+        raise e.FormInvalid(field="start_date", problem="the call cannot be published in the future",
+                            problem_zh="公告发布日期不能晚于今天")
+    if c.before.get("market_entities_affected"):
+        earliest = workdays.add_days(start, c.limits.nd_market_comment_days).last_day
+        minimum = f"{c.limits.nd_market_comment_days} 日"
+    else:
+        earliest = workdays.add_working_days(start, c.limits.nd_comment_working_days).last_day
+        minimum = f"{c.limits.nd_comment_working_days} 个工作日"
+    if end < earliest:
+        raise e.DocumentCommentTooShort(end=end.isoformat(), earliest=earliest.isoformat(), minimum=minimum)
+    return {"comment_closes_at": workdays.Deadline(end, False).ends_at.isoformat()}
+
+
+@guard(K.nd_review_submission, ND)
+def _nd_review_submission(c: Context) -> dict[str, Any]:
+    return {**_nd_review_clock(c), **_draft_sha(c, "draft")}
+
+
+@guard(K.nd_revision, ND)
+def _nd_revision(c: Context) -> dict[str, Any]:
+    """ND-4: a revised draft is reviewed afresh before it goes (back) to the collective review."""
+    return {**_nd_review_clock(c), **_draft_sha(c, "revised_draft"), "collective_adopted": False}
+
+
+def _nd_review_clock(c: Context) -> dict[str, Any]:
+    due = workdays.add_working_days(c.today, c.limits.nd_review_working_days)
+    return {"review_outcome": "pending", "review_materials_received": c.today.isoformat(),
+            "review_due": due.last_day.isoformat(), "review_due_provisional": due.provisional}
+
+
+@guard(K.nd_legality_review, ND)
+def _nd_legality_review(c: Context) -> dict[str, Any]:
+    """ND-2: a document that creates licences, penalties, compulsion or fees, or adds obligations, is not lawful."""
+    found = [zh for field_name, zh in CONTENT_LIMITS.items() if c.data.get(field_name)]
+    if c.data["outcome"] == "lawful" and found:
+        raise e.ContentBeyondPowers(findings="、".join(found))
+    return {"review_outcome": c.data["outcome"], "reviewed_draft_sha256": c.before.get("current_draft_sha256"),
+            "reviewed_at": c.now.isoformat()}
+
+
+@guard(K.nd_collective_review, ND)
+def _nd_collective_review(c: Context) -> dict[str, Any]:
+    """ND-4: only a draft found lawful, unchanged since; ND-5: at a leadership meeting."""
+    if c.before.get("review_outcome") != "lawful" or \
+            c.before.get("reviewed_draft_sha256") != c.before.get("current_draft_sha256"):
+        raise e.DocumentNotReviewedLawful(outcome=c.before.get("review_outcome"))
+    if c.data.get("meeting_type") not in ("standing", "office"):
+        raise e.NotALeadershipMeeting(meeting_type=c.data.get("meeting_type"))
+    return {"collective_adopted": c.data.get("meeting_outcome") == "adopt"}
+
+
+@guard(K.signing, ND)
+def _nd_signing(c: Context) -> dict[str, Any]:
+    """ND-5: the principal head signs the adopted document."""
+    if c.actor is not None and not c.actor.holds("head"):
+        raise e.NotPrincipalHead(username=c.actor.username)
+    if not c.before.get("collective_adopted"):
+        raise e.DocumentNotAdopted()
+    return {"signed_by": c.actor.username if c.actor else None}
+
+
+@guard(K.registration, ND)
+def _nd_registration(c: Context) -> dict[str, Any]:
+    """ND-6: the unified number, only after the collective review adopted the document."""
+    if not c.before.get("collective_adopted"):
+        raise e.DocumentNotAdopted()
+    number = str(c.data.get("registration_number", "")).strip()
+    if not REGISTRATION_NUMBER.match(number):
+        raise e.RegistrationNumberInvalid(number=number)
+    return {"registration_number": number}
+
+
+@guard(K.nd_publication, ND)
+def _nd_publication(c: Context) -> dict[str, Any]:
+    """ND-6: issued under its number; ND-8: a validity period; ND-7: starts the filing deadline."""
+    if not c.before.get("registration_number"):
+        raise e.DocumentNotRegistered()
+    published = _date(c.data["published_on"], "published_on")
+    effective = _date(c.data["effective_from"], "effective_from")
+    valid_until = _date(c.data["valid_until"], "valid_until")
+    years = c.limits.nd_trial_validity_years if c.data.get("trial") else c.limits.nd_validity_years
+    latest = _years_after(effective, years) - timedelta(days=1)
+    if valid_until > latest or valid_until < effective:
+        raise e.ValidityTooLong(valid_until=valid_until.isoformat(), effective_from=effective.isoformat(),
+                                latest=latest.isoformat(), years=years)
+    due = workdays.add_days(published, c.limits.nd_filing_days)
+    return {"published_on": published.isoformat(), "effective_from": effective.isoformat(),
+            "filing_due": due.last_day.isoformat(), "document_status": "valid",
+            **_nd_validity(valid_until, c.limits)}
+
+
+def _years_after(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+@guard(K.filing, ND)
+def _nd_filing(c: Context) -> dict[str, Any]:
+    """ND-7: filed with proof of receipt; filing after the deadline is recorded as overdue."""
+    due = c.before.get("filing_due")
+    return {f"filed_with_{c.data['filed_with']}": c.today.isoformat(),
+            "filing_overdue": bool(due) and c.today > _date(due, "filing_due")}
+
+
+@guard(K.nd_validity_evaluation, ND)
+def _nd_validity_evaluation(c: Context) -> dict[str, Any]:
+    """ND-8: before expiry the organ continues (a new period of at most 5 years), amends or repeals."""
+    if c.data["validity_decision"] != "continue":
+        return {"document_status": c.data["validity_decision"]}
+    current = _date(c.before["valid_until"], "valid_until")
+    renewed = _date(c.data.get("new_valid_until", ""), "new_valid_until")
+    start = current + timedelta(days=1)
+    latest = _years_after(start, c.limits.nd_validity_years) - timedelta(days=1)
+    if not current < renewed <= latest:
+        raise e.ValidityTooLong(valid_until=renewed.isoformat(), effective_from=start.isoformat(),
+                                latest=latest.isoformat(), years=c.limits.nd_validity_years)
+    return {"document_status": "valid", **_nd_validity(renewed, c.limits)}
+
+
+def _nd_validity(valid_until: date, limits: Limits) -> dict[str, Any]:
+    """ND-8: the expiry reminder (months before the last valid day) and the lapse on the day after it."""
+    month = valid_until.month - limits.nd_expiry_reminder_months
+    year, month = valid_until.year + (month - 1) // 12, (month - 1) % 12 + 1
+    reminder = _clamped(year, month, valid_until.day)
+    return {"valid_until": valid_until.isoformat(),
+            "evaluation_due_at": workdays.Deadline(reminder - timedelta(days=1), False).ends_at.isoformat(),
+            "lapses_at": workdays.Deadline(valid_until, False).ends_at.isoformat()}
+
+
+def _clamped(year: int, month: int, day: int) -> date:
+    while True:
+        try:
+            return date(year, month, day)
+        except ValueError:
+            day -= 1
+
+
+# --- administrative reconsideration (statute reconsideration, RC-…) ---
+
+RC = "reconsideration"
+EXCLUDED_ACTS: dict[str, str] = {
+    "state_act": "国防、外交等国家行为", "rule_or_normative_document": "行政法规、规章或者具有普遍约束力的决定、命令",
+    "internal_personnel": "行政机关对其工作人员的奖惩、任免等决定", "civil_mediation": "对民事纠纷作出的调解",
+}
+"""RC-1: Art. 12 — what an application may not be against (act_type)."""
+
+COMPETENT_ORGAN: dict[str, str] = {
+    "vertical_system": "上一级主管部门（海关、金融、外汇管理等实行垂直领导的机关，税务和国家安全机关）",
+    "county_government": "上一级人民政府（市人民政府）",
+}
+"""RC-3: Art. 24–27 — respondents a county government does not hear, and who does."""
+
+SIMPLE_SANCTIONS = ("warning", "criticism")
+"""RC-11: Art. 53 — a warning or circulated criticism may go the simplified way."""
+
+
+def _rc_years_after(d: date, years: int) -> date:
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year + years, day=28)
+
+
+def _rc_case_clock(c: Context, accepted: date, simplified: bool, by_default: bool) -> dict[str, Any]:
+    """RC-9/RC-11/RC-12: copy in 7 (3) working days; decision in 60 (30) calendar days of acceptance."""
+    copy = workdays.add_working_days(accepted, c.limits.rc_simplified_copy_working_days if simplified
+                                     else c.limits.rc_copy_working_days)
+    case = workdays.add_days(accepted, c.limits.rc_simplified_decision_days if simplified
+                             else c.limits.rc_decision_days, to_next_workday=True)
+    return {"accepted_on": accepted.isoformat(), "accepted_by_default": by_default, "simplified": simplified,
+            "copy_due": copy.last_day.isoformat(), "case_due": case.last_day.isoformat(),
+            "case_due_provisional": copy.provisional or case.provisional}
+
+
+def _rc_acceptance_clock(c: Context) -> dict[str, Any]:
+    """RC-4: 5 working days of review from receipt; at their end the application is deemed accepted,
+    so the case clock of a deemed acceptance is ready before anyone acts (timer `accepted_by_default`)."""
+    due = workdays.add_working_days(c.today, c.limits.rc_acceptance_working_days)
+    return {"application_received_on": c.today.isoformat(), "acceptance_due": due.last_day.isoformat(),
+            "acceptance_deemed_at": due.ends_at.isoformat(), "acceptance_outcome": "pending",
+            **_rc_case_clock(c, due.last_day, False, True)}
+
+
+@guard(K.application, RC)
+def _rc_application(c: Context) -> dict[str, Any]:
+    applied = _date(c.data["applied_on"], "applied_on")
+    if applied > c.today:
+        raise e.FormInvalid(field="applied_on", problem="the application cannot be dated in the future",
+                            problem_zh="申请日期不能晚于今天")
+    return {**_rc_acceptance_clock(c), "correction_notified": False, "extended": False}
+
+
+def _rc_last_day_to_apply(c: Context) -> date:
+    """RC-2: Art. 20–21 — 60 days from knowing the act (plus an obstacle's days); not told of the right:
+    from knowing it, at most 1 year after knowing the act; never after 20 (real property) / 5 years."""
+    b = c.before
+    knew = _date(b["knew_act_on"], "knew_act_on")
+    start = knew
+    if b.get("told_of_right") is False and b.get("knew_right_on"):
+        start = _date(b["knew_right_on"], "knew_right_on")
+    last = workdays.add_days(start, c.limits.rc_application_days + int(b.get("obstacle_days") or 0),
+                             to_next_workday=True).last_day
+    if b.get("told_of_right") is False:
+        last = min(last, _rc_years_after(knew, 1))
+    if b.get("act_date"):
+        last = min(last, _rc_years_after(_date(b["act_date"], "act_date"), 20 if b.get("real_property") else 5))
+    return last
+
+
+@guard(K.acceptance_review, RC)
+def _rc_acceptance_review(c: Context) -> dict[str, Any]:
+    outcome = c.data["outcome"]
+    due = _date(c.before["acceptance_due"], "acceptance_due")
+    if c.today > due and outcome != "accept":
+        raise e.AcceptancePeriodOver(due=due.isoformat())
+    if outcome == "incomplete":
+        if c.before.get("correction_notified"):
+            raise e.SecondCorrectionNotice()
+        if not [g for g in c.data.get("gaps", []) if str(g).strip()]:
+            raise e.CorrectionGapsUnlisted()
+        correction = workdays.add_working_days(c.today, c.limits.rc_correction_working_days)
+        return {"acceptance_outcome": outcome, "correction_notified": True,
+                "correction_due": correction.last_day.isoformat(),
+                "correction_lapses_at": correction.ends_at.isoformat()}
+    if outcome == "not_accept":
+        return {"acceptance_outcome": outcome}
+    act_type = c.before.get("act_type")
+    if act_type in EXCLUDED_ACTS:
+        raise e.ScopeExcluded(act_type=EXCLUDED_ACTS[act_type])
+    last = _rc_last_day_to_apply(c)
+    applied = _date(c.before["applied_on"], "applied_on")
+    if applied > last:
+        raise e.ApplicationLate(applied=applied.isoformat(), last=last.isoformat())
+    level = c.before.get("respondent_level")
+    if level in COMPETENT_ORGAN:
+        raise e.OutsideJurisdiction(level=level, organ=COMPETENT_ORGAN[level])
+    simplified = c.data.get("procedure") == "simplified"
+    if simplified and not _rc_simplified_allowed(c):
+        raise e.SimplifiedNotAllowed(limit=c.limits.rc_simplified_fine_limit)
+    return {"acceptance_outcome": outcome, **_rc_case_clock(c, min(c.today, due), simplified, False)}
+
+
+def _rc_simplified_allowed(c: Context) -> bool:
+    b = c.before
+    fine = b.get("fine_amount")
+    return bool(b.get("on_the_spot") or b.get("sanction") in SIMPLE_SANCTIONS
+                or (fine is not None and fine <= c.limits.rc_simplified_fine_limit)
+                or b.get("act_type") == "information_disclosure" or c.data.get("parties_consent"))
+
+
+@guard(K.correction, RC)
+def _rc_correction(c: Context) -> dict[str, Any]:
+    """RC-5: supplemented within 10 working days (later only for good reason); then Art. 30 again."""
+    due = _date(c.before["correction_due"], "correction_due")
+    if c.today > due and not c.data.get("late_reason"):
+        raise e.CorrectionLate(due=due.isoformat())
+    return _rc_acceptance_clock(c)
+
+
+@guard(K.respondent_copy, RC)
+def _rc_copy(c: Context) -> dict[str, Any]:
+    """RC-9/RC-11: the reply runs 10 (simplified 5) working days from the respondent's receipt."""
+    received = _date(c.data["respondent_received_on"], "respondent_received_on")
+    if received > c.today:
+        raise e.FormInvalid(field="respondent_received_on", problem="cannot be in the future",
+                            problem_zh="签收日期不能晚于今天")
+    n = c.limits.rc_simplified_reply_working_days if c.before.get("simplified") else c.limits.rc_reply_working_days
+    reply = workdays.add_working_days(received, n)
+    return {"copy_sent_on": c.today.isoformat(), "copy_late": c.today > _date(c.before["copy_due"], "copy_due"),
+            "reply_due": reply.last_day.isoformat(), "reply_due_provisional": reply.provisional}
+
+
+@guard(K.respondent_reply, RC)
+def _rc_reply(c: Context) -> dict[str, Any]:
+    """RC-9: a reply after its period counts as none: the act is treated as without evidence (Art. 70)."""
+    late = c.today > _date(c.before["reply_due"], "reply_due")
+    return {"reply_received_on": c.today.isoformat(), "respondent_without_evidence": late}
+
+
+@guard(K.case_review, RC)
+def _rc_case_review(c: Context) -> dict[str, Any]:
+    """RC-8: investigation by at least 2 officers; RC-10: a major, difficult or complex case is heard."""
+    if c.data.get("investigated"):
+        officers = {str(o).strip() for o in c.data.get("investigation_officers", []) if str(o).strip()}
+        if len(officers) < c.limits.rc_investigators_minimum:
+            raise e.InvestigatorsTooFew(count=len(officers))
+    required = bool(c.before.get("major_complex") or c.data.get("major_complex") or c.data.get("hearing_requested"))
+    return {"hearing_required": required, "hearing_held": False}
+
+
+@guard(K.case_hearing, RC)
+def _rc_hearing(c: Context) -> dict[str, Any]:
+    notice = _date(c.data["notice_served_on"], "notice_served_on")
+    held = _date(c.data["hearing_date"], "hearing_date")
+    earliest = workdays.add_working_days(notice, c.limits.rc_hearing_notice_working_days).last_day
+    if held <= earliest:
+        raise e.HearingNoticeTooShort(hearing=held.isoformat(), notice=notice.isoformat(),
+                                      days=c.limits.rc_hearing_notice_working_days)
+    officers = {str(o).strip() for o in c.data.get("hearing_officers", []) if str(o).strip()}
+    if not c.data.get("presiding_officer") or len(officers) < 2 or not c.data.get("recorder"):
+        raise e.HearingPanelIncomplete()
+    return {"hearing_held": True}
+
+
+@guard(K.extension, RC)
+def _rc_extension(c: Context) -> dict[str, Any]:
+    """RC-12: one extension of at most 30 days, approved by the office's head, notified in writing."""
+    if c.before.get("extended"):
+        raise e.ExtensionRepeated(until=c.before.get("case_due"))
+    days = int(c.data["days"])
+    if days > c.limits.rc_extension_days:
+        raise e.ExtensionTooLong(days=days, maximum=c.limits.rc_extension_days)
+    if not c.data.get("approved_by") or not isinstance(c.data.get("notice"), dict):
+        raise e.ExtensionUnapproved()
+    due = _date(c.before["case_due"], "case_due")
+    return {"extended": True, "case_due": workdays.add_days(due, days, to_next_workday=True).last_day.isoformat()}
+
+
+@guard(K.reconsideration_decision, RC)
+def _rc_decision(c: Context) -> dict[str, Any]:
+    """RC-12 one extension; RC-13 no worse change, no upholding without evidence; RC-15 effective on service."""
+    if c.data["outcome"] == "extend":
+        if c.before.get("extended"):
+            raise e.ExtensionRepeated(until=c.before.get("case_due"))
+        return {"decision_outcome": "extend"}
+    if c.data["outcome"] == "suspend":
+        return {"decision_outcome": "suspend"}
+    kind = c.data["decision_type"]
+    old, new = c.before.get("fine_amount"), c.data.get("new_fine_amount")
+    if kind == "change" and old is not None and new is not None and new > old and not c.data.get(
+            "third_party_request"):
+        raise e.DecisionWorsens(new=new, old=old)
+    if kind == "uphold" and c.before.get("respondent_without_evidence"):
+        raise e.UpheldWithoutEvidence()
+    served = c.data.get("served_on")
+    return {"decision_outcome": "decide", "decided_on": c.today.isoformat(),
+            "decided_late": c.today > _date(c.before["case_due"], "case_due"),
+            "effective": served is not None, "effective_from": served}
+
+
+def _rc_require_notice(c: Context) -> None:
+    if not isinstance(c.data.get("notice"), dict):
+        raise e.SuspensionUnnotified()
+
+
+@guard(K.suspension, RC)
+def _rc_suspension(c: Context) -> dict[str, Any]:
+    """RC-7: a suspension is notified in writing and stops the case clock."""
+    _rc_require_notice(c)
+    return {"suspended_on": c.today.isoformat()}
+
+
+@guard(K.resumption, RC)
+def _rc_resumption(c: Context) -> dict[str, Any]:
+    """RC-7: resumed with a written notice; the days suspended do not count against the decision period."""
+    _rc_require_notice(c)
+    stopped = (c.today - _date(c.before["suspended_on"], "suspended_on")).days
+    due = workdays.add_days(_date(c.before["case_due"], "case_due"), stopped, to_next_workday=True)
+    return {"resumed_on": c.today.isoformat(), "days_suspended": stopped, "case_due": due.last_day.isoformat()}

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from engine.domain.actors import Actor
 from engine.domain.errors import (
     DomainError,
+    DrafterMayNotReview,
     InvestigatorMayNotReview,
     NotAssignee,
     RoleRequired,
@@ -49,6 +50,9 @@ SEPARATION: dict[StepKind, Separation] = {
     StepKind.enforcement_legal_review: Separation(  # ER-3: reviewers are separate from investigators
         not_actor_of=(StepKind.enforcement_submission, StepKind.enforcement_supplement),
         barred=InvestigatorMayNotReview),
+    StepKind.nd_legality_review: Separation(  # ND-4: the drafter never reviews its own document
+        not_actor_of=(StepKind.nd_drafting, StepKind.nd_review_submission, StepKind.nd_revision),
+        barred=DrafterMayNotReview),
 }
 
 

@@ -45,6 +45,14 @@ class StepKind(StrEnum):
     signing = "signing"
     filing = "filing"
     cleanup = "cleanup"
+    nd_drafting = "nd_drafting"
+    nd_public_comment = "nd_public_comment"
+    nd_review_submission = "nd_review_submission"
+    nd_legality_review = "nd_legality_review"
+    nd_revision = "nd_revision"
+    nd_collective_review = "nd_collective_review"
+    nd_publication = "nd_publication"
+    nd_validity_evaluation = "nd_validity_evaluation"
     # enforcement review (ER-…) and reconsideration (RC-…)
     enforcement_submission = "enforcement_submission"
     enforcement_legal_review = "enforcement_legal_review"
@@ -56,6 +64,11 @@ class StepKind(StrEnum):
     case_hearing = "case_hearing"
     extension = "extension"
     reconsideration_decision = "reconsideration_decision"
+    correction = "correction"
+    respondent_copy = "respondent_copy"
+    respondent_reply = "respondent_reply"
+    case_review = "case_review"
+    resumption = "resumption"
     # a step of no statutory weight (a note, an internal check)
     generic = "generic"
 

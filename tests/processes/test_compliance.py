@@ -21,7 +21,10 @@ MUTATIONS = Path(__file__).parent / "mutations"
 EXPECTED = json.loads((MUTATIONS / "expected.json").read_text(encoding="utf-8"))
 _, FORMS = read_bundle(ROOT / "processes" / "major_decision.bpmn")
 _, ER_FORMS = read_bundle(ROOT / "processes" / "enforcement_review.bpmn")
-FORMS_OF = {"major_decision": FORMS, "enforcement_review": ER_FORMS}
+_, ND_FORMS = read_bundle(ROOT / "processes" / "normative_document.bpmn")
+_, RC_FORMS = read_bundle(ROOT / "processes" / "reconsideration.bpmn")
+FORMS_OF = {"major_decision": FORMS, "enforcement_review": ER_FORMS, "normative_document": ND_FORMS,
+            "reconsideration": RC_FORMS}
 
 
 def test_the_real_definition_passes_every_rule():
@@ -65,3 +68,17 @@ def test_deploy_refuses_a_mutation_and_writes_nothing(engine):
         engine.definitions.deploy(bpmn, FORMS, "test")
     assert "MD-15b" in refused.value.context["first"]
     assert engine.definitions.list_all() == []
+
+
+def test_the_real_normative_document_definition_passes_every_rule():
+    analysis = analyse((ROOT / "processes" / "normative_document.bpmn").read_bytes(), ND_FORMS)
+    assert analysis.problems == []
+    assert analysis.statute == "normative_document"
+    assert {"ND-4", "ND-5", "ND-6", "ND-7"} <= set(analysis.rules_checked)
+
+
+def test_the_real_reconsideration_definition_passes_every_rule():
+    analysis = analyse((ROOT / "processes" / "reconsideration.bpmn").read_bytes(), RC_FORMS)
+    assert analysis.problems == []
+    assert analysis.statute == "reconsideration"
+    assert {"RC-4", "RC-5", "RC-9", "RC-10", "RC-12", "RC-13"} <= set(analysis.rules_checked)

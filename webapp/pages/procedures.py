@@ -22,7 +22,7 @@ from webapp.pages.common import engine, page_args, pages, today
 from webapp.progress_text import blockers, due
 
 bp = Blueprint("procedures", __name__, url_prefix="/procedures")
-START_KEYS = ("major_decision", "decision_execution", "enforcement_review")
+START_KEYS = ("major_decision", "decision_execution", "enforcement_review", "normative_document", "reconsideration")
 """Definitions a sponsor starts: a major decision, the execution phase of a published one, and the
 legal review of a major enforcement decision (the enforcement unit's sponsor submits it, ER-2)."""
 

@@ -1,0 +1,309 @@
+"""Administrative reconsideration (RC-1 to RC-15), driven through the engine's services.
+
+The clock starts on Monday 2026-11-02; "3, 5, 7, 10 days" are working days (Art. 88), the
+60 / 30 / 30 days of the decision period calendar days (regulation.md §8).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from engine import workdays
+from engine.clock import CST
+from engine.deadlines import last_day
+from engine.domain import errors
+from engine.services.definitions import read_bundle
+from tests.helpers import refused
+from tests.processes.md_scenario import pdf
+
+PROCESS = Path(__file__).resolve().parents[2] / "processes" / "reconsideration.bpmn"
+MONDAY = datetime(2026, 11, 2, 9, 0, tzinfo=CST)
+
+
+@dataclass
+class Case:
+    engine: object
+    clock: object
+    people: dict
+    procedure_id: int = 0
+    ready: dict[str, str] = field(default_factory=dict)
+
+    def do(self, spec, who, data, docs=None):
+        task = next(t for t, s in self.ready.items() if s == spec)
+        data = {k: v for k, v in data.items() if v is not None}
+        self.ready = dict(self.engine.tasks.complete(task, self.people[who], data, docs or {}).ready)
+
+    def open(self):
+        return set(self.ready.values())
+
+    def item(self, spec):
+        return next(i for i in self.engine.procedures.get(self.procedure_id).open_items if i.spec == spec)
+
+    def derived(self):
+        return self.engine.history.events(self.procedure_id)[-1].payload["derived"]
+
+    def status(self):
+        return self.engine.procedures.get(self.procedure_id).status
+
+    def wake(self):
+        for timer_id in self.engine.timers.due():
+            self.engine.timers.fire(timer_id)
+        self.ready = {i.task_id: i.spec for i in self.engine.procedures.get(self.procedure_id).open_items}
+
+    def apply(self, **over):
+        data = {"applicant": "某食品有限公司", "respondent_organ": "示范县市场监督管理局",
+                "respondent_level": "county_department", "act_description": "示市监罚〔2026〕18号行政处罚决定",
+                "act_type": "penalty", "sanction": "fine", "fine_amount": 5000, "act_date": "2026-10-20",
+                "knew_act_on": "2026-10-20", "applied_on": "2026-11-02", "told_of_right": True,
+                "channel": "in_person", **over}
+        self.do("application", "office", data, {"application": pdf("行政复议申请书")})
+
+    def accept(self, procedure="ordinary", **over):
+        self.do("acceptance_review", "office", {"outcome": "accept", "procedure": procedure, **over},
+                {"notice": pdf("受理通知书")})
+
+    def notify_correction(self, gaps=("申请人身份证明", "行政处罚决定书复印件")):
+        self.do("acceptance_review", "office", {"outcome": "incomplete", "gaps": list(gaps)},
+                {"notice": pdf("补正通知书")})
+
+    def copy(self, received="2026-11-02"):
+        self.do("respondent_copy", "office", {"respondent_received_on": received},
+                {"delivery_receipt": pdf("送达回证")})
+
+    def reply(self):
+        self.do("respondent_reply", "respondent", {"statement": "事实清楚，证据确凿"},
+                {"reply": pdf("书面答复"), "evidence": pdf("证据材料")})
+
+    def review(self, **over):
+        self.do("case_review", "office", {"hearing_method": "in_person", **over}, {"views_record": pdf("听取意见笔录")})
+
+    def decide(self, decision_type="revoke", **over):
+        data = {"outcome": "decide", "decision_type": decision_type, "grounds": "认定事实不清，证据不足",
+                "served_on": "2026-11-20", **over}
+        self.do("decision", "head", data, {"decision_document": pdf("行政复议决定书")})
+
+    def to_decision(self, **apply):
+        self.apply(**apply)
+        self.accept()
+        self.copy()
+        self.reply()
+        self.review()
+
+
+@pytest.fixture
+def rc(engine, clock) -> Case:
+    clock.set(MONDAY)
+    engine.definitions.deploy(*read_bundle(PROCESS), "test")
+    p = engine.people
+    for code in ("fuyi_office", "market_reg", "county_gov"):
+        p.ensure_organisation(code, code)
+    people = {"office": p.ensure_user("fuyi", "fuyi_office", ["sponsor", "reconsideration_office"]),
+              "respondent": p.ensure_user("beishen", "market_reg", ["respondent"]),
+              "head": p.ensure_user("fuyi_head", "county_gov", ["reconsideration_head"])}
+    view = engine.procedures.start("reconsideration", "某食品有限公司不服行政处罚申请行政复议", "fuyi_office",
+                                   people["office"])
+    return Case(engine, clock, people, view.id, {i.task_id: i.spec for i in view.open_items})
+
+
+def test_rc1_an_application_against_a_rule_itself_is_not_accepted_with_reason(rc):
+    rc.apply(act_type="rule_or_normative_document")
+    refused(rc.engine, errors.ScopeExcluded, "RC-1", rc.accept)
+    rc.do("acceptance_review", "office", {"outcome": "not_accept", "reasons": "规章不属于行政复议范围"},
+          {"notice": pdf("不予受理决定书")})
+    assert rc.status() == "completed"
+
+
+@pytest.mark.parametrize(("knew", "late"), [("2026-08-30", True), ("2026-08-31", False)])
+def test_rc2_day_61_without_obstacle_is_late(rc, knew, late):
+    rc.apply(knew_act_on=knew, act_date=knew, applied_on="2026-10-30")
+    if late:
+        error = refused(rc.engine, errors.ApplicationLate, "RC-2", rc.accept)
+        assert error.context["last"] == "2026-10-29"
+        return
+    rc.accept()
+    assert rc.open() == {"respondent_copy"}
+
+
+def test_rc2_an_obstacle_suspends_the_period(rc):
+    rc.apply(knew_act_on="2026-08-30", act_date="2026-08-30", applied_on="2026-10-30", obstacle_days=10)
+    rc.accept()
+    assert rc.open() == {"respondent_copy"}
+
+
+def test_rc3_outside_jurisdiction_names_the_competent_organ(rc):
+    rc.apply(respondent_level="vertical_system")
+    error = refused(rc.engine, errors.OutsideJurisdiction, "RC-3", rc.accept)
+    assert "上一级主管部门" in error.context["organ"]
+
+
+def test_rc4_no_action_for_five_working_days_is_accepted_by_default(rc):
+    rc.apply()
+    assert rc.derived()["accepted_by_default"] is True
+    assert last_day(rc.item("acceptance_review").due_at) == date(2026, 11, 9)
+    rc.clock.set(datetime(2026, 11, 9, 23, 0, tzinfo=CST))
+    rc.wake()
+    assert rc.open() == {"acceptance_review"}  # the last day runs to 24:00
+    rc.clock.set(datetime(2026, 11, 10, 0, 0, 1, tzinfo=CST))
+    refused(rc.engine, errors.AcceptancePeriodOver, "RC-4", rc.notify_correction)
+    rc.wake()
+    assert rc.open() == {"respondent_copy"}
+    fired = rc.engine.history.events(rc.procedure_id)[-1]
+    assert fired.kind == "timer_fired" and fired.payload["step"] == "accepted_by_default"
+    assert last_day(rc.item("respondent_copy").due_at) == date(2026, 11, 18)  # 7 working days after 11-09
+
+
+def test_rc4_acceptance_review_counts_working_days_over_the_national_day(rc):
+    rc.clock.set(datetime(2026, 9, 29, 10, 0, tzinfo=CST))
+    rc.apply(act_date="2026-09-20", knew_act_on="2026-09-20", applied_on="2026-09-29")
+    assert last_day(rc.item("acceptance_review").due_at) == date(2026, 10, 12)
+
+
+def test_rc5_one_notice_listing_all_gaps_then_acceptance_again(rc):
+    rc.apply()
+    refused(rc.engine, errors.CorrectionGapsUnlisted, "RC-5", rc.notify_correction, gaps=[" "])
+    rc.notify_correction()
+    assert rc.open() == {"correction"}
+    assert last_day(rc.item("correction").due_at) == date(2026, 11, 16)  # 10 working days
+    rc.clock.set(datetime(2026, 11, 4, 10, 0, tzinfo=CST))
+    rc.do("correction", "office", {}, {"supplement": pdf("补正材料")})
+    assert rc.open() == {"acceptance_review"}
+    assert last_day(rc.item("acceptance_review").due_at) == date(2026, 11, 11)  # Art. 30 again
+    refused(rc.engine, errors.SecondCorrectionNotice, "RC-5", rc.notify_correction)
+    rc.accept()
+    assert rc.open() == {"respondent_copy"}
+
+
+def test_rc5_day_11_without_supplement_is_abandoned(rc):
+    rc.apply()
+    rc.notify_correction()
+    rc.clock.set(datetime(2026, 11, 17, 0, 0, 1, tzinfo=CST))
+    refused(rc.engine, errors.CorrectionLate, "RC-5", rc.do, "correction", "office", {},
+            {"supplement": pdf("补正材料")})
+    rc.wake()
+    assert rc.status() == "completed"
+    fired = rc.engine.history.events(rc.procedure_id)[-1]
+    assert fired.payload["step"] == "abandoned"
+
+
+def test_rc7_suspension_needs_a_written_notice_and_stops_the_case_clock(rc):
+    rc.to_decision()
+    rc.do("decision", "head", {"outcome": "suspend"})
+    assert rc.open() == {"suspension"}
+    suspension = {"ground": "pending_case", "facts": "须以相关民事案件的审理结果为依据"}
+    refused(rc.engine, errors.SuspensionUnnotified, "RC-7", rc.do, "suspension", "office", suspension)
+    rc.do("suspension", "office", suspension, {"notice": pdf("中止审理通知书")})
+    assert rc.open() == {"resumption"}
+    rc.clock.set(datetime(2026, 11, 12, 10, 0, tzinfo=CST))  # 10 days suspended
+    cleared = {"cleared": "民事案件已审结"}
+    refused(rc.engine, errors.SuspensionUnnotified, "RC-7", rc.do, "resumption", "office", cleared)
+    rc.do("resumption", "office", cleared, {"notice": pdf("恢复审理通知书")})
+    assert rc.open() == {"decision"}
+    assert rc.derived()["days_suspended"] == 10
+    resumed_due = workdays.add_days(date(2027, 1, 4), 10, to_next_workday=True).last_day  # 60 days + 10 suspended
+    assert last_day(rc.item("decision").due_at) == resumed_due
+
+
+def test_rc8_investigation_by_one_officer_is_refused(rc):
+    rc.apply()
+    rc.accept()
+    rc.copy()
+    rc.reply()
+    refused(rc.engine, errors.InvestigatorsTooFew, "RC-8", rc.review, investigated=True,
+            investigation_officers=["复议员甲"])
+    rc.review(investigated=True, investigation_officers=["复议员甲", "复议员乙"])
+    assert rc.open() == {"decision"}
+
+
+def test_rc9_copy_and_reply_in_working_days_and_a_late_reply_counts_as_none(rc):
+    rc.apply()
+    rc.accept()
+    assert last_day(rc.item("respondent_copy").due_at) == date(2026, 11, 11)  # 7 working days
+    rc.copy(received="2026-11-02")
+    assert last_day(rc.item("respondent_reply").due_at) == date(2026, 11, 16)  # 10 working days
+    rc.clock.set(datetime(2026, 11, 17, 10, 0, tzinfo=CST))
+    rc.reply()
+    assert rc.derived()["respondent_without_evidence"] is True  # Art. 70
+    rc.review()
+    refused(rc.engine, errors.UpheldWithoutEvidence, "RC-13", rc.decide, "uphold")
+    rc.decide("revoke")
+    assert rc.status() == "completed"
+
+
+def test_rc10_a_complex_case_is_heard_after_five_working_days_notice(rc):
+    rc.apply(major_complex=True)
+    rc.accept()
+    rc.copy()
+    rc.reply()
+    rc.review()
+    assert rc.open() == {"case_hearing"}
+    hearing = {"notice_served_on": "2026-11-03", "hearing_date": "2026-11-06", "presiding_officer": "复议员甲",
+               "hearing_officers": ["复议员乙", "复议员丙"], "recorder": "书记员丁"}
+    docs = {"record": pdf("听证笔录")}
+    error = refused(rc.engine, errors.HearingNoticeTooShort, "RC-10", rc.do, "case_hearing", "office", hearing, docs)
+    assert error.context["days"] == 5
+    refused(rc.engine, errors.HearingPanelIncomplete, "RC-10", rc.do, "case_hearing", "office",
+            {**hearing, "hearing_date": "2026-11-11", "hearing_officers": ["复议员乙"]}, docs)
+    rc.do("case_hearing", "office", {**hearing, "hearing_date": "2026-11-11"}, docs)
+    assert rc.open() == {"decision"}
+
+
+def test_rc10_no_hearing_when_not_mandatory_nor_requested(rc):
+    rc.to_decision()
+    assert rc.open() == {"decision"}
+
+
+def test_rc11_a_5000_yuan_fine_without_consent_cannot_go_simplified(rc):
+    rc.apply()
+    refused(rc.engine, errors.SimplifiedNotAllowed, "RC-11", rc.accept, "simplified")
+    rc.accept("simplified", parties_consent=True)
+    assert last_day(rc.item("respondent_copy").due_at) == date(2026, 11, 5)  # 3 working days
+    rc.copy(received="2026-11-02")
+    assert last_day(rc.item("respondent_reply").due_at) == date(2026, 11, 9)  # 5 working days
+    rc.reply()
+    rc.review(hearing_method="written", written_reason="申请人书面申请不参加听取意见")
+    assert last_day(rc.item("decision").due_at) == date(2026, 12, 2)  # 30 days
+
+
+def test_rc12_one_extension_of_at_most_30_days_with_approval(rc):
+    rc.to_decision()
+    assert last_day(rc.item("decision").due_at) == date(2027, 1, 4)  # 60 days: 2027-01-01 is a holiday
+    rc.do("decision", "head", {"outcome": "extend"})
+    assert rc.open() == {"extension"}
+    notice = {"notice": pdf("延长审理期限通知书")}
+    refused(rc.engine, errors.ExtensionTooLong, "RC-12", rc.do, "extension", "head",
+            {"days": 31, "reason": "案情复杂", "approved_by": "复议办主任"}, notice)
+    refused(rc.engine, errors.ExtensionUnapproved, "RC-12", rc.do, "extension", "head",
+            {"days": 30, "reason": "案情复杂"}, notice)
+    rc.do("extension", "head", {"days": 30, "reason": "案情复杂", "approved_by": "复议办主任"}, notice)
+    assert rc.open() == {"decision"}
+    # 30 more days from 2027-01-04: 2027-02-03, moved past the Spring Festival days the engine assumes
+    # while 2027's official calendar is unpublished (provisional, never shorter)
+    extended = workdays.add_days(date(2027, 1, 4), 30, to_next_workday=True).last_day
+    assert date(2027, 2, 3) <= extended == last_day(rc.item("decision").due_at)
+    refused(rc.engine, errors.ExtensionRepeated, "RC-12", rc.do, "decision", "head", {"outcome": "extend"})
+    rc.decide()
+    assert rc.status() == "completed"
+
+
+def test_rc13_a_higher_fine_by_change_is_refused(rc):
+    rc.to_decision()
+    refused(rc.engine, errors.DecisionWorsens, "RC-13", rc.decide, "change", new_fine_amount=8000)
+    rc.decide("change", new_fine_amount=2000)
+    assert rc.derived()["decision_outcome"] == "decide"
+
+
+def test_rc13_a_change_asked_by_a_third_party_may_be_higher(rc):
+    rc.to_decision()
+    rc.decide("change", new_fine_amount=8000, third_party_request=True)
+    assert rc.status() == "completed"
+
+
+def test_rc15_no_service_date_means_not_effective(rc):
+    rc.to_decision()
+    rc.decide(served_on=None)
+    assert rc.derived()["effective"] is False
+    assert rc.engine.history.verify(rc.procedure_id).ok
