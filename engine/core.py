@@ -48,6 +48,7 @@ class Engine:
             people,
             procedures,
             record,
+            registry,
             replay,
             supervision,
             tasks,
@@ -74,6 +75,7 @@ class Engine:
         self.tokens = _Bound(self, tokens)
         self.archive = _Bound(self, archive)
         self.consultation = _Bound(self, consultation)
+        self.registry = _Bound(self, registry)
         self.replay = _Bound(self, replay)
         self.supervision = _Bound(self, supervision)
         self.adminlog = _Bound(self, adminlog)

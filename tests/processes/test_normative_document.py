@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -296,3 +296,20 @@ def test_nd8_evaluation_six_months_before_expiry_renews_at_most_five_years_else_
     procedure = nd.engine.procedures.get(nd.procedure_id)
     assert procedure.status == "completed" and not procedure.open_items
     assert "lapse" in str([e.payload for e in nd.engine.history.events(nd.procedure_id)[-3:]])
+
+
+def test_nd6_nd8_the_registry_lists_registered_documents_with_validity_filing_and_status(nd, clock):
+    assert nd.engine.registry.entries() == []
+    nd.to_publication()
+    [registered] = nd.engine.registry.entries()
+    assert registered.number == NUMBER and registered.status == "not_yet_published"
+    nd.publish()
+    nd.file("government")
+    [entry] = nd.engine.registry.entries()
+    assert entry.status == "in_force" and entry.valid_until and entry.filed_government and entry.filed_npc is None
+    _media, content = nd.engine.registry.document(nd.procedure_id, entry.document_sha256)
+    assert content
+    with pytest.raises(errors.DocumentNotFound):
+        nd.engine.registry.document(nd.procedure_id, "0" * 64)
+    clock.set(datetime.fromisoformat(entry.valid_until + "T12:00:00+08:00") + timedelta(days=1))
+    assert nd.engine.registry.entries()[0].status == "expired"

@@ -105,3 +105,9 @@ def test_md18_sponsor_marks_publishes_and_the_public_page_shows_the_handling(sit
     assert "票价不属于本次决策范围" in public
     assert site.consultation.get(procedure_id).adoption_sha256 in public
     assert datetime.now(CST)  # the page needed no login
+
+
+def test_nd6_the_public_registry_page_lists_documents_without_login(site, app):
+    page = Browser(app.test_client()).get("/public/normative-documents")
+    assert page.status_code == 200
+    assert "规范性文件" in page.get_data(as_text=True) or "Normative" in page.get_data(as_text=True)

@@ -67,6 +67,22 @@ def document(procedure_id: int, sha256: str) -> Response:
     return response
 
 
+@bp.get("/normative-documents")
+def registry() -> Any:
+    """The registry of normative documents: number, title, validity and status, for everyone (ND-6, ND-8)."""
+    return render_template("public/registry.html", entries=engine().registry.entries())
+
+
+@bp.get("/normative-documents/<int:procedure_id>/<sha256>")
+def registry_document(procedure_id: int, sha256: str) -> Response:
+    media, content = engine().registry.document(procedure_id, sha256)
+    response = Response(content, mimetype="application/octet-stream")
+    response.headers["Content-Disposition"] = attachment(f"{sha256[:12]}{_suffix(media)}")
+    response.headers["X-Content-SHA256"] = sha256
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
+
+
 def _page(procedure_id: int, values: Any, error: dict[str, Any] | None) -> str:
     call = engine().consultation.get(procedure_id)
     question, token = challenge.issue(current_app.config["SECRET_KEY"])
