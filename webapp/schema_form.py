@@ -107,6 +107,8 @@ def widget_of(prop: Mapping[str, Any]) -> str:
         return "checkbox"
     if kind == "integer":
         return "integer"
+    if kind == "number":
+        return "number"
     if "enum" in prop:
         return "select"
     if prop.get("format") == "date":
@@ -191,8 +193,8 @@ def _field(name: str, key: str, prop: Mapping[str, Any], required: bool, value: 
         name=name, key=key, label=str(prop.get("title") or key), description=prop.get("description"),
         widget=widget, required=required, value=None if widget == "file" else value,  # a browser never refills files
         options=tuple((str(v), str(labels.get(v, v))) for v in choices or ()),
-        min=prop.get("minimum") if widget == "integer" else None,
-        max=prop.get("maximum") if widget == "integer" else None,
+        min=prop.get("minimum") if widget in ("integer", "number") else None,
+        max=prop.get("maximum") if widget in ("integer", "number") else None,
         maxlength=prop.get("maxLength") if widget in ("text", "textarea") else None,
         children=_rows(name, prop, value, extra_rows) if widget == "rows" else (),
     )
@@ -335,6 +337,12 @@ def _scalar(widget: str, raw: str) -> Any:
             return int(text)
         except ValueError:
             return text
+    if widget == "number":  # amounts (a fine in yuan): a decimal, or the text for the validator to refuse
+        try:
+            value = float(text)
+        except ValueError:
+            return text
+        return int(value) if value.is_integer() and "." not in text else value
     if widget == "checkbox":
         return {"true": True, "false": False}.get(text, text)
     return text

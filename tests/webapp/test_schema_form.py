@@ -444,3 +444,15 @@ def test_every_word_the_macros_add_goes_through_gettext():
 
 def _all(built: list[Field]) -> list[Field]:
     return [f for top in built for f in [top, *(c for row in top.children for c in row)]]
+
+
+def test_number_fields_render_as_decimal_inputs_and_parse_to_numbers():
+    schema = {"type": "object", "properties": {"fine_amount": {"type": "number", "title": "罚款金额", "minimum": 0}},
+              "additionalProperties": False}
+    built = fields(schema)
+    assert built[0].widget == "number" and built[0].min == 0
+    html = render_fields(built)
+    assert 'type="number"' in html and 'step="any"' in html
+    assert parse(schema, MultiDict({"fine_amount": ["5000"]}), {})[0] == {"fine_amount": 5000}
+    assert parse(schema, MultiDict({"fine_amount": ["1250.5"]}), {})[0] == {"fine_amount": 1250.5}
+    assert parse(schema, MultiDict({"fine_amount": ["五千"]}), {})[0] == {"fine_amount": "五千"}

@@ -1,0 +1,182 @@
+"""The main journeys of the three sister procedures, in headless Chromium through the real pages.
+
+1. Legal review of a major enforcement decision (重大执法决定法制审核): the enforcement unit
+   submits, the legal office agrees, the head decides.
+2. An administrative normative document (行政规范性文件): drafted without public comment,
+   found lawful, adopted, signed, registered and published; the public registry lists it.
+3. Administrative reconsideration (行政复议): registered, accepted, copied to the respondent,
+   answered, reviewed and decided.
+Each saves a screenshot under test-artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from playwright.sync_api import expect
+
+from engine.clock import CST
+from engine.workdays import local_date
+from tests.e2e.pages import fill, log_in, open_step, submit
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def pdf(tmp_path):  # type: ignore[no-untyped-def]
+    def make(name: str):  # type: ignore[no-untyped-def]
+        path = tmp_path / f"{name}.pdf"
+        path.write_bytes(f"%PDF-1.4 {name}".encode())
+        return path
+    return make
+
+
+def _status(engine, procedure_id: int) -> str:  # type: ignore[no-untyped-def]
+    return engine.procedures.get(procedure_id).status
+
+
+def test_enforcement_review_from_submission_to_decision(browser, server, e2e_engine, clock, pdf, screenshots):
+    view = e2e_engine.procedures.start("enforcement_review", "某食品有限公司违法生产案拟罚款决定法制审核",
+                                       "market_reg", e2e_engine.people.actor("zhifa"))
+
+    unit = log_in(browser, server, "zhifa")
+    open_step(unit, "报送法制审核")
+    fill(unit, {"case_number": "市监罚〔2026〕18号", "case_type": "penalty", "party": "某食品有限公司",
+                "fine_amount": 5000,
+                "scope_grounds": ["major_rights", "after_hearing"],
+                "investigators": "zhifa", "truth_declaration": True},
+         {"proposed_decision": pdf("拟作出的行政处罚决定"), "review_report": pdf("送审报告"),
+          "evidence_file": pdf("证据材料")})
+    submit(unit)
+
+    legal = log_in(browser, server, "fazhi")
+    open_step(legal, "法制审核")
+    fill(legal, {"opinion": "agree", "finding_authority": "主体合法，未超越法定权限",
+                 "finding_qualification": "执法人员均持有执法证", "finding_procedure": "已履行告知、听证程序",
+                 "finding_facts": "违法事实清楚", "finding_evidence": "证据合法充分",
+                 "finding_law": "适用《食品安全法》第一百二十四条准确", "finding_discretion": "符合裁量基准",
+                 "finding_documents": "文书完备", "crime_transfer": "none"},
+         {"opinion_document": pdf("法制审核意见书")})
+    submit(legal)
+
+    head = log_in(browser, server, "juzhang")
+    open_step(head, "作出执法决定")
+    fill(head, {"head_decision": "decide", "decision_number": "市监罚决〔2026〕18号",
+                "decided_on": local_date(clock.now()).isoformat()},
+         {"decision_document": pdf("行政处罚决定书")})
+    submit(head)
+    head.screenshot(path=str(screenshots / "6-enforcement-review-decided.png"), full_page=True)
+
+    assert _status(e2e_engine, view.id) == "completed"
+    steps = [e.payload.get("step") for e in e2e_engine.history.events(view.id) if e.kind == "task_completed"]
+    assert steps == ["submission", "legal_review", "decision"]
+    submitted = next(e for e in e2e_engine.history.events(view.id) if e.payload.get("step") == "submission")
+    assert submitted.payload["data"]["fine_amount"] == 5000  # an amount typed in the browser arrives as a number
+    assert e2e_engine.history.verify(view.id).ok
+
+
+def test_normative_document_from_drafting_to_the_public_registry(browser, server, e2e_engine, clock, pdf,
+                                                                  screenshots):
+    title = "示范县促进个体工商户发展若干措施"
+    number = "示范府规〔2026〕3号"
+    view = e2e_engine.procedures.start("normative_document", title, "dev_reform",
+                                       e2e_engine.people.actor("sponsor"))
+    today = local_date(clock.now()).isoformat()
+
+    sponsor = log_in(browser, server, "sponsor")
+    open_step(sponsor, "起草规范性文件")
+    fill(sponsor, {"document_title": title, "legal_basis": "《促进个体工商户发展条例》",
+                   "within_powers": True, "affects_rights_obligations": True, "generally_binding": True,
+                   "repeatedly_applicable": True, "to_be_published": True,
+                   "major_effect": False, "market_entities_affected": False, "is_major_decision": False},
+         {"draft": pdf("文件草案"), "drafting_statement": pdf("起草说明")})
+    submit(sponsor)  # no major effect, not market-related: no public comment (ND-3)
+
+    open_step(sponsor, "报送合法性审核")
+    fill(sponsor, {"comment_summary": "无需公开征求意见"}, {"draft": pdf("文件送审稿")})
+    submit(sponsor)
+
+    reviewer = log_in(browser, server, "reviewer")
+    open_step(reviewer, "合法性审核")
+    fill(reviewer, {"outcome": "lawful", "creates_licence": False, "creates_penalty": False,
+                    "creates_compulsion": False, "creates_fee": False, "adds_obligations": False,
+                    "reduces_rights": False, "opinion": "主体、权限、程序、内容合法"},
+         {"opinion_document": pdf("合法性审核意见书")})
+    submit(reviewer)
+
+    head = log_in(browser, server, "head")
+    open_step(head, "集体审议")
+    fill(head, {"meeting_type": "standing", "meeting_date": today, "meeting_outcome": "adopt"},
+         {"minutes": pdf("常务会议纪要")})
+    submit(head)
+    open_step(head, "主要负责人签发")
+    fill(head, {"signed_on": today}, {"signed_document": pdf("签发稿")})
+    submit(head)
+
+    office = log_in(browser, server, "secretary")
+    open_step(office, "统一登记、统一编号")
+    fill(office, {"registration_number": number, "registered_on": today})
+    submit(office)
+    open_step(office, "统一印发并公开发布")
+    fill(office, {"published_on": today, "channels": ["gazette", "website"], "effective_from": "2026-12-01",
+                  "valid_until": "2031-11-30"}, {"published_document": pdf("印发文件")})
+    submit(office)
+
+    public = browser.new_page(base_url=server, viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    public.goto("/public/normative-documents")
+    row = public.locator("table.registry tbody tr", has_text=number)
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text(title)
+    expect(row.locator("td.status-in_force")).to_have_count(1)
+    public.screenshot(path=str(screenshots / "7-normative-document-registry.png"), full_page=True)
+
+    [entry] = e2e_engine.registry.entries()
+    assert entry.number == number and entry.procedure_id == view.id
+    assert {i.spec for i in e2e_engine.procedures.get(view.id).open_items} == {"filing_government", "filing_npc"}
+
+
+def test_reconsideration_from_application_to_decision(browser, server, e2e_engine, clock, pdf, screenshots):
+    clock.set(datetime(2026, 11, 2, 9, 0, tzinfo=CST))  # a Monday: the statutory periods in working days
+    view = e2e_engine.procedures.start("reconsideration", "某食品有限公司不服行政处罚申请行政复议", "fuyi_office",
+                                       e2e_engine.people.actor("fuyi"))
+
+    office = log_in(browser, server, "fuyi")
+    open_step(office, "登记行政复议申请")
+    fill(office, {"applicant": "某食品有限公司", "respondent_organ": "示范县市场监督管理局",
+                  "respondent_level": "county_department", "act_description": "示市监罚〔2026〕18号行政处罚决定",
+                  "act_type": "penalty", "sanction": "warning", "act_date": "2026-10-20",
+                  "knew_act_on": "2026-10-20", "applied_on": "2026-11-02", "told_of_right": True,
+                  "channel": "in_person"},
+         {"application": pdf("行政复议申请书")})
+    submit(office)
+
+    open_step(office, "受理审查（五个工作日）")
+    fill(office, {"outcome": "accept", "procedure": "ordinary"}, {"notice": pdf("受理通知书")})
+    submit(office)
+
+    open_step(office, "发送申请书副本")
+    fill(office, {"respondent_received_on": "2026-11-02"}, {"delivery_receipt": pdf("送达回证")})
+    submit(office)
+
+    respondent = log_in(browser, server, "beishen")
+    open_step(respondent, "书面答复并提交证据、依据")
+    fill(respondent, {"statement": "事实清楚，证据确凿"}, {"reply": pdf("书面答复"), "evidence": pdf("证据材料")})
+    submit(respondent)
+
+    open_step(office, "审理（听取意见、调查取证）")
+    fill(office, {"hearing_method": "in_person"}, {"views_record": pdf("听取意见笔录")})
+    submit(office)  # not major or complex and no hearing asked: straight to the decision (RC-10)
+
+    head = log_in(browser, server, "fuyi_head")
+    open_step(head, "作出行政复议决定")
+    fill(head, {"outcome": "decide", "decision_type": "revoke", "grounds": "认定事实不清，证据不足",
+                "served_on": "2026-11-20"}, {"decision_document": pdf("行政复议决定书")})
+    submit(head)
+    head.screenshot(path=str(screenshots / "8-reconsideration-decided.png"), full_page=True)
+
+    assert _status(e2e_engine, view.id) == "completed"
+    steps = [e.payload.get("step") for e in e2e_engine.history.events(view.id) if e.kind == "task_completed"]
+    assert steps == ["application", "acceptance_review", "respondent_copy", "respondent_reply", "case_review",
+                     "decision"]
+    assert e2e_engine.history.verify(view.id).ok
