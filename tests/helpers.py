@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
@@ -43,3 +45,24 @@ def refused(engine: Engine, error: type[DomainError], rule: str, step: object, *
     assert caught.value.rule == rule, caught.value
     assert fingerprint(engine) == before
     return caught.value
+
+
+@contextmanager
+def triggers_off(engine: Engine, table: str = "events") -> Iterator[None]:
+    """What a tamperer with the table owner's rights could do: switch an append-only guard off.
+
+    Every append-only table has the same triggers: `<table>_no_update_delete` on PostgreSQL,
+    `<table>_no_update` and `<table>_no_delete` on SQLite (see the migrations)."""
+    with engine.db.begin() as connection:
+        if engine.db.dialect.name == "postgresql":
+            connection.execute(text(f"ALTER TABLE {table} DISABLE TRIGGER {table}_no_update_delete"))
+        else:
+            connection.execute(text(f"DROP TRIGGER IF EXISTS {table}_no_update"))
+            connection.execute(text(f"DROP TRIGGER IF EXISTS {table}_no_delete"))
+    yield
+
+
+def tamper(engine: Engine, sql: str, *, table: str = "events", **params: object) -> None:
+    """Change exactly one row of an append-only table behind the engine's back."""
+    with triggers_off(engine, table), engine.db.begin() as connection:
+        assert connection.execute(text(sql), params).rowcount == 1

@@ -16,6 +16,7 @@ from engine.core import build_engine
 from engine.persistence import schema
 from webapp import api, errors, health, i18n, limits, metrics, production
 from webapp.extensions import babel, csrf, login_manager
+from webapp.ids import IdConverter
 from webapp.settings import configure
 
 SECURITY_HEADERS = {
@@ -42,6 +43,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         settings = Settings.from_env(database_url=app.config.get("DATABASE_URL"))
         engine = build_engine(settings, app.config.pop("CLOCK", None))
     app.extensions["decisionflow"] = engine
+    app.url_map.converters["id"] = IdConverter
     app.config.setdefault("MAX_CONTENT_LENGTH", engine.settings.max_document_bytes * 4 + 1024 * 1024)
 
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=lambda: "Asia/Shanghai")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import threading
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 from itertools import pairwise
 
@@ -21,6 +20,7 @@ from engine.domain.errors import AccountForbidden, AccountInvalid, AdminLogForbi
 from engine.services.accounts import NOT_A_USERNAME
 from engine.services.adminlog import admin_event_hash
 from tests.conftest import FIXTURES, bundle
+from tests.helpers import tamper
 from tests.processes.md_scenario import CATALOGUE
 
 CLIENT = "10.0.0.7"
@@ -220,21 +220,9 @@ def test_lockout_threshold_and_minutes_come_from_the_environment(db_url, clock, 
 
 # --- tampering ---------------------------------------------------------------------------------------
 
-@contextmanager
-def triggers_off(engine):
-    """What a tamperer with the table owner's rights could do: switch the append-only guard off."""
-    with engine.db.begin() as connection:
-        if engine.db.dialect.name == "postgresql":
-            connection.execute(text("ALTER TABLE admin_events DISABLE TRIGGER admin_events_no_update_delete"))
-        else:
-            connection.execute(text("DROP TRIGGER IF EXISTS admin_events_no_update"))
-            connection.execute(text("DROP TRIGGER IF EXISTS admin_events_no_delete"))
-    yield
+def tamper_log(engine, sql: str, **params: object) -> None:
+    tamper(engine, sql, table="admin_events", **params)
 
-
-def tamper(engine, sql: str, **params: object) -> None:
-    with triggers_off(engine), engine.db.begin() as connection:
-        assert connection.execute(text(sql), params).rowcount == 1
 
 
 @pytest.fixture
@@ -268,7 +256,7 @@ def test_df_audit_log_verify_names_the_seq_of_a_changed_column(logged, column):
     at = datetime(2020, 1, 1)
     if logged.db.dialect.name == "postgresql":
         at = datetime.fromisoformat("2020-01-01T00:00:00+00:00")
-    tamper(logged, COLUMN_CHANGES[column], at=at, fake="f" * 64,
+    tamper_log(logged, COLUMN_CHANGES[column], at=at, fake="f" * 64,
            payload='{"added": ["admin"], "removed": []}')
     report = logged.adminlog.verify()
     assert not report.ok
@@ -276,10 +264,10 @@ def test_df_audit_log_verify_names_the_seq_of_a_changed_column(logged, column):
 
 
 def test_df_audit_log_deleting_an_entry_is_found(logged):
-    tamper(logged, "DELETE FROM admin_events WHERE seq = 5")
+    tamper_log(logged, "DELETE FROM admin_events WHERE seq = 5")
     report = logged.adminlog.verify()
     assert not report.ok and report.first_bad_seq == 5
-    tamper(logged, "DELETE FROM admin_events WHERE seq = 2")
+    tamper_log(logged, "DELETE FROM admin_events WHERE seq = 2")
     assert logged.adminlog.verify().first_bad_seq == 2
 
 
@@ -314,7 +302,7 @@ def test_verify_admin_command_prints_first_bad_seq_and_exits_1(logged, db_url):
     ok = runner.invoke(cli, ["verify", "--admin", "--database", db_url])
     assert ok.exit_code == 0, ok.output
     assert "5 entries; OK" in ok.output
-    tamper(logged, "UPDATE admin_events SET actor = 'x' WHERE seq = 4")
+    tamper_log(logged, "UPDATE admin_events SET actor = 'x' WHERE seq = 4")
     broken = runner.invoke(cli, ["verify", "--admin", "--database", db_url])
     assert broken.exit_code == 1
     assert "admin log: BROKEN at seq 4" in broken.output

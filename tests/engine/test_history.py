@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from itertools import pairwise
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import text
 
 from engine.chain import GENESIS, event_hash
 from engine.cli import cli
 from tests.conftest import DRAFT
+from tests.helpers import tamper
 
 
 @pytest.fixture
@@ -26,21 +25,6 @@ def finished(engine, people, review_loop):
     return procedure.id
 
 
-@contextmanager
-def triggers_off(engine):
-    """What a tamperer with the table owner's rights could do: switch the append-only guard off."""
-    with engine.db.begin() as connection:
-        if engine.db.dialect.name == "postgresql":
-            connection.execute(text("ALTER TABLE events DISABLE TRIGGER events_no_update_delete"))
-        else:
-            connection.execute(text("DROP TRIGGER events_no_update"))
-            connection.execute(text("DROP TRIGGER events_no_delete"))
-    yield
-
-
-def tamper(engine, sql: str, **params: object) -> None:
-    with triggers_off(engine), engine.db.begin() as connection:
-        assert connection.execute(text(sql), params).rowcount == 1
 
 
 def test_every_event_is_chained_from_genesis(engine, finished):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from engine.demo_procedures import Driver, drive
-from tests.engine.test_history import tamper
+from tests.helpers import tamper
 from tests.webapp.site import login
 
 PDF = ("研究论证报告.pdf", b"%PDF-1.4 study")

@@ -111,3 +111,10 @@ def test_nd6_the_public_registry_page_lists_documents_without_login(site, app):
     page = Browser(app.test_client()).get("/public/normative-documents")
     assert page.status_code == 200
     assert "规范性文件" in page.get_data(as_text=True) or "Normative" in page.get_data(as_text=True)
+
+
+def test_df_not_found_an_id_past_the_database_integer_range_is_404_not_a_server_error(site, app):
+    client = app.test_client()
+    for path in ("/public/consultations/99999999999", "/public/normative-documents/99999999999/" + "0" * 64):
+        assert client.get(path).status_code == 404, path
+    assert login(app, "auditor").get("/audit/procedures/99999999999").status_code == 404

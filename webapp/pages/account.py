@@ -41,7 +41,7 @@ def issue() -> Any:
     return _page(issued.secret, None), 201
 
 
-@bp.post("/tokens/<int:token_id>/revoke")
+@bp.post("/tokens/<id:token_id>/revoke")
 @login_required
 def revoke(token_id: int) -> Any:
     engine().tokens.revoke(actor(), token_id)

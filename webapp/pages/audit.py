@@ -64,7 +64,7 @@ def search() -> Any:
                            query=args_without("page"))
 
 
-@bp.get("/procedures/<int:procedure_id>")
+@bp.get("/procedures/<id:procedure_id>")
 @requires("auditor")
 def procedure(procedure_id: int) -> Any:
     record = engine().record.procedure(actor(), procedure_id)
@@ -91,7 +91,7 @@ def admin_log() -> Any:
                            pages=pages(total, size), query=args_without("page"))
 
 
-@bp.get("/procedures/<int:procedure_id>/archive.zip")
+@bp.get("/procedures/<id:procedure_id>/archive.zip")
 @requires("auditor")
 def archive(procedure_id: int) -> Response:
     """The sealed decision archive (决策档案), verifiable offline with the verify.py inside it."""

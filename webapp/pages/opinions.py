@@ -16,7 +16,7 @@ from webapp.errors import status_of
 from webapp.i18n import refusal
 from webapp.pages.common import engine
 
-bp = Blueprint("opinions", __name__, url_prefix="/procedures/<int:procedure_id>/opinions")
+bp = Blueprint("opinions", __name__, url_prefix="/procedures/<id:procedure_id>/opinions")
 
 
 @bp.get("/")

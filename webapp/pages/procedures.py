@@ -76,13 +76,13 @@ def _start_facts(values: dict[str, str], items: list[Any], decided: list[Any]) -
     return title or (chosen.title if chosen else ""), ({"catalogue_item": chosen.code} if chosen else {})
 
 
-@bp.get("/<int:procedure_id>")
+@bp.get("/<id:procedure_id>")
 @login_required
 def show(procedure_id: int) -> Any:
     return _procedure_page(procedure_id)
 
 
-@bp.get("/<int:procedure_id>/documents/<sha256>")
+@bp.get("/<id:procedure_id>/documents/<sha256>")
 @login_required
 def document(procedure_id: int, sha256: str) -> Response:
     """The bytes as stored, as an attachment, never rendered inline (no stored XSS)."""
@@ -94,7 +94,7 @@ def document(procedure_id: int, sha256: str) -> Response:
     return response
 
 
-@bp.post("/<int:procedure_id>/withdraw")
+@bp.post("/<id:procedure_id>/withdraw")
 @requires("decision_organ")
 def withdraw(procedure_id: int) -> Any:
     try:

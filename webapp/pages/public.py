@@ -31,12 +31,12 @@ def index() -> Any:
     return render_template("public/index.html", calls=calls, closed=engine().consultation.closed(limit=20))
 
 
-@bp.get("/consultations/<int:procedure_id>")
+@bp.get("/consultations/<id:procedure_id>")
 def consultation(procedure_id: int) -> Any:
     return _page(procedure_id, {}, None)
 
 
-@bp.post("/consultations/<int:procedure_id>")
+@bp.post("/consultations/<id:procedure_id>")
 def submit(procedure_id: int) -> Any:
     form = request.form
     secret = current_app.config["SECRET_KEY"]
@@ -57,7 +57,7 @@ def submit(procedure_id: int) -> Any:
     return render_template("public/receipt.html", receipt=receipt, procedure_id=procedure_id), 201
 
 
-@bp.get("/consultations/<int:procedure_id>/documents/<sha256>")
+@bp.get("/consultations/<id:procedure_id>/documents/<sha256>")
 def document(procedure_id: int, sha256: str) -> Response:
     media, content = engine().consultation.public_document(procedure_id, sha256)
     response = Response(content, mimetype="application/octet-stream")
@@ -73,7 +73,7 @@ def registry() -> Any:
     return render_template("public/registry.html", entries=engine().registry.entries())
 
 
-@bp.get("/normative-documents/<int:procedure_id>/<sha256>")
+@bp.get("/normative-documents/<id:procedure_id>/<sha256>")
 def registry_document(procedure_id: int, sha256: str) -> Response:
     media, content = engine().registry.document(procedure_id, sha256)
     response = Response(content, mimetype="application/octet-stream")

@@ -19,7 +19,7 @@ from webapp.pages.common import engine
 bp = Blueprint("replay", __name__, url_prefix="/audit")
 
 
-@bp.get("/procedures/<int:procedure_id>/replay")
+@bp.get("/procedures/<id:procedure_id>/replay")
 @requires("auditor")
 def replay(procedure_id: int) -> Any:
     state = engine().replay.at(actor(), procedure_id, _seq())
