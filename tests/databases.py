@@ -11,6 +11,7 @@ import itertools
 import os
 import shutil
 import sqlite3
+import time
 from pathlib import Path
 
 import psycopg
@@ -42,6 +43,9 @@ class SqliteFactory:
             Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
+ADMIN_ATTEMPTS = 10
+
+
 class PostgresFactory:
     def __init__(self, base_url: str, worker: str) -> None:
         self.base = make_url(base_url).set(drivername="postgresql")
@@ -56,8 +60,17 @@ class PostgresFactory:
         return self.base.set(database=name).render_as_string(hide_password=False)
 
     def _admin(self, sql: str) -> None:
-        with psycopg.connect(self.url_of(self.base.database or "postgres"), autocommit=True) as connection:
-            connection.execute(sql)  # type: ignore[arg-type]
+        """Run one statement as the test role. `DROP … WITH (FORCE)` cannot end an autovacuum worker
+        (a superuser process on PostgreSQL 15) that happens to be in the database: wait for it."""
+        for attempt in range(ADMIN_ATTEMPTS):
+            try:
+                with psycopg.connect(self.url_of(self.base.database or "postgres"), autocommit=True) as connection:
+                    connection.execute(sql)  # type: ignore[arg-type]
+                return
+            except psycopg.errors.InsufficientPrivilege:
+                if attempt == ADMIN_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.2 * (attempt + 1))
 
     def new(self) -> str:
         name = f"{self.prefix}_{next(self._names)}"
