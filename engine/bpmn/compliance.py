@@ -95,17 +95,28 @@ def path_avoiding(graph: Graph, sources: Iterable[str], targets: Iterable[str], 
 
     The path starts after the source, so "from a draft change to deliberation without
     a later review" works even when the source is itself a review. `cut` drops edges.
+
+    A parallel join passes a token on only when every incoming branch has delivered one,
+    so it is entered only once each predecessor the sources can reach at all is reached
+    avoiding `avoid`: a branch that skips the reply cannot carry the case past a join whose
+    other branch holds it (RC-14's incidental review runs beside the respondent's reply),
+    while a branch already running beside a source inside the fork does not hold the join.
+    A join fed from behind itself (a loop) is then never entered, erring towards refusing less.
     """
     target_set, avoid_set = set(targets), set(avoid)
     successors = graph.successors if cut is None else {
         node: [n for n in nexts if not cut(node, n)] for node, nexts in graph.successors.items()}
     parents: dict[str, str | None] = {source: None for source in sources}  # sources count as visited
+    reachable = _reachable(successors, parents)
+    joins = {join: before & reachable for join, before in _parallel_joins(graph, successors).items()}
     queue: deque[str] = deque(parents)
     while queue:
         current = queue.popleft()
         for nxt in successors.get(current, []):
             if nxt in avoid_set or nxt in parents:
                 continue
+            if nxt in joins and not joins[nxt] <= parents.keys():
+                continue  # entered again when its last branch arrives
             parents[nxt] = current
             if nxt in target_set:
                 path = [nxt]
@@ -211,3 +222,23 @@ def literal_days(expression: str) -> float | None:
 
 
 Check = PathRule | RequiredKinds | MinimumTimer
+
+
+def _parallel_joins(graph: Graph, successors: dict[str, list[str]]) -> dict[str, set[str]]:
+    """Parallel gateways with more than one incoming branch → their predecessors."""
+    predecessors: dict[str, set[str]] = {}
+    for node, nexts in successors.items():
+        for nxt in nexts:
+            if graph.nodes[nxt].tag == "parallelGateway":
+                predecessors.setdefault(nxt, set()).add(node)
+    return {node: before for node, before in predecessors.items() if len(before) > 1}
+
+
+def _reachable(successors: dict[str, list[str]], sources: Iterable[str]) -> set[str]:
+    seen, stack = set(sources), list(sources)
+    while stack:
+        for nxt in successors.get(stack.pop(), []):
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+    return seen

@@ -118,6 +118,10 @@ def _suspensions(graph: Graph) -> list[str]:
     return graph.of_kind(K.suspension)
 
 
+def _incidental_reviews(graph: Graph) -> list[str]:
+    return graph.of_kind(K.incidental_review)
+
+
 RECONSIDERATION: tuple[Check, ...] = (
     RequiredKinds("RC-4", (K.acceptance_review,), "the acceptance review is missing"),
     RequiredKinds("RC-5", (K.correction,), "the applicant's correction after a notice is missing"),
@@ -138,6 +142,10 @@ RECONSIDERATION: tuple[Check, ...] = (
              "after an extension, a path ends without the decision"),
     PathRule("RC-7", _suspensions, (K.reconsideration_decision,), (K.resumption,),
              "after a suspension, a path decides without resuming the case"),
+    RequiredKinds("RC-14", (K.incidental_review,), "the incidental review of a normative document is missing"),
+    RequiredKinds("RC-14", (K.incidental_conclusion,), "the conclusion of the incidental review is missing"),
+    PathRule("RC-14", _incidental_reviews, (K.reconsideration_decision,), (K.incidental_conclusion,),
+             "after an incidental review is handled or forwarded, a path decides without its conclusion"),
 )
 
 PROFILES: dict[str, tuple[Check, ...]] = {

@@ -600,6 +600,23 @@ class SuspensionUnnotified(Refused):
     en = "A suspension or a resumption of the case is notified to the parties in writing (notice)."
 
 
+class IncidentalRuleExcluded(Refused):
+    rule = "RC-1"
+    en = ("Incidental review may be asked of normative documents other than rules; a rule (规章) is not reviewed "
+          "with a reconsideration (Art. 13).")
+
+
+class MediationUnsigned(Refused):
+    rule = "RC-15"
+    en = "A mediation agreement takes effect only once every party signed it and the organ sealed it (Art. 73)."
+
+
+class SettlementUnlawful(Refused):
+    rule = "RC-15"
+    en = ("A settlement may not harm the state's, the public's or others' lawful interests nor break mandatory law "
+          "(Art. 74): confirm it before the case is ended by withdrawal.")
+
+
 class InvestigatorsTooFew(Refused):
     rule = "RC-8"
     en = "An investigation is done by at least 2 officers showing their ID; {count} recorded."

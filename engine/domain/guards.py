@@ -50,6 +50,13 @@ class Limits:
     rc_decision_days: int = 60        # RC-12: calendar days from acceptance
     rc_simplified_decision_days: int = 30  # RC-12
     rc_extension_days: int = 30       # RC-12: one extension at most
+    rc_forwarding_working_days: int = 5  # RC-6: the penalty organ forwards an application lodged with it
+    rc_suit_days: int = 15            # RC-6: suit after non-acceptance in review-first cases (Art. 34)
+    rc_incidental_days: int = 30      # RC-14: the organ handles an incidental review itself
+    rc_incidental_forward_working_days: int = 7  # RC-14: or forwards it to the organ that may
+    rc_incidental_notice_working_days: int = 3  # RC-14: notice to the enacting organ
+    rc_incidental_answer_working_days: int = 10  # RC-14: the enacting organ's written answer
+    rc_incidental_reply_days: int = 60  # RC-14: the receiving organ's answer to a forwarded review
     nd_comment_working_days: int = 7  # ND-3 [S]: public comment, generally
     nd_market_comment_days: int = 30  # ND-3 [S]: documents closely tied to market entities' business
     nd_review_working_days: int = 15  # ND-4 [M]: legality review at most 15 working days (at least 5)
@@ -656,7 +663,26 @@ def _rc_application(c: Context) -> dict[str, Any]:
     if applied > c.today:
         raise e.FormInvalid(field="applied_on", problem="the application cannot be dated in the future",
                             problem_zh="申请日期不能晚于今天")
-    return {**_rc_acceptance_clock(c), "correction_notified": False, "extended": False}
+    if c.data.get("incidental_review") and c.data.get("incidental_document_kind") == "rule":
+        raise e.IncidentalRuleExcluded()
+    forwarding = _rc_forwarding(c, applied) if c.data.get("lodged_with_penalty_organ") else {}
+    return {**_rc_acceptance_clock(c), **forwarding, "correction_notified": False, "extended": False,
+            "incidental_review": bool(c.data.get("incidental_review"))}
+
+
+def _rc_forwarding(c: Context, applied: date) -> dict[str, Any]:
+    """RC-6: Art. 32 — an application against a penalty lodged with the organ that imposed it is
+    forwarded within 5 working days; a later forwarding is recorded as overdue, the case goes on."""
+    if c.data.get("act_type") != "penalty":
+        raise e.FormInvalid(field="lodged_with_penalty_organ",
+                            problem="only an application against a penalty decision is lodged with its organ (Art. 32)",
+                            problem_zh="仅对行政处罚决定不服的，可以通过作出该决定的行政机关提交申请（第三十二条）")
+    forwarded = _date(c.data["forwarded_on"], "forwarded_on")
+    if not applied <= forwarded <= c.today:
+        raise e.FormInvalid(field="forwarded_on", problem="between the application date and today",
+                            problem_zh="转送日期应当在申请日期与今天之间")
+    due = workdays.add_working_days(applied, c.limits.rc_forwarding_working_days)
+    return {"forwarding_due": due.last_day.isoformat(), "forwarding_overdue": forwarded > due.last_day}
 
 
 def _rc_last_day_to_apply(c: Context) -> date:
@@ -692,7 +718,7 @@ def _rc_acceptance_review(c: Context) -> dict[str, Any]:
                 "correction_due": correction.last_day.isoformat(),
                 "correction_lapses_at": correction.ends_at.isoformat()}
     if outcome == "not_accept":
-        return {"acceptance_outcome": outcome}
+        return {"acceptance_outcome": outcome, **_rc_suit(c)}
     act_type = c.before.get("act_type")
     if act_type in EXCLUDED_ACTS:
         raise e.ScopeExcluded(act_type=EXCLUDED_ACTS[act_type])
@@ -707,6 +733,14 @@ def _rc_acceptance_review(c: Context) -> dict[str, Any]:
     if simplified and not _rc_simplified_allowed(c):
         raise e.SimplifiedNotAllowed(limit=c.limits.rc_simplified_fine_limit)
     return {"acceptance_outcome": outcome, **_rc_case_clock(c, min(c.today, due), simplified, False)}
+
+
+def _rc_suit(c: Context) -> dict[str, Any]:
+    """RC-6: Art. 34 — where reconsideration comes first, a refused applicant may sue within 15 days."""
+    if not c.before.get("review_first"):
+        return {}
+    return {"suit_deadline": workdays.add_days(c.today, c.limits.rc_suit_days, to_next_workday=True)
+            .last_day.isoformat()}
 
 
 def _rc_simplified_allowed(c: Context) -> bool:
@@ -794,6 +828,8 @@ def _rc_decision(c: Context) -> dict[str, Any]:
         return {"decision_outcome": "extend"}
     if c.data["outcome"] == "suspend":
         return {"decision_outcome": "suspend"}
+    if c.data["outcome"] in ("mediate", "terminate"):
+        return _rc_without_decision(c)
     kind = c.data["decision_type"]
     old, new = c.before.get("fine_amount"), c.data.get("new_fine_amount")
     if kind == "change" and old is not None and new is not None and new > old and not c.data.get(
@@ -805,6 +841,73 @@ def _rc_decision(c: Context) -> dict[str, Any]:
     return {"decision_outcome": "decide", "decided_on": c.today.isoformat(),
             "decided_late": c.today > _date(c.before["case_due"], "case_due"),
             "effective": served is not None, "effective_from": served}
+
+
+def _rc_without_decision(c: Context) -> dict[str, Any]:
+    """RC-15: Art. 73 — a mediation agreement binds once every party signed and the organ sealed it;
+    Art. 74, 41 — a settlement ends the case by the applicant's withdrawal, and only a lawful one."""
+    if c.data["outcome"] == "mediate":
+        if not (c.data.get("mediation_signed_by_parties") and c.data.get("mediation_sealed")):
+            raise e.MediationUnsigned()
+        return {"decision_outcome": "mediate", "decided_on": c.today.isoformat(), "effective": True,
+                "effective_from": c.today.isoformat()}
+    ground = c.data["termination_ground"]
+    if c.data.get("settlement"):
+        if ground != "withdrawn":
+            raise e.FormInvalid(field="termination_ground", problem="a settlement ends the case by withdrawal",
+                                problem_zh="达成和解的，由申请人撤回申请后终止")
+        if not c.data.get("settlement_lawful"):
+            raise e.SettlementUnlawful()
+    return {"decision_outcome": "terminate", "terminated_on": c.today.isoformat(), "termination_ground": ground}
+
+
+@guard(K.incidental_review, RC)
+def _rc_incidental_handling(c: Context) -> dict[str, Any]:
+    """RC-14: Art. 56, 58 — handled by the organ (the enacting organ notified within 3 working days,
+    answering within 10; handled within 30 days) or forwarded within 7 working days to the organ
+    that may handle it (answering within 60 days). Meanwhile the case is suspended (Art. 39)."""
+    start = _date(c.before["accepted_on"], "accepted_on")
+    if c.data["handling"] == "forward":
+        forwarded = _rc_recorded(c, "forwarded_on", start)
+        due = workdays.add_working_days(start, c.limits.rc_incidental_forward_working_days)
+        reply = workdays.add_days(forwarded, c.limits.rc_incidental_reply_days, to_next_workday=True)
+        return {"incidental_handling": "forward", "incidental_forward_due": due.last_day.isoformat(),
+                "incidental_forward_overdue": forwarded > due.last_day, "incidental_due": reply.last_day.isoformat(),
+                "incidental_suspended_on": c.today.isoformat()}
+    notice = _rc_recorded(c, "notice_served_on", start)
+    notice_due = workdays.add_working_days(start, c.limits.rc_incidental_notice_working_days)
+    answer = workdays.add_working_days(notice, c.limits.rc_incidental_answer_working_days)
+    handle = workdays.add_days(start, c.limits.rc_incidental_days, to_next_workday=True)
+    return {"incidental_handling": "handle", "incidental_notice_due": notice_due.last_day.isoformat(),
+            "incidental_notice_late": notice > notice_due.last_day, "enacting_answer_due": answer.last_day.isoformat(),
+            "incidental_due": handle.last_day.isoformat(), "incidental_suspended_on": c.today.isoformat()}
+
+
+def _rc_recorded(c: Context, field_name: str, start: date) -> date:
+    day = _date(c.data[field_name], field_name)
+    if not start <= day <= c.today:
+        raise e.FormInvalid(field=field_name, problem="between the acceptance and today",
+                            problem_zh="日期应当在受理之日与今天之间")
+    return day
+
+
+@guard(K.incidental_conclusion, RC)
+def _rc_incidental_conclusion(c: Context) -> dict[str, Any]:
+    """RC-14: Art. 59–60 — the conclusion (an unlawful clause stops being applied); late answers are
+    recorded, not refused; the case clock resumes with the days suspended added (Art. 39, 42)."""
+    received = c.data.get("answer_received_on")
+    if received is not None and not _date(received, "answer_received_on") <= c.today:
+        raise e.FormInvalid(field="answer_received_on", problem="cannot be in the future",
+                            problem_zh="日期不能晚于今天")
+    answer_due = c.before.get("enacting_answer_due")
+    answer_late = bool(answer_due) and (received is None or _date(received, "answer_received_on") >
+                                        _date(answer_due, "enacting_answer_due"))
+    stopped = (c.today - _date(c.before["incidental_suspended_on"], "incidental_suspended_on")).days
+    case_due = workdays.add_days(_date(c.before["case_due"], "case_due"), stopped, to_next_workday=True)
+    return {"incidental_conclusion": c.data["conclusion"], "incidental_concluded_on": c.today.isoformat(),
+            "incidental_late": c.today > _date(c.before["incidental_due"], "incidental_due"),
+            "enacting_answer_late": answer_late, "incidental_days_suspended": stopped,
+            "case_due": case_due.last_day.isoformat()}
 
 
 def _rc_require_notice(c: Context) -> None:

@@ -69,6 +69,8 @@ class StepKind(StrEnum):
     respondent_reply = "respondent_reply"
     case_review = "case_review"
     resumption = "resumption"
+    incidental_review = "incidental_review"
+    incidental_conclusion = "incidental_conclusion"
     # a step of no statutory weight (a note, an internal check)
     generic = "generic"
 

@@ -189,6 +189,40 @@ def test_rc5_day_11_without_supplement_is_abandoned(rc):
     assert fired.payload["step"] == "abandoned"
 
 
+@pytest.mark.parametrize(("forwarded", "overdue"), [("2026-10-30", False), ("2026-11-02", True)])
+def test_rc6_forwarded_on_working_day_6_is_overdue(rc, forwarded, overdue):
+    # lodged with the penalty organ on Friday 10-23: working days 10-26 … 10-30 are the five
+    rc.apply(applied_on="2026-10-23", lodged_with_penalty_organ=True, forwarded_on=forwarded)
+    assert rc.derived()["forwarding_due"] == "2026-10-30"
+    assert rc.derived()["forwarding_overdue"] is overdue
+    rc.accept()  # an overdue forwarding is recorded, never held against the applicant
+    assert rc.open() == {"respondent_copy"}
+
+
+def test_rc6_only_an_application_against_a_penalty_is_lodged_with_its_organ(rc):
+    error = refused(rc.engine, errors.FormInvalid, "DF-FORM", rc.apply, act_type="licence",
+                    lodged_with_penalty_organ=True, forwarded_on="2026-11-02")
+    assert error.field == "lodged_with_penalty_organ"
+    error = refused(rc.engine, errors.FormInvalid, "DF-FORM", rc.apply, lodged_with_penalty_organ=True,
+                    forwarded_on="2026-11-03")
+    assert error.field == "forwarded_on"
+
+
+def test_rc6_refusal_in_a_review_first_case_leaves_15_days_to_sue(rc):
+    rc.apply(review_first=True)
+    rc.do("acceptance_review", "office", {"outcome": "not_accept", "reasons": "已超过申请期限"},
+          {"notice": pdf("不予受理决定书")})
+    assert rc.derived()["suit_deadline"] == "2026-11-17"
+    assert rc.status() == "completed"
+
+
+def test_rc6_an_accepted_application_failing_the_conditions_is_dismissed(rc):
+    rc.to_decision()
+    rc.decide("dismiss_application", grounds="受理后发现申请人与被申请行政行为没有利害关系（第三十三条）")
+    assert rc.derived()["decision_outcome"] == "decide"
+    assert rc.status() == "completed"
+
+
 def test_rc7_suspension_needs_a_written_notice_and_stops_the_case_clock(rc):
     rc.to_decision()
     rc.do("decision", "head", {"outcome": "suspend"})
@@ -302,8 +336,93 @@ def test_rc13_a_change_asked_by_a_third_party_may_be_higher(rc):
     assert rc.status() == "completed"
 
 
+INCIDENTAL = {"incidental_review": True, "incidental_document_kind": "normative_document",
+              "incidental_document_number": "示范府规〔2026〕3号",
+              "incidental_document_title": "示范县食品摊贩管理办法", "incidental_document_organ": "示范县人民政府"}
+
+
+def test_rc1_incidental_review_of_a_rule_is_refused(rc):
+    refused(rc.engine, errors.IncidentalRuleExcluded, "RC-1", rc.apply,
+            **{**INCIDENTAL, "incidental_document_kind": "rule"})
+
+
+def _handle_incidental(rc, data, docs):
+    rc.do("incidental_handling", "office", data, {"suspension_notice": pdf("中止审理通知书"), **docs})
+
+
+@pytest.mark.parametrize(("forwarded", "overdue"), [("2026-11-11", False), ("2026-11-12", True)])
+def test_rc14_forwarded_on_working_day_8_is_overdue(rc, forwarded, overdue):
+    rc.apply(**INCIDENTAL)
+    rc.accept()  # accepted Monday 11-02: working days 11-03 … 11-11 are the seven
+    assert rc.open() == {"respondent_copy", "incidental_handling"}  # beside the respondent's reply
+    rc.clock.set(datetime(2026, 11, 12, 10, 0, tzinfo=CST))
+    _handle_incidental(rc, {"handling": "forward", "forwarded_to": "示范市人民政府", "forwarded_on": forwarded},
+                       {"forwarding_letter": pdf("转送函")})
+    derived = rc.derived()
+    assert derived["incidental_forward_due"] == "2026-11-11"
+    assert derived["incidental_forward_overdue"] is overdue
+    receiving = workdays.add_days(date.fromisoformat(forwarded), 60, to_next_workday=True).last_day
+    assert last_day(rc.item("incidental_conclusion").due_at) == receiving  # the receiving organ's 60 days
+
+
+def test_rc14_the_organ_handles_it_and_the_decision_waits_for_the_conclusion(rc):
+    rc.apply(**INCIDENTAL)
+    rc.accept()
+    rc.clock.set(datetime(2026, 11, 6, 10, 0, tzinfo=CST))  # working day 4: the notice is late by one
+    _handle_incidental(rc, {"handling": "handle", "notice_served_on": "2026-11-06"},
+                       {"notice": pdf("提出书面答复通知书")})
+    derived = rc.derived()
+    assert (derived["incidental_notice_due"], derived["incidental_notice_late"]) == ("2026-11-05", True)
+    assert derived["enacting_answer_due"] == "2026-11-20"  # 10 working days after the notice
+    assert last_day(rc.item("incidental_conclusion").due_at) == date(2026, 12, 2)  # 30 days of acceptance
+    rc.copy()
+    rc.reply()
+    rc.review()
+    assert rc.open() == {"incidental_conclusion"}  # no decision before the document is reviewed
+    rc.clock.set(datetime(2026, 11, 26, 10, 0, tzinfo=CST))  # 20 days suspended
+    conclusion = {"answer_received_on": "2026-11-19", "conclusion": "unlawful", "reasons": "增设了上位法没有规定的罚款"}
+    docs = {"conclusion_document": pdf("附带审查处理决定书"), "resumption_notice": pdf("恢复审理通知书")}
+    error = refused(rc.engine, errors.FormInvalid, "DF-FORM", rc.do, "incidental_conclusion", "office", conclusion,
+                    docs)
+    assert error.field == "clauses"
+    rc.do("incidental_conclusion", "office", {**conclusion, "clauses": "第十二条第二款"}, docs)
+    derived = rc.derived()
+    assert (derived["incidental_conclusion"], derived["enacting_answer_late"], derived["incidental_late"]) == (
+        "unlawful", False, False)
+    assert derived["incidental_days_suspended"] == 20
+    assert rc.open() == {"decision"}
+    resumed_due = workdays.add_days(date(2027, 1, 4), 20, to_next_workday=True).last_day  # 60 days + 20 suspended
+    assert last_day(rc.item("decision").due_at) == resumed_due
+
+
 def test_rc15_no_service_date_means_not_effective(rc):
     rc.to_decision()
     rc.decide(served_on=None)
     assert rc.derived()["effective"] is False
     assert rc.engine.history.verify(rc.procedure_id).ok
+
+
+def test_rc15_a_mediation_agreement_binds_once_signed_and_sealed(rc):
+    rc.to_decision()
+    mediation = {"outcome": "mediate", "mediation_signed_by_parties": True}
+    docs = {"mediation_document": pdf("行政复议调解书")}
+    refused(rc.engine, errors.MediationUnsigned, "RC-15", rc.do, "decision", "head", mediation, docs)
+    rc.do("decision", "head", {**mediation, "mediation_sealed": True}, docs)
+    assert (rc.derived()["decision_outcome"], rc.derived()["effective"]) == ("mediate", True)
+    assert rc.status() == "completed"
+
+
+def test_rc15_a_settlement_ends_the_case_by_withdrawal(rc):
+    rc.to_decision()
+    settled = {"outcome": "terminate", "termination_ground": "withdrawn", "settlement": True,
+               "grounds": "双方自愿和解，申请人撤回申请"}
+    docs = {"termination_document": pdf("终止行政复议决定书")}
+    error = refused(rc.engine, errors.FormInvalid, "DF-FORM", rc.do, "decision", "head", settled, docs)
+    assert error.field == "withdrawal_document"
+    docs["withdrawal_document"] = pdf("撤回行政复议申请书")
+    refused(rc.engine, errors.SettlementUnlawful, "RC-15", rc.do, "decision", "head", settled, docs)
+    refused(rc.engine, errors.FormInvalid, "DF-FORM", rc.do, "decision", "head",
+            {**settled, "termination_ground": "applicant_died", "settlement_lawful": True}, docs)
+    rc.do("decision", "head", {**settled, "settlement_lawful": True}, docs)
+    assert rc.derived()["termination_ground"] == "withdrawn"
+    assert rc.status() == "completed"
