@@ -73,9 +73,17 @@ ENFORCEMENT_REVIEW: tuple[Check, ...] = (
              "a path reaches the legal review before the enforcement unit submits"),
     PathRule("ER-2", _starts, (K.enforcement_decision, K.collective_discussion), (K.enforcement_legal_review,),
              "a path decides without the legal review"),
-    PathRule("ER-6", _resubmissions, (K.enforcement_decision, K.collective_discussion), (K.enforcement_legal_review,),
-             "after a supplement or resubmission, a path decides without a fresh legal review"),
-    PathRule("ER-2", _starts, ("end",), (K.enforcement_decision,), "a path ends without the recorded decision"),
+    PathRule("ER-6", _resubmissions, (K.enforcement_decision, K.collective_discussion),
+             (K.enforcement_legal_review, K.coordination),
+             "after a supplement or resubmission, a path decides without a fresh legal review or the heads' "
+             "coordination of an objection"),
+    PathRule("ER-2", _starts, ("end",), (K.enforcement_decision, K.judicial_transfer),
+             "a path ends without the recorded decision or the transfer to the judicial organs"),
+    RequiredKinds("ER-6", (K.coordination,), "the heads' coordination of an objection to the opinion is missing"),
+    RequiredKinds("ER-5", (K.judicial_transfer,),
+                  "the transfer of a suspected crime to the judicial organs is missing"),
+    PathRule("ER-5", _starts, (K.judicial_transfer,), (K.enforcement_legal_review,),
+             "a path transfers the case before the legal review"),
 )
 
 def _nd_draft_changes(graph: Graph) -> list[str]:

@@ -468,6 +468,12 @@ class ProblemsUnreasoned(Refused):
     en = "An opinion that finds problems states them with reasons and what to do (problems)."
 
 
+class CrimeTransferMismatch(Refused):
+    rule = "ER-5"
+    en = ("The finding on a suspected crime ({finding}) and the opinion ({opinion}) disagree: a case suspected of a "
+          "crime is transferred to the judicial organs, and only such a case.")
+
+
 class ReviewExtensionUnapproved(Refused):
     rule = "ER-7"
     en = ("The review period ended on {due}; a later opinion states the approved extension "

@@ -342,9 +342,37 @@ def _er_submission(c: Context) -> dict[str, Any]:
 
 @guard(K.enforcement_supplement, ER)
 def _er_supplement(c: Context) -> dict[str, Any]:
-    """ER-4/ER-6: a supplement or a corrected proposal is a new submission, reviewed afresh."""
+    """ER-4/ER-6: a supplement or a corrected proposal is a new submission, reviewed afresh; a written
+    objection to the opinion goes to the heads' coordination instead, the submission unchanged."""
     _require_attested(c)
-    return _er_resubmitted(c, c.data.get("revised_proposed_decision") or c.before.get("proposed_decision"))
+    if c.data.get("objection"):
+        return {"objection_raised": True}
+    return {**_er_resubmitted(c, c.data.get("revised_proposed_decision") or c.before.get("proposed_decision")),
+            "objection_raised": False}
+
+
+@guard(K.coordination, ER)
+def _er_coordination(c: Context) -> dict[str, Any]:
+    """ER-6: the heads settle a disagreement together (ER-8's minimum); siding with the unit lets the
+    decision proceed on the very submission they discussed, recorded with reasons."""
+    heads = {str(p).strip() for p in c.data.get("participants", [])}
+    if len(heads) < c.limits.er_collective_minimum:
+        raise e.NotCollective(count=len(heads), minimum=c.limits.er_collective_minimum)
+    if c.data["outcome"] != "unit_prevails":
+        return {"coordination_outcome": "review_stands"}
+    return {"coordination_outcome": "unit_prevails", "collective_discussed": True,
+            "coordinated_submission_sha256": c.before.get("current_submission_sha256")}
+
+
+@guard(K.judicial_transfer, ER)
+def _er_transfer(c: Context) -> dict[str, Any]:
+    """ER-5/ER-6: a suspected crime is transferred to the judicial organs; no enforcement decision follows."""
+    transferred = _date(c.data["transferred_on"], "transferred_on")
+    reviewed = workdays.local_date(datetime.fromisoformat(c.before["reviewed_at"]))
+    if not reviewed <= transferred <= c.today:
+        raise e.FormInvalid(field="transferred_on", problem="between the legal review and today",
+                            problem_zh="移送日期应当在法制审核之日与今天之间")
+    return {"transferred_on": transferred.isoformat(), "transferred_to": c.data["transferred_to"]}
 
 
 def _require_attested(c: Context) -> None:
@@ -360,6 +388,7 @@ def _er_resubmitted(c: Context, proposed: Any) -> dict[str, Any]:
     due = workdays.add_working_days(c.today, c.limits.er_review_working_days)
     return {"current_submission_sha256": proposed["sha256"] if isinstance(proposed, dict) else None,
             "materials_missing": missing, "review_opinion": "pending", "collective_discussed": False,
+            "coordination_outcome": None,
             "review_materials_received": c.today.isoformat(), "review_due": due.last_day.isoformat(),
             "review_due_provisional": due.provisional}
 
@@ -378,8 +407,10 @@ def _er_legal_review(c: Context) -> dict[str, Any]:
                 raise e.ReviewFindingMissing(finding=content, field=field_name)
         if not isinstance(c.data.get("opinion_document"), dict):
             raise e.OpinionNotWritten()
-        if opinion == "problems" and not c.data.get("problems"):
+        if opinion in ("problems", "transfer") and not c.data.get("problems"):
             raise e.ProblemsUnreasoned()
+        if (c.data.get("crime_transfer") == "transfer") != (opinion == "transfer"):
+            raise e.CrimeTransferMismatch(finding=c.data.get("crime_transfer"), opinion=opinion)
     return {"review_opinion": opinion, "reviewed_submission_sha256": c.before.get("current_submission_sha256"),
             "reviewed_at": c.now.isoformat(), **_er_review_time(c),
             "collective_required": bool(c.before.get("heavy_case") or c.data.get("collective_discussion_required"))}
@@ -426,9 +457,12 @@ def _er_decision(c: Context) -> dict[str, Any]:
     """ER-2: only on an agreeing review of the very proposal; ER-8: flagged cases after the heads met."""
     if c.data.get("head_decision") != "decide":
         return {}
-    if c.before.get("review_opinion") != "agree":
+    current = c.before.get("current_submission_sha256")
+    coordinated = c.before.get("coordination_outcome") == "unit_prevails" and \
+        c.before.get("coordinated_submission_sha256") == current
+    if c.before.get("review_opinion") != "agree" and not coordinated:
         raise e.NotReviewedAgree(opinion=c.before.get("review_opinion"))
-    if c.before.get("reviewed_submission_sha256") != c.before.get("current_submission_sha256"):
+    if not coordinated and c.before.get("reviewed_submission_sha256") != current:
         raise e.SubmissionChangedAfterReview()
     if c.before.get("collective_required") and not c.before.get("collective_discussed"):
         raise e.CollectiveDiscussionMissing()

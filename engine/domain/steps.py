@@ -59,6 +59,8 @@ class StepKind(StrEnum):
     enforcement_supplement = "enforcement_supplement"
     collective_discussion = "collective_discussion"
     enforcement_decision = "enforcement_decision"
+    coordination = "coordination"
+    judicial_transfer = "judicial_transfer"
     application = "application"
     acceptance_review = "acceptance_review"
     case_hearing = "case_hearing"

@@ -173,6 +173,49 @@ def test_er6_written_opinion_with_reasons_and_a_fresh_review_after_resubmission(
     assert er.open() == {"legal_review"}
 
 
+def test_er5_a_suspected_crime_is_transferred_and_no_decision_follows(er):
+    er.submit()
+    refused(er.engine, errors.CrimeTransferMismatch, "ER-5", er.review, crime_transfer="transfer")
+    refused(er.engine, errors.CrimeTransferMismatch, "ER-5", er.review, "transfer", problems="涉嫌生产有毒有害食品罪")
+    refused(er.engine, errors.ProblemsUnreasoned, "ER-6", er.review, "transfer", crime_transfer="transfer")
+    er.review("transfer", crime_transfer="transfer", problems="涉案金额达到刑事立案追诉标准，涉嫌生产有毒有害食品罪")
+    assert er.open() == {"transfer"}
+    transfer = {"transferred_to": "示范县公安局", "transferred_on": "2099-01-01"}
+    docs = {"transfer_letter": pdf("涉嫌犯罪案件移送书")}
+    error = refused(er.engine, errors.FormInvalid, "DF-FORM", er.do, "transfer", "head", transfer, docs)
+    assert error.field == "transferred_on"
+    today = er.engine.clock.now().date().isoformat()
+    er.do("transfer", "head", {**transfer, "transferred_on": today}, docs)
+    assert er.engine.procedures.get(er.procedure_id).status == "completed"
+    steps = [e.payload.get("step") for e in er.engine.history.events(er.procedure_id) if e.kind == "task_completed"]
+    assert steps == ["submission", "legal_review", "transfer"]  # no enforcement decision was recorded
+
+
+def test_er6_an_objection_goes_to_the_heads_who_may_side_with_the_unit(er):
+    er.submit()
+    submitted = er.engine.history.events(er.procedure_id)[-1].payload["derived"]["current_submission_sha256"]
+    er.review("problems")
+    objection = {"objection": True, "objection_reasons": "当事人系多次违法，按从重情节处罚有事实依据"}
+    error = refused(er.engine, errors.FormInvalid, "DF-FORM", er.resubmit, **objection)
+    assert error.field == "objection_document"
+    er.resubmit({"objection_document": pdf("书面异议")}, **objection)
+    assert er.open() == {"coordination"}
+    meeting = {"meeting_date": "2026-11-05", "participants": ["局长 王某"], "outcome": "review_stands",
+               "reasons": "维持法制审核意见"}
+    minutes = {"minutes": pdf("协调会议纪要")}
+    refused(er.engine, errors.NotCollective, "ER-8", er.do, "coordination", "head", meeting, minutes)
+    er.do("coordination", "head", {**meeting, "participants": ["局长 王某", "副局长 李某"]}, minutes)
+    assert er.open() == {"supplement"}  # the opinion stands: back to the unit
+    er.resubmit({"objection_document": pdf("书面异议（二）")}, **objection)
+    prevails = {**meeting, "participants": ["局长 王某", "副局长 李某"], "outcome": "unit_prevails",
+                "reasons": "从重情节有证据支持，采纳承办机构意见"}
+    er.do("coordination", "head", prevails, minutes)
+    assert er.open() == {"decision"}
+    er.decide()
+    assert er.engine.procedures.get(er.procedure_id).status == "completed"
+    assert er.engine.history.events(er.procedure_id)[-1].payload["derived"]["decided_submission_sha256"] == submitted
+
+
 def test_er7_review_due_in_working_days_over_a_holiday_and_extension_needs_approval(er, clock):
     clock.set(datetime(2026, 9, 23, 10, 0, tzinfo=CST))  # regulation.md §8: due 2026-10-10
     er.submit()
