@@ -179,6 +179,31 @@ def catalogue_list(year: int, database_url: str | None) -> None:
     engine.dispose()
 
 
+@cli.group("cleanup")
+def cleanup_group() -> None:
+    """Clean-ups of normative documents (行政规范性文件清理, ND-9)."""
+
+
+@cleanup_group.command("start")
+@click.option("--by", "username", required=True,
+              help="The organiser: a user of the legality review office (role legality_reviewer); the clean-up "
+                   "belongs to that user's organisation.")
+@click.option("--title", default=None, help="The procedure's title (default: 行政规范性文件专项清理（date）).")
+@database_option
+def cleanup_start(username: str, title: str | None, database_url: str | None) -> None:
+    """Start a special clean-up (专项清理); the yearly periodic one is started by the worker."""
+    engine = _engine(database_url)
+    try:
+        view = engine.cleanup.start_special(engine.people.actor(username), title)
+    except DomainError as error:
+        click.echo(error.message(), err=True)
+        sys.exit(1)
+    finally:
+        engine.dispose()
+    click.echo(f"started procedure {view.id}: {view.title} ({view.sponsor_org}); "
+               f"next: {', '.join(i.title for i in view.open_items) or '—'}")
+
+
 @cli.group()
 def db() -> None:
     """Database schema."""

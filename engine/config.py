@@ -41,6 +41,12 @@ class Settings:
     """Wrong passwords in a row that lock an account (DECISIONFLOW_LOCKOUT_THRESHOLD; 0 never locks)."""
     lockout_minutes: int = 15
     """How long a locked account refuses every login, the right password included (DECISIONFLOW_LOCKOUT_MINUTES)."""
+    cleanup_org: str | None = None
+    """The organisation (its code) that owns the yearly clean-up of normative documents (ND-9): its legality
+    review office gets the clean-up's first steps (DECISIONFLOW_CLEANUP_ORG). None: no automatic clean-up."""
+    cleanup_day: int = 1
+    """The day of the year (1–366; past the year's last day, its last day) from which the worker starts the
+    year's clean-up (DECISIONFLOW_CLEANUP_DAY)."""
 
     @property
     def smtp_configured(self) -> bool:
@@ -66,6 +72,7 @@ class Settings:
         values["county_steps"] = frozenset(steps)
         values.update(_smtp(env))
         values.update(_lockout(env))
+        values.update(_cleanup(env))
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
 
@@ -92,4 +99,17 @@ def _lockout(env: Mapping[str, str]) -> dict[str, object]:
             if not raw.isdigit():
                 raise ValueError(f"DECISIONFLOW_LOCKOUT_{name.upper()}: a whole number of 0 or more, not {raw!r}")
             values[f"lockout_{name}"] = int(raw)
+    return values
+
+
+def _cleanup(env: Mapping[str, str]) -> dict[str, object]:
+    """DECISIONFLOW_CLEANUP_ORG (an organisation code) and DECISIONFLOW_CLEANUP_DAY (1 to 366)."""
+    values: dict[str, object] = {}
+    if env.get("DECISIONFLOW_CLEANUP_ORG", "").strip():
+        values["cleanup_org"] = env["DECISIONFLOW_CLEANUP_ORG"].strip()
+    raw = env.get("DECISIONFLOW_CLEANUP_DAY", "").strip()
+    if raw:
+        if not raw.isdigit() or not 1 <= int(raw) <= 366:
+            raise ValueError(f"DECISIONFLOW_CLEANUP_DAY: a day of the year from 1 to 366, not {raw!r}")
+        values["cleanup_day"] = int(raw)
     return values

@@ -42,6 +42,7 @@ class Engine:
             adminlog,
             archive,
             catalogue,
+            cleanup,
             consultation,
             definitions,
             history,
@@ -76,6 +77,7 @@ class Engine:
         self.archive = _Bound(self, archive)
         self.consultation = _Bound(self, consultation)
         self.registry = _Bound(self, registry)
+        self.cleanup = _Bound(self, cleanup)
         self.replay = _Bound(self, replay)
         self.supervision = _Bound(self, supervision)
         self.adminlog = _Bound(self, adminlog)

@@ -28,6 +28,10 @@ ORGANISATIONS = (
     ("fuyi_office", "示范县人民政府行政复议办公室", "review_office"),
 )
 
+CLEANUP_ORG = "justice"
+"""Who owns the demo's yearly clean-up of normative documents (ND-9): the 司法局, whose legality reviewer
+(`reviewer`) opens and reviews it; the head (`head`) approves it; the office (`secretary`) publishes the lists."""
+
 USERS = (
     ("sponsor", "dev_reform", "张伟", ["sponsor"]),
     ("housing", "housing", "李娜", ["sponsor"]),

@@ -6,6 +6,10 @@ none fires a timer twice; a worker killed mid-transaction leaves its timer pendi
 the others. Timers missed while no worker ran are all due at the next start and fire
 then, in due order. `decisionflow serve --demo` runs the job on an APScheduler background
 thread; production runs `decisionflow worker` processes (APScheduler's blocking scheduler).
+
+Each pass also starts the year's clean-up of normative documents once its day has come (ND-9,
+DECISIONFLOW_CLEANUP_ORG and DECISIONFLOW_CLEANUP_DAY): exactly once, however many workers run and
+however often they pass (engine/services/cleanup.py).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from engine.core import Engine
+from engine.domain.errors import DomainError
 
 log = logging.getLogger(__name__)
 IDLE_RECHECK_SECONDS = 0.2
@@ -31,8 +36,10 @@ def fire_due(engine: Engine, limit: int | None = None) -> int:
     """Fire every timer due now, earliest first, one transaction each; return how many fired.
 
     Stops when nothing is due, after `limit` timers, or when the earliest due timer cannot
-    fire yet (SpiffWorkflow fires strictly after the due time): the next pass takes it.
+    fire yet (SpiffWorkflow fires strictly after the due time): the next pass takes it. First it
+    starts the year's clean-up of normative documents if that is due (`start_due_cleanup`).
     """
+    start_due_cleanup(engine)
     fired = 0
     while limit is None or fired < limit:
         claimed = engine.timers.fire_next()
@@ -44,6 +51,26 @@ def fire_due(engine: Engine, limit: int | None = None) -> int:
             return fired
         fired += 1
     return fired
+
+
+def start_due_cleanup(engine: Engine) -> int | None:
+    """Start the year's clean-up of normative documents when it is due and not yet started (ND-9).
+
+    Returns the new procedure's id, or None. A refusal (the definition not deployed, an unknown
+    organisation) is logged, never raised: the timers of this pass still fire.
+    """
+    period = engine.cleanup.due()
+    if period is None:
+        return None
+    try:
+        view = engine.cleanup.start_periodic(period)
+    except DomainError as refused:
+        log.warning("the %s clean-up of normative documents did not start: %s", period, refused.message("en"))
+        return None
+    if view is None:
+        return None  # another worker started it first
+    log.info("started the %s clean-up of normative documents: procedure %s", period, view.id)
+    return int(view.id)
 
 
 def start_in_process(engine: Engine, every_seconds: float = 15.0) -> BackgroundScheduler:

@@ -36,6 +36,10 @@ def serve(host: str, port: int, demo: bool, production: bool, database_url: str 
         if demo:
             raise click.UsageError("--demo seeds demo users with printed passwords: never in production")
         _exec_gunicorn(host, port, database_url)
+    if demo:
+        from engine.demo import CLEANUP_ORG
+
+        os.environ.setdefault("DECISIONFLOW_CLEANUP_ORG", CLEANUP_ORG)  # the demo's yearly clean-up (ND-9)
     settings = Settings.from_env(database_url=database_url)
     if demo:
         schema.upgrade(settings.database_url)

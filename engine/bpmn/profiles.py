@@ -114,6 +114,26 @@ NORMATIVE_DOCUMENT: tuple[Check, ...] = (
              "a path evaluates the validity of a document that was never filed"),
 )
 
+
+def _cleanup_reviews(graph: Graph) -> list[str]:
+    return graph.of_kind(K.cleanup_review)
+
+
+ND_CLEANUP: tuple[Check, ...] = (
+    RequiredKinds("ND-9", (K.cleanup,), "opening the clean-up over the registry (its scope) is missing"),
+    RequiredKinds("ND-9", (K.cleanup_review,), "the review giving each document continue, amend or repeal is missing"),
+    RequiredKinds("ND-9", (K.cleanup_approval,), "the leadership's approval of the clean-up's result is missing"),
+    RequiredKinds("ND-9", (K.cleanup_publication,), "the publication of the lists is missing"),
+    PathRule("ND-9", _starts, (K.cleanup_review,), (K.cleanup,), "a path reviews documents before the scope is taken"),
+    PathRule("ND-9", _starts, (K.cleanup_approval, K.cleanup_publication), (K.cleanup_review,),
+             "a path approves or publishes a clean-up whose documents were not reviewed"),
+    PathRule("ND-9", _cleanup_reviews, (K.cleanup_publication,), (K.cleanup_approval,),
+             "after the review, a path publishes the lists without the leadership's approval"),
+    PathRule("ND-9", _starts, ("end",), (K.cleanup_publication,),
+             "a path ends the clean-up without publishing the lists"),
+)
+
+
 def _corrections(graph: Graph) -> list[str]:
     return graph.of_kind(K.correction)
 
@@ -161,5 +181,6 @@ PROFILES: dict[str, tuple[Check, ...]] = {
     "decision_execution": DECISION_EXECUTION,
     "enforcement_review": ENFORCEMENT_REVIEW,
     "normative_document": NORMATIVE_DOCUMENT,
+    "nd_cleanup": ND_CLEANUP,
     "reconsideration": RECONSIDERATION,
 }

@@ -560,6 +560,51 @@ class MajorDecisionProcedureRequired(Refused):
           "name that procedure.")
 
 
+# --- clean-ups of normative documents (ND-9) ---
+
+class SpecialCleanupUnreasoned(Refused):
+    rule = "ND-9"
+    en = "A special clean-up states why it is held (special_reason), e.g. a new higher law."
+
+
+class CleanupDocumentUnknown(Refused):
+    rule = "ND-9"
+    en = ("{number} is not a document of this clean-up's scope (the registry's documents in force when it "
+          "opened).")
+
+
+class CleanupDecidedTwice(Refused):
+    rule = "ND-9"
+    en = "{number} is decided more than once; every document in scope gets one decision."
+
+
+class CleanupUnreasoned(Refused):
+    rule = "ND-9"
+    en = ("A decision to {decision} {number} states its reason: it conflicts with higher law, lacks a basis or no "
+          "longer fits.")
+
+
+class CleanupBasisUnconfirmed(Refused):
+    rule = "ND-9"
+    en = "{number} continues only when its legal basis is confirmed and it still fits (basis_confirmed)."
+
+
+class CleanupUndecided(Refused):
+    rule = "ND-9"
+    en = ("Every document in the clean-up's scope is given continue, amend or repeal; {count} undecided: "
+          "{numbers}.")
+
+
+class CleanupNotAtMeeting(Refused):
+    rule = "ND-9"
+    en = "The clean-up's result is approved at a standing or office meeting of the leadership; {meeting_type} is not."
+
+
+class CleanupNotApproved(Refused):
+    rule = "ND-9"
+    en = "The lists of the clean-up are published only after the leadership approved its result."
+
+
 # --- administrative reconsideration (RC-…) ---------------------------------------------
 
 class ScopeExcluded(Refused):

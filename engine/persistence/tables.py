@@ -308,3 +308,18 @@ class AdminLogHead(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     seq: Mapped[int] = mapped_column(Integer)
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class ScheduledRun(Base):
+    """One run of a recurring job for one period: the yearly clean-up of normative documents (ND-9).
+
+    The primary key (job, period) makes a run happen once: it is inserted in the transaction that
+    starts the run's procedure, so when several workers find the same run due, the second insert
+    conflicts and that worker's whole transaction rolls back (engine/services/cleanup.py).
+    """
+
+    __tablename__ = "scheduled_runs"
+    job: Mapped[str] = mapped_column(String(64), primary_key=True)
+    period: Mapped[str] = mapped_column(String(32), primary_key=True)
+    procedure_id: Mapped[int] = mapped_column(ForeignKey("procedures.id"), index=True)
+    started_at: Mapped[datetime]

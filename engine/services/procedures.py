@@ -39,31 +39,42 @@ def start(uow: UnitOfWork, key: str, title: str, sponsor_org: str, actor: Actor,
                            problem=f"{actor.username} is not a sponsor (role sponsor) of {sponsor_org}")
     require_json_object(facts or {}, "facts")
     with uow:
-        if uow.session.scalars(select(Organisation.id).where(Organisation.code == sponsor_org)).first() is None:
-            raise StartInvalid(field="sponsor_org", problem=f"unknown organisation {sponsor_org}")
-        definition = definitions._latest(uow, key)
-        compiled = definitions.load_compiled(uow, definition.id)
-        now = uow.clock.now()
-        configuration = {f"county_{step}": step in uow.settings.county_steps for step in ("sc5", "sc6")}
-        workflow = runtime.start(compiled, now, configuration)
-        procedure = Procedure(definition_id=definition.id, title=title, sponsor_org=sponsor_org,
-                              status=progress.RUNNING, state=compiled.serializer.dump(workflow), version=1,
-                              head_seq=0, head_hash=history.chain.GENESIS, started_by=actor.username,
-                              started_at=now, ended_at=None)
-        uow.session.add(procedure)
-        uow.session.flush()
-        empty = runtime.Snapshot({}, {})
-        moved = progress.record(uow, procedure, compiled, workflow, empty, runtime.snapshot(workflow), now)
-        progress.finish_if_done(procedure, workflow.is_completed(), now)
-        payload = {"definition": {"key": definition.key, "version": definition.version,
-                                  "sha256": definition.sha256},
-                   "title": title, "sponsor_org": sponsor_org, "facts": facts or {}, "configuration": configuration,
-                   "by": actor.as_payload(), **moved.as_payload()}
-        history.append(uow, procedure, "procedure_started", actor.username, None, payload, now)
-        uow.session.flush()
-        view = view_of(uow, procedure, definition)
+        view = create(uow, key, title, sponsor_org, actor, facts or {})
         uow.commit()
         return view
+
+
+def create(uow: UnitOfWork, key: str, title: str, sponsor_org: str, actor: Actor, facts: dict[str, Any],
+           seed: dict[str, Any] | None = None) -> ProcedureView:
+    """Start a procedure inside the caller's open unit of work, without committing.
+
+    For `start`, and for services whose start belongs to a larger change of one transaction (the
+    yearly clean-up and its scheduled-run row, engine/services/cleanup.py). `seed` is data the engine
+    derives at the start, never a client's: it joins the county's configuration in the workflow."""
+    if uow.session.scalars(select(Organisation.id).where(Organisation.code == sponsor_org)).first() is None:
+        raise StartInvalid(field="sponsor_org", problem=f"unknown organisation {sponsor_org}")
+    definition = definitions._latest(uow, key)
+    compiled = definitions.load_compiled(uow, definition.id)
+    now = uow.clock.now()
+    configuration = {f"county_{step}": step in uow.settings.county_steps for step in ("sc5", "sc6")}
+    configuration.update(seed or {})
+    workflow = runtime.start(compiled, now, configuration)
+    procedure = Procedure(definition_id=definition.id, title=title, sponsor_org=sponsor_org,
+                          status=progress.RUNNING, state=compiled.serializer.dump(workflow), version=1,
+                          head_seq=0, head_hash=history.chain.GENESIS, started_by=actor.username,
+                          started_at=now, ended_at=None)
+    uow.session.add(procedure)
+    uow.session.flush()
+    empty = runtime.Snapshot({}, {})
+    moved = progress.record(uow, procedure, compiled, workflow, empty, runtime.snapshot(workflow), now)
+    progress.finish_if_done(procedure, workflow.is_completed(), now)
+    payload = {"definition": {"key": definition.key, "version": definition.version,
+                              "sha256": definition.sha256},
+               "title": title, "sponsor_org": sponsor_org, "facts": facts, "configuration": configuration,
+               "by": actor.as_payload(), **moved.as_payload()}
+    history.append(uow, procedure, "procedure_started", actor.username, None, payload, now)
+    uow.session.flush()
+    return view_of(uow, procedure, definition)
 
 
 def get(uow: UnitOfWork, procedure_id: int) -> ProcedureView:

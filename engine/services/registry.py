@@ -4,13 +4,18 @@ A document enters the registry when it is registered under its unified number (N
 its publication gives the dates and the validity (ND-8); the filings with the higher
 government and the standing committee are shown with their dates (ND-7); an evaluation
 that repeals it, or a validity that ran out (the `lapse` timer, or the last day passed),
-marks it no longer in force. Everything comes from the procedures' chained history.
+marks it no longer in force. A published clean-up (ND-9, processes/nd_cleanup.bpmn) decides
+it too: repealed, being amended, or continuing; each entry names the clean-up that last
+decided it, and whichever decision — evaluation or clean-up — came last stands.
+Everything comes from the procedures' chained history.
 """
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -18,11 +23,18 @@ from sqlalchemy import select
 from engine.domain.errors import DocumentNotFound
 from engine.persistence.tables import Definition, Document, Event, Organisation, Procedure
 from engine.persistence.uow import UnitOfWork
+from engine.services import incidental
+from engine.services.incidental import IncidentalReview, normalise_number
 from engine.workdays import local_date
 
-__all__ = ["document", "entries"]
+__all__ = ["cleanups", "document", "entries"]
 
 KEY = "normative_document"
+CLEANUP_KEY = "nd_cleanup"
+CLEANUP_PUBLICATION = "cleanup_publication"
+LISTS = (("continuing_list", "continue"), ("amending_list", "amend"), ("repealed_list", "repeal"),
+         ("lapsed_list", "lapsed"))
+"""ND-9: the lists a published clean-up holds, and the decision each stands for."""
 
 
 @dataclass(frozen=True)
@@ -40,6 +52,42 @@ class RegistryEntry:
     filed_government: str | None
     filed_npc: str | None
     document_sha256: str | None
+    cleanup_procedure_id: int | None = None
+    """The published clean-up that last decided this document (ND-9), its publication date and decision."""
+    cleanup_published_on: str | None = None
+    cleanup_decision: str | None = None  # "continue", "amend", "repeal", "lapsed"
+    incidental_reviews: tuple[IncidentalReview, ...] = ()
+    """Reconsideration cases that asked for an incidental review of this document (ND-10, RC-14)."""
+
+
+@dataclass(frozen=True)
+class ListedDocument:
+    procedure_id: int
+    number: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Cleanup:
+    """A published clean-up and its lists (ND-9): what continues, is to be amended, is repealed, has lapsed."""
+
+    procedure_id: int
+    title: str
+    published_on: str
+    continuing: tuple[ListedDocument, ...]
+    amending: tuple[ListedDocument, ...]
+    repealed: tuple[ListedDocument, ...]
+    lapsed: tuple[ListedDocument, ...]
+    document_sha256: str | None
+    at: datetime
+
+
+@dataclass(frozen=True)
+class _Decided:
+    procedure_id: int
+    published_on: str
+    decision: str
+    at: datetime
 
 
 def entries(uow: UnitOfWork) -> list[RegistryEntry]:
@@ -48,44 +96,114 @@ def entries(uow: UnitOfWork) -> list[RegistryEntry]:
         return _entries(uow)
 
 
+def cleanups(uow: UnitOfWork) -> list[Cleanup]:
+    """Every published clean-up with its lists, newest first."""
+    with uow.read():
+        return sorted(_cleanups(uow), key=_published_order, reverse=True)
+
+
 def document(uow: UnitOfWork, procedure_id: int, sha256: str) -> tuple[str, bytes]:
-    """The published text of a registered document, for anyone."""
+    """The published text of a registered document, or the published lists of a clean-up, for anyone."""
     with uow.read():
         published = {e.document_sha256 for e in _entries(uow, procedure_id)}
+        published |= {c.document_sha256 for c in _cleanups(uow, procedure_id)}
         stored = uow.session.get(Document, sha256) if sha256 in published - {None} else None
         if stored is None:
             raise DocumentNotFound(sha256=sha256)
         return stored.media_type, bytes(stored.content)
 
 
+def snapshot(uow: UnitOfWork) -> tuple[dict[str, Any], ...]:
+    """The entries as plain values, in the caller's open unit of work: what the clean-up's scope step
+    takes (engine/services/tasks.py passes it to the guard, which may not read the database)."""
+    return tuple({k: v for k, v in dataclasses.asdict(entry).items() if k != "incidental_reviews"}
+                 for entry in _entries(uow))
+
+
 def _entries(uow: UnitOfWork, procedure_id: int | None = None) -> list[RegistryEntry]:
     """The entries of all normative-document procedures (or one), their events read in one query."""
     today = local_date(uow.clock.now())
-    filters = [Definition.key == KEY] + ([Procedure.id == procedure_id] if procedure_id is not None else [])
-    rows = uow.session.execute(
+    rows = _procedures(uow, KEY, procedure_id)
+    events = _events(uow, [row[0] for row in rows])
+    decided = _last_cleanup_decisions(_cleanups(uow))
+    found = (_entry(pid, title, name or code, events[pid], today, decided.get(pid))
+             for pid, title, name, code in rows)
+    reviews = incidental.by_number(uow) if rows else {}
+    return [dataclasses.replace(entry, incidental_reviews=tuple(reviews.get(normalise_number(entry.number), ())))
+            for entry in found if entry is not None]
+
+
+def _procedures(uow: UnitOfWork, key: str, procedure_id: int | None = None) -> list[Any]:
+    filters = [Definition.key == key] + ([Procedure.id == procedure_id] if procedure_id is not None else [])
+    return list(uow.session.execute(
         select(Procedure.id, Procedure.title, Organisation.name, Procedure.sponsor_org)
         .join(Definition, Definition.id == Procedure.definition_id)
         .join(Organisation, Organisation.code == Procedure.sponsor_org, isouter=True)
-        .where(*filters).order_by(Procedure.id.desc())).all()
-    events: dict[int, list[Any]] = {row[0]: [] for row in rows}
+        .where(*filters).order_by(Procedure.id.desc())).all())
+
+
+def _events(uow: UnitOfWork, procedure_ids: list[int]) -> dict[int, list[Any]]:
+    """(kind, payload, at) of each procedure's events, in order, in one query."""
+    events: dict[int, list[Any]] = {pid: [] for pid in procedure_ids}
     if events:
-        for pid, kind, payload in uow.session.execute(
-                select(Event.procedure_id, Event.kind, Event.payload).where(Event.procedure_id.in_(list(events)))
-                .order_by(Event.procedure_id, Event.seq)):
-            events[pid].append((kind, payload))
-    found = (_entry(pid, title, name or code, events[pid], today) for pid, title, name, code in rows)
-    return [entry for entry in found if entry is not None]
+        for pid, kind, payload, at in uow.session.execute(
+                select(Event.procedure_id, Event.kind, Event.payload, Event.at)
+                .where(Event.procedure_id.in_(procedure_ids)).order_by(Event.procedure_id, Event.seq)):
+            events[pid].append((kind, payload, at))
+    return events
 
 
-def _entry(procedure_id: int, title: str, organisation: str, events: list[Any], today: date) -> RegistryEntry | None:
+def _cleanups(uow: UnitOfWork, procedure_id: int | None = None) -> list[Cleanup]:
+    """The published clean-ups (or the one), from their publication events."""
+    rows = _procedures(uow, CLEANUP_KEY, procedure_id)
+    events = _events(uow, [row[0] for row in rows])
+    found = []
+    for pid, title, _name, _code in rows:
+        for kind, payload, at in events[pid]:
+            if kind == "task_completed" and payload.get("step_kind") == CLEANUP_PUBLICATION:
+                found.append(_cleanup(pid, title, payload, at))
+    return found
+
+
+def _cleanup(procedure_id: int, title: str, payload: Mapping[str, Any], at: datetime) -> Cleanup:
+    derived = payload.get("derived") or {}
+    doc = (payload.get("data") or {}).get("lists_document")
+
+    def listed(name: str) -> tuple[ListedDocument, ...]:
+        return tuple(ListedDocument(int(d["procedure_id"]), str(d["number"]), str(d["title"]))
+                     for d in derived.get(name) or [])
+
+    return Cleanup(procedure_id, title, str(derived.get("published_on", "")), listed("continuing_list"),
+                   listed("amending_list"), listed("repealed_list"), listed("lapsed_list"),
+                   doc.get("sha256") if isinstance(doc, dict) else None, at)
+
+
+def _published_order(cleanup: Cleanup) -> tuple[datetime, int]:
+    """When a clean-up was published; of two published at one instant, the later started counts as later."""
+    return cleanup.at, cleanup.procedure_id
+
+
+def _last_cleanup_decisions(published: Iterable[Cleanup]) -> dict[int, _Decided]:
+    """Each document's decision in the last published clean-up that listed it."""
+    decided: dict[int, _Decided] = {}
+    for cleanup in sorted(published, key=_published_order):
+        for name, decision in LISTS:
+            for listed in getattr(cleanup, name.removesuffix("_list")):
+                decided[listed.procedure_id] = _Decided(cleanup.procedure_id, cleanup.published_on, decision,
+                                                        cleanup.at)
+    return decided
+
+
+def _entry(procedure_id: int, title: str, organisation: str, events: list[Any], today: date,
+           cleanup: _Decided | None) -> RegistryEntry | None:
     steps: dict[str, dict[str, Any]] = {}
     lapsed = False
-    decision = None
-    for kind, payload in events:
+    evaluation: tuple[dict[str, Any], datetime] | None = None
+    for kind, payload, at in events:
         if kind == "task_completed":
             steps[str(payload.get("step"))] = dict(payload.get("data") or {})
             if payload.get("step") == "validity_evaluation":
-                decision = steps["validity_evaluation"]
+                evaluation = (steps["validity_evaluation"], at)
         elif kind == "timer_fired" and payload.get("step") == "lapse":
             lapsed = True
     registration = steps.get("registration")
@@ -93,12 +211,13 @@ def _entry(procedure_id: int, title: str, organisation: str, events: list[Any], 
         return None
     publication = steps.get("publication", {})
     valid_until = publication.get("valid_until")
-    if decision and decision.get("validity_decision") == "continue" and decision.get("new_valid_until"):
-        valid_until = decision["new_valid_until"]
+    if evaluation and evaluation[0].get("validity_decision") == "continue" and evaluation[0].get("new_valid_until"):
+        valid_until = evaluation[0]["new_valid_until"]
     status = "not_yet_published" if not publication else "in_force"
-    if decision and decision.get("validity_decision") == "repeal":
+    last = _last_decision(evaluation, cleanup)
+    if last == "repeal":
         status = "repealed"
-    elif decision and decision.get("validity_decision") == "amend":
+    elif last == "amend":
         status = "amending"
     elif publication and (lapsed or (valid_until and date.fromisoformat(str(valid_until)) < today)):
         status = "expired"
@@ -109,4 +228,13 @@ def _entry(procedure_id: int, title: str, organisation: str, events: list[Any], 
                          publication.get("effective_from"), valid_until, bool(publication.get("trial")), status,
                          steps.get("filing_government", {}).get("filed_on"),
                          steps.get("filing_npc", {}).get("filed_on"),
-                         doc.get("sha256") if isinstance(doc, dict) else None)
+                         doc.get("sha256") if isinstance(doc, dict) else None,
+                         cleanup.procedure_id if cleanup else None, cleanup.published_on if cleanup else None,
+                         cleanup.decision if cleanup else None)
+
+
+def _last_decision(evaluation: tuple[dict[str, Any], datetime] | None, cleanup: _Decided | None) -> str | None:
+    """The later of the document's own evaluation (ND-8) and the last clean-up that decided it (ND-9)."""
+    decisions = [(at, str(data.get("validity_decision"))) for data, at in ([evaluation] if evaluation else [])]
+    decisions += [(cleanup.at, cleanup.decision)] if cleanup else []
+    return max(decisions)[1] if decisions else None

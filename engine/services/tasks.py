@@ -32,7 +32,7 @@ from engine.domain.errors import (
 from engine.forms import document_pattern, place_documents, require_json_object
 from engine.persistence.tables import Document, Procedure, WorkItem
 from engine.persistence.uow import LockedProcedure, UnitOfWork
-from engine.services import catalogue, consultation, definitions, history, progress
+from engine.services import catalogue, consultation, definitions, history, progress, registry
 from engine.services.views import StepResult, Upload, WorkItemView
 from engine.workdays import local_date
 
@@ -119,7 +119,7 @@ def complete(uow: UnitOfWork, task_id: str, actor: Actor, data: Mapping[str, Any
         now = uow.clock.now()
         derived = guards.run(compiled.statute, step.step_kind, guards.Context(
             values, task.data, now, uow.settings.limits, _catalogue_status(uow, step.step_kind, values, now),
-            actor))
+            actor, _registry(uow, step.step_kind)))
 
         before = runtime.snapshot(workflow)
         runtime.complete(workflow, task, {**values, **derived}, now)
@@ -190,6 +190,11 @@ def _catalogue_status(uow: UnitOfWork, step_kind: str, values: Mapping[str, Any]
     if step_kind != "initiation" or not code:
         return None
     return catalogue.status(uow, local_date(now).year, str(code))
+
+
+def _registry(uow: UnitOfWork, step_kind: str) -> tuple[dict[str, Any], ...] | None:
+    """The registry of normative documents, for the clean-up's scope step only (ND-9; no query otherwise)."""
+    return registry.snapshot(uow) if step_kind == "cleanup" else None
 
 
 def _require_running(procedure: Procedure | LockedProcedure) -> None:

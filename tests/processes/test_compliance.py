@@ -23,8 +23,9 @@ _, FORMS = read_bundle(ROOT / "processes" / "major_decision.bpmn")
 _, ER_FORMS = read_bundle(ROOT / "processes" / "enforcement_review.bpmn")
 _, ND_FORMS = read_bundle(ROOT / "processes" / "normative_document.bpmn")
 _, RC_FORMS = read_bundle(ROOT / "processes" / "reconsideration.bpmn")
+_, NDC_FORMS = read_bundle(ROOT / "processes" / "nd_cleanup.bpmn")
 FORMS_OF = {"major_decision": FORMS, "enforcement_review": ER_FORMS, "normative_document": ND_FORMS,
-            "reconsideration": RC_FORMS}
+            "reconsideration": RC_FORMS, "nd_cleanup": NDC_FORMS}
 
 
 def test_the_real_definition_passes_every_rule():

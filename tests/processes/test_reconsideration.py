@@ -19,6 +19,7 @@ from engine.domain import errors
 from engine.services.definitions import read_bundle
 from tests.helpers import refused
 from tests.processes.md_scenario import pdf
+from tests.processes.test_normative_document import NUMBER, nd  # noqa: F401 (the registered document's fixture)
 
 PROCESS = Path(__file__).resolve().parents[2] / "processes" / "reconsideration.bpmn"
 MONDAY = datetime(2026, 11, 2, 9, 0, tzinfo=CST)
@@ -393,6 +394,29 @@ def test_rc14_the_organ_handles_it_and_the_decision_waits_for_the_conclusion(rc)
     assert rc.open() == {"decision"}
     resumed_due = workdays.add_days(date(2027, 1, 4), 20, to_next_workday=True).last_day  # 60 days + 20 suspended
     assert last_day(rc.item("decision").due_at) == resumed_due
+
+
+def test_nd10_the_registry_links_the_cases_that_review_a_document_and_their_conclusion(rc, nd):  # noqa: F811
+    nd.to_publication()
+    nd.publish()
+    rc.apply(**{**INCIDENTAL, "incidental_document_number": " 示范府规[2026]3号"})  # as the applicant typed it
+    rc.accept()
+    [entry] = [e for e in rc.engine.registry.entries() if e.number == NUMBER]
+    [review] = entry.incidental_reviews
+    assert (review.procedure_id, review.pending, review.handling) == (rc.procedure_id, True, None)
+    _handle_incidental(rc, {"handling": "handle", "notice_served_on": "2026-11-02"},
+                       {"notice": pdf("提出书面答复通知书")})
+    rc.do("incidental_conclusion", "office", {"conclusion": "unlawful", "clauses": "第十二条第二款",
+                                              "reasons": "增设了上位法没有规定的罚款"},
+          {"conclusion_document": pdf("附带审查处理决定书"), "resumption_notice": pdf("恢复审理通知书")})
+    [entry] = [e for e in rc.engine.registry.entries() if e.number == NUMBER]
+    [review] = entry.incidental_reviews
+    assert (review.conclusion, review.clauses, review.concluded_on) == ("unlawful", "第十二条第二款", "2026-11-02")
+
+    from tests.webapp.site import make_app
+    page = make_app(rc.engine).test_client().get("/public/normative-documents").get_data(as_text=True)
+    assert f"复议案件 {rc.procedure_id}" in page and "认定违法：第十二条第二款 停止执行（2026-11-02）" in page
+    assert f"/procedures/{rc.procedure_id}" not in page and "某食品有限公司" not in page  # the case stays private
 
 
 def test_rc15_no_service_date_means_not_effective(rc):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, request
+from flask_babel import gettext
 
 from engine import deadlines
 from engine.domain.errors import DomainError, OpinionInvalid
@@ -69,8 +70,12 @@ def document(procedure_id: int, sha256: str) -> Response:
 
 @bp.get("/normative-documents")
 def registry() -> Any:
-    """The registry of normative documents: number, title, validity and status, for everyone (ND-6, ND-8)."""
-    return render_template("public/registry.html", entries=engine().registry.entries())
+    """The registry of normative documents: number, title, validity and status, for everyone (ND-6, ND-8), and
+    the published clean-ups with their lists (ND-9)."""
+    decisions = {"continue": gettext("continuing"), "amend": gettext("to be amended"),
+                 "repeal": gettext("repealed"), "lapsed": gettext("lapsed")}
+    return render_template("public/registry.html", entries=engine().registry.entries(),
+                           cleanups=engine().registry.cleanups(), decisions=decisions)
 
 
 @bp.get("/normative-documents/<id:procedure_id>/<sha256>")

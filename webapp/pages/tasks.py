@@ -69,12 +69,21 @@ def _render(item: Any, values: dict[str, Any], errors: dict[str, str], error: di
             record: Any = None) -> Any:
     record = record or engine().record.procedure(actor(), item.procedure_id)
     schema = _schema(record, item.spec)
-    fields = schema_form.fields(schema, values, errors)
+    fields = schema_form.fields(schema, values or _prefilled(item, record), errors)
     day = today()
     return render_template("pages/task.html", item=item, record=record, schema=schema, fields=fields,
                            error=error, due=due(item, day), blockers=blockers(record.procedure, day),
                            steps=step_displays(record),
                            checklist=checklist(record) if item.step_kind in REVIEW_KINDS else None)
+
+
+def _prefilled(item: Any, record: Any) -> dict[str, Any]:
+    """A clean-up's review opens with one row per document of its scope (ND-9), so none is left out."""
+    if item.step_kind != "cleanup_review":
+        return {}
+    scopes = [e.payload.get("derived", {}).get("cleanup_scope") for e in record.events
+              if e.kind == "task_completed" and e.payload.get("step_kind") == "cleanup"]
+    return {"decisions": [{"number": d["number"], "title": d["title"]} for d in (scopes[-1] if scopes else None) or []]}
 
 
 def _schema(record: Any, spec: str) -> dict[str, Any]:
