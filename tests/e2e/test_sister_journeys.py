@@ -6,6 +6,9 @@
    found lawful, adopted, signed, registered and published; the public registry lists it.
 3. Administrative reconsideration (行政复议): registered, accepted, copied to the respondent,
    answered, reviewed and decided.
+4. A special clean-up of normative documents (行政规范性文件专项清理): started by the review office
+   from its page, scoped from the registry, each document decided, approved, the lists published;
+   the public registry shows the repealed document.
 Each saves a screenshot under test-artifacts/screenshots/.
 """
 
@@ -19,6 +22,7 @@ from playwright.sync_api import expect
 from engine.clock import CST
 from engine.workdays import local_date
 from tests.e2e.pages import fill, log_in, open_step, submit
+from tests.processes.test_nd_cleanup import World, number
 
 pytestmark = pytest.mark.slow
 
@@ -180,3 +184,48 @@ def test_reconsideration_from_application_to_decision(browser, server, e2e_engin
     assert steps == ["application", "acceptance_review", "respondent_copy", "respondent_reply", "case_review",
                      "decision"]
     assert e2e_engine.history.verify(view.id).ok
+
+
+def test_special_cleanup_from_the_review_office_to_the_published_lists(browser, server, e2e_engine, clock, pdf,
+                                                                       screenshots):
+    people = {role: e2e_engine.people.actor(user) for role, user in
+              (("drafter", "sponsor"), ("reviewer", "reviewer"), ("head", "head"), ("clerk", "secretary"))}
+    World(e2e_engine, clock, people).document(3)  # registered and published through the services
+    today = local_date(clock.now()).isoformat()
+
+    reviewer = log_in(browser, server, "reviewer")
+    reviewer.goto("/reviews")
+    reviewer.fill('section.cleanup-start input[name="title"]', "涉及个体工商户的规范性文件专项清理")
+    reviewer.click("section.cleanup-start button.primary")
+    expect(reviewer.locator("h1")).to_contain_text("涉及个体工商户的规范性文件专项清理")
+
+    open_step(reviewer, "启动清理并确定清理范围")
+    fill(reviewer, {"cleanup_type": "special", "special_reason": "《促进个体工商户发展条例》修订"},
+         {"plan": pdf("清理工作方案")})
+    submit(reviewer)
+    open_step(reviewer, "逐件审查并提出清理意见")
+    expect(reviewer.locator('[name="decisions.0.number"]')).to_have_value(number(3))  # the scope, one row each
+    fill(reviewer, {"decisions.0.decision": "repeal", "decisions.0.reason": "上位法已修订，相关措施不再适应"},
+         {"review_report": pdf("清理审查报告")})
+    submit(reviewer)
+
+    head = log_in(browser, server, "head")
+    open_step(head, "审议清理结果")
+    fill(head, {"meeting_type": "standing", "meeting_date": today, "meeting_outcome": "adopt"},
+         {"minutes": pdf("常务会议纪要")})
+    submit(head)
+
+    office = log_in(browser, server, "secretary")
+    open_step(office, "公布清理结果目录")
+    fill(office, {"published_on": today, "channels": ["gazette", "website"]}, {"lists_document": pdf("清理结果目录")})
+    submit(office)
+
+    public = browser.new_page(base_url=server, viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    public.goto("/public/normative-documents")
+    row = public.locator("table.registry tbody tr", has_text=number(3))
+    expect(row.locator("td.status-repealed")).to_have_count(1)
+    expect(public.locator("section.cleanup")).to_contain_text("涉及个体工商户的规范性文件专项清理")
+    public.screenshot(path=str(screenshots / "9-normative-document-cleanup.png"), full_page=True)
+
+    [entry] = e2e_engine.registry.entries()
+    assert (entry.status, entry.cleanup_decision) == ("repealed", "repeal")

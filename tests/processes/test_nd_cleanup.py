@@ -405,3 +405,31 @@ def test_nd9_the_reviewer_decides_on_a_prefilled_form_and_the_public_registry_sh
     page = app.test_client().get("/public/normative-documents").get_data(as_text=True)
     assert "已废止" in page and f'href="#cleanup-{cleanup.procedure_id}"' in page
     assert "已公布的清理结果" in page and "行政规范性文件专项清理" in page
+
+
+def test_nd9_the_review_office_starts_a_special_cleanup_from_its_page_and_no_one_else_can(engine):
+    from tests.webapp.site import Browser, login, make_app, prepare
+
+    prepare(engine)
+    app = make_app(engine)
+    reviewer = login(app, "reviewer")
+    page = reviewer.get("/reviews").get_data(as_text=True)
+    assert "发起专项清理" in page
+    before = fingerprint(engine)
+    sponsor = login(app, "sponsor")
+    assert sponsor.get("/reviews").status_code == 403
+    assert sponsor.post("/procedures/cleanup", {"title": "越权发起"}).status_code == 403
+    anonymous = Browser(app.test_client())
+    anonymous.get("/login")  # a CSRF token, but no login
+    response = anonymous.post("/procedures/cleanup", {"title": "匿名"})
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    assert app.test_client().post("/procedures/cleanup", data={"title": "无令牌"}).status_code == 400  # CSRF
+    assert fingerprint(engine) == before  # nothing was started
+
+    response = reviewer.post("/procedures/cleanup", {"title": "涉及市场准入的规范性文件专项清理"})
+    assert response.status_code == 303
+    procedure_id = int(response.headers["Location"].rstrip("/").rsplit("/", 1)[1])
+    view = engine.procedures.get(procedure_id)
+    assert (view.definition_key, view.title) == ("nd_cleanup", "涉及市场准入的规范性文件专项清理")
+    assert {i.spec for i in view.open_items} == {"scope"}
+    assert "启动清理并确定清理范围" in reviewer.get("/tasks").get_data(as_text=True)

@@ -41,8 +41,9 @@ def reviews() -> Any:
     day = today()
     kinds = {"legality_review", "legal_opinion"}
     items = [i for i in engine().tasks.inbox(actor()) if i.step_kind in kinds]
+    startable = actor().holds("legality_reviewer") and "nd_cleanup" in {d.key for d in engine().definitions.list_all()}
     return render_template("pages/inbox.html", items=[(i, due(i, day)) for i in items], reviews=True,
-                           reminded=_reminded())
+                           reminded=_reminded(), cleanup_startable=startable)
 
 
 def _reminded() -> dict[str, list[ReminderView]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from engine.domain.errors import DomainError, StartInvalid
@@ -63,6 +63,20 @@ def new() -> Any:
         return render_template("pages/new.html", items=items, keys=keys, decided=decided, values=values,
                                error=refusal(refused)), status_of(refused)
     return redirect(url_for("procedures.show", procedure_id=view.id))
+
+
+@bp.post("/cleanup")
+@requires("legality_reviewer")
+def start_cleanup() -> Any:
+    """A special clean-up of normative documents (专项清理, ND-9), started by the legality review office;
+    the periodic one is started by the worker once a year."""
+    try:
+        view = engine().cleanup.start_special(actor(), request.form.get("title", ""))
+    except DomainError as refused:
+        error = refusal(refused)
+        flash(f"{error['message']}（{error['rule']}）", "error")
+        return redirect(url_for("home.reviews")), 303
+    return redirect(url_for("procedures.show", procedure_id=view.id)), 303
 
 
 def _start_facts(values: dict[str, str], items: list[Any], decided: list[Any]) -> tuple[str, dict[str, Any]]:
