@@ -1,8 +1,11 @@
-"""Three sample procedures for the demo, at different stages, made through the services.
+"""Sample procedures for the demo, at different stages, made through the services.
 
 They are driven by the engine's own doors with a clock set in the past, so their history
 is as real as any: one waits out its public comment period, one waits for the legality
-review, one is decided, published and archived. Dates are chosen before the demo's
+review, one is decided, published and archived. The sister procedures have one each: a
+normative document in force (in the public registry, filed), an enforcement case waiting
+for its legal review, and a reconsideration of a fine that asks for an incidental review
+of that document (the registry links the case, ND-10). Dates are chosen before the demo's
 "today" (the system clock), so no history runs backwards.
 """
 
@@ -65,7 +68,7 @@ def create(settings: Settings, today: date) -> list[int]:
             view = engine.procedures.start("major_decision", title, org, engine.people.actor(user))
             drive(Driver(engine, clock, view.id), user, item, stage)
             ids.append(view.id)
-        return ids
+        return ids + sister_samples(engine, clock, today)
     finally:
         engine.dispose()
 
@@ -116,3 +119,74 @@ def drive(d: Driver, sponsor: str, item: str, stage: str) -> None:
                                       "url": "https://www.example.gov.cn/zcwj/"},
          {"decision_document": pdf("决策文件")})
     d.do("archiving", "secretary", {"archive_number": "2026-JC-001", "archived_on": d.today(), "complete": True})
+
+
+DOCUMENT_NUMBER = "示范府规〔2026〕1号"
+"""The demo's normative document in force, which the demo reconsideration asks to review (ND-10)."""
+
+
+def sister_samples(engine: Engine, clock: FixedClock, today: date) -> list[int]:
+    """One procedure of each sister definition, made through the services like the others."""
+    def at(days_before: int) -> None:
+        clock.set(datetime.combine(today - timedelta(days=days_before), time(9), tzinfo=CST))
+
+    at(40)
+    document = engine.procedures.start("normative_document", "示范县促进个体工商户发展若干措施", "dev_reform",
+                                       engine.people.actor("sponsor"))
+    _normative_document(Driver(engine, clock, document.id))
+    at(20)
+    case = engine.procedures.start("enforcement_review", "某食品有限公司违法生产案拟罚款决定法制审核", "market_reg",
+                                   engine.people.actor("zhifa"))
+    Driver(engine, clock, case.id).do("submission", "zhifa", {
+        "case_number": "示市监罚〔2026〕21号", "case_type": "penalty", "party": "某食品有限公司", "fine_amount": 50000,
+        "scope_grounds": ["major_rights", "after_hearing"], "investigators": ["zhifa"], "truth_declaration": True},
+        {"proposed_decision": pdf("拟作出的行政处罚决定"), "review_report": pdf("送审报告"),
+         "evidence_file": pdf("证据材料")})
+    at(3)
+    appeal = engine.procedures.start("reconsideration", "某个体工商户不服罚款决定申请行政复议", "fuyi_office",
+                                     engine.people.actor("fuyi"))
+    _reconsideration(Driver(engine, clock, appeal.id), today - timedelta(days=3))
+    return [document.id, case.id, appeal.id]
+
+
+def _normative_document(d: Driver) -> None:
+    """Drafted without public comment (no major effect), found lawful, adopted, signed, numbered, published, filed."""
+    d.do("drafting", "sponsor", {
+        "document_title": "示范县促进个体工商户发展若干措施", "legal_basis": "《促进个体工商户发展条例》",
+        "within_powers": True, "affects_rights_obligations": True, "generally_binding": True,
+        "repeatedly_applicable": True, "to_be_published": True, "major_effect": False,
+        "market_entities_affected": False, "is_major_decision": False},
+        {"draft": pdf("文件草案"), "drafting_statement": pdf("起草说明")})
+    d.do("submission", "sponsor", {"comment_summary": "不属于应当公开征求意见的文件"}, {"draft": pdf("文件送审稿")})
+    d.wait(6)
+    d.do("legality_review", "reviewer", {
+        "outcome": "lawful", "creates_licence": False, "creates_penalty": False, "creates_compulsion": False,
+        "creates_fee": False, "adds_obligations": False, "reduces_rights": False,
+        "opinion": "主体、权限、程序、内容合法"}, {"opinion_document": pdf("合法性审核意见书")})
+    d.do("collective_review", "head", {"meeting_type": "standing", "meeting_date": d.today(),
+                                       "meeting_outcome": "adopt"}, {"minutes": pdf("常务会议纪要")})
+    d.do("signing", "head", {"signed_on": d.today()}, {"signed_document": pdf("签发稿")})
+    d.do("registration", "secretary", {"registration_number": DOCUMENT_NUMBER, "registered_on": d.today()})
+    effective = d.clock.now().astimezone(CST).date() + timedelta(days=1)
+    d.do("publication", "secretary", {
+        "published_on": d.today(), "channels": ["gazette", "website"], "effective_from": effective.isoformat(),
+        "valid_until": (effective + timedelta(days=4 * 365)).isoformat()},  # within the 5 years of ND-8
+        {"published_document": pdf("印发文件")})
+    for organ in ("government", "npc"):
+        d.do(f"filing_{organ}", "secretary", {"filed_with": organ, "filed_on": d.today()},
+             {"receipt": pdf("备案回执")})
+
+
+def _reconsideration(d: Driver, applied: date) -> None:
+    """A fine lodged with the reconsideration office, accepted, with an incidental review of the document."""
+    d.do("application", "fuyi", {
+        "applicant": "某个体工商户", "respondent_organ": "示范县市场监督管理局",
+        "respondent_level": "county_department",
+        "act_description": "示市监罚〔2026〕19号行政处罚决定", "act_type": "penalty", "sanction": "fine",
+        "fine_amount": 8000, "act_date": (applied - timedelta(days=10)).isoformat(),
+        "knew_act_on": (applied - timedelta(days=10)).isoformat(), "applied_on": applied.isoformat(),
+        "told_of_right": True, "channel": "in_person", "incidental_review": True,
+        "incidental_document_kind": "normative_document", "incidental_document_number": DOCUMENT_NUMBER,
+        "incidental_document_title": "示范县促进个体工商户发展若干措施", "incidental_document_organ": "示范县人民政府"},
+        {"application": pdf("行政复议申请书")})
+    d.do("acceptance_review", "fuyi", {"outcome": "accept", "procedure": "ordinary"}, {"notice": pdf("受理通知书")})
