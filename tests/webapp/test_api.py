@@ -208,3 +208,18 @@ def test_tokens_are_issued_on_the_web_page_once_and_stored_hashed(site, app):
     assert secret not in browser.get("/account/tokens").get_data(as_text=True)
     assert Api(app.test_client(), secret)("get", "/tasks/").status_code == 200
 
+
+
+def test_nd10_the_registry_api_lists_documents_with_their_incidental_reviews(site, app, as_user, clock):
+    from engine.demo_procedures import DOCUMENT_NUMBER, sister_samples
+    from engine.workdays import local_date
+
+    document, _case, appeal = sister_samples(site, clock, local_date(clock.now()))
+    assert app.test_client().get("/api/v1/registry").status_code == 401  # a token, as everywhere in the API
+    [entry] = as_user("auditor")("get", "/registry").json
+    assert (entry["procedure_id"], entry["number"], entry["status"]) == (document, DOCUMENT_NUMBER, "in_force")
+    [review] = entry["incidental_reviews"]
+    applied = as_user("fuyi")("get", f"/procedures/{appeal}").json["started_at"][:10]
+    assert review == {"procedure_id": appeal, "requested_on": applied, "handling": None, "conclusion": None,
+                      "clauses": None, "concluded_on": None}
+    assert as_user("sponsor")("get", "/registry/cleanups").json == []

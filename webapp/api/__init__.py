@@ -56,14 +56,14 @@ class ProblemApi(Api):
 
 
 def init_app(app: Flask) -> Api:
-    from webapp.api import catalogue, definitions, procedures, tasks
+    from webapp.api import catalogue, definitions, procedures, registry, tasks
 
     for key, value in API_CONFIG.items():
         app.config.setdefault(key, value)
     api = ProblemApi(app)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     api.register_converter(IdConverter, openapi_schema)
-    for module in (definitions, procedures, tasks, catalogue):
+    for module in (definitions, procedures, tasks, catalogue, registry):
         csrf.exempt(module.bp)  # bearer tokens, no cookies: nothing for a forged request to ride on
         api.register_blueprint(module.bp)
     reference = Blueprint("api_reference", __name__)

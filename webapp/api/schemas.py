@@ -174,6 +174,53 @@ class CatalogueItemSchema(Schema):
     status = fields.String(required=True)
 
 
+class IncidentalReviewSchema(Schema):
+    procedure_id = fields.Integer(required=True, metadata={"description": "the reconsideration case"})
+    requested_on = fields.String(allow_none=True)
+    handling = fields.String(allow_none=True, metadata={"description": "handle, forward, or null while undecided"})
+    conclusion = fields.String(allow_none=True, metadata={"description": "lawful, unlawful, or null while pending"})
+    clauses = fields.String(allow_none=True, metadata={"description": "the clauses no longer applied"})
+    concluded_on = fields.String(allow_none=True)
+
+
+class RegistryEntrySchema(Schema):
+    procedure_id = fields.Integer(required=True)
+    number = fields.String(required=True, metadata={"description": "the unified registration number (ND-6)"})
+    title = fields.String(required=True)
+    organisation = fields.String(required=True)
+    registered_on = fields.String(allow_none=True)
+    published_on = fields.String(allow_none=True)
+    effective_from = fields.String(allow_none=True)
+    valid_until = fields.String(allow_none=True)
+    trial = fields.Boolean(required=True)
+    status = fields.String(required=True, metadata={
+        "description": "in_force, expired, repealed, amending or not_yet_published"})
+    filed_government = fields.String(allow_none=True)
+    filed_npc = fields.String(allow_none=True)
+    document_sha256 = fields.String(allow_none=True)
+    cleanup_procedure_id = fields.Integer(allow_none=True)
+    cleanup_published_on = fields.String(allow_none=True)
+    cleanup_decision = fields.String(allow_none=True)
+    incidental_reviews = fields.List(fields.Nested(IncidentalReviewSchema), required=True)
+
+
+class ListedDocumentSchema(Schema):
+    procedure_id = fields.Integer(required=True)
+    number = fields.String(required=True)
+    title = fields.String(required=True)
+
+
+class CleanupSchema(Schema):
+    procedure_id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    published_on = fields.String(required=True)
+    continuing = fields.List(fields.Nested(ListedDocumentSchema), required=True)
+    amending = fields.List(fields.Nested(ListedDocumentSchema), required=True)
+    repealed = fields.List(fields.Nested(ListedDocumentSchema), required=True)
+    lapsed = fields.List(fields.Nested(ListedDocumentSchema), required=True)
+    document_sha256 = fields.String(allow_none=True)
+
+
 class TokenSchema(Schema):
     id = fields.Integer(required=True)
     name = fields.String(required=True)
