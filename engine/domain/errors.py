@@ -668,6 +668,12 @@ class SettlementUnlawful(Refused):
           "(Art. 74): confirm it before the case is ended by withdrawal.")
 
 
+class TerminationNotDue(Refused):
+    rule = "RC-7"
+    en = ("A suspended case ends only after {minimum} days of a suspension for the applicant's death, incapacity "
+          "or end (Art. 41(5)); this one is for '{ground}', {days} days so far.")
+
+
 class InvestigatorsTooFew(Refused):
     rule = "RC-8"
     en = "An investigation is done by at least 2 officers showing their ID; {count} recorded."

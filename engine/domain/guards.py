@@ -50,6 +50,7 @@ class Limits:
     rc_decision_days: int = 60        # RC-12: calendar days from acceptance
     rc_simplified_decision_days: int = 30  # RC-12
     rc_extension_days: int = 30       # RC-12: one extension at most
+    rc_suspension_termination_days: int = 60  # RC-7: Art. 41(5)
     rc_forwarding_working_days: int = 5  # RC-6: the penalty organ forwards an application lodged with it
     rc_suit_days: int = 15            # RC-6: suit after non-acceptance in review-first cases (Art. 34)
     rc_incidental_days: int = 30      # RC-14: the organ handles an incidental review itself
@@ -770,6 +771,9 @@ COMPETENT_ORGAN: dict[str, str] = {
 }
 """RC-3: Art. 24–27 — respondents a county government does not hear, and who does."""
 
+TERMINATING_SUSPENSIONS = ("applicant_died", "incapacity", "entity_ended")
+"""RC-7: Art. 41(5) — suspensions under Art. 39(1) items 1, 2 and 4 end the case after 60 days."""
+
 SIMPLE_SANCTIONS = ("warning", "criticism")
 """RC-11: Art. 53 — a warning or circulated criticism may go the simplified way."""
 
@@ -1068,8 +1072,16 @@ def _rc_suspension(c: Context) -> dict[str, Any]:
 
 @guard(K.resumption, RC)
 def _rc_resumption(c: Context) -> dict[str, Any]:
-    """RC-7: resumed with a written notice; the days suspended do not count against the decision period."""
-    _rc_require_notice(c)
+    """RC-7: resumed with a written notice; the days suspended do not count against the decision period.
+    Art. 41(5): a suspension for the applicant's death, incapacity or end that lasts 60 days ends the case."""
     stopped = (c.today - _date(c.before["suspended_on"], "suspended_on")).days
+    if c.data.get("outcome") == "terminate":
+        if c.before.get("ground") not in TERMINATING_SUSPENSIONS or stopped < c.limits.rc_suspension_termination_days:
+            raise e.TerminationNotDue(ground=c.before.get("ground"), days=stopped,
+                                      minimum=c.limits.rc_suspension_termination_days)
+        return {"resumption_outcome": "terminate", "terminated_on": c.today.isoformat(),
+                "termination_ground": "suspended_60_days", "days_suspended": stopped}
+    _rc_require_notice(c)
     due = workdays.add_days(_date(c.before["case_due"], "case_due"), stopped, to_next_workday=True)
-    return {"resumed_on": c.today.isoformat(), "days_suspended": stopped, "case_due": due.last_day.isoformat()}
+    return {"resumption_outcome": "resume", "resumed_on": c.today.isoformat(), "days_suspended": stopped,
+            "case_due": due.last_day.isoformat()}

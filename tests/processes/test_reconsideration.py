@@ -242,6 +242,37 @@ def test_rc7_suspension_needs_a_written_notice_and_stops_the_case_clock(rc):
     assert last_day(rc.item("decision").due_at) == resumed_due
 
 
+def test_rc7_a_suspension_for_the_applicants_death_ends_the_case_after_60_days(rc):
+    rc.to_decision()
+    rc.do("decision", "head", {"outcome": "suspend"})
+    rc.do("suspension", "office", {"ground": "applicant_died", "facts": "申请人死亡，其近亲属尚未确定是否参加"},
+          {"notice": pdf("中止审理通知书")})
+    ended = {"outcome": "terminate", "reasons": "中止满六十日，近亲属仍未确定是否参加"}
+    docs = {"termination_document": pdf("终止行政复议决定书")}
+    rc.clock.set(datetime(2026, 12, 31, 10, 0, tzinfo=CST))  # 59 days suspended
+    error = refused(rc.engine, errors.TerminationNotDue, "RC-7", rc.do, "resumption", "office", ended, docs)
+    assert error.context["days"] == 59
+    rc.clock.set(datetime(2027, 1, 1, 10, 0, tzinfo=CST))
+    rc.do("resumption", "office", ended, docs)
+    assert rc.derived()["termination_ground"] == "suspended_60_days"
+    assert rc.status() == "completed"
+
+
+def test_rc7_only_the_applicants_death_incapacity_or_end_lets_a_suspension_end_the_case(rc):
+    rc.to_decision()
+    rc.do("decision", "head", {"outcome": "suspend"})
+    rc.do("suspension", "office", {"ground": "pending_case", "facts": "须以相关民事案件的审理结果为依据"},
+          {"notice": pdf("中止审理通知书")})
+    rc.clock.set(datetime(2027, 2, 1, 10, 0, tzinfo=CST))
+    refused(rc.engine, errors.TerminationNotDue, "RC-7", rc.do, "resumption", "office",
+            {"outcome": "terminate", "reasons": "中止满六十日"}, {"termination_document": pdf("终止行政复议决定书")})
+    error = refused(rc.engine, errors.FormInvalid, "DF-FORM", rc.do, "resumption", "office", {"outcome": "resume"},
+                    {"notice": pdf("恢复审理通知书")})
+    assert error.field == "cleared"
+    rc.do("resumption", "office", {"outcome": "resume", "cleared": "民事案件已审结"}, {"notice": pdf("恢复审理通知书")})
+    assert rc.open() == {"decision"}
+
+
 def test_rc8_investigation_by_one_officer_is_refused(rc):
     rc.apply()
     rc.accept()
