@@ -130,7 +130,7 @@ def sister_samples(engine: Engine, clock: FixedClock, today: date) -> list[int]:
     def at(days_before: int) -> None:
         clock.set(datetime.combine(today - timedelta(days=days_before), time(9), tzinfo=CST))
 
-    at(40)
+    at(45)
     document = engine.procedures.start("normative_document", "示范县促进个体工商户发展若干措施", "dev_reform",
                                        engine.people.actor("sponsor"))
     _normative_document(Driver(engine, clock, document.id))
@@ -158,7 +158,7 @@ def _normative_document(d: Driver) -> None:
         "market_entities_affected": False, "is_major_decision": False},
         {"draft": pdf("文件草案"), "drafting_statement": pdf("起草说明")})
     d.do("submission", "sponsor", {"comment_summary": "不属于应当公开征求意见的文件"}, {"draft": pdf("文件送审稿")})
-    d.wait(6)
+    d.wait(14)  # the review takes its 5 working days at least (ND-4)
     d.do("legality_review", "reviewer", {
         "outcome": "lawful", "creates_licence": False, "creates_penalty": False, "creates_compulsion": False,
         "creates_fee": False, "adds_obligations": False, "reduces_rights": False,

@@ -503,6 +503,12 @@ class QualificationUnconfirmed(Refused):
           "applies repeatedly and is published; unconfirmed: {missing}. Other documents do not use this procedure.")
 
 
+class ReviewTooShort(Refused):
+    rule = "ND-4"
+    en = ("The legality review takes generally at least {days} working days (until {earliest}); an opinion given "
+          "sooner states why (expedited_reason).")
+
+
 class ContentBeyondPowers(Refused):
     rule = "ND-2"
     en = ("The review found that the document {findings} without a higher-law basis; it cannot be found lawful.")

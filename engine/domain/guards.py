@@ -60,7 +60,8 @@ class Limits:
     rc_incidental_reply_days: int = 60  # RC-14: the receiving organ's answer to a forwarded review
     nd_comment_working_days: int = 7  # ND-3 [S]: public comment, generally
     nd_market_comment_days: int = 30  # ND-3 [S]: documents closely tied to market entities' business
-    nd_review_working_days: int = 15  # ND-4 [M]: legality review at most 15 working days (at least 5)
+    nd_review_working_days: int = 15  # ND-4 [M]: legality review at most 15 working days
+    nd_review_minimum_working_days: int = 5  # ND-4 [M]: and generally at least 5
     nd_filing_days: int = 30          # ND-7 [M]: filing within 30 days after publication (provincial rules)
     nd_validity_years: int = 5        # ND-8 [S]: validity generally at most 5 years
     nd_trial_validity_years: int = 2  # ND-8 [M]: trial / interim documents
@@ -545,7 +546,22 @@ def _nd_legality_review(c: Context) -> dict[str, Any]:
     if c.data["outcome"] == "lawful" and found:
         raise e.ContentBeyondPowers(findings="、".join(found))
     return {"review_outcome": c.data["outcome"], "reviewed_draft_sha256": c.before.get("current_draft_sha256"),
-            "reviewed_at": c.now.isoformat()}
+            "reviewed_at": c.now.isoformat(), **_nd_review_time(c)}
+
+
+def _nd_review_time(c: Context) -> dict[str, Any]:
+    """ND-4: review takes generally at least 5 working days; an opinion given sooner says why."""
+    received = c.before.get("review_materials_received")
+    if not received:
+        return {}
+    earliest = workdays.add_working_days(_date(received, "review_materials_received"),
+                                         c.limits.nd_review_minimum_working_days).last_day
+    if c.today >= earliest:
+        return {"review_expedited": False}
+    if not str(c.data.get("expedited_reason") or "").strip():
+        raise e.ReviewTooShort(earliest=earliest.isoformat(), days=c.limits.nd_review_minimum_working_days,
+                               field="expedited_reason")
+    return {"review_expedited": True}
 
 
 @guard(K.nd_collective_review, ND)

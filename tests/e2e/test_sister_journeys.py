@@ -105,7 +105,8 @@ def test_normative_document_from_drafting_to_the_public_registry(browser, server
     open_step(reviewer, "合法性审核")
     fill(reviewer, {"outcome": "lawful", "creates_licence": False, "creates_penalty": False,
                     "creates_compulsion": False, "creates_fee": False, "adds_obligations": False,
-                    "reduces_rights": False, "opinion": "主体、权限、程序、内容合法"},
+                    "reduces_rights": False, "opinion": "主体、权限、程序、内容合法",
+                    "expedited_reason": "文件篇幅短、内容单一，当日审核完毕"},  # under 5 working days: why (ND-4)
          {"opinion_document": pdf("合法性审核意见书")})
     submit(reviewer)
 

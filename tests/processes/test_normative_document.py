@@ -69,8 +69,10 @@ class Document:
         self.do("submission", who, {"comment_summary": "无需公开征求意见"}, {"draft": pdf("文件送审稿")})
 
     def review(self, outcome="lawful", who="reviewer", **over):
-        data = {"outcome": outcome, **CLEAN, "opinion": "主体、权限、程序、内容合法", **over}
-        self.do("legality_review", who, data, {"opinion_document": pdf("合法性审核意见书")})
+        data = {"outcome": outcome, **CLEAN, "opinion": "主体、权限、程序、内容合法",
+                "expedited_reason": "文件篇幅短、内容单一，已充分审核", **over}
+        self.do("legality_review", who, {k: v for k, v in data.items() if v is not None},
+                {"opinion_document": pdf("合法性审核意见书")})
 
     def revise(self):
         self.do("revision", "drafter", {"response": "已按审核意见删除罚款条款"}, {"revised_draft": pdf("修改稿")})
@@ -185,6 +187,19 @@ def test_nd4_the_drafter_never_reviews_and_review_is_due_in_fifteen_working_days
     task = next(iter(nd.ready))
     refused(nd.engine, errors.DrafterMayNotReview, "ND-4", nd.engine.tasks.claim, task, nd.people["both"])
     refused(nd.engine, errors.DrafterMayNotReview, "ND-4", nd.review, who="both")
+
+
+@pytest.mark.parametrize(("day", "reason", "expedited"), [(6, "文件篇幅短、内容单一，已充分审核", True),
+                                                         (9, None, False)])
+def test_nd4_a_review_shorter_than_five_working_days_states_why(nd, day, reason, expedited):
+    nd.draft()
+    nd.submit()  # Monday 11-02: the fifth working day after it is 11-09
+    nd.clock.set(datetime(2026, 11, 6, 10, 0, tzinfo=CST))
+    error = refused(nd.engine, errors.ReviewTooShort, "ND-4", nd.review, expedited_reason=None)
+    assert (error.field, error.context["earliest"]) == ("expedited_reason", "2026-11-09")
+    nd.clock.set(datetime(2026, 11, day, 10, 0, tzinfo=CST))
+    nd.review(expedited_reason=reason)
+    assert nd.derived()["review_expedited"] is expedited
 
 
 def test_nd4_collective_review_needs_a_lawful_opinion_on_the_current_draft(nd):
