@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import time
 
 from engine.deadlines import parse_limits
 from engine.domain.guards import Limits
@@ -47,6 +48,10 @@ class Settings:
     cleanup_day: int = 1
     """The day of the year (1–366; past the year's last day, its last day) from which the worker starts the
     year's clean-up (DECISIONFLOW_CLEANUP_DAY)."""
+    digest_at: time | None = None
+    """From this local time (Asia/Shanghai) each day, the workers mail the daily digest, once a day however
+    many run (DECISIONFLOW_DIGEST_AT=HH:MM; needs DECISIONFLOW_SMTP_HOST). None: no worker mails it (cron
+    may run `decisionflow digest --send` instead)."""
 
     @property
     def smtp_configured(self) -> bool:
@@ -73,6 +78,7 @@ class Settings:
         values.update(_smtp(env))
         values.update(_lockout(env))
         values.update(_cleanup(env))
+        values.update(_digest(env, bool(values.get("smtp_host"))))
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
 
@@ -113,3 +119,18 @@ def _cleanup(env: Mapping[str, str]) -> dict[str, object]:
             raise ValueError(f"DECISIONFLOW_CLEANUP_DAY: a day of the year from 1 to 366, not {raw!r}")
         values["cleanup_day"] = int(raw)
     return values
+
+
+def _digest(env: Mapping[str, str], smtp: bool) -> dict[str, object]:
+    """DECISIONFLOW_DIGEST_AT: HH:MM, local time; a digest to mail needs a mail server."""
+    raw = env.get("DECISIONFLOW_DIGEST_AT", "").strip()
+    if not raw:
+        return {}
+    try:
+        hours, minutes = (int(part) for part in raw.split(":"))
+        at = time(hours, minutes)
+    except ValueError:
+        raise ValueError(f"DECISIONFLOW_DIGEST_AT: a time of day as HH:MM (e.g. 07:30), not {raw!r}") from None
+    if not smtp:
+        raise ValueError("DECISIONFLOW_DIGEST_AT is set but DECISIONFLOW_SMTP_HOST is not: the digest has no way out")
+    return {"digest_at": at}

@@ -51,6 +51,7 @@ class Engine:
             record,
             registry,
             replay,
+            schedule,
             supervision,
             tasks,
             timers,
@@ -79,6 +80,7 @@ class Engine:
         self.registry = _Bound(self, registry)
         self.cleanup = _Bound(self, cleanup)
         self.replay = _Bound(self, replay)
+        self.schedule = _Bound(self, schedule)
         self.supervision = _Bound(self, supervision)
         self.adminlog = _Bound(self, adminlog)
 

@@ -9,7 +9,8 @@ thread; production runs `decisionflow worker` processes (APScheduler's blocking 
 
 Each pass also starts the year's clean-up of normative documents once its day has come (ND-9,
 DECISIONFLOW_CLEANUP_ORG and DECISIONFLOW_CLEANUP_DAY): exactly once, however many workers run and
-however often they pass (engine/services/cleanup.py).
+however often they pass (engine/services/cleanup.py); and, with DECISIONFLOW_DIGEST_AT, mails the
+daily digest once a day (engine/services/schedule.py).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import contextlib
 import logging
 import os
 import signal
+import smtplib
 import socket
 import time
 from datetime import UTC, datetime
@@ -25,10 +27,12 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
+from engine.clock import CST
 from engine.core import Engine
 from engine.domain.errors import DomainError
 
 log = logging.getLogger(__name__)
+DIGEST_JOB = "digest"
 IDLE_RECHECK_SECONDS = 0.2
 
 
@@ -40,6 +44,7 @@ def fire_due(engine: Engine, limit: int | None = None) -> int:
     starts the year's clean-up of normative documents if that is due (`start_due_cleanup`).
     """
     start_due_cleanup(engine)
+    send_due_digest(engine)
     fired = 0
     while limit is None or fired < limit:
         claimed = engine.timers.fire_next()
@@ -71,6 +76,31 @@ def start_due_cleanup(engine: Engine) -> int | None:
         return None  # another worker started it first
     log.info("started the %s clean-up of normative documents: procedure %s", period, view.id)
     return int(view.id)
+
+
+def send_due_digest(engine: Engine) -> list[str] | None:
+    """Mail the daily digest once its time of day has come, once a day however many workers pass.
+
+    Returns the usernames mailed, or None when nothing was due or another worker has the day. The day
+    is claimed before mailing (engine/services/schedule.py): a failed send is logged and not retried
+    by another worker, so nobody gets the same digest twice; the digest stays on its page (/digest).
+    """
+    at = engine.settings.digest_at
+    if at is None:
+        return None
+    now = engine.clock.now().astimezone(CST)
+    day = now.date().isoformat()
+    if now.time() < at or engine.schedule.ran(DIGEST_JOB, day) or not engine.schedule.claim(DIGEST_JOB, day):
+        return None
+    from engine import mail  # the worker needs SMTP only when it mails
+
+    try:
+        sent = mail.send_digests(engine, now=now)
+    except (OSError, smtplib.SMTPException, mail.MailNotConfigured) as failed:
+        log.error("the digest of %s was not mailed: %s", day, failed)
+        return []
+    log.info("mailed the digest of %s to %d user(s)", day, len(sent))
+    return sent
 
 
 def start_in_process(engine: Engine, every_seconds: float = 15.0) -> BackgroundScheduler:

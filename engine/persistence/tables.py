@@ -311,7 +311,8 @@ class AdminLogHead(Base):
 
 
 class ScheduledRun(Base):
-    """One run of a recurring job for one period: the yearly clean-up of normative documents (ND-9).
+    """One run of a recurring job for one period: the yearly clean-up of normative documents (ND-9), the
+    daily digest (engine/services/schedule.py).
 
     The primary key (job, period) makes a run happen once: it is inserted in the transaction that
     starts the run's procedure, so when several workers find the same run due, the second insert
@@ -321,5 +322,6 @@ class ScheduledRun(Base):
     __tablename__ = "scheduled_runs"
     job: Mapped[str] = mapped_column(String(64), primary_key=True)
     period: Mapped[str] = mapped_column(String(32), primary_key=True)
-    procedure_id: Mapped[int] = mapped_column(ForeignKey("procedures.id"), index=True)
+    procedure_id: Mapped[int | None] = mapped_column(ForeignKey("procedures.id"), index=True)
+    """The procedure the run started (the clean-up); none for a job that starts none (the daily digest)."""
     started_at: Mapped[datetime]

@@ -294,3 +294,62 @@ def test_digest_command_prints_each_users_summary_and_refuses_to_send_without_sm
     refused = runner.invoke(cli, ["digest", "--send", "--database", engine.settings.database_url], env=env)
     assert refused.exit_code == 1
     assert "DECISIONFLOW_SMTP_HOST" in refused.output
+
+
+def test_df_supervision_workers_mail_the_digest_once_a_day_from_its_time(engine, db_url, clock, review, mailbox,
+                                                                        tmp_path):
+    from engine.config import Settings
+    from engine.core import build_engine
+    from engine.worker import send_due_digest
+
+    box, port = mailbox
+    clock.set(_at(22, 6))
+    engine.supervision.set_email(_actor(engine, "admin"), "reviewer", "reviewer@example.gov.cn")
+    settings = replace(engine.settings, smtp_host="127.0.0.1", smtp_port=port, smtp_user="digest",
+                       smtp_password="s3cret", digest_at=datetime(2026, 1, 1, 7, 30).time())
+    first, second = (build_engine(replace(settings, key_dir=str(tmp_path / name)), clock) for name in "ab")
+    try:
+        assert send_due_digest(first) is None and box.messages == []  # 06:00: not yet
+        clock.set(datetime(2026, 12, 22, 7, 30, tzinfo=CST))
+        assert send_due_digest(first) == ["reviewer"]
+        assert send_due_digest(second) is None and send_due_digest(first) is None  # the day is taken
+        assert len(box.messages) == 1
+        clock.set(_at(23, 8))
+        assert send_due_digest(second) == ["reviewer"]  # the next day, whichever worker passes first
+        assert [m["Subject"][:16] for _, m in box.messages] == ["【每日提醒】2026-12-22", "【每日提醒】2026-12-23"]
+        assert engine.schedule.ran("digest", "2026-12-22") and engine.schedule.ran("digest", "2026-12-23")
+    finally:
+        first.dispose()
+        second.dispose()
+    assert Settings().digest_at is None  # no time set: workers never mail
+
+
+def test_df_supervision_a_failed_digest_is_logged_not_retried_and_timers_still_fire(engine, clock, review, caplog):
+    from engine.worker import fire_due, send_due_digest
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    engine.supervision.set_email(_actor(engine, "admin"), "reviewer", "reviewer@example.gov.cn")
+    clock.set(_at(22, 9))
+    broken = replace(engine.settings, smtp_host="127.0.0.1", smtp_port=port,
+                     digest_at=datetime(2026, 1, 1, 7, 30).time())
+    engine.settings = broken
+    assert send_due_digest(engine) == []
+    assert "was not mailed" in caplog.text
+    assert send_due_digest(engine) is None  # claimed: never twice, even after a failure
+    assert fire_due(engine) >= 0  # the pass goes on to the timers
+
+
+@pytest.mark.parametrize(("env", "problem"), [
+    ({"DECISIONFLOW_DIGEST_AT": "7.30", "DECISIONFLOW_SMTP_HOST": "mail"}, "HH:MM"),
+    ({"DECISIONFLOW_DIGEST_AT": "25:00", "DECISIONFLOW_SMTP_HOST": "mail"}, "HH:MM"),
+    ({"DECISIONFLOW_DIGEST_AT": "07:30"}, "DECISIONFLOW_SMTP_HOST"),
+])
+def test_df_supervision_digest_time_settings_are_checked_at_start(env, problem):
+    from engine.config import Settings
+
+    with pytest.raises(ValueError, match=problem):
+        Settings.from_env(env)
+    assert Settings.from_env({"DECISIONFLOW_DIGEST_AT": "07:30", "DECISIONFLOW_SMTP_HOST": "mail"}).digest_at == \
+        datetime(2026, 1, 1, 7, 30).time()

@@ -354,7 +354,7 @@ def test_nd9_the_real_cleanup_definition_passes_every_rule():
     assert analysis.statute == "nd_cleanup" and analysis.rules_checked == ["ND-9"]
 
 
-def test_nd9_the_scheduled_runs_table_is_made_by_migration_0008(engine):
+def test_nd9_the_scheduled_runs_table_is_made_by_migrations_0008_and_0009(engine):
     with engine.db.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert [d for d in differences if "scheduled_runs" in str(d)] == []
