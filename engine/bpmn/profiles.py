@@ -174,6 +174,9 @@ RECONSIDERATION: tuple[Check, ...] = (
     RequiredKinds("RC-14", (K.incidental_conclusion,), "the conclusion of the incidental review is missing"),
     PathRule("RC-14", _incidental_reviews, (K.reconsideration_decision,), (K.incidental_conclusion,),
              "after an incidental review is handled or forwarded, a path decides without its conclusion"),
+    RequiredKinds("RC-15", (K.opinion_letter_reply,), "the report on an opinion letter's corrections is missing"),
+    PathRule("RC-15", _starts, (K.opinion_letter_reply,), (K.reconsideration_decision,),
+             "a path asks for corrections before the decision and its opinion letter"),
 )
 
 PROFILES: dict[str, tuple[Check, ...]] = {

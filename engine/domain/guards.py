@@ -51,6 +51,7 @@ class Limits:
     rc_simplified_decision_days: int = 30  # RC-12
     rc_extension_days: int = 30       # RC-12: one extension at most
     rc_suspension_termination_days: int = 60  # RC-7: Art. 41(5)
+    rc_opinion_letter_days: int = 60  # RC-15: Art. 76, corrections reported after an opinion letter
     rc_forwarding_working_days: int = 5  # RC-6: the penalty organ forwards an application lodged with it
     rc_suit_days: int = 15            # RC-6: suit after non-acceptance in review-first cases (Art. 34)
     rc_incidental_days: int = 30      # RC-14: the organ handles an incidental review itself
@@ -1004,7 +1005,27 @@ def _rc_decision(c: Context) -> dict[str, Any]:
     served = c.data.get("served_on")
     return {"decision_outcome": "decide", "decided_on": c.today.isoformat(),
             "decided_late": c.today > _date(c.before["case_due"], "case_due"),
-            "effective": served is not None, "effective_from": served}
+            "effective": served is not None, "effective_from": served, **_rc_opinion_letter(c)}
+
+
+def _rc_opinion_letter(c: Context) -> dict[str, Any]:
+    """RC-15: Art. 76 — the organ that receives an opinion letter reports its corrections within 60 days."""
+    if not isinstance(c.data.get("opinion_letter"), dict):
+        return {"opinion_letter_issued": False}
+    served = _date(c.data["opinion_letter_served_on"], "opinion_letter_served_on")
+    if served > c.today:
+        raise e.FormInvalid(field="opinion_letter_served_on", problem="cannot be in the future",
+                            problem_zh="送达日期不能晚于今天")
+    due = workdays.add_days(served, c.limits.rc_opinion_letter_days, to_next_workday=True)
+    return {"opinion_letter_issued": True, "opinion_letter_reply_due": due.last_day.isoformat()}
+
+
+@guard(K.opinion_letter_reply, RC)
+def _rc_opinion_letter_reply(c: Context) -> dict[str, Any]:
+    """RC-15: a report after the 60 days is recorded as late; nothing is deemed done without it."""
+    return {"opinion_letter_replied_on": c.today.isoformat(),
+            "opinion_letter_reply_late": c.today > _date(c.before["opinion_letter_reply_due"],
+                                                          "opinion_letter_reply_due")}
 
 
 def _rc_without_decision(c: Context) -> dict[str, Any]:

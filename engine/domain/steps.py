@@ -76,6 +76,7 @@ class StepKind(StrEnum):
     resumption = "resumption"
     incidental_review = "incidental_review"
     incidental_conclusion = "incidental_conclusion"
+    opinion_letter_reply = "opinion_letter_reply"
     # a step of no statutory weight (a note, an internal check)
     generic = "generic"
 

@@ -481,3 +481,21 @@ def test_rc15_a_settlement_ends_the_case_by_withdrawal(rc):
     rc.do("decision", "head", {**settled, "settlement_lawful": True}, docs)
     assert rc.derived()["termination_ground"] == "withdrawn"
     assert rc.status() == "completed"
+
+
+
+def test_rc15_an_opinion_letter_is_answered_within_60_days_and_a_late_report_is_flagged(rc):
+    rc.to_decision()
+    decision = {"outcome": "decide", "decision_type": "confirm_illegal", "served_on": "2026-11-02",
+                "grounds": "程序违法，但撤销会给社会公共利益造成重大损害", "opinion_letter_to": "示范县市场监督管理局"}
+    docs = {"decision_document": pdf("行政复议决定书"), "opinion_letter": pdf("行政复议意见书")}
+    error = refused(rc.engine, errors.FormInvalid, "DF-FORM", rc.do, "decision", "head", decision, docs)
+    assert error.field == "opinion_letter_served_on"
+    rc.do("decision", "head", {**decision, "opinion_letter_served_on": "2026-11-02"}, docs)
+    assert rc.open() == {"opinion_letter_reply"} and rc.status() == "running"
+    assert last_day(rc.item("opinion_letter_reply").due_at) == date(2027, 1, 4)  # 60 days; 01-01 a holiday
+    rc.clock.set(datetime(2027, 1, 5, 10, 0, tzinfo=CST))
+    rc.do("opinion_letter_reply", "respondent", {"corrections": "已重新制定听证告知书格式文本"},
+          {"report": pdf("纠正情况报告")})
+    assert rc.derived()["opinion_letter_reply_late"] is True
+    assert rc.status() == "completed"
