@@ -6,6 +6,8 @@
    found lawful, adopted, signed, registered and published; the public registry lists it.
 3. Administrative reconsideration (行政复议): registered, accepted, copied to the respondent,
    answered, reviewed and decided.
+   With an incidental review of a normative document (附带审查) beside the case, the decision waits
+   for its conclusion, and the public registry shows the clause stopped.
 4. A special clean-up of normative documents (行政规范性文件专项清理): started by the review office
    from its page, scoped from the registry, each document decided, approved, the lists published;
    the public registry shows the repealed document.
@@ -230,3 +232,67 @@ def test_special_cleanup_from_the_review_office_to_the_published_lists(browser, 
 
     [entry] = e2e_engine.registry.entries()
     assert (entry.status, entry.cleanup_decision) == ("repealed", "repeal")
+
+
+def test_reconsideration_with_an_incidental_review_of_a_registered_document(browser, server, e2e_engine, clock,
+                                                                             pdf, screenshots):
+    clock.set(datetime(2026, 11, 2, 9, 0, tzinfo=CST))
+    people = {role: e2e_engine.people.actor(user) for role, user in
+              (("drafter", "sponsor"), ("reviewer", "reviewer"), ("head", "head"), ("clerk", "secretary"))}
+    World(e2e_engine, clock, people).document(5)
+    view = e2e_engine.procedures.start("reconsideration", "某个体工商户不服罚款决定申请行政复议", "fuyi_office",
+                                       e2e_engine.people.actor("fuyi"))
+
+    office = log_in(browser, server, "fuyi")
+    open_step(office, "登记行政复议申请")
+    fill(office, {"applicant": "某个体工商户", "respondent_organ": "示范县市场监督管理局",
+                  "respondent_level": "county_department", "act_description": "示市监罚〔2026〕19号行政处罚决定",
+                  "act_type": "penalty", "sanction": "fine", "fine_amount": 8000, "act_date": "2026-10-20",
+                  "knew_act_on": "2026-10-20", "applied_on": "2026-11-02", "told_of_right": True,
+                  "channel": "in_person", "incidental_review": True,
+                  "incidental_document_kind": "normative_document", "incidental_document_number": number(5),
+                  "incidental_document_title": "规范性文件5", "incidental_document_organ": "示范县人民政府"},
+         {"application": pdf("行政复议申请书")})
+    submit(office)
+    open_step(office, "受理审查（五个工作日）")
+    fill(office, {"outcome": "accept", "procedure": "ordinary"}, {"notice": pdf("受理通知书")})
+    submit(office)
+
+    office.goto("/")  # both branches wait for the office at once
+    expect(office.locator("main table.list")).to_contain_text("发送申请书副本")
+    expect(office.locator("main table.list")).to_contain_text("附带审查：处理或者转送")
+    open_step(office, "附带审查：处理或者转送")
+    fill(office, {"handling": "handle", "notice_served_on": "2026-11-02"},
+         {"notice": pdf("提出书面答复通知书"), "suspension_notice": pdf("中止审理通知书")})
+    submit(office)
+    open_step(office, "发送申请书副本")
+    fill(office, {"respondent_received_on": "2026-11-02"}, {"delivery_receipt": pdf("送达回证")})
+    submit(office)
+    respondent = log_in(browser, server, "beishen")
+    open_step(respondent, "书面答复并提交证据、依据")
+    fill(respondent, {"statement": "事实清楚，证据确凿"}, {"reply": pdf("书面答复"), "evidence": pdf("证据材料")})
+    submit(respondent)
+    open_step(office, "审理（听取意见、调查取证）")
+    fill(office, {"hearing_method": "in_person"}, {"views_record": pdf("听取意见笔录")})
+    submit(office)
+
+    head = log_in(browser, server, "fuyi_head")
+    head.goto("/")
+    expect(head.locator("main")).not_to_contain_text("作出行政复议决定")  # the decision waits for the review
+    open_step(office, "附带审查结论")
+    fill(office, {"answer_received_on": "2026-11-02", "conclusion": "unlawful", "clauses": "第十二条第二款",
+                  "reasons": "增设了上位法没有规定的罚款"},
+         {"conclusion_document": pdf("附带审查处理决定书"), "resumption_notice": pdf("恢复审理通知书")})
+    submit(office)
+    open_step(head, "作出行政复议决定")
+    fill(head, {"outcome": "decide", "decision_type": "revoke", "grounds": "所依据的条款已停止执行",
+                "served_on": "2026-11-02"}, {"decision_document": pdf("行政复议决定书")})
+    submit(head)
+
+    public = browser.new_page(base_url=server, viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    public.goto("/public/normative-documents")
+    row = public.locator("table.registry tbody tr", has_text=number(5))
+    expect(row.locator("td.incidental")).to_contain_text(f"复议案件 {view.id}")
+    expect(row.locator("td.incidental")).to_contain_text("第十二条第二款 停止执行")
+    public.screenshot(path=str(screenshots / "10-reconsideration-incidental-review.png"), full_page=True)
+    assert _status(e2e_engine, view.id) == "completed" and e2e_engine.history.verify(view.id).ok
