@@ -42,6 +42,34 @@ def _status(engine, procedure_id: int) -> str:  # type: ignore[no-untyped-def]
     return engine.procedures.get(procedure_id).status
 
 
+def _register_and_accept(office, pdf, **application) -> None:  # type: ignore[no-untyped-def]
+    """The reconsideration office registers an application against a 2026-10-20 penalty and accepts it."""
+    open_step(office, "登记行政复议申请")
+    fill(office, {"respondent_organ": "示范县市场监督管理局", "respondent_level": "county_department",
+                  "act_description": "示市监罚〔2026〕18号行政处罚决定", "act_type": "penalty",
+                  "act_date": "2026-10-20", "knew_act_on": "2026-10-20", "applied_on": "2026-11-02",
+                  "told_of_right": True, "channel": "in_person", **application},
+         {"application": pdf("行政复议申请书")})
+    submit(office)
+    open_step(office, "受理审查（五个工作日）")
+    fill(office, {"outcome": "accept", "procedure": "ordinary"}, {"notice": pdf("受理通知书")})
+    submit(office)
+
+
+def _copy_reply_and_review(browser, server, office, pdf) -> None:  # type: ignore[no-untyped-def]
+    """The copy to the respondent, its reply with evidence, and the office's review (RC-9)."""
+    open_step(office, "发送申请书副本")
+    fill(office, {"respondent_received_on": "2026-11-02"}, {"delivery_receipt": pdf("送达回证")})
+    submit(office)
+    respondent = log_in(browser, server, "beishen")
+    open_step(respondent, "书面答复并提交证据、依据")
+    fill(respondent, {"statement": "事实清楚，证据确凿"}, {"reply": pdf("书面答复"), "evidence": pdf("证据材料")})
+    submit(respondent)
+    open_step(office, "审理（听取意见、调查取证）")
+    fill(office, {"hearing_method": "in_person"}, {"views_record": pdf("听取意见笔录")})
+    submit(office)
+
+
 def test_enforcement_review_from_submission_to_decision(browser, server, e2e_engine, clock, pdf, screenshots):
     view = e2e_engine.procedures.start("enforcement_review", "某食品有限公司违法生产案拟罚款决定法制审核",
                                        "market_reg", e2e_engine.people.actor("zhifa"))
@@ -149,31 +177,8 @@ def test_reconsideration_from_application_to_decision(browser, server, e2e_engin
                                        e2e_engine.people.actor("fuyi"))
 
     office = log_in(browser, server, "fuyi")
-    open_step(office, "登记行政复议申请")
-    fill(office, {"applicant": "某食品有限公司", "respondent_organ": "示范县市场监督管理局",
-                  "respondent_level": "county_department", "act_description": "示市监罚〔2026〕18号行政处罚决定",
-                  "act_type": "penalty", "sanction": "warning", "act_date": "2026-10-20",
-                  "knew_act_on": "2026-10-20", "applied_on": "2026-11-02", "told_of_right": True,
-                  "channel": "in_person"},
-         {"application": pdf("行政复议申请书")})
-    submit(office)
-
-    open_step(office, "受理审查（五个工作日）")
-    fill(office, {"outcome": "accept", "procedure": "ordinary"}, {"notice": pdf("受理通知书")})
-    submit(office)
-
-    open_step(office, "发送申请书副本")
-    fill(office, {"respondent_received_on": "2026-11-02"}, {"delivery_receipt": pdf("送达回证")})
-    submit(office)
-
-    respondent = log_in(browser, server, "beishen")
-    open_step(respondent, "书面答复并提交证据、依据")
-    fill(respondent, {"statement": "事实清楚，证据确凿"}, {"reply": pdf("书面答复"), "evidence": pdf("证据材料")})
-    submit(respondent)
-
-    open_step(office, "审理（听取意见、调查取证）")
-    fill(office, {"hearing_method": "in_person"}, {"views_record": pdf("听取意见笔录")})
-    submit(office)  # not major or complex and no hearing asked: straight to the decision (RC-10)
+    _register_and_accept(office, pdf, applicant="某食品有限公司", sanction="warning")
+    _copy_reply_and_review(browser, server, office, pdf)  # not major or complex, no hearing asked (RC-10)
 
     head = log_in(browser, server, "fuyi_head")
     open_step(head, "作出行政复议决定")
@@ -244,19 +249,10 @@ def test_reconsideration_with_an_incidental_review_of_a_registered_document(brow
                                        e2e_engine.people.actor("fuyi"))
 
     office = log_in(browser, server, "fuyi")
-    open_step(office, "登记行政复议申请")
-    fill(office, {"applicant": "某个体工商户", "respondent_organ": "示范县市场监督管理局",
-                  "respondent_level": "county_department", "act_description": "示市监罚〔2026〕19号行政处罚决定",
-                  "act_type": "penalty", "sanction": "fine", "fine_amount": 8000, "act_date": "2026-10-20",
-                  "knew_act_on": "2026-10-20", "applied_on": "2026-11-02", "told_of_right": True,
-                  "channel": "in_person", "incidental_review": True,
-                  "incidental_document_kind": "normative_document", "incidental_document_number": number(5),
-                  "incidental_document_title": "规范性文件5", "incidental_document_organ": "示范县人民政府"},
-         {"application": pdf("行政复议申请书")})
-    submit(office)
-    open_step(office, "受理审查（五个工作日）")
-    fill(office, {"outcome": "accept", "procedure": "ordinary"}, {"notice": pdf("受理通知书")})
-    submit(office)
+    _register_and_accept(office, pdf, applicant="某个体工商户", sanction="fine", fine_amount=8000,
+                         incidental_review=True, incidental_document_kind="normative_document",
+                         incidental_document_number=number(5), incidental_document_title="规范性文件5",
+                         incidental_document_organ="示范县人民政府")
 
     office.goto("/")  # both branches wait for the office at once
     expect(office.locator("main table.list")).to_contain_text("发送申请书副本")
@@ -265,16 +261,7 @@ def test_reconsideration_with_an_incidental_review_of_a_registered_document(brow
     fill(office, {"handling": "handle", "notice_served_on": "2026-11-02"},
          {"notice": pdf("提出书面答复通知书"), "suspension_notice": pdf("中止审理通知书")})
     submit(office)
-    open_step(office, "发送申请书副本")
-    fill(office, {"respondent_received_on": "2026-11-02"}, {"delivery_receipt": pdf("送达回证")})
-    submit(office)
-    respondent = log_in(browser, server, "beishen")
-    open_step(respondent, "书面答复并提交证据、依据")
-    fill(respondent, {"statement": "事实清楚，证据确凿"}, {"reply": pdf("书面答复"), "evidence": pdf("证据材料")})
-    submit(respondent)
-    open_step(office, "审理（听取意见、调查取证）")
-    fill(office, {"hearing_method": "in_person"}, {"views_record": pdf("听取意见笔录")})
-    submit(office)
+    _copy_reply_and_review(browser, server, office, pdf)
 
     head = log_in(browser, server, "fuyi_head")
     head.goto("/")

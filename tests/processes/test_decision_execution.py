@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -11,24 +10,12 @@ from engine.domain import errors
 from engine.services.definitions import read_bundle
 from tests.helpers import refused
 from tests.processes.md_scenario import pdf
+from tests.processes.walk import Walk
 
 PROCESS = Path(__file__).resolve().parents[2] / "processes" / "decision_execution.bpmn"
 
 
-@dataclass
-class Execution:
-    engine: object
-    people: dict
-    procedure_id: int = 0
-    ready: dict[str, str] = field(default_factory=dict)
-
-    def do(self, spec, who, data, docs=None):
-        task = next(t for t, s in self.ready.items() if s == spec)
-        self.ready = dict(self.engine.tasks.complete(task, self.people[who], data, docs or {}).ready)
-
-    def open(self):
-        return set(self.ready.values())
-
+class Execution(Walk):
     def assign(self, **over):
         data = {"decision_reference": "示府发〔2026〕5号", "executor": "transport", "report_interval_days": 90,
                 "pre_decision_units": ["risk_center", "expert_pool"], **over}
@@ -52,7 +39,7 @@ def ex(engine) -> Execution:
               "evaluator": p.ensure_user("eval_team", "third_party", ["evaluator"])}
     view = engine.procedures.start("decision_execution", "县城公交线网优化调整方案的执行", "transport",
                                    people["executor"])
-    return Execution(engine, people, view.id, {i.task_id: i.spec for i in view.open_items})
+    return Execution.of(engine, people, view)
 
 
 def test_md34_execution_unit_is_named_before_anything_else(ex):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from engine.domain import errors, guards
 from engine.services.definitions import read_bundle
 from tests.helpers import refused
 from tests.processes.md_scenario import pdf
+from tests.processes.walk import Walk
 
 PROCESS = Path(__file__).resolve().parents[2] / "processes" / "enforcement_review.bpmn"
 FINDINGS = {"finding_authority": "主体合法，未超越法定权限", "finding_qualification": "执法人员均持有执法证",
@@ -24,23 +24,7 @@ MATERIALS = {"proposed_decision": pdf("拟作出的行政处罚决定"), "review
              "evidence_file": pdf("证据材料")}
 
 
-@dataclass
-class Review:
-    engine: object
-    people: dict
-    procedure_id: int = 0
-    ready: dict[str, str] = field(default_factory=dict)
-
-    def do(self, spec, who, data, docs=None):
-        task = next(t for t, s in self.ready.items() if s == spec)
-        self.ready = dict(self.engine.tasks.complete(task, self.people[who], data, docs or {}).ready)
-
-    def open(self):
-        return set(self.ready.values())
-
-    def item(self, spec):
-        return next(i for i in self.engine.procedures.get(self.procedure_id).open_items if i.spec == spec)
-
+class Review(Walk):
     def submit(self, docs=None, who="unit", **over):
         data = {"case_number": "市监罚〔2026〕18号", "case_type": "penalty", "party": "某食品有限公司",
                 "fine_amount": 50000, "scope_grounds": ["major_rights", "after_hearing"],
@@ -80,7 +64,7 @@ def er(engine) -> Review:
               "head": p.ensure_user("director", "market_bureau", ["enforcement_head"])}
     view = engine.procedures.start("enforcement_review", "某食品有限公司违法生产案拟罚款决定法制审核",
                                    "market_enforcement", people["unit"])
-    return Review(engine, people, view.id, {i.task_id: i.spec for i in view.open_items})
+    return Review.of(engine, people, view)
 
 
 def test_er1_a_fine_over_the_catalogue_threshold_cannot_be_decided_without_review(er):

@@ -13,7 +13,7 @@ import shutil
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -37,6 +37,7 @@ from engine.worker import fire_due, start_due_cleanup
 from tests.helpers import fingerprint, refused
 from tests.processes.md_scenario import pdf
 from tests.processes.test_normative_document import Document
+from tests.processes.walk import Walk
 
 ROOT = Path(__file__).resolve().parents[2]
 PROCESS = ROOT / "processes" / "nd_cleanup.bpmn"
@@ -48,24 +49,8 @@ def number(n: int) -> str:
     return f"示范府规〔2026〕{n}号"
 
 
-@dataclass
-class Cleanup:
+class Cleanup(Walk):
     """One clean-up procedure, its open steps by BPMN id, done by the named people."""
-
-    engine: Engine
-    people: dict[str, Any]
-    procedure_id: int
-    ready: dict[str, str] = field(default_factory=dict)
-
-    def do(self, spec: str, who: str, data: dict[str, Any], docs: dict[str, Any] | None = None) -> None:
-        task = next(t for t, s in self.ready.items() if s == spec)
-        self.ready = dict(self.engine.tasks.complete(task, self.people[who], data, docs or {}).ready)
-
-    def open(self) -> set[str]:
-        return set(self.ready.values())
-
-    def derived(self) -> dict[str, Any]:
-        return self.engine.history.events(self.procedure_id)[-1].payload["derived"]
 
     def scope(self, kind: str = "periodic", **over: Any) -> None:
         self.do("scope", "organiser", {"cleanup_type": kind, **over}, {"plan": pdf("清理工作方案")})
@@ -105,7 +90,7 @@ class World:
         """A normative document registered as `number(n)` and published (in force from 2026-12-01)."""
         drafter = self.people["drafter"]
         view = self.engine.procedures.start("normative_document", f"规范性文件{n}", drafter.org, drafter)
-        doc = Document(self.engine, self.clock, self.people, view.id, {i.task_id: i.spec for i in view.open_items})
+        doc = Document.of(self.engine, self.people, view)
         doc.to_collective_review(document_title=f"规范性文件{n}")
         doc.collective()
         doc.sign()
@@ -115,11 +100,11 @@ class World:
 
     def special(self, who: str = "organiser") -> Cleanup:
         view = self.engine.cleanup.start_special(self.people[who])
-        return Cleanup(self.engine, self.people, view.id, {i.task_id: i.spec for i in view.open_items})
+        return Cleanup.of(self.engine, self.people, view)
 
     def cleanup(self, procedure_id: int) -> Cleanup:
         view = self.engine.procedures.get(procedure_id)
-        return Cleanup(self.engine, self.people, view.id, {i.task_id: i.spec for i in view.open_items})
+        return Cleanup.of(self.engine, self.people, view)
 
     def status(self) -> dict[str, tuple[str, int | None, str | None]]:
         return {e.number: (e.status, e.cleanup_procedure_id, e.cleanup_decision)

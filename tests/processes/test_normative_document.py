@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from engine.domain.actors import Actor
 from engine.services.definitions import read_bundle
 from tests.helpers import refused
 from tests.processes.md_scenario import pdf
+from tests.processes.walk import Walk
 
 PROCESS = Path(__file__).resolve().parents[2] / "processes" / "normative_document.bpmn"
 QUALIFIED = {"within_powers": True, "affects_rights_obligations": True, "generally_binding": True,
@@ -25,29 +25,9 @@ CLEAN = {"creates_licence": False, "creates_penalty": False, "creates_compulsion
 NUMBER = "示范府规〔2026〕3号"
 
 
-@dataclass
-class Document:
-    engine: object
-    clock: object
-    people: dict
-    procedure_id: int = 0
-    ready: dict[str, str] = field(default_factory=dict)
-
-    def do(self, spec, who, data, docs=None):
-        task = next(t for t, s in self.ready.items() if s == spec)
-        self.ready = dict(self.engine.tasks.complete(task, self.people[who], data, docs or {}).ready)
-
-    def open(self):
-        return set(self.ready.values())
-
-    def item(self, spec):
-        return next(i for i in self.engine.procedures.get(self.procedure_id).open_items if i.spec == spec)
-
+class Document(Walk):
     def today(self):
         return deadlines.workdays.local_date(self.clock.now()).isoformat()
-
-    def derived(self):
-        return self.engine.history.events(self.procedure_id)[-1].payload["derived"]
 
     def draft(self, who="drafter", **over):
         data = {"document_title": "示范县促进个体工商户发展若干措施", "legal_basis": "《促进个体工商户发展条例》",
@@ -61,9 +41,7 @@ class Document:
 
     def close_comment(self, on):
         self.clock.set(on)
-        for timer_id in self.engine.timers.due():
-            self.engine.timers.fire(timer_id)
-        self.ready = {i.task_id: i.spec for i in self.engine.procedures.get(self.procedure_id).open_items}
+        self.wake()
 
     def submit(self, who="drafter"):
         self.do("submission", who, {"comment_summary": "无需公开征求意见"}, {"draft": pdf("文件送审稿")})
@@ -125,7 +103,7 @@ def nd(engine, clock) -> Document:
               "clerk": p.ensure_user("zhao_clerk", "county_office", ["gov_office"])}
     view = engine.procedures.start("normative_document", "示范县促进个体工商户发展若干措施", "county_market",
                                    people["drafter"])
-    return Document(engine, clock, people, view.id, {i.task_id: i.spec for i in view.open_items})
+    return Document.of(engine, people, view)
 
 
 def test_nd_main_journey_from_drafting_to_both_filings(nd):

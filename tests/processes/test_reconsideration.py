@@ -6,7 +6,6 @@ The clock starts on Monday 2026-11-02; "3, 5, 7, 10 days" are working days (Art.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
@@ -20,40 +19,15 @@ from engine.services.definitions import read_bundle
 from tests.helpers import refused
 from tests.processes.md_scenario import pdf
 from tests.processes.test_normative_document import NUMBER, nd  # noqa: F401 (the registered document's fixture)
+from tests.processes.walk import Walk
 
 PROCESS = Path(__file__).resolve().parents[2] / "processes" / "reconsideration.bpmn"
 MONDAY = datetime(2026, 11, 2, 9, 0, tzinfo=CST)
 
 
-@dataclass
-class Case:
-    engine: object
-    clock: object
-    people: dict
-    procedure_id: int = 0
-    ready: dict[str, str] = field(default_factory=dict)
-
+class Case(Walk):
     def do(self, spec, who, data, docs=None):
-        task = next(t for t, s in self.ready.items() if s == spec)
-        data = {k: v for k, v in data.items() if v is not None}
-        self.ready = dict(self.engine.tasks.complete(task, self.people[who], data, docs or {}).ready)
-
-    def open(self):
-        return set(self.ready.values())
-
-    def item(self, spec):
-        return next(i for i in self.engine.procedures.get(self.procedure_id).open_items if i.spec == spec)
-
-    def derived(self):
-        return self.engine.history.events(self.procedure_id)[-1].payload["derived"]
-
-    def status(self):
-        return self.engine.procedures.get(self.procedure_id).status
-
-    def wake(self):
-        for timer_id in self.engine.timers.due():
-            self.engine.timers.fire(timer_id)
-        self.ready = {i.task_id: i.spec for i in self.engine.procedures.get(self.procedure_id).open_items}
+        super().do(spec, who, {k: v for k, v in data.items() if v is not None}, docs)
 
     def apply(self, **over):
         data = {"applicant": "某食品有限公司", "respondent_organ": "示范县市场监督管理局",
@@ -107,7 +81,7 @@ def rc(engine, clock) -> Case:
               "head": p.ensure_user("fuyi_head", "county_gov", ["reconsideration_head"])}
     view = engine.procedures.start("reconsideration", "某食品有限公司不服行政处罚申请行政复议", "fuyi_office",
                                    people["office"])
-    return Case(engine, clock, people, view.id, {i.task_id: i.spec for i in view.open_items})
+    return Case.of(engine, people, view)
 
 
 def test_rc1_an_application_against_a_rule_itself_is_not_accepted_with_reason(rc):
