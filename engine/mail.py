@@ -11,10 +11,12 @@ depends on a message arriving.
 from __future__ import annotations
 
 import html
+import logging
 import smtplib
 import ssl
 from collections.abc import Iterable
 from datetime import datetime
+from email.errors import HeaderParseError
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
@@ -25,6 +27,7 @@ from engine.core import Engine
 from engine.domain.roles import ROLES
 from engine.services.supervision import Digest, DueItem, ReminderView
 
+log = logging.getLogger(__name__)
 SYSTEM_NAME = "重大行政决策程序系统"
 FOOTER = f"请登录{SYSTEM_NAME}办理。本邮件由系统自动发送，请勿回复。"
 
@@ -75,7 +78,10 @@ def compose(digest: Digest, settings: Settings) -> EmailMessage:
 
 
 def send(settings: Settings, messages: Iterable[EmailMessage]) -> int:
-    """Send `messages` over one SMTP connection; returns how many were sent."""
+    """Send `messages` over one SMTP connection; returns how many were sent.
+
+    A message the server refuses (an unknown recipient) is logged and skipped: one bad address
+    never keeps the others' mail back. A lost connection still raises (nothing more can go)."""
     pending = list(messages)
     if not pending:
         return 0
@@ -87,9 +93,14 @@ def send(settings: Settings, messages: Iterable[EmailMessage]) -> int:
             smtp.starttls(context=ssl.create_default_context())
         if settings.smtp_user:
             smtp.login(settings.smtp_user, settings.smtp_password or "")
+        sent = 0
         for message in pending:
-            smtp.send_message(message)
-    return len(pending)
+            try:
+                smtp.send_message(message)
+                sent += 1
+            except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError) as refused:
+                log.warning("the digest to %s was refused: %s", message["To"], refused)
+    return sent
 
 
 def send_digests(engine: Engine, settings: Settings | None = None, now: datetime | None = None) -> list[str]:
@@ -97,9 +108,16 @@ def send_digests(engine: Engine, settings: Settings | None = None, now: datetime
     settings = settings or engine.settings
     if not settings.smtp_configured:
         raise MailNotConfigured("DECISIONFLOW_SMTP_HOST is not set")
-    due = [d for d in engine.supervision.digests(now) if d.email and not d.empty]
-    send(settings, (compose(d, settings) for d in due))
-    return [d.username for d in due]
+    messages: list[tuple[str, EmailMessage]] = []
+    for digest in engine.supervision.digests(now):
+        if digest.email and not digest.empty:
+            try:
+                messages.append((digest.username, compose(digest, settings)))
+            except (ValueError, HeaderParseError) as unusable:  # an address stored before it was checked
+                log.warning("no digest for %s: the address %r is unusable (%s)", digest.username, digest.email,
+                            unusable)
+    send(settings, (message for _, message in messages))
+    return [username for username, _ in messages]
 
 
 def _sections(digest: Digest) -> list[tuple[str, list[str]]]:

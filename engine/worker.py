@@ -99,6 +99,9 @@ def send_due_digest(engine: Engine) -> list[str] | None:
     except (OSError, smtplib.SMTPException, mail.MailNotConfigured) as failed:
         log.error("the digest of %s was not mailed: %s", day, failed)
         return []
+    except Exception:  # a notice must never keep the pass from its timers
+        log.exception("the digest of %s was not mailed", day)
+        return []
     log.info("mailed the digest of %s to %d user(s)", day, len(sent))
     return sent
 

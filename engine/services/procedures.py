@@ -25,7 +25,12 @@ __all__ = ["get", "search", "search_visible", "start", "withdraw"]
 
 SPONSOR_ROLE = "sponsor"
 DECISION_ORGAN_ROLE = "decision_organ"
+OVERSIGHT_ROLES = ("auditor", DECISION_ORGAN_ROLE, "supervisor")
+"""Who sees every procedure and its record (DF-VIEW): auditors, the decision organ (which may withdraw
+any), supervisors (the board links every late step); the others see their own unit's."""
 MAX_TITLE = 300
+STARTED_BY_SERVICE = {"nd_cleanup": "the legality review office's clean-up start or the yearly worker (ND-9)"}
+"""Definitions no sponsor starts: their own service starts them (through `create`), with its own checks."""
 
 
 def start(uow: UnitOfWork, key: str, title: str, sponsor_org: str, actor: Actor,
@@ -37,6 +42,8 @@ def start(uow: UnitOfWork, key: str, title: str, sponsor_org: str, actor: Actor,
     if actor.org != sponsor_org or not actor.holds(SPONSOR_ROLE):
         raise StartInvalid(field="sponsor_org",
                            problem=f"{actor.username} is not a sponsor (role sponsor) of {sponsor_org}")
+    if key in STARTED_BY_SERVICE:
+        raise StartInvalid(field="definition", problem=f"{key} is started by {STARTED_BY_SERVICE[key]}")
     require_json_object(facts or {}, "facts")
     with uow:
         view = create(uow, key, title, sponsor_org, actor, facts or {})
@@ -112,9 +119,9 @@ def search(uow: UnitOfWork, title: str | None = None, sponsor_org: str | None = 
 
 
 def search_visible(uow: UnitOfWork, actor: Actor, **filters: Any) -> tuple[int, list[ProcedureView]]:
-    """`search` within what the actor may see (DF-VIEW): everything for auditors and the decision
-    organ, otherwise the procedures of the actor's own unit (steps for others arrive by the inbox)."""
-    if not (actor.holds("auditor") or actor.holds(DECISION_ORGAN_ROLE)):
+    """`search` within what the actor may see (DF-VIEW): everything for the oversight roles, otherwise
+    the procedures of the actor's own unit (steps for others arrive by the inbox)."""
+    if not any(actor.holds(role) for role in OVERSIGHT_ROLES):
         if filters.get("sponsor_org") not in (None, actor.org):
             return 0, []
         filters["sponsor_org"] = actor.org

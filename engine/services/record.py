@@ -25,9 +25,7 @@ from engine.services.views import EventView, ProcedureView
 
 __all__ = ["document", "events", "procedure", "verify", "visible"]
 
-OVERSIGHT_ROLES = ("auditor", "decision_organ", "supervisor")
-"""Auditors see every record; so does the decision organ, which decides (and may withdraw) them all,
-and the supervisors (督办), who chase every procedure's overdue steps."""
+OVERSIGHT_ROLES = procedures.OVERSIGHT_ROLES
 
 
 @dataclass(frozen=True)

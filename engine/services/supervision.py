@@ -18,6 +18,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from email.errors import HeaderParseError
+from email.headerregistry import Address
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, or_, select
@@ -78,7 +80,7 @@ class DueItem:
     @property
     def last_day(self) -> date:
         """The last day to do it, Asia/Shanghai: `due_at` is 00:00 of the day after."""
-        return local_date(self.due_at - timedelta(microseconds=1))
+        return deadlines.last_day(self.due_at)
 
 
 @dataclass(frozen=True)
@@ -250,7 +252,7 @@ def set_email(uow: UnitOfWork, actor: Actor, username: str, email: str | None) -
     if username != actor.username and not actor.holds("admin"):
         raise AccountForbidden(username=actor.username)
     address = (email or "").strip() or None
-    if address is not None and (len(address) > 254 or not EMAIL.match(address)):
+    if address is not None and (len(address) > 254 or not EMAIL.match(address) or not _mailable(address)):
         raise AccountInvalid(field="email", problem="not an e-mail address", problem_zh="不是有效的电子邮件地址")
     with uow:
         user = uow.session.scalars(select(User).where(User.username == username)).one_or_none()
@@ -259,6 +261,15 @@ def set_email(uow: UnitOfWork, actor: Actor, username: str, email: str | None) -
         user.email = address
         uow.commit()
         return address
+
+
+def _mailable(address: str) -> bool:
+    """Whether the mail headers take the address as one recipient (what `mail.compose` needs)."""
+    try:
+        parsed = Address(addr_spec=address)
+    except (ValueError, HeaderParseError):
+        return False
+    return parsed.addr_spec == address
 
 
 def _digest(uow: UnitOfWork, actor: Actor, display_name: str, email: str | None, at: datetime) -> Digest:

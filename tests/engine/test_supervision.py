@@ -211,6 +211,9 @@ def test_df_account_users_set_their_own_digest_address_and_admins_anyones(engine
     with pytest.raises(AccountInvalid) as refused:
         engine.supervision.set_email(_actor(engine, "reviewer"), "reviewer", "not an address")
     assert refused.value.field == "email"
+    for unusable in ("a,b@example.gov.cn", "a<b@example.gov.cn", 'a"b@example.gov.cn', "x@example..cn"):
+        with pytest.raises(AccountInvalid):  # the regex lets these by; the mail headers would not
+            engine.supervision.set_email(_actor(engine, "reviewer"), "reviewer", unusable)
     emails = {d.username: d.email for d in engine.supervision.digests()}
     assert (emails["reviewer"], emails["sponsor"], emails["head"]) == (
         "liu@sfj.example.gov.cn", "zhang@fgj.example.gov.cn", None)
@@ -276,6 +279,22 @@ def test_df_supervision_digest_mails_one_message_per_user_with_an_address(engine
     assert f"《{TITLE}》" in plain and "已超期 3 个工作日" in plain and HURRY in plain
     assert "应于 2026-12-17 前办结" in plain
     assert HURRY in message.get_body(("html",)).get_content()
+
+
+def test_df_supervision_an_unusable_stored_address_keeps_no_one_elses_digest_back(engine, clock, review, mailbox):
+    from sqlalchemy import text
+
+    box, port = mailbox
+    clock.set(_at(22, 9))
+    admin = _actor(engine, "admin")
+    engine.people.ensure_user("reviewer2", "justice", ["legality_reviewer"], "陈审查")
+    engine.supervision.set_email(admin, "reviewer2", "reviewer2@example.gov.cn")
+    with engine.db.begin() as connection:  # an address stored before addresses were checked this strictly
+        connection.execute(text("UPDATE users SET email = 'a,b@example.gov.cn' WHERE username = 'reviewer'"))
+    settings = replace(engine.settings, smtp_host="127.0.0.1", smtp_port=port, smtp_user="digest",
+                       smtp_password="s3cret")
+    assert mail.send_digests(engine, settings) == ["reviewer2"]
+    assert [rcpts for rcpts, _ in box.messages] == [["reviewer2@example.gov.cn"]]
 
 
 def test_mail_without_an_smtp_host_is_a_configuration_error(engine, review):

@@ -79,6 +79,7 @@ def test_start_search_get_and_the_sponsors_visibility(site, as_user):
     assert page["total"] == 1 and page["items"][0]["id"] == created["id"]
     assert as_user("housing")("get", "/procedures/").json["total"] == 0  # another unit sees none
     assert as_user("auditor")("get", "/procedures/?status=running").json["total"] == 1
+    assert as_user("duban")("get", "/procedures/").json["total"] == 1  # supervisors see every unit's (DF-VIEW)
     refused = as_user("housing")("get", f"/procedures/{created['id']}")
     assert refused.status_code == 403 and refused.json["rule"] == "DF-VIEW"
 
@@ -93,6 +94,8 @@ def test_df_start_refusals_name_the_field(site, as_user):
     assert other_unit.status_code == 422 and other_unit.json["rule"] == "DF-START"
     assert other_unit.json["field"] == "sponsor_org"
     assert sponsor("post", "/procedures/", json={"definition": "nope", "title": "x"}).status_code == 404
+    cleanup = sponsor("post", "/procedures/", json={"definition": "nd_cleanup", "title": "x"})
+    assert cleanup.status_code == 422 and (cleanup.json["rule"], cleanup.json["field"]) == ("DF-START", "definition")
     assert site.procedures.search()[0] == 0
 
 
