@@ -17,14 +17,13 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from engine.config import Settings
 from engine.domain.actors import SYSTEM, Actor
 from engine.domain.errors import StartInvalid
 from engine.persistence.tables import ScheduledRun
 from engine.persistence.uow import UnitOfWork
-from engine.services import procedures
+from engine.services import procedures, schedule
 from engine.services.views import ProcedureView
 from engine.workdays import local_date
 
@@ -45,8 +44,7 @@ def due(uow: UnitOfWork) -> str | None:
     period = due_period(uow.settings, uow.clock.now())
     if period is None:
         return None
-    with uow.read():
-        return None if uow.session.get(ScheduledRun, (JOB, period)) is not None else period
+    return None if schedule.ran(uow, JOB, period) else period
 
 
 def due_period(settings: Settings, now: datetime) -> str | None:
@@ -68,15 +66,12 @@ def start_periodic(uow: UnitOfWork, period: str) -> ProcedureView | None:
     if org is None:
         raise StartInvalid(field="cleanup_org", problem="no organisation owns clean-ups (DECISIONFLOW_CLEANUP_ORG)")
     with uow:
-        if uow.session.get(ScheduledRun, (JOB, period)) is not None:
+        if uow.session.get(ScheduledRun, (JOB, period)) is not None:  # in this transaction, not `schedule.ran`
             return None
         view = procedures.create(uow, KEY, f"{period}年度行政规范性文件定期清理", org, SYSTEM,
                                  {"cleanup_type": "periodic", "period": period},
                                  seed={"cleanup_started_as": "periodic", "cleanup_period": period})
-        uow.session.add(ScheduledRun(job=JOB, period=period, procedure_id=view.id, started_at=uow.clock.now()))
-        try:
-            uow.session.flush()
-        except IntegrityError:
+        if not schedule.record(uow, JOB, period, view.id):
             return None  # another worker started this period's clean-up first: roll all of this back
         uow.commit()
         return view

@@ -27,7 +27,7 @@ from engine.services import incidental
 from engine.services.incidental import IncidentalReview, normalise_number
 from engine.workdays import local_date
 
-__all__ = ["cleanups", "document", "entries"]
+__all__ = ["cleanups", "document", "entries", "page", "snapshot"]
 
 KEY = "normative_document"
 CLEANUP_KEY = "nd_cleanup"
@@ -102,10 +102,17 @@ def cleanups(uow: UnitOfWork) -> list[Cleanup]:
         return sorted(_cleanups(uow), key=_published_order, reverse=True)
 
 
+def page(uow: UnitOfWork) -> tuple[list[RegistryEntry], list[Cleanup]]:
+    """The entries and the published clean-ups together, the clean-ups read once: the public page."""
+    with uow.read():
+        published = _cleanups(uow)
+        return _entries(uow, cleanups=published), sorted(published, key=_published_order, reverse=True)
+
+
 def document(uow: UnitOfWork, procedure_id: int, sha256: str) -> tuple[str, bytes]:
     """The published text of a registered document, or the published lists of a clean-up, for anyone."""
     with uow.read():
-        published = {e.document_sha256 for e in _entries(uow, procedure_id)}
+        published = {e.document_sha256 for e in _entries(uow, procedure_id, cleanups=[], with_reviews=False)}
         published |= {c.document_sha256 for c in _cleanups(uow, procedure_id)}
         stored = uow.session.get(Document, sha256) if sha256 in published - {None} else None
         if stored is None:
@@ -117,18 +124,22 @@ def snapshot(uow: UnitOfWork) -> tuple[dict[str, Any], ...]:
     """The entries as plain values, in the caller's open unit of work: what the clean-up's scope step
     takes (engine/services/tasks.py passes it to the guard, which may not read the database)."""
     return tuple({k: v for k, v in dataclasses.asdict(entry).items() if k != "incidental_reviews"}
-                 for entry in _entries(uow))
+                 for entry in _entries(uow, with_reviews=False))
 
 
-def _entries(uow: UnitOfWork, procedure_id: int | None = None) -> list[RegistryEntry]:
-    """The entries of all normative-document procedures (or one), their events read in one query."""
+def _entries(uow: UnitOfWork, procedure_id: int | None = None, *, cleanups: list[Cleanup] | None = None,
+             with_reviews: bool = True) -> list[RegistryEntry]:
+    """The entries of all normative-document procedures (or one), their events read in one query.
+
+    `cleanups`: the published clean-ups if the caller has them (read here otherwise; an empty list
+    where their decisions do not matter); `with_reviews`: whether to read the reconsideration cases."""
     today = local_date(uow.clock.now())
     rows = _procedures(uow, KEY, procedure_id)
     events = _events(uow, [row[0] for row in rows])
-    decided = _last_cleanup_decisions(_cleanups(uow))
+    decided = _last_cleanup_decisions(_cleanups(uow) if cleanups is None else cleanups)
     found = (_entry(pid, title, name or code, events[pid], today, decided.get(pid))
              for pid, title, name, code in rows)
-    reviews = incidental.by_number(uow) if rows else {}
+    reviews = incidental.by_number(uow) if rows and with_reviews else {}
     return [dataclasses.replace(entry, incidental_reviews=tuple(reviews.get(normalise_number(entry.number), ())))
             for entry in found if entry is not None]
 

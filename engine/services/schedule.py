@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from engine.persistence.tables import ScheduledRun
 from engine.persistence.uow import UnitOfWork
 
-__all__ = ["claim", "ran"]
+__all__ = ["claim", "ran", "record"]
 
 
 def ran(uow: UnitOfWork, job: str, period: str) -> bool:
@@ -26,12 +26,20 @@ def ran(uow: UnitOfWork, job: str, period: str) -> bool:
 def claim(uow: UnitOfWork, job: str, period: str) -> bool:
     """Record that this worker runs `job` for `period`; False when another recorded it first."""
     with uow:
-        if uow.session.get(ScheduledRun, (job, period)) is not None:
-            return False
-        uow.session.add(ScheduledRun(job=job, period=period, procedure_id=None, started_at=uow.clock.now()))
-        try:
-            uow.session.flush()
-        except IntegrityError:
-            return False  # another worker's row came first; leaving the block rolls this one back
+        if not record(uow, job, period):
+            return False  # leaving the block rolls this attempt back
         uow.commit()
         return True
+
+
+def record(uow: UnitOfWork, job: str, period: str, procedure_id: int | None = None) -> bool:
+    """Insert the run's row in the caller's open transaction, uncommitted; False when the period is taken
+    (then the caller must not commit: its transaction is to be rolled back whole)."""
+    if uow.session.get(ScheduledRun, (job, period)) is not None:
+        return False
+    uow.session.add(ScheduledRun(job=job, period=period, procedure_id=procedure_id, started_at=uow.clock.now()))
+    try:
+        uow.session.flush()
+    except IntegrityError:
+        return False  # another worker's row came first
+    return True

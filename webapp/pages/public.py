@@ -74,8 +74,8 @@ def registry() -> Any:
     the published clean-ups with their lists (ND-9)."""
     decisions = {"continue": gettext("continuing"), "amend": gettext("to be amended"),
                  "repeal": gettext("repealed"), "lapsed": gettext("lapsed")}
-    return render_template("public/registry.html", entries=engine().registry.entries(),
-                           cleanups=engine().registry.cleanups(), decisions=decisions)
+    entries, cleanups = engine().registry.page()
+    return render_template("public/registry.html", entries=entries, cleanups=cleanups, decisions=decisions)
 
 
 @bp.get("/normative-documents/<id:procedure_id>/<sha256>")
