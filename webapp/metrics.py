@@ -14,6 +14,7 @@ per-process series are summed (prometheus-client's multiprocess mode).
 
 from __future__ import annotations
 
+import hmac
 import os
 import time
 from collections.abc import Iterator
@@ -104,7 +105,7 @@ def init_app(app: Flask) -> Metrics:
     @app.after_request
     def observe(response: Response) -> Response:
         started = g.pop("request_started", None)
-        if started is not None and request.endpoint != "metrics":
+        if started is not None and request.endpoint != "metrics_endpoint":  # scrapes are not traffic
             metrics.requests.labels(request.endpoint or "unknown", request.method,
                                     str(response.status_code)).observe(time.perf_counter() - started)
         return response
@@ -113,8 +114,8 @@ def init_app(app: Flask) -> Metrics:
     def metrics_endpoint() -> Response:
         """For the monitoring system only: a bearer token when configured, else loopback callers."""
         token = app.config.get("METRICS_TOKEN")
-        allowed = (request.headers.get("Authorization") == f"Bearer {token}" if token
-                   else request.remote_addr in LOOPBACK)
+        allowed = (hmac.compare_digest(request.headers.get("Authorization", "").encode(), f"Bearer {token}".encode())
+                   if token else request.remote_addr in LOOPBACK)
         if not allowed:
             return Response("metrics are for the monitoring system\n", 403, mimetype="text/plain")
         return Response(metrics.exposition(), mimetype=CONTENT_TYPE_LATEST)

@@ -21,13 +21,13 @@ from sqlalchemy import select
 from engine.config import Settings
 from engine.domain.actors import SYSTEM, Actor
 from engine.domain.errors import StartInvalid
-from engine.persistence.tables import ScheduledRun
+from engine.persistence.tables import Definition, ScheduledRun
 from engine.persistence.uow import UnitOfWork
 from engine.services import procedures, schedule
 from engine.services.views import ProcedureView
 from engine.workdays import local_date
 
-__all__ = ["due", "runs", "start_periodic", "start_special"]
+__all__ = ["due", "runs", "start_periodic", "start_special", "startable"]
 
 KEY = "nd_cleanup"
 JOB = "nd_cleanup"
@@ -91,6 +91,14 @@ def start_special(uow: UnitOfWork, actor: Actor, title: str | None = None) -> Pr
                                  seed={"cleanup_started_as": "special"})
         uow.commit()
         return view
+
+
+def startable(uow: UnitOfWork, actor: Actor) -> bool:
+    """Whether `actor` may start a special clean-up now: the organiser's role, the definition deployed."""
+    if not actor.holds(ORGANISER_ROLE):
+        return False
+    with uow.read():
+        return uow.session.scalars(select(Definition.id).where(Definition.key == KEY).limit(1)).first() is not None
 
 
 def runs(uow: UnitOfWork) -> list[tuple[str, str, int]]:

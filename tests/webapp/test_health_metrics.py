@@ -58,6 +58,8 @@ def test_metrics_count_completions_refusals_timers_and_are_for_the_monitoring_sy
     assert 'decisionflow_task_completions_total{step_kind="proposal"} 1.0' in text
     assert 'decisionflow_refusals_total{rule="DF-FORM"} 1.0' in text
     assert "decisionflow_request_seconds_count" in text and "decisionflow_worker_heartbeat_age_seconds" in text
+    again = client.get("/metrics", environ_base={"REMOTE_ADDR": "127.0.0.1"}).get_data(as_text=True)
+    assert 'endpoint="metrics_endpoint"' not in again  # the scrapes themselves are not counted as traffic
     assert client.get("/metrics", environ_base={"REMOTE_ADDR": "10.0.0.9"}).status_code == 403
     guarded = make_app(site, METRICS_TOKEN="s3cret").test_client()
     assert guarded.get("/metrics", environ_base={"REMOTE_ADDR": "127.0.0.1"}).status_code == 403

@@ -21,8 +21,8 @@ from webapp.api.schemas import (
     VerifySchema,
     WithdrawSchema,
 )
+from webapp.downloads import download
 from webapp.pages.common import engine
-from webapp.pages.procedures import attachment
 
 bp = Blueprint("api_procedures", __name__, url_prefix="/api/v1/procedures",
                description="Procedures: the running and ended instances of a definition, with their history")
@@ -95,10 +95,7 @@ def verify(procedure_id: int) -> Any:
 def document(procedure_id: int, sha256: str) -> Response:
     """A document of the procedure, as stored; the SHA-256 is in `X-Content-SHA256`."""
     doc = engine().record.document(access.actor(), procedure_id, sha256)
-    response = Response(doc.content, mimetype="application/octet-stream")
-    response.headers["X-Content-SHA256"] = doc.sha256
-    response.headers["Content-Disposition"] = attachment(doc.filename)
-    return response
+    return download(doc.content, doc.filename, doc.sha256)
 
 
 def _day(value: date | None) -> datetime | None:

@@ -8,7 +8,6 @@ whole history chain each time the page is shown.
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -19,6 +18,7 @@ from markupsafe import Markup
 from engine.clock import CST
 from webapp import diagram, metrics
 from webapp.auth import actor, requires
+from webapp.downloads import download
 from webapp.pages.common import args_without, engine, page_args, pages, today
 from webapp.pages.procedures import step_displays
 from webapp.progress_text import blockers
@@ -96,10 +96,7 @@ def admin_log() -> Any:
 def archive(procedure_id: int) -> Response:
     """The sealed decision archive (决策档案), verifiable offline with the verify.py inside it."""
     data = engine().archive.export(actor(), procedure_id)
-    response = Response(data, mimetype="application/zip")
-    response.headers["Content-Disposition"] = f'attachment; filename="decision-archive-{procedure_id}.zip"'
-    response.headers["X-Content-SHA256"] = hashlib.sha256(data).hexdigest()
-    return response
+    return download(data, f"decision-archive-{procedure_id}.zip", mimetype="application/zip")
 
 
 def _day_start(value: str, plus_days: int = 0) -> datetime | None:

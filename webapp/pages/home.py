@@ -40,10 +40,10 @@ def reviews() -> Any:
     """The legality review office's inbox: review and legal-opinion steps, due dates in working days."""
     day = today()
     kinds = {"legality_review", "legal_opinion"}
-    items = [i for i in engine().tasks.inbox(actor()) if i.step_kind in kinds]
-    startable = actor().holds("legality_reviewer") and "nd_cleanup" in {d.key for d in engine().definitions.list_all()}
+    me = actor()
+    items = [i for i in engine().tasks.inbox(me) if i.step_kind in kinds]
     return render_template("pages/inbox.html", items=[(i, due(i, day)) for i in items], reviews=True,
-                           reminded=_reminded(), cleanup_startable=startable)
+                           reminded=_reminded(), cleanup_startable=engine().cleanup.startable(me))
 
 
 def _reminded() -> dict[str, list[ReminderView]]:

@@ -12,6 +12,7 @@ from flask_login import login_required
 
 from engine.domain.errors import DomainError
 from webapp.auth import actor
+from webapp.downloads import download
 from webapp.errors import status_of
 from webapp.i18n import refusal
 from webapp.pages.common import engine
@@ -55,9 +56,7 @@ def hide(procedure_id: int, receipt: str) -> Any:
 @login_required
 def statement(procedure_id: int) -> Response:
     content = engine().consultation.statement(actor(), procedure_id)
-    response = Response(content, mimetype="application/octet-stream")
-    response.headers["Content-Disposition"] = "attachment; filename*=UTF-8''%E6%84%8F%E8%A7%81%E9%87%87%E7%BA%B3.html"
-    return response
+    return download(content, "意见采纳情况说明.html")
 
 
 @bp.post("/publish")

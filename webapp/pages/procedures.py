@@ -7,15 +7,16 @@ decision organ's, and the engine decides both.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from engine.domain.errors import DomainError, StartInvalid
 from engine.domain.materials import REVIEW_MATERIALS
+from engine.services import cleanup
 from webapp import schema_form
 from webapp.auth import actor, requires
+from webapp.downloads import download
 from webapp.errors import status_of
 from webapp.i18n import is_english, refusal
 from webapp.pages.common import engine, page_args, pages, today
@@ -66,7 +67,7 @@ def new() -> Any:
 
 
 @bp.post("/cleanup")
-@requires("legality_reviewer")
+@requires(cleanup.ORGANISER_ROLE)
 def start_cleanup() -> Any:
     """A special clean-up of normative documents (专项清理, ND-9), started by the legality review office;
     the periodic one is started by the worker once a year."""
@@ -101,11 +102,7 @@ def show(procedure_id: int) -> Any:
 def document(procedure_id: int, sha256: str) -> Response:
     """The bytes as stored, as an attachment, never rendered inline (no stored XSS)."""
     doc = engine().record.document(actor(), procedure_id, sha256)
-    response = Response(doc.content, mimetype="application/octet-stream")
-    response.headers["Content-Disposition"] = attachment(doc.filename)
-    response.headers["X-Content-SHA256"] = doc.sha256
-    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return response
+    return download(doc.content, doc.filename, doc.sha256)
 
 
 @bp.post("/<id:procedure_id>/withdraw")
@@ -163,9 +160,4 @@ def checklist(record: Any) -> list[dict[str, Any]]:
 
 def _may_do(item: Any, me: Any) -> bool:
     return me.holds(item.role) and (item.org is None or item.org == me.org) and item.assignee in (None, me.username)
-
-
-def attachment(filename: str) -> str:
-    ascii_name = "".join(c if (c.isascii() and c.isalnum()) or c in "._-" else "_" for c in filename) or "document"
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
 

@@ -17,10 +17,10 @@ from engine import deadlines
 from engine.domain.errors import DomainError, OpinionInvalid
 from engine.services.views import Upload
 from webapp import challenge
+from webapp.downloads import download, suffix
 from webapp.errors import status_of
 from webapp.i18n import refusal
 from webapp.pages.common import engine, today
-from webapp.pages.procedures import attachment
 
 bp = Blueprint("public", __name__, url_prefix="/public")
 
@@ -61,11 +61,7 @@ def submit(procedure_id: int) -> Any:
 @bp.get("/consultations/<id:procedure_id>/documents/<sha256>")
 def document(procedure_id: int, sha256: str) -> Response:
     media, content = engine().consultation.public_document(procedure_id, sha256)
-    response = Response(content, mimetype="application/octet-stream")
-    response.headers["Content-Disposition"] = attachment(f"{sha256[:12]}{_suffix(media)}")
-    response.headers["X-Content-SHA256"] = sha256
-    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return response
+    return download(content, f"{sha256[:12]}{suffix(media)}", sha256)
 
 
 @bp.get("/normative-documents")
@@ -81,11 +77,7 @@ def registry() -> Any:
 @bp.get("/normative-documents/<id:procedure_id>/<sha256>")
 def registry_document(procedure_id: int, sha256: str) -> Response:
     media, content = engine().registry.document(procedure_id, sha256)
-    response = Response(content, mimetype="application/octet-stream")
-    response.headers["Content-Disposition"] = attachment(f"{sha256[:12]}{_suffix(media)}")
-    response.headers["X-Content-SHA256"] = sha256
-    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return response
+    return download(content, f"{sha256[:12]}{suffix(media)}", sha256)
 
 
 def _page(procedure_id: int, values: Any, error: dict[str, Any] | None) -> str:
@@ -94,7 +86,3 @@ def _page(procedure_id: int, values: Any, error: dict[str, Any] | None) -> str:
     days_left = (deadlines.last_day(call.closes_at) - today()).days
     return render_template("public/consultation.html", call=call, values=values, error=error, question=question,
                            token=token, days_left=days_left)
-
-
-def _suffix(media: str) -> str:
-    return {"application/pdf": ".pdf", "text/html": ".html"}.get(media, "")
