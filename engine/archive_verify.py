@@ -229,9 +229,9 @@ def main(argv: list[str] | None = None) -> int:
     trusted = frozenset()
     if "--trusted-key" in args:
         at = args.index("--trusted-key")
-        trusted = frozenset(args[at + 1].split(","))
+        trusted = frozenset(args[at + 1].split(",")) if at + 1 < len(args) else frozenset({""})
         del args[at:at + 2]
-    if len(args) != 1:
+    if len(args) != 1 or "" in trusted:
         print("usage: python -m engine.archive_verify ARCHIVE.zip [--trusted-key HEX[,HEX…]]", file=sys.stderr)
         return 2
     report = verify(args[0], trusted)

@@ -249,9 +249,12 @@ def key_group() -> None:
 def key_show() -> None:
     """Print the current sealing key and the retired ones (still valid for old archives)."""
     ring = KeyRing(Settings.from_env().key_dir)
-    current, _ = ring.current(SystemClock().now())
-    for key in ring.listed():
-        state = "current" if key.key_id == current.key_id else f"retired {key.retired_at}"
+    keys = ring.listed()  # only read: showing never makes a private key
+    if not keys:
+        click.echo(f"no sealing key yet in {ring.directory} (the first archive export or `key rotate` makes one)")
+        return
+    for key in keys:
+        state = "current" if key.retired_at is None else f"retired {key.retired_at}"
         click.echo(f"{key.key_id}  {key.public_key}  created {key.created_at}  {state}")
 
 

@@ -211,3 +211,25 @@ def test_md33b_the_verifier_canonical_json_is_rfc8785(engine, decided):
         value = rng.choice([rng.uniform(-1e25, 1e25), rng.random() * 10 ** rng.randint(-12, 12), rng.randint(-9, 9)])
         sample = {"x": value, "名": ["\u2028", "\U0001F600", "\x07"], "é": True}
         assert canonical(sample) == rfc8785.dumps(sample)
+
+
+def test_key_show_only_reads_the_keys_and_lists_current_and_retired(tmp_path):
+    from click.testing import CliRunner
+
+    from engine.cli import cli
+
+    keys = tmp_path / "keys"
+    runner = CliRunner()
+    empty = runner.invoke(cli, ["key", "show"], env={"DECISIONFLOW_KEY_DIR": str(keys)})
+    assert empty.exit_code == 0 and "no sealing key yet" in empty.output
+    assert not keys.exists()  # showing made no private key
+    for _ in range(2):
+        assert runner.invoke(cli, ["key", "rotate"], env={"DECISIONFLOW_KEY_DIR": str(keys)}).exit_code == 0
+    shown = runner.invoke(cli, ["key", "show"], env={"DECISIONFLOW_KEY_DIR": str(keys)}).output.splitlines()
+    assert [line.split()[-1] for line in shown][-1] == "current" and "retired" in shown[0]
+
+
+@pytest.mark.parametrize("args", [["a.zip", "--trusted-key"], ["a.zip", "--trusted-key", ""], [], ["a.zip", "b.zip"]])
+def test_the_verifier_prints_its_usage_for_incomplete_arguments(args, capsys):
+    assert archive_verify.main(args) == 2
+    assert "usage: python -m engine.archive_verify" in capsys.readouterr().err
