@@ -10,7 +10,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext
 from flask_login import login_required
 
-from engine.domain.errors import DomainError
+from engine.domain.errors import Conflict, Refused
 from webapp.auth import actor
 from webapp.downloads import download
 from webapp.errors import status_of
@@ -33,9 +33,7 @@ def mark(procedure_id: int, receipt: str) -> Any:
     try:
         engine().consultation.mark(actor(), receipt, form.get("topic", ""), form.get("adoption", ""),
                                    form.get("adoption_reason"))
-    except DomainError as refused:
-        if status_of(refused) in (403, 404):
-            raise
+    except (Refused, Conflict) as refused:  # NotFound and Forbidden go to the error pages
         return _page(procedure_id, refusal(refused), receipt), status_of(refused)
     return redirect(url_for("opinions.index", procedure_id=procedure_id) + f"#o-{receipt}")
 
@@ -45,9 +43,7 @@ def mark(procedure_id: int, receipt: str) -> Any:
 def hide(procedure_id: int, receipt: str) -> Any:
     try:
         engine().consultation.hide(actor(), receipt, request.form.get("reason", ""))
-    except DomainError as refused:
-        if status_of(refused) in (403, 404):
-            raise
+    except (Refused, Conflict) as refused:  # NotFound and Forbidden go to the error pages
         return _page(procedure_id, refusal(refused), receipt), status_of(refused)
     return redirect(url_for("opinions.index", procedure_id=procedure_id) + f"#o-{receipt}")
 
@@ -64,9 +60,7 @@ def statement(procedure_id: int) -> Response:
 def publish(procedure_id: int) -> Any:
     try:
         engine().consultation.publish_statement(actor(), procedure_id)
-    except DomainError as refused:
-        if status_of(refused) in (403, 404):
-            raise
+    except (Refused, Conflict) as refused:  # NotFound and Forbidden go to the error pages
         return _page(procedure_id, refusal(refused), None), status_of(refused)
     flash(gettext("The adoption statement is published on the public page."), "success")
     return redirect(url_for("opinions.index", procedure_id=procedure_id))

@@ -11,7 +11,7 @@ from typing import Any
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from engine.domain.errors import DomainError, StartInvalid
+from engine.domain.errors import Conflict, DomainError, Refused, StartInvalid
 from engine.domain.materials import REVIEW_MATERIALS
 from engine.services import cleanup
 from webapp import schema_form
@@ -110,9 +110,7 @@ def document(procedure_id: int, sha256: str) -> Response:
 def withdraw(procedure_id: int) -> Any:
     try:
         engine().procedures.withdraw(procedure_id, actor(), request.form.get("reason", ""))
-    except DomainError as refused:
-        if status_of(refused) in (403, 404):
-            raise
+    except (Refused, Conflict) as refused:  # NotFound and Forbidden go to the error pages
         return _procedure_page(procedure_id, withdraw_error=refusal(refused)), status_of(refused)
     return redirect(url_for("procedures.show", procedure_id=procedure_id))
 

@@ -12,9 +12,10 @@ from typing import Any
 from flask import Blueprint, abort, render_template, request
 from markupsafe import Markup
 
-from webapp import diagram, schema_form
+from webapp import diagram
 from webapp.auth import actor, requires
 from webapp.pages.common import engine
+from webapp.pages.procedures import step_displays
 
 bp = Blueprint("replay", __name__, url_prefix="/audit")
 
@@ -24,8 +25,7 @@ bp = Blueprint("replay", __name__, url_prefix="/audit")
 def replay(procedure_id: int) -> Any:
     state = engine().replay.at(actor(), procedure_id, _seq())
     svg = diagram.render_svg(state.bpmn, done=state.done_specs - state.current_specs, current=state.current_specs)
-    steps = [(step, schema_form.display(state.forms.get(step.form or "", {}), step.data)) for step in state.steps]
-    return render_template("pages/audit_replay.html", state=state, steps=steps,
+    return render_template("pages/audit_replay.html", state=state, steps=step_displays(state),
                            record={"procedure": {"id": state.procedure_id}},  # what step_record links documents by
                            diagram=Markup(svg))  # noqa: S704 - escaped by render_svg
 

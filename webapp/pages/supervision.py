@@ -14,7 +14,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import login_required
 
-from engine.domain.errors import DomainError
+from engine.domain.errors import Conflict, Refused
 from engine.services.supervision import BOARD_ROLES, SUPERVISOR_ROLE
 from webapp.auth import actor, requires
 from webapp.errors import status_of
@@ -36,9 +36,7 @@ def remind(task_id: str) -> Any:
     message = request.form.get("message", "")
     try:
         engine().supervision.remind(actor(), task_id, message)
-    except DomainError as refused:
-        if status_of(refused) in (403, 404):
-            raise
+    except (Refused, Conflict) as refused:  # NotFound and Forbidden go to the error pages
         return _board_page(error=refusal(refused), error_task=task_id, message=message), status_of(refused)
     flash(gettext("The reminder was sent and recorded in the procedure's history."), "success")
     return redirect(url_for("supervision.board", _anchor=f"task-{task_id}"))
@@ -56,9 +54,7 @@ def email() -> Any:
     me = actor()
     try:
         address = engine().supervision.set_email(me, me.username, request.form.get("email", ""))
-    except DomainError as refused:
-        if status_of(refused) in (403, 404):
-            raise
+    except (Refused, Conflict) as refused:  # NotFound and Forbidden go to the error pages
         return _digest_page(error=refusal(refused)), status_of(refused)
     flash(gettext("The digest will be mailed to %(address)s.", address=address) if address
           else gettext("The digest will no longer be mailed."), "success")
