@@ -795,13 +795,6 @@ SIMPLE_SANCTIONS = ("warning", "criticism")
 """RC-11: Art. 53 — a warning or circulated criticism may go the simplified way."""
 
 
-def _rc_years_after(d: date, years: int) -> date:
-    try:
-        return d.replace(year=d.year + years)
-    except ValueError:  # 29 February
-        return d.replace(year=d.year + years, day=28)
-
-
 def _rc_case_clock(c: Context, accepted: date, simplified: bool, by_default: bool) -> dict[str, Any]:
     """RC-9/RC-11/RC-12: copy in 7 (3) working days; decision in 60 (30) calendar days of acceptance."""
     copy = workdays.add_working_days(accepted, c.limits.rc_simplified_copy_working_days if simplified
@@ -861,9 +854,9 @@ def _rc_last_day_to_apply(c: Context) -> date:
     last = workdays.add_days(start, c.limits.rc_application_days + int(b.get("obstacle_days") or 0),
                              to_next_workday=True).last_day
     if b.get("told_of_right") is False:
-        last = min(last, _rc_years_after(knew, 1))
+        last = min(last, _years_after(knew, 1))
     if b.get("act_date"):
-        last = min(last, _rc_years_after(_date(b["act_date"], "act_date"), 20 if b.get("real_property") else 5))
+        last = min(last, _years_after(_date(b["act_date"], "act_date"), 20 if b.get("real_property") else 5))
     return last
 
 

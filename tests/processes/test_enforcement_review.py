@@ -200,6 +200,17 @@ def test_er6_an_objection_goes_to_the_heads_who_may_side_with_the_unit(er):
     assert er.engine.history.events(er.procedure_id)[-1].payload["derived"]["decided_submission_sha256"] == submitted
 
 
+def test_er8_the_decision_guard_refuses_a_flagged_case_the_heads_did_not_discuss():
+    before = {"review_opinion": "agree", "reviewed_submission_sha256": "a" * 64, "current_submission_sha256": "a" * 64,
+              "collective_required": True, "collective_discussed": False}
+    context = guards.Context({"head_decision": "decide"}, before, datetime(2026, 11, 2, 9, tzinfo=CST))
+    with pytest.raises(errors.CollectiveDiscussionMissing) as caught:
+        guards.run("enforcement_review", "enforcement_decision", context)
+    assert caught.value.rule == "ER-8"
+    assert guards.run("enforcement_review", "enforcement_decision", guards.Context(
+        {"head_decision": "decide"}, {**before, "collective_discussed": True}, context.now))
+
+
 def test_er7_review_due_in_working_days_over_a_holiday_and_extension_needs_approval(er, clock):
     clock.set(datetime(2026, 9, 23, 10, 0, tzinfo=CST))  # regulation.md §8: due 2026-10-10
     er.submit()
