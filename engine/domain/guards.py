@@ -341,7 +341,7 @@ def _er_submission(c: Context) -> dict[str, Any]:
     if not grounds:
         raise e.OutsideReviewScope(amount=amount, threshold=c.limits.er_amount_threshold)
     heavy = bool(c.data.get("heavy_penalty")) and c.data.get("case_type") == "penalty"
-    return {"review_scope": grounds, "heavy_case": heavy, **_er_resubmitted(c, c.data["proposed_decision"])}
+    return {"review_scope": grounds, "heavy_case": heavy, **_er_resubmitted(c, _sha256_of(c.data["proposed_decision"]))}
 
 
 @guard(K.enforcement_supplement, ER)
@@ -350,9 +350,18 @@ def _er_supplement(c: Context) -> dict[str, Any]:
     objection to the opinion goes to the heads' coordination instead, the submission unchanged."""
     _require_attested(c)
     if c.data.get("objection"):
+        changed = sorted(m.field for m in ENFORCEMENT_MATERIALS if m.field in c.data)
+        if changed or "revised_proposed_decision" in c.data:
+            raise e.FormInvalid(field=(changed or ["revised_proposed_decision"])[0],
+                                problem="an objection stands on the submission reviewed: no new materials with it",
+                                problem_zh="提出异议的，以已审核的送审材料为准，不得同时补充或者修改材料")
         return {"objection_raised": True}
-    return {**_er_resubmitted(c, c.data.get("revised_proposed_decision") or c.before.get("proposed_decision")),
-            "objection_raised": False}
+    revised = _sha256_of(c.data.get("revised_proposed_decision"))
+    return {**_er_resubmitted(c, revised or c.before.get("current_submission_sha256")), "objection_raised": False}
+
+
+def _sha256_of(document: Any) -> str | None:
+    return document["sha256"] if isinstance(document, dict) else None
 
 
 @guard(K.coordination, ER)
@@ -384,13 +393,14 @@ def _require_attested(c: Context) -> None:
         raise e.MaterialsUnattested()
 
 
-def _er_resubmitted(c: Context, proposed: Any) -> dict[str, Any]:
+def _er_resubmitted(c: Context, proposed_sha256: str | None) -> dict[str, Any]:
+    """A (re)submission: the proposal under review, what is missing, and a fresh review clock."""
     have = {**c.before, **c.data}
     missing = [m.key for m in ENFORCEMENT_MATERIALS
                if (m.required or have.get(ENFORCEMENT_CONDITIONS.get(m.field, ""))) and not isinstance(
                    have.get(m.field), dict)]
     due = workdays.add_working_days(c.today, c.limits.er_review_working_days)
-    return {"current_submission_sha256": proposed["sha256"] if isinstance(proposed, dict) else None,
+    return {"current_submission_sha256": proposed_sha256,
             "materials_missing": missing, "review_opinion": "pending", "collective_discussed": False,
             "coordination_outcome": None,
             "review_materials_received": c.today.isoformat(), "review_due": due.last_day.isoformat(),
@@ -603,6 +613,9 @@ def _nd_publication(c: Context) -> dict[str, Any]:
     if not c.before.get("registration_number"):
         raise e.DocumentNotRegistered()
     published = _date(c.data["published_on"], "published_on")
+    if published > c.today:
+        raise e.FormInvalid(field="published_on", problem="a document is published, not to be published",
+                            problem_zh="公布日期不能晚于今天（未经公布的不得作为行政管理依据）")
     effective = _date(c.data["effective_from"], "effective_from")
     valid_until = _date(c.data["valid_until"], "valid_until")
     years = c.limits.nd_trial_validity_years if c.data.get("trial") else c.limits.nd_validity_years
@@ -626,9 +639,15 @@ def _years_after(day: date, years: int) -> date:
 @guard(K.filing, ND)
 def _nd_filing(c: Context) -> dict[str, Any]:
     """ND-7: filed with proof of receipt; filing after the deadline is recorded as overdue."""
+    filed = _date(c.data["filed_on"], "filed_on")
+    published = c.before.get("published_on")
+    if filed > c.today or (published and filed < _date(published, "published_on")):
+        raise e.FormInvalid(field="filed_on", problem="between the publication and today",
+                            problem_zh="报送备案日期应当在公布之日与今天之间")
     due = c.before.get("filing_due")
-    return {f"filed_with_{c.data['filed_with']}": c.today.isoformat(),
-            "filing_overdue": bool(due) and c.today > _date(due, "filing_due")}
+    overdue = bool(due) and filed > _date(due, "filing_due")
+    organ = c.data["filed_with"]
+    return {f"filed_with_{organ}": filed.isoformat(), f"filing_{organ}_overdue": overdue, "filing_overdue": overdue}
 
 
 @guard(K.nd_validity_evaluation, ND)
@@ -996,6 +1015,9 @@ def _rc_decision(c: Context) -> dict[str, Any]:
     if kind == "uphold" and c.before.get("respondent_without_evidence"):
         raise e.UpheldWithoutEvidence()
     served = c.data.get("served_on")
+    if served is not None and _date(served, "served_on") > c.today:
+        raise e.FormInvalid(field="served_on", problem="a decision takes effect when served, not before",
+                            problem_zh="送达日期不能晚于今天：决定书送达之日起发生法律效力")
     return {"decision_outcome": "decide", "decided_on": c.today.isoformat(),
             "decided_late": c.today > _date(c.before["case_due"], "case_due"),
             "effective": served is not None, "effective_from": served, **_rc_opinion_letter(c)}

@@ -183,7 +183,7 @@ def test_reconsideration_from_application_to_decision(browser, server, e2e_engin
     head = log_in(browser, server, "fuyi_head")
     open_step(head, "作出行政复议决定")
     fill(head, {"outcome": "decide", "decision_type": "revoke", "grounds": "认定事实不清，证据不足",
-                "served_on": "2026-11-20"}, {"decision_document": pdf("行政复议决定书")})
+                "served_on": "2026-11-02"}, {"decision_document": pdf("行政复议决定书")})
     submit(head)
     head.screenshot(path=str(screenshots / "8-reconsideration-decided.png"), full_page=True)
 

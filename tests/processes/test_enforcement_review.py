@@ -211,6 +211,28 @@ def test_er8_the_decision_guard_refuses_a_flagged_case_the_heads_did_not_discuss
         {"head_decision": "decide"}, {**before, "collective_discussed": True}, context.now))
 
 
+def test_er2_a_later_supplement_without_a_new_proposal_keeps_the_revised_one_under_review(er):
+    er.submit()
+    er.review("problems")
+    er.resubmit({"revised_proposed_decision": pdf("修改后的拟作出的行政处罚决定")})
+    revised = er.derived()["current_submission_sha256"]
+    er.review("problems")
+    er.resubmit({"evidence_file": pdf("补充证据材料")})
+    assert er.derived()["current_submission_sha256"] == revised  # not the first proposal again
+    er.review("agree")
+    er.decide()
+    assert er.derived()["decided_submission_sha256"] == revised
+
+
+def test_er6_an_objection_brings_no_new_materials(er):
+    er.submit()
+    er.review("problems")
+    objection = {"objection": True, "objection_reasons": "从重情节有事实依据"}
+    error = refused(er.engine, errors.FormInvalid, "DF-FORM", er.resubmit,
+                    {"objection_document": pdf("书面异议"), "evidence_file": pdf("补充证据材料")}, **objection)
+    assert error.field == "evidence_file"
+
+
 def test_er7_review_due_in_working_days_over_a_holiday_and_extension_needs_approval(er, clock):
     clock.set(datetime(2026, 9, 23, 10, 0, tzinfo=CST))  # regulation.md §8: due 2026-10-10
     er.submit()

@@ -58,7 +58,7 @@ class Case(Walk):
 
     def decide(self, decision_type="revoke", **over):
         data = {"outcome": "decide", "decision_type": decision_type, "grounds": "认定事实不清，证据不足",
-                "served_on": "2026-11-20", **over}
+                "served_on": "2026-11-02", **over}
         self.do("decision", "head", data, {"decision_document": pdf("行政复议决定书")})
 
     def to_decision(self, **apply):
@@ -107,6 +107,22 @@ def test_rc2_an_obstacle_suspends_the_period(rc):
     rc.apply(knew_act_on="2026-08-30", act_date="2026-08-30", applied_on="2026-10-30", obstacle_days=10)
     rc.accept()
     assert rc.open() == {"respondent_copy"}
+
+
+def test_rc2_not_told_of_the_right_counts_from_knowing_it_but_at_most_one_year(rc):
+    error = refused(rc.engine, errors.FormInvalid, "DF-FORM", rc.apply, told_of_right=False)
+    assert error.field == "knew_right_on"
+    error = refused(rc.engine, errors.FormInvalid, "DF-FORM", rc.apply, obstacle_days=3001)
+    assert error.field == "obstacle_days"
+    rc.apply(told_of_right=False, knew_act_on="2026-07-01", act_date="2026-07-01", knew_right_on="2026-10-20")
+    rc.accept()  # 124 days after knowing the act, 13 after knowing the right
+    assert rc.open() == {"respondent_copy"}
+
+
+def test_rc2_not_told_of_the_right_never_more_than_a_year_after_knowing_the_act(rc):
+    rc.apply(told_of_right=False, knew_act_on="2025-10-31", act_date="2025-10-31", knew_right_on="2026-10-20")
+    error = refused(rc.engine, errors.ApplicationLate, "RC-2", rc.accept)
+    assert error.context["last"] == "2026-10-31"
 
 
 def test_rc3_outside_jurisdiction_names_the_competent_organ(rc):
@@ -422,6 +438,12 @@ def test_nd10_the_registry_links_the_cases_that_review_a_document_and_their_conc
     page = make_app(rc.engine).test_client().get("/public/normative-documents").get_data(as_text=True)
     assert f"复议案件 {rc.procedure_id}" in page and "认定违法：第十二条第二款 停止执行（2026-11-02）" in page
     assert f"/procedures/{rc.procedure_id}" not in page and "某食品有限公司" not in page  # the case stays private
+
+
+def test_rc15_a_decision_is_served_before_it_takes_effect_not_dated_ahead(rc):
+    rc.to_decision()
+    error = refused(rc.engine, errors.FormInvalid, "DF-FORM", rc.decide, served_on="2026-11-20")
+    assert error.field == "served_on"
 
 
 def test_rc15_no_service_date_means_not_effective(rc):
