@@ -13,6 +13,7 @@ our server. It reports OK, or the first thing that does not match:
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 import math
@@ -224,17 +225,33 @@ def _json(data: bytes, name: str) -> dict[str, Any]:
     return value
 
 
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m engine.archive_verify",
+        description="Verify a DecisionFlow decision archive offline: the history chain, every document's "
+                    "hash and the seal. Exit status 0 when it verifies, 1 when something does not match, "
+                    "2 for a usage error.")
+    parser.add_argument("archive", metavar="ARCHIVE.zip", help="the archive made by 'decisionflow archive'")
+    parser.add_argument("--trusted-key", metavar="HEX[,HEX…]", type=_trusted_keys, default=frozenset(),
+                        help="public keys (hex) the seal must be made with; without it any key that "
+                             "verifies the seal is reported, not checked against a list")
+    return parser
+
+
+def _trusted_keys(text: str) -> frozenset[str]:
+    keys = frozenset(key.strip() for key in text.split(","))
+    if "" in keys:
+        raise argparse.ArgumentTypeError("an empty key: give one or more hex keys separated by commas")
+    return keys
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
-    trusted = frozenset()
-    if "--trusted-key" in args:
-        at = args.index("--trusted-key")
-        trusted = frozenset(args[at + 1].split(",")) if at + 1 < len(args) else frozenset({""})
-        del args[at:at + 2]
-    if len(args) != 1 or "" in trusted:
-        print("usage: python -m engine.archive_verify ARCHIVE.zip [--trusted-key HEX[,HEX…]]", file=sys.stderr)
-        return 2
-    report = verify(args[0], trusted)
+    """The command line; argparse prints the usage for --help (exit 0) and for wrong arguments (exit 2)."""
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as stop:  # argparse's own exit: keep its status for callers of main()
+        return int(stop.code or 0)
+    report = verify(args.archive, args.trusted_key)
     print(report)
     return 0 if report.ok else 1
 

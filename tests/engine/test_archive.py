@@ -233,3 +233,15 @@ def test_key_show_only_reads_the_keys_and_lists_current_and_retired(tmp_path):
 def test_the_verifier_prints_its_usage_for_incomplete_arguments(args, capsys):
     assert archive_verify.main(args) == 2
     assert "usage: python -m engine.archive_verify" in capsys.readouterr().err
+
+
+def test_the_verifier_answers_help_with_its_usage(capsys):
+    assert archive_verify.main(["--help"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: python -m engine.archive_verify") and "--trusted-key" in out
+
+
+def test_the_verifier_module_answers_help_without_reading_a_file():
+    run = subprocess.run([sys.executable, "-m", "engine.archive_verify", "--help"],
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0 and "ARCHIVE.zip" in run.stdout and "FAILED" not in run.stdout
