@@ -26,6 +26,10 @@ header() {
     "Install with: python3 -m pip install --require-hashes -r $2"
 }
 
+# uv keeps the pins of the file it writes unless told to upgrade: start from the committed locks.
+for lock in requirements-test.lock requirements.lock; do
+  if [ -f "$lock" ]; then cp "$lock" ".cache/$lock"; else rm -f ".cache/$lock"; fi
+done
 # The build backend is locked too: the project installs with --no-build-isolation from these pins.
 printf 'setuptools>=68\nwheel\n' > .cache/build-requirements.in
 compile .cache/build-requirements.in --extra test "$@" -o .cache/requirements-test.lock
