@@ -14,7 +14,7 @@ from flask import Flask
 from engine.config import Settings
 from engine.core import build_engine
 from engine.persistence import schema
-from webapp import api, errors, health, i18n, limits, metrics, production
+from webapp import api, body_limit, errors, health, i18n, limits, metrics, production
 from webapp.extensions import babel, csrf, login_manager
 from webapp.ids import IdConverter
 from webapp.settings import configure
@@ -44,7 +44,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         engine = build_engine(settings, app.config.pop("CLOCK", None))
     app.extensions["decisionflow"] = engine
     app.url_map.converters["id"] = IdConverter
-    app.config.setdefault("MAX_CONTENT_LENGTH", engine.settings.max_document_bytes * 4 + 1024 * 1024)
+    body_limit.init_app(app, engine.settings.max_document_bytes)
 
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=lambda: "Asia/Shanghai")
     csrf.init_app(app)

@@ -9,11 +9,13 @@ from flask_babel import lazy_gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from engine.domain.errors import Conflict, DomainError, Forbidden, NotFound, Refused
+from engine.domain.errors import Conflict, DocumentTooLarge, DomainError, Forbidden, NotFound, Refused
 from webapp.api import problems
 from webapp.i18n import refusal
 
-STATUS: dict[type[DomainError], int] = {NotFound: 404, Forbidden: 403, Conflict: 409, Refused: 422}
+STATUS: dict[type[DomainError], int] = {NotFound: 404, Forbidden: 403, Conflict: 409,
+                                       DocumentTooLarge: 413, Refused: 422}
+"""The first class an error is an instance of decides its status: a subclass stands before its base."""
 
 TITLES = {
     400: lazy_gettext("The request could not be accepted"),
