@@ -52,6 +52,7 @@ class Engine:
             registry,
             replay,
             schedule,
+            sessions,
             supervision,
             tasks,
             timers,
@@ -75,6 +76,7 @@ class Engine:
         self.accounts = _Bound(self, accounts)
         self.record = _Bound(self, record)
         self.tokens = _Bound(self, tokens)
+        self.sessions = _Bound(self, sessions)
         self.archive = _Bound(self, archive)
         self.consultation = _Bound(self, consultation)
         self.registry = _Bound(self, registry)

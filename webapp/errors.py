@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, render_template, request
-from flask_babel import lazy_gettext
+from flask_babel import gettext, lazy_gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from engine.domain.errors import Conflict, DocumentTooLarge, DomainError, Forbidden, NotFound, Refused
+from webapp import limits
 from webapp.api import problems
 from webapp.i18n import refusal
 
@@ -58,5 +59,7 @@ def _http_error(code: int) -> Any:
             return problems.from_http(error)
         if request.path.startswith("/healthz"):
             return {"status": code}, code
-        return render_template("error.html", status=code, title=TITLES.get(code)), code
+        wait = limits.retry_after() if code == 429 else None
+        detail = gettext("Try again in %(n)s seconds.", n=wait) if wait else None
+        return render_template("error.html", status=code, title=TITLES.get(code), detail=detail), code
     return handle

@@ -27,7 +27,9 @@ DEFAULTS: dict[str, Any] = {
     "LANGUAGES": ("zh_CN", "en"),
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": True,
-    "LOGIN_RATE_LIMIT": "10 per minute;50 per hour",
+    # Per address, at a rate a whole office behind one NAT does not reach: guessing one account's password
+    # is stopped by the engine's per-account lockout (DECISIONFLOW_LOCKOUT_*), whatever the address.
+    "LOGIN_RATE_LIMIT": "60 per minute;600 per hour",
     "PUBLIC_RATE_LIMIT": "5 per minute;30 per day",
     "PAGE_SIZE": 20,
     "READYZ_REQUIRE_WORKER": True,

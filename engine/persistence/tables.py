@@ -325,3 +325,35 @@ class ScheduledRun(Base):
     procedure_id: Mapped[int | None] = mapped_column(ForeignKey("procedures.id"), index=True)
     """The procedure the run started (the clean-up); none for a job that starts none (the daily digest)."""
     started_at: Mapped[datetime]
+
+
+class WebSession(Base):
+    """A logged-in browser session, kept on the server so that it can end (issue 20: sessions that end).
+
+    The cookie carries a 256-bit random secret; only its SHA-256 is stored. Logout ends the row, and so
+    do a password change, a deactivation and a change of roles (every row of that user): a copy of the
+    cookie taken before is worth nothing after. The idle and absolute timeouts end it on its next use.
+    """
+
+    __tablename__ = "web_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    end_reason: Mapped[str | None] = mapped_column(String(32))
+
+
+class LoginThrottle(Base):
+    """Failed logins under a name that is no account, counted as an account's are (lockout included).
+
+    A locked account's answer names the time to try again; counting unknown names the same way keeps that
+    answer from telling who has an account. The name is stored as its SHA-256: it may be a password typed
+    in the wrong box.
+    """
+
+    __tablename__ = "login_throttles"
+    name_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None]

@@ -11,19 +11,21 @@ lockout counters.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from engine.chain import timestamp
 from engine.domain.actors import Actor
 from engine.domain.errors import AccountForbidden, AccountInvalid, UserNotFound
-from engine.persistence.tables import Organisation, Role, User, UserRole
+from engine.persistence.tables import LoginThrottle, Organisation, Role, User, UserRole
 from engine.persistence.uow import UnitOfWork
-from engine.services import adminlog
+from engine.services import adminlog, sessions
 
 __all__ = ["create_organisation", "create_user", "credentials", "organisations", "record_login", "roles",
            "update_user", "users"]
@@ -70,21 +72,35 @@ def credentials(uow: UnitOfWork, username: str) -> str | None:
                                                                    User.active.is_(True)))
 
 
-def record_login(uow: UnitOfWork, username: str, ok: bool, client: str | None) -> bool:
+@dataclass(frozen=True)
+class LoginOutcome:
+    """The engine's answer to a login attempt: admitted or not, and until when the name is locked, if it is."""
+
+    admitted: bool
+    locked_until: datetime | None = None
+
+    def __bool__(self) -> bool:
+        return self.admitted
+
+
+def record_login(uow: UnitOfWork, username: str, ok: bool, client: str | None) -> LoginOutcome:
     """Record a login attempt and say whether it may proceed (DF-AUDIT).
 
     `ok` is the web layer's verdict on the password. Unknown, inactive and locked accounts
     are refused, a locked one even with the right password until `locked_until`; the
-    `lockout_threshold`-th wrong password in a row locks the account for `lockout_minutes`
-    and records a `lockout`. A success clears the counter. The log says which refusal it
-    was; the login page never does. `client` is the address the request came from, kept
+    `lockout_threshold`-th failure in a row locks the name for `lockout_minutes` and records
+    a `lockout`. A success clears the counter. Names that are no account are counted and
+    locked the same way (login_throttles), so the answer "locked until …", which tells a
+    person when to try again, tells nobody whether an account exists. The log says which
+    refusal it was; the page never does. `client` is the address the request came from, kept
     as given: the log is for auditors tracing who tried to get in from where.
     """
     username = (username or "").strip()[:64]
     with uow:
         now = uow.clock.now()
         user = uow.session.scalars(select(User).where(User.username == username).with_for_update()).one_or_none()
-        refusal = _login_refusal(user, ok, now)
+        counter = user if user is not None else _throttle(uow, username)
+        refusal = "locked" if _locked(counter, now) else _login_refusal(user, ok)
         where = {"client": (client or "")[:64] or None}
         if user is not None and refusal is None:
             user.failed_logins, user.locked_until = 0, None
@@ -93,10 +109,10 @@ def record_login(uow: UnitOfWork, username: str, ok: bool, client: str | None) -
             name = username if user is not None or USERNAME.match(username) else NOT_A_USERNAME
             detail = {"reason": refusal, **({"password_ok": ok} if refusal == "locked" else {})}
             adminlog.append(uow, name, "login_failed", f"user:{name}", {**where, **detail}, now)
-            if user is not None and refusal == "wrong_password":
-                _count_failure(uow, user, now)
+            if refusal != "locked":
+                _count_failure(uow, counter, name, now)
         uow.commit()
-        return refusal is None
+        return LoginOutcome(refusal is None, counter.locked_until if _locked(counter, now) else None)
 
 
 def users(uow: UnitOfWork, actor: Actor) -> list[UserView]:
@@ -209,6 +225,9 @@ def update_user(uow: UnitOfWork, actor: Actor, username: str, *, display_name: s
             uow.session.delete(uow.session.get(UserRole, (user.id, role)))
         if active is not None:
             user.active = active
+        ended = _session_end_reason(password_hash is not None, wanted != have, active is False)
+        if ended:
+            sessions.end_all(uow, user.id, ended, now)
         org_row = uow.session.get(Organisation, user.org_id)
         assert org_row is not None
         view = UserView(user.username, user.display_name, org_row.code, org_row.name, tuple(sorted(wanted)),
@@ -220,27 +239,49 @@ def update_user(uow: UnitOfWork, actor: Actor, username: str, *, display_name: s
         return view
 
 
-def _login_refusal(user: User | None, ok: bool, now: datetime) -> str | None:
-    """Why a login is refused, for the log; None admits it."""
+def _session_end_reason(new_password: bool, new_roles: bool, deactivated: bool) -> str | None:
+    """Why a user's live sessions end with this change: whoever held them must log in again."""
+    return ("deactivated" if deactivated else "password_changed" if new_password
+            else "roles_changed" if new_roles else None)
+
+
+def _login_refusal(user: User | None, ok: bool) -> str | None:
+    """Why a login of a name that is not locked is refused, for the log; None admits it."""
     if user is None:
         return "unknown_user"
     if not user.active:
         return "inactive"
-    if user.locked_until is not None and user.locked_until > now:
-        return "locked"
     return None if ok else "wrong_password"
 
 
-def _count_failure(uow: UnitOfWork, user: User, now: datetime) -> None:
-    """One more wrong password; at the threshold, lock the account and start counting afresh."""
-    user.failed_logins = (user.failed_logins or 0) + 1
+def _locked(counter: User | LoginThrottle, now: datetime) -> bool:
+    return counter.locked_until is not None and counter.locked_until > now
+
+
+def _throttle(uow: UnitOfWork, name: str) -> LoginThrottle:
+    """The failure counter of a name that is no account, made on its first failure (once, under concurrency)."""
+    key = hashlib.sha256(name.encode("utf-8")).hexdigest()
+    query = select(LoginThrottle).where(LoginThrottle.name_hash == key).with_for_update()
+    row = uow.session.scalars(query).one_or_none()
+    if row is None:
+        try:
+            with uow.session.begin_nested():
+                uow.session.add(row := LoginThrottle(name_hash=key, failed_logins=0, locked_until=None))
+        except IntegrityError:  # another attempt under the same name made it first
+            row = uow.session.scalars(query).one()
+    return row
+
+
+def _count_failure(uow: UnitOfWork, counter: User | LoginThrottle, name: str, now: datetime) -> None:
+    """One more failure; at the threshold, lock the name and start counting afresh."""
+    counter.failed_logins = (counter.failed_logins or 0) + 1
     threshold = uow.settings.lockout_threshold
-    if threshold and user.failed_logins >= threshold:
-        user.locked_until = now + timedelta(minutes=uow.settings.lockout_minutes)
-        adminlog.append(uow, SYSTEM, "lockout", f"user:{user.username}",
-                        {"failures": user.failed_logins, "until": timestamp(user.locked_until),
+    if threshold and counter.failed_logins >= threshold:
+        counter.locked_until = now + timedelta(minutes=uow.settings.lockout_minutes)
+        adminlog.append(uow, SYSTEM, "lockout", f"user:{name}",
+                        {"failures": counter.failed_logins, "until": timestamp(counter.locked_until),
                          "minutes": uow.settings.lockout_minutes}, now)
-        user.failed_logins = 0
+        counter.failed_logins = 0
 
 
 def _view_of(uow: UnitOfWork, user: User) -> UserView:

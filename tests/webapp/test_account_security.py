@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from tests.webapp.site import PASSWORD, Browser, login, make_app
+from webapp.auth import hash_password
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 NEW_USER = {"username": "wang_li", "display_name": "王丽", "org": "housing", "roles": ["sponsor"]}
 
@@ -70,16 +76,15 @@ def test_df_account_password_policy_is_configurable(site):
 
 # --- lockout --------------------------------------------------------------------------------------------
 
-def test_df_audit_log_locked_account_gets_the_same_answer_as_a_wrong_password(site, app, clock):
-    answers = {}
-    for i in range(5):
-        answers[f"wrong {i}"] = attempt(app, "sponsor", "wrong-password").status_code
-    answers["locked, right password"] = attempt(app, "sponsor", PASSWORD).status_code
-    answers["unknown user"] = attempt(app, "nobody", PASSWORD).status_code
-    assert set(answers.values()) == {401}, answers
-    locked = attempt(app, "sponsor", PASSWORD, "10.0.0.8").get_data(as_text=True)
-    unknown = attempt(app, "nobody", PASSWORD, "10.0.0.8").get_data(as_text=True)
-    assert _without_tokens(locked) == _without_tokens(unknown).replace('value="nobody"', 'value="sponsor"')
+def test_df_audit_log_a_locked_account_is_told_when_to_try_again(site, app, clock):
+    answers = [attempt(app, "sponsor", "wrong-password") for _ in range(5)]
+    assert [a.status_code for a in answers] == [401] * 4 + [429]  # the fifth failure locks the name
+    locked = attempt(app, "sponsor", PASSWORD)  # the right password, while locked
+    assert locked.status_code == 429  # Flask-Limiter rewrites Retry-After in whole seconds of the real clock:
+    assert 15 * 60 - 2 <= int(locked.headers["Retry-After"]) <= 15 * 60
+    until = (clock.now() + timedelta(minutes=15)).astimezone(SHANGHAI).strftime("%H:%M")
+    assert "请于" in locked.get_data(as_text=True) and until in locked.get_data(as_text=True)
+    assert attempt(app, "nobody", PASSWORD).status_code == 401
 
     failed = [e for e in log_of(site) if e.kind in ("login_failed", "lockout")]
     assert [e.payload.get("reason", e.kind) for e in failed][:8] == [
@@ -89,6 +94,26 @@ def test_df_audit_log_locked_account_gets_the_same_answer_as_a_wrong_password(si
     clock.advance(minutes=15)
     assert attempt(app, "sponsor", PASSWORD).status_code == 302
     assert log_of(site)[-1].kind == "login"
+
+
+def test_df_audit_log_a_name_that_is_no_account_locks_the_same_way_and_answers_the_same(site, app):
+    """The lockout answer names a time, so it must not tell an account from a name that is none."""
+    pages = {}
+    for name in ("sponsor", "nobody"):
+        for _ in range(5):
+            attempt(app, name, "wrong-password", "10.0.0.8")
+        response = attempt(app, name, PASSWORD, "10.0.0.9")
+        assert response.status_code == 429
+        pages[name] = _without_tokens(response.get_data(as_text=True)).replace(f'value="{name}"', "")
+    assert pages["sponsor"] == pages["nobody"]
+    assert [e.payload for e in log_of(site) if e.kind == "lockout"][-1]["failures"] == 5
+
+
+def test_df_audit_log_an_office_behind_one_address_is_not_locked_out_by_one_persons_failures(site, app):
+    for _ in range(5):
+        attempt(app, "sponsor", "wrong-password", "10.0.0.1")
+    assert attempt(app, "sponsor", PASSWORD, "10.0.0.1").status_code == 429  # that account, locked
+    assert attempt(app, "head", PASSWORD, "10.0.0.1").status_code == 302  # a colleague at the same address
 
 
 def _without_tokens(html: str) -> str:
@@ -127,8 +152,63 @@ def test_idle_timeout_is_configurable_and_zero_turns_it_off(site, clock):
     clock.advance(minutes=6)
     assert short.get("/").status_code == 302
     never = login(make_app(site, IDLE_TIMEOUT_MINUTES=0), "sponsor")
-    clock.advance(days=2)
+    clock.advance(hours=7, minutes=59)
     assert never.get("/").status_code == 200
+
+
+def test_df_hardening_a_session_ends_at_its_absolute_lifetime_however_active(site, clock):
+    app = make_app(site, PERMANENT_SESSION_LIFETIME=timedelta(hours=8))
+    browser = login(app, "sponsor")
+    for _ in range(16):
+        clock.advance(minutes=29)
+        assert browser.get("/procedures/mine").status_code == 200
+    clock.advance(minutes=37)  # 8 h 1 min after the login
+    response = browser.get("/procedures/mine")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+    assert "会话已结束" in browser.get(response.headers["Location"]).get_data(as_text=True)
+
+
+# --- sessions that end ----------------------------------------------------------------------------------
+
+def _stolen_copy(app, browser):  # type: ignore[no-untyped-def]
+    """Another client holding a copy of `browser`'s session cookie, as an attacker who copied it would."""
+    thief = Browser(app.test_client())
+    cookie = browser.client.get_cookie("decisionflow_session")
+    thief.client.set_cookie("decisionflow_session", cookie.value)
+    assert thief.get("/procedures/mine").status_code == 200
+    return thief
+
+
+def test_df_hardening_logout_ends_every_copy_of_the_session(site, app):
+    browser = login(app, "sponsor")
+    thief = _stolen_copy(app, browser)
+    assert browser.post("/logout").status_code == 302
+    assert thief.get("/procedures/mine").status_code == 302
+    assert login(app, "sponsor").get("/procedures/mine").status_code == 200  # a new login works
+
+
+@pytest.mark.parametrize("change", ["password", "deactivate", "roles"])
+def test_df_hardening_a_new_password_deactivation_or_new_roles_end_the_users_sessions(site, app, change):
+    browser = login(app, "housing")
+    thief = _stolen_copy(app, browser)
+    other = login(app, "sponsor")
+    admin = site.people.actor("admin")
+    if change == "password":
+        site.accounts.update_user(admin, "housing", password_hash=hash_password("A new password 2026"))
+    elif change == "deactivate":
+        site.accounts.update_user(admin, "housing", active=False)
+    else:
+        site.accounts.update_user(admin, "housing", grant=["sponsor", "expert"])
+    for client in (browser, thief):
+        assert client.get("/procedures/mine").status_code == 302
+    assert other.get("/procedures/mine").status_code == 200  # another user's session goes on
+
+
+def test_df_hardening_a_name_change_alone_keeps_the_session(site, app):
+    browser = login(app, "housing")
+    site.accounts.update_user(site.people.actor("admin"), "housing", display_name="住建局 李明")
+    assert browser.get("/procedures/mine").status_code == 200
+
 
 
 # --- the admin log page ---------------------------------------------------------------------------------

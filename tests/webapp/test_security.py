@@ -64,8 +64,10 @@ def test_login_attempts_are_rate_limited_per_address(site):
     app = make_app(site, LOGIN_RATE_LIMIT="3 per minute")
     browser = Browser(app.test_client())
     browser.get("/login")
-    statuses = [browser.post("/login", {"username": "sponsor", "password": "wrong"}).status_code for _ in range(4)]
-    assert statuses == [401, 401, 401, 429]
+    answers = [browser.post("/login", {"username": "sponsor", "password": "wrong"}) for _ in range(4)]
+    assert [a.status_code for a in answers] == [401, 401, 401, 429]
+    assert "秒后再试" in answers[-1].get_data(as_text=True)  # says how long to wait
+    assert 1 <= int(answers[-1].headers["Retry-After"]) <= 60
     other = Browser(app.test_client())
     other.get("/login")
     limited = other.post("/login", {"username": "sponsor", "password": PASSWORD},

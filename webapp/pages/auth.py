@@ -1,14 +1,21 @@
-"""Login, logout, the idle timeout and the language switch.
+"""Login, logout, the session's timeouts and the language switch.
 
-Login is rate-limited per address (Flask-Limiter), answers the same for an unknown user,
-a wrong password and a locked account, and starts a fresh session so no earlier session
-value survives. Every attempt goes to the engine's `accounts.record_login`, which keeps
-the lockout counters and the administration log (DF-AUDIT) and says which it was. A
-session unused for IDLE_TIMEOUT_MINUTES, by the engine's clock, ends at its next request.
+Login is limited twice: per account by the engine's lockout (`accounts.record_login`: so
+many failures lock the name for some minutes, and the page says until when), and per address
+by Flask-Limiter at a rate an office behind one NAT does not reach. An unknown user and a
+wrong password get the same answer, and an unknown name locks like an account, so neither
+answer tells who has an account. Every attempt goes to the administration log (DF-AUDIT).
+
+A login starts a fresh cookie holding only the secret of a server-side session
+(`engine.sessions`): logout, a new password, a deactivation or a change of roles ends the
+session for every copy of the cookie, and so do IDLE_TIMEOUT_MINUTES without a request and
+PERMANENT_SESSION_LIFETIME since the login, by the engine's clock.
 """
 
 from __future__ import annotations
 
+import math
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -23,8 +30,8 @@ from engine.domain.errors import UserNotFound
 from webapp.auth import WebUser, check_password
 
 bp = Blueprint("auth", __name__)
-LAST_SEEN = "last_seen"
-"""Session key: when this session last made a request (POSIX seconds, engine clock)."""
+SESSION_KEY = "sid"
+"""Cookie session key: the secret of the server-side session (engine.sessions); nothing else identifies it."""
 
 
 class LoginForm(FlaskForm):
@@ -35,12 +42,13 @@ class LoginForm(FlaskForm):
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Any:
     form = LoginForm()
-    failed = False
+    failed, locked_until = False, None
     if form.validate_on_submit():
         engine = current_app.extensions["decisionflow"]
         username = form.username.data.strip()
         ok = check_password(engine.accounts.credentials(username), form.password.data)
-        if engine.accounts.record_login(username, ok, request.remote_addr):
+        outcome = engine.accounts.record_login(username, ok, request.remote_addr)
+        if outcome:
             try:
                 user = WebUser(engine.people.actor(username))
             except UserNotFound:
@@ -48,38 +56,46 @@ def login() -> Any:
             if user is not None:
                 _fresh_session()
                 login_user(user)
-                session[LAST_SEEN] = engine.clock.now().timestamp()
+                session[SESSION_KEY] = engine.sessions.start(username)
                 return redirect(_safe_next(request.args.get("next")))
-        failed = True
+        failed, locked_until = True, outcome.locked_until
+    if locked_until is not None:
+        wait = max(1, math.ceil((locked_until - current_app.extensions["decisionflow"].clock.now()).total_seconds()))
+        page = render_template("login.html", form=form, failed=True, locked_until=locked_until)
+        return page, 429, {"Retry-After": str(wait)}
     status = 401 if failed else 200
-    return render_template("login.html", form=form, failed=failed), status
+    return render_template("login.html", form=form, failed=failed, locked_until=None), status
 
 
 @bp.post("/logout")
 @login_required
 def logout() -> Any:
+    current_app.extensions["decisionflow"].sessions.end(session.get(SESSION_KEY))
     logout_user()
     _fresh_session()
     return redirect(url_for("auth.login"))
 
 
 @bp.before_app_request
-def idle_timeout() -> Any:
-    """End a logged-in session unused for IDLE_TIMEOUT_MINUTES and send the user to the login page."""
+def live_session() -> Any:
+    """A cookie counts only while its server-side session lives; otherwise the user logs in again."""
     if "_user_id" not in session or request.endpoint == "static":  # API calls carry a token, not a session
         return None
-    now = current_app.extensions["decisionflow"].clock.now().timestamp()
     minutes = float(current_app.config["IDLE_TIMEOUT_MINUTES"])
-    last = session.get(LAST_SEEN)
-    if minutes > 0 and isinstance(last, int | float) and now - last > minutes * 60:
-        logout_user()
-        _fresh_session()
+    state = current_app.extensions["decisionflow"].sessions.check(
+        session.get(SESSION_KEY), timedelta(minutes=minutes) if minutes > 0 else None,
+        current_app.permanent_session_lifetime)
+    if state.username is not None and state.username == session.get("_user_id"):
+        return None
+    logout_user()
+    _fresh_session()
+    if state.reason == "idle":
         flash(gettext("You were logged out after %(n)s minutes without activity. Please log in again.",
                       n=f"{minutes:g}"), "info")
-        back = request.full_path.rstrip("?") if request.method == "GET" else None
-        return redirect(url_for("auth.login", next=back))
-    session[LAST_SEEN] = now
-    return None
+    else:
+        flash(gettext("Your session has ended. Please log in again."), "info")
+    back = request.full_path.rstrip("?") if request.method == "GET" else None
+    return redirect(url_for("auth.login", next=back))
 
 
 @bp.post("/language")
