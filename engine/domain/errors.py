@@ -214,6 +214,18 @@ class StartInvalid(Refused):
     en = "Cannot start: {problem}"
 
 
+class DecisionIsFinal(Refused):
+    """A procedure whose decision was taken is not withdrawn: only the statutory routes follow (finality.py)."""
+
+    rule = "DF-WITHDRAW"
+    en = ("Procedure {procedure_id} cannot be withdrawn: its decision was taken at \"{step}\" on {on}; a decision "
+          "taken is changed only by {routes_en}.")
+
+    def __init__(self, *, rule: str, **context: object) -> None:
+        super().__init__(**context)
+        self.rule = rule  # type: ignore[misc]  # the statute's own rule, from engine/domain/finality.py
+
+
 class WithdrawInvalid(Refused):
     rule = "DF-WITHDRAW"
     en = "Cannot withdraw procedure {procedure_id}: {problem}"

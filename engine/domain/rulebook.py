@@ -733,8 +733,9 @@ _CATALOGUE: tuple[Rule, ...] = (
          "A procedure starts with a title and a sponsoring unit, by a member of that unit",
          certainty="P", phase="engine"),
     Rule("DF-WITHDRAW", "DecisionFlow 设计文档（程序撤回）",
-         "只有决策机关可以撤回程序，且须说明理由；已结束的程序不能撤回",
-         "Only the decision organ withdraws a procedure, with a reason; an ended one cannot be",
+         "只有决策机关可以撤回程序，且须说明理由；已结束或者已作出决定的程序不能撤回，决定作出后只能依法定途径调整、中止或者评估",
+         "Only the decision organ withdraws a procedure, with a reason; an ended one, or one whose decision was "
+         "taken, cannot be: after the decision only the statutory routes (adjustment, suspension, evaluation) remain",
          certainty="P", phase="engine"),
     Rule("DF-VIEW", "DecisionFlow 设计不变量 2（岗位职责）；条例第三十八条（决策过程记录）",
          "程序记录及其文件只向承办单位、办理过本程序步骤的岗位、决策机关、督办人员和审计监督人员开放",

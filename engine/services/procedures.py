@@ -12,14 +12,23 @@ from typing import Any
 from sqlalchemy import func, select, update
 
 from engine.bpmn import runtime
+from engine.domain import finality
 from engine.domain.actors import Actor
-from engine.domain.errors import ProcedureEnded, ProcedureNotFound, StartInvalid, WithdrawForbidden, WithdrawInvalid
+from engine.domain.errors import (
+    DecisionIsFinal,
+    ProcedureEnded,
+    ProcedureNotFound,
+    StartInvalid,
+    WithdrawForbidden,
+    WithdrawInvalid,
+)
 from engine.domain.rules import CANCELLED, OPEN
 from engine.forms import require_json_object
-from engine.persistence.tables import Definition, Organisation, Procedure, Timer, WorkItem
+from engine.persistence.tables import Definition, Event, Organisation, Procedure, Timer, WorkItem
 from engine.persistence.uow import UnitOfWork
 from engine.services import definitions, history, progress
 from engine.services.views import ProcedureView, TimerView
+from engine.workdays import local_date
 
 __all__ = ["get", "search", "search_visible", "start", "withdraw"]
 
@@ -139,6 +148,7 @@ def withdraw(uow: UnitOfWork, procedure_id: int, actor: Actor, reason: str) -> P
         procedure = uow.lock_procedure(procedure_id)
         if procedure.status != progress.RUNNING:
             raise ProcedureEnded(procedure_id=procedure_id, status=procedure.status)
+        _require_undecided(uow, procedure_id)
         now = uow.clock.now()
         open_ids = list(uow.session.scalars(select(WorkItem.task_id).where(
             WorkItem.procedure_id == procedure_id, WorkItem.status == OPEN)))
@@ -157,6 +167,19 @@ def withdraw(uow: UnitOfWork, procedure_id: int, actor: Actor, reason: str) -> P
         view = view_of(uow, procedure, definition)
         uow.commit()
         return view
+
+
+def _require_undecided(uow: UnitOfWork, procedure_id: int) -> None:
+    """Withdrawal ends a procedure before its decision; after it, only the statutory routes (finality.py)."""
+    completed = uow.session.execute(select(Event.task_id, Event.at, Event.payload).where(
+        Event.procedure_id == procedure_id, Event.kind == "task_completed").order_by(Event.seq)).all()
+    for task_id, at, payload in completed:
+        deciding = finality.decision_of([(str(payload.get("step_kind")), payload.get("data") or {})])
+        if deciding is not None:
+            title = uow.session.scalar(select(WorkItem.title).where(WorkItem.task_id == task_id)) or deciding.kind
+            raise DecisionIsFinal(rule=deciding.rule, procedure_id=procedure_id, step=title,
+                                  on=local_date(at).isoformat(), routes_en=deciding.routes_en,
+                                  routes_zh=deciding.routes_zh)
 
 
 def view_of(uow: UnitOfWork, procedure: Procedure, definition: Definition) -> ProcedureView:
