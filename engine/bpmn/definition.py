@@ -136,9 +136,7 @@ def _expression_problems(root: etree._Element) -> list[m.Problem]:
     for node, owner in scripts:
         result = parse_assignments(node.text or "")
         if isinstance(result, str):
-            problems.append(m.Problem("script", f"script: {result}; only 'name = expression' lines "
-                                      "with restricted expressions are allowed",
-                                      owner.get("id"), node.sourceline))
+            problems.append(m.Problem("script", f"script: {result}", owner.get("id"), node.sourceline))
     return problems
 
 

@@ -22,7 +22,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from engine.bpmn.clock_hook import engine_time
 from engine.bpmn.definition import CompiledDefinition
-from engine.domain.errors import ExpressionFailed, ExpressionForbidden
+from engine.domain.errors import ExpressionBudgetExceeded, ExpressionFailed, ExpressionForbidden
 
 
 @dataclass(frozen=True)
@@ -92,10 +92,12 @@ def _refusing_failed_expressions() -> Iterator[None]:
         yield
     except WorkflowException as error:
         cause = error.__cause__ or error.__context__
-        if isinstance(cause, ExpressionForbidden):
-            raise cause from error
         spec = getattr(error, "task_spec", None)
         element = getattr(spec, "bpmn_id", None) or getattr(spec, "name", "?")
+        if isinstance(cause, ExpressionBudgetExceeded):
+            raise ExpressionBudgetExceeded(**{**cause.context, "element": element}) from error
+        if isinstance(cause, ExpressionForbidden):
+            raise cause from error
         problem = str(error).strip().splitlines()[0]
         kind = getattr(error, "error_type", "")
         raise ExpressionFailed(element=element, problem=f"{problem} {kind}".strip()) from error

@@ -246,6 +246,14 @@ class ExpressionForbidden(Refused):
     en = "Expression {expression!r} is not allowed: {problem}"
 
 
+class ExpressionBudgetExceeded(ExpressionForbidden):
+    """An expression or script stopped at a budget of engine/bpmn/budgets.py: never a hang."""
+
+    rule = "DF-EXPRESSION"
+    en = ("The expression at {element} exceeds its budget of {budget}: {needed} > {limit}. "
+          "Expression: {expression!r}")
+
+
 # --- statutory guards (engine/domain/guards.py) ---------------------------------------
 
 
