@@ -3,7 +3,8 @@
 Schemas live in `processes/forms/<form>.json` and are stored with the definition
 version they were deployed with, so a running procedure keeps its forms. A field
 marked `"x-document": true` holds an uploaded document; the engine fills it with the
-stored document's reference, never the client.
+stored document's reference, never the client. A document field may narrow the types it
+accepts with `"x-accept": ["pdf", "ofd"]` (engine/doctypes.py; the default list otherwise).
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ import rfc8785
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError, ValidationError
 
+from engine import doctypes
 from engine.domain.errors import DocumentNotUploaded, FormInvalid
+from engine.services.views import Upload
 
 DOCUMENT_REF: dict[str, Any] = {
     "type": "object",
@@ -64,6 +67,14 @@ def document_fields(schema: Mapping[str, Any]) -> frozenset[str]:
     return frozenset(found)
 
 
+def _field_schema(schema: Mapping[str, Any], pattern: str) -> Mapping[str, Any]:
+    """The schema of a document field named by `document_fields`."""
+    parts = pattern.split(".")
+    if len(parts) == 1:
+        return schema["properties"][pattern]
+    return schema["properties"][parts[0]]["items"]["properties"][parts[2]]
+
+
 def document_pattern(path: str) -> str:
     """The document field a posted path fills: `experts.2.declaration` → `experts.*.declaration`."""
     parts = path.split(".")
@@ -106,17 +117,35 @@ def schema_problem(schema: object) -> str | None:
         return 'the form must have "type": "object"'
     if schema.get("additionalProperties") is not False:
         return 'the form must set "additionalProperties": false so unknown fields are refused'
+    return _accept_problem(schema)
+
+
+def _accept_problem(schema: Mapping[str, Any]) -> str | None:
+    """`x-accept` only on a document field, and only naming known types."""
+    documents = document_fields(schema)
+    for name, prop in schema.get("properties", {}).items():
+        items = prop.get("items") if isinstance(prop, dict) else None
+        rows = items.get("properties", {}) if isinstance(items, dict) else {}
+        for path, field in [(name, prop), *((f"{name}.*.{sub}", p) for sub, p in rows.items())]:
+            if not isinstance(field, dict) or "x-accept" not in field:
+                continue
+            if path not in documents:
+                return f"field {path}: x-accept is for document fields (x-document) only"
+            problem = doctypes.accept_problem(field["x-accept"])
+            if problem:
+                return f"field {path}: {problem}"
     return None
 
 
 @dataclass(frozen=True)
 class Form:
-    """A compiled form: its validator and which fields are documents."""
+    """A compiled form: its validator, which fields are documents and the types each accepts."""
 
     id: str
     schema: dict[str, Any]
     documents: frozenset[str]
     validator: Draft202012Validator
+    accepts: Mapping[str, tuple[str, ...]]
 
     @classmethod
     def compile(cls, form_id: str, schema: dict[str, Any]) -> Form:
@@ -129,8 +158,14 @@ class Form:
             key = parts[-1]
             extra = {k: v for k, v in holder[key].items() if k in ("title", "description")}
             holder[key] = {**DOCUMENT_REF, **extra}
+        accepts = {name: tuple(_field_schema(schema, name).get("x-accept") or doctypes.DEFAULT) for name in docs}
         return cls(form_id, schema, docs, Draft202012Validator(
-            expanded, format_checker=Draft202012Validator.FORMAT_CHECKER))
+            expanded, format_checker=Draft202012Validator.FORMAT_CHECKER), accepts)
+
+    def admit(self, path: str, upload: Upload) -> Upload:
+        """The upload for document field `path` with the media type its content shows; a type the
+        field does not accept is refused naming the field (DF-DOCUMENT)."""
+        return doctypes.admit(path, upload, self.accepts.get(document_pattern(path), doctypes.DEFAULT))
 
     def validate(self, data: Mapping[str, Any], uploaded: frozenset[str]) -> None:
         """Refuse data that does not match the form, naming the first bad field."""

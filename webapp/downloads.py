@@ -7,6 +7,8 @@ from urllib.parse import quote
 
 from flask import Response
 
+from engine import doctypes
+
 
 def attachment(filename: str) -> str:
     """A Content-Disposition that keeps a Chinese file name (RFC 6266) with an ASCII fallback."""
@@ -26,4 +28,5 @@ def download(content: bytes, filename: str, sha256: str | None = None,
 
 def suffix(media_type: str) -> str:
     """The file name ending of a stored media type, for documents kept without their name."""
-    return {"application/pdf": ".pdf", "text/html": ".html", "application/zip": ".zip"}.get(media_type, "")
+    endings = {t.media_type: t.extensions[0] for t in doctypes.TYPES.values()}
+    return {**endings, "text/html": ".html", "application/zip": ".zip"}.get(media_type, "")

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from engine import doctypes
 from engine.services.tasks import Upload
 
 __all__ = ["Field", "Shown", "display", "fields", "parse", "unplaced", "widget_of"]
@@ -47,6 +48,7 @@ class Field:
     maxlength: int | None = None
     children: tuple[tuple[Field, ...], ...] = ()
     error: str | None = None
+    accept: str | None = None  # a file input's allowed endings and media types (x-accept, or the default list)
 
     @property
     def id(self) -> str:
@@ -197,6 +199,7 @@ def _field(name: str, key: str, prop: Mapping[str, Any], required: bool, value: 
         max=prop.get("maximum") if widget in ("integer", "number") else None,
         maxlength=prop.get("maxLength") if widget in ("text", "textarea") else None,
         children=_rows(name, prop, value, extra_rows) if widget == "rows" else (),
+        accept=doctypes.accept_attribute(prop.get("x-accept")) if widget == "file" else None,
     )
 
 

@@ -204,6 +204,11 @@ class DocumentTooLarge(Refused):
     en = "Document {field} is {size} bytes; the limit is {limit} bytes."
 
 
+class DocumentTypeRefused(Refused):
+    rule = "DF-DOCUMENT"
+    en = "Document {field} ({filename}) is, by its content, {detected}; this field accepts only {allowed}."
+
+
 class DocumentNotUploaded(Refused):
     rule = "DF-DOCUMENT"
     en = "Field {field} is a document: upload it with the step, do not reference it in the data."
@@ -328,6 +333,11 @@ class ConsultationClosed(Refused):
 class OpinionInvalid(Refused):
     rule = "DF-PUBLIC"
     en = "Field {field}: {problem}"
+
+
+class ChallengeReused(Refused):
+    rule = "DF-PUBLIC"
+    en = "Field {field}: this question has already been answered once; answer the new question and send again."
 
 
 class OpinionForbidden(Forbidden):

@@ -274,6 +274,15 @@ class Opinion(Base):
     marked_at: Mapped[datetime | None]
 
 
+class UsedChallenge(Base):
+    """A public form's challenge, answered once: its nonce (as a hash) is kept until the token that carried it
+    expires, and the primary key refuses a second use, even by two requests at once (DF-PUBLIC)."""
+
+    __tablename__ = "used_challenges"
+    nonce_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
 class WorkerHeartbeat(Base):
     """When each `decisionflow worker` last finished a pass: `/readyz` wants a fresh one."""
 

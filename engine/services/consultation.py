@@ -17,23 +17,26 @@ import secrets
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from html import escape
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 
+from engine import doctypes
 from engine.clock import CST
 from engine.domain.actors import Actor
 from engine.domain.errors import (
     AdoptionReasonMissing,
+    ChallengeReused,
     ConsultationClosed,
     ConsultationNotFound,
     DocumentNotFound,
     OpinionForbidden,
     OpinionInvalid,
 )
-from engine.persistence.tables import Consultation, Document, Event, Opinion, Organisation, Procedure
+from engine.persistence.tables import Consultation, Document, Event, Opinion, Organisation, Procedure, UsedChallenge
 from engine.persistence.uow import UnitOfWork
 from engine.services import history, progress
 from engine.services.views import Upload
@@ -47,6 +50,8 @@ ADOPTIONS = ("adopted", "partly_adopted", "not_adopted")
 ADOPTION_ZH = {"adopted": "采纳", "partly_adopted": "部分采纳", "not_adopted": "未采纳"}
 STEP_KINDS = frozenset({"public_comment", "opinion_summary"})
 """The steps that open a call and close it; `tasks.complete` hands only these to `on_step`."""
+CHALLENGE_LIFETIME = timedelta(hours=2)
+"""How long a spent challenge is remembered by default: at least as long as the token that carried it lives."""
 HANDLERS = ("sponsor", "participation_organiser")
 """Who handles the opinions: the sponsoring unit, or the organiser it charged with participation."""
 
@@ -150,8 +155,14 @@ def get(uow: UnitOfWork, procedure_id: int) -> ConsultationView:
 
 
 def submit(uow: UnitOfWork, procedure_id: int, text: str, name: str | None, contact: str | None,
-           attachment: Upload | None, client: str) -> str:
-    """Take an opinion while the call is open and answer with its receipt number; late is refused."""
+           attachment: Upload | None, client: str, *, challenge: str | None = None,
+           challenge_lifetime: timedelta = CHALLENGE_LIFETIME) -> str:
+    """Take an opinion while the call is open and answer with its receipt number; late is refused.
+
+    `challenge` is the nonce of the question the sender answered (the web form's): it is spent
+    in the same transaction as the opinion, so a second opinion with the same answer is
+    refused (ChallengeReused) and nothing of it is stored. The attachment's type is read from
+    its content and must be one of the default document types (engine/doctypes.py)."""
     text = unicodedata.normalize("NFC", (text or "").strip())
     if not text or len(text) > MAX_TEXT:
         raise OpinionInvalid(field="text", problem=f"1 to {MAX_TEXT} characters are required",
@@ -160,6 +171,8 @@ def submit(uow: UnitOfWork, procedure_id: int, text: str, name: str | None, cont
     if attachment is not None and len(attachment.content) > uow.settings.max_document_bytes:
         raise OpinionInvalid(field="attachment", problem="the attachment is over the size limit",
                              problem_zh=f"附件超过 {uow.settings.max_document_bytes} 字节的限制")
+    if attachment is not None:
+        attachment = doctypes.admit("attachment", attachment)
     with uow:
         procedure = uow.lock_procedure(procedure_id)
         row = _latest(uow, procedure_id)
@@ -168,6 +181,8 @@ def submit(uow: UnitOfWork, procedure_id: int, text: str, name: str | None, cont
             raise ConsultationNotFound(procedure_id=procedure_id)
         if procedure.status != progress.RUNNING or row.closed_at is not None or now >= row.closes_at:
             raise ConsultationClosed(procedure_id=procedure_id, closes=_local(row.closes_at))
+        if challenge is not None:
+            _spend(uow, challenge, now, now + challenge_lifetime)
         digest = hashlib.sha256(" ".join(text.split()).casefold().encode("utf-8")).hexdigest()
         earlier = uow.session.scalar(select(Opinion.id).where(Opinion.consultation_id == row.id,
                                                               Opinion.text_sha256 == digest).order_by(Opinion.id))
@@ -322,6 +337,21 @@ def _hearing(uow: UnitOfWork, procedure_id: int) -> dict[str, Any] | None:
             documents = {k: v["sha256"] for k, v in data.items() if isinstance(v, dict) and "sha256" in v}
             found = {"data": {k: v for k, v in data.items() if k not in documents}, "documents": documents}
     return found
+
+
+def _spend(uow: UnitOfWork, nonce: str, now: datetime, expires_at: datetime) -> None:
+    """Record a challenge as answered; one answered before is refused. Rows past their expiry go first:
+    their tokens are refused for age before they reach the engine. The primary key settles a race:
+    of two transactions spending one nonce, the later fails on it."""
+    digest = hashlib.sha256(nonce.encode("utf-8")).hexdigest()
+    uow.session.execute(delete(UsedChallenge).where(UsedChallenge.expires_at < now))
+    if uow.session.get(UsedChallenge, digest) is not None:
+        raise ChallengeReused(field="answer")
+    uow.session.add(UsedChallenge(nonce_sha256=digest, expires_at=expires_at))
+    try:
+        uow.session.flush()
+    except IntegrityError as error:
+        raise ChallengeReused(field="answer") from error
 
 
 def _store(uow: UnitOfWork, upload: Upload, now: datetime) -> str:

@@ -2,8 +2,9 @@
 
 `complete` checks everything before it changes anything: the step is READY in the
 workflow (SpiffWorkflow does not check this itself), the user holds its role and is
-not barred by separation of duties, documents are within the size limit, and the
-data matches the step's form. Then one transaction advances the workflow, syncs the
+not barred by separation of duties, documents are within the size limit and of a type
+their field accepts (read from the content: engine/doctypes.py), and the data matches
+the step's form. Then one transaction advances the workflow, syncs the
 work items and timers, appends the history event and commits.
 """
 
@@ -111,9 +112,10 @@ def complete(uow: UnitOfWork, task_id: str, actor: Actor, data: Mapping[str, Any
         rules.require_role(step, actor)
         rules.require_assignee(step, actor)
         rules.require_separation(step, actor, procedure.sponsor_org, _done_by(uow, procedure.id, step))
-        refs = {name: _ref(upload) for name, upload in documents.items()}
         form = compiled.forms[compiled.model.tasks[step.spec].form or ""]
-        _check_document_fields(refs, form.documents)
+        _check_document_fields(documents, form.documents)
+        documents = {name: form.admit(name, upload) for name, upload in documents.items()}
+        refs = {name: _ref(upload) for name, upload in documents.items()}
         values = place_documents(data, refs)
         form.validate(values, frozenset(refs))
         now = uow.clock.now()
@@ -227,8 +229,8 @@ def _check_sizes(documents: Mapping[str, Upload], limit: int) -> None:
             raise DocumentTooLarge(field=name, size=len(upload.content), limit=limit)
 
 
-def _check_document_fields(refs: Mapping[str, Any], fields: frozenset[str]) -> None:
-    for name in refs:
+def _check_document_fields(documents: Mapping[str, Upload], fields: frozenset[str]) -> None:
+    for name in documents:
         if document_pattern(name) not in fields:
             raise FormInvalid(field=name, problem="the form has no document field of this name",
                               problem_zh="表单中没有该文件字段")

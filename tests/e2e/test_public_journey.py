@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from engine.demo_procedures import Driver, drive
+from tests import documents
 from tests.e2e.pages import log_in
 
 pytestmark = pytest.mark.slow
@@ -31,7 +32,13 @@ def test_md15_md18_citizen_comments_window_closes_sponsor_publishes_the_handling
     citizen.get_by_role("link", name="县城公交线网优化调整方案").click()
     citizen.fill("#text", "建议增加夜班公交线路，方便夜间出行。")
     citizen.fill("#name", "市民甲")
+    assert ".pdf" in (citizen.locator("#attachment").get_attribute("accept") or "")
+    citizen.set_input_files("#attachment", files=[{"name": "研究论证报告.pdf", "mimeType": "application/pdf",
+                                                   "buffer": documents.EXE}])  # a program dressed as a PDF
     citizen.fill("#answer", _answer(citizen))
+    citizen.click("#opinion-form button.primary")
+    expect(citizen.locator(".field.has-error")).to_contain_text("application/x-msdownload")
+    citizen.fill("#answer", _answer(citizen))  # a new question, the text kept, the file to choose again
     citizen.click("#opinion-form button.primary")
     receipt = citizen.locator("#receipt").inner_text()
     assert receipt.startswith("YJ-")

@@ -7,14 +7,17 @@ before the adoption statement is published. Every refusal leaves the history as 
 
 from __future__ import annotations
 
-from datetime import datetime
+import threading
+from datetime import datetime, timedelta
 
 import pytest
+from sqlalchemy import text
 
 from engine.clock import CST
 from engine.domain import errors
 from engine.services.views import Upload
-from tests.helpers import refused
+from tests import documents
+from tests.helpers import fingerprint, refused
 from tests.processes.md_scenario import MajorDecision
 
 
@@ -106,3 +109,69 @@ def test_md18_the_adoption_statement_is_published_once_every_opinion_is_marked(e
     md.wake()
     md.summarise()  # the summary step closes the call
     assert engine.consultation.get(md.procedure_id).is_open is False
+
+
+def _count(engine, table: str) -> int:  # type: ignore[no-untyped-def]
+    with engine.db.connect() as connection:
+        return connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+
+
+def test_df_hardening_a_public_attachment_is_taken_only_as_an_allowed_type_read_from_its_content(engine, md):
+    error = refused(engine, errors.DocumentTypeRefused, "DF-DOCUMENT", engine.consultation.submit, md.procedure_id,
+                    "附件是程序", None, None, documents.disguised_exe(), "a")
+    assert error.field == "attachment" and "application/x-msdownload" in error.message("zh_CN")
+    assert "PDF、OFD、DOCX、XLSX、PNG、JPEG" in error.message("zh_CN") and "PDF, OFD" in error.message("en")
+    assert _count(engine, "opinions") == 0
+    engine.consultation.submit(md.procedure_id, "附图说明站点位置", None, None,
+                               Upload("站点.pdf", "application/pdf", documents.png()), "a")
+    [opinion] = engine.consultation.opinions(md.people.sponsor, md.procedure_id)
+    with engine.db.connect() as connection:
+        media = connection.execute(text("SELECT media_type FROM documents WHERE sha256 = :s"),
+                                   {"s": opinion.attachment_sha256}).scalar_one()
+    assert media == "image/png"
+
+
+def test_df_hardening_a_challenge_answer_is_good_for_one_opinion_only(engine, md):
+    engine.consultation.submit(md.procedure_id, "建议增加夜班线", None, None, None, "a", challenge="n-1")
+    before = _count(engine, "opinions")
+    error = refused(engine, errors.ChallengeReused, "DF-PUBLIC", engine.consultation.submit, md.procedure_id,
+                    "同一个回答的第二条意见", None, None, Upload("a.pdf", "application/pdf", documents.PDF), "b",
+                    challenge="n-1")
+    assert error.field == "answer" and "新的验证问题" in error.message("zh_CN")
+    assert "new question" in error.message("en")
+    assert _count(engine, "opinions") == before == 1
+    engine.consultation.submit(md.procedure_id, "另一条意见", None, None, None, "b", challenge="n-2")
+    with engine.db.connect() as connection:
+        kept = connection.execute(text("SELECT nonce_sha256 FROM used_challenges")).scalars().all()
+    assert len(kept) == 2 and "n-1" not in str(kept)  # only hashes are kept
+
+
+def test_df_hardening_spent_challenges_are_pruned_once_their_tokens_have_expired(engine, md, clock):
+    engine.consultation.submit(md.procedure_id, "意见一", None, None, None, "a", challenge="old",
+                               challenge_lifetime=timedelta(hours=2))
+    clock.advance(hours=3)
+    engine.consultation.submit(md.procedure_id, "意见二", None, None, None, "a", challenge="new")
+    assert _count(engine, "used_challenges") == 1
+
+
+def test_df_hardening_one_challenge_sent_twice_at_once_is_taken_once(engine, md, clock):
+    other = MajorDecision.start(engine, clock, "县城停车收费调整方案")
+    other.to_open_comment()
+    barrier, outcomes = threading.Barrier(2), []
+
+    def send(procedure_id: int) -> None:
+        barrier.wait()
+        try:
+            outcomes.append(engine.consultation.submit(procedure_id, "同一回答", None, None, None, "a",
+                                                       challenge="raced"))
+        except errors.ChallengeReused as error:
+            outcomes.append(error)
+
+    before = fingerprint(engine)
+    threads = [threading.Thread(target=send, args=(p,)) for p in (md.procedure_id, other.procedure_id)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(type(o).__name__ for o in outcomes) == ["ChallengeReused", "str"]
+    assert _count(engine, "opinions") == 1 and fingerprint(engine).events == before.events + 1

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from engine.demo_procedures import Driver, drive
+from tests import documents
 
 PROBLEM = "application/problem+json"
 PDF = b"%PDF-1.4 study report"
@@ -226,3 +227,20 @@ def test_nd10_the_registry_api_lists_documents_with_their_incidental_reviews(sit
     assert review == {"procedure_id": appeal, "requested_on": applied, "handling": None, "conclusion": None,
                       "clauses": None, "concluded_on": None}
     assert as_user("sponsor")("get", "/registry/cleanups").json == []
+
+
+def test_df_hardening_api_refuses_an_exe_sent_as_the_study_report_pdf_and_keeps_the_detected_type(site, as_user):
+    procedure_id = _started(site)
+    sponsor = as_user("sponsor")
+    task = site.procedures.get(procedure_id).task("proposal")
+    data = json.dumps({"proposal_source": "leadership", "summary": "优化线网"})
+    exe = sponsor("post", f"/tasks/{task}/complete", content_type="multipart/form-data", data={
+        "data": data, "study_report": (io.BytesIO(documents.EXE), "研究论证报告.pdf", "application/pdf")})
+    assert exe.status_code == 422 and exe.mimetype == PROBLEM
+    assert exe.json["rule"] == "DF-DOCUMENT" and exe.json["field"] == "study_report"
+    assert "application/x-msdownload" in exe.json["title"] and "PDF" in exe.json["title"]
+    assert len(site.history.events(procedure_id)) == 1
+    done = sponsor("post", f"/tasks/{task}/complete", content_type="multipart/form-data", data={
+        "data": data, "study_report": (io.BytesIO(documents.docx()), "研究论证报告.pdf", "application/pdf")})
+    assert done.status_code == 200, done.json
+    assert site.history.events(procedure_id)[-1].payload["data"]["study_report"]["media_type"] == documents.DOCX_TYPE

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from engine.demo_procedures import Driver, drive
+from tests import documents
 from tests.helpers import tamper
 from tests.webapp.site import login
 
@@ -62,6 +63,26 @@ def test_df_form_step_form_with_a_document_completes_the_step(site, app):
     page = browser.get(f"/procedures/{view.id}").get_data(as_text=True)
     assert event.payload["data"]["study_report"]["sha256"] in page
     assert "initiation" not in page or "决定启动决策程序" in page
+
+
+def test_df_hardening_the_step_page_refuses_an_exe_named_as_the_study_report_at_its_field(site, app):
+    view = site.procedures.start("major_decision", "标题", "dev_reform", site.people.actor("sponsor"))
+    browser = login(app, "sponsor")
+    task = view.task("proposal")
+    form = browser.get(f"/tasks/{task}").get_data(as_text=True)
+    accept = re.search(r'<input type="file" accept="([^"]*)"[^>]*name="study_report"', form)
+    assert accept and accept.group(1).startswith(".pdf,.ofd,.docx,") and "application/pdf" in accept.group(1)
+    exe = __import__("io").BytesIO(documents.EXE)
+    response = browser.post(f"/tasks/{task}", {"proposal_source": "leadership", "summary": "优化线网",
+                                               "study_report": (exe, "研究论证报告.pdf", "application/pdf")},
+                            content_type="multipart/form-data")
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    field = re.search(r'<div class="field[^"]*has-error[^"]*">.*?</div>', body, re.S)
+    assert field and 'name="study_report"' in field.group(0) and "application/x-msdownload" in field.group(0)
+    assert "DF-DOCUMENT" in body and "PDF、OFD、DOCX" in body
+    assert site.procedures.get(view.id).version == view.version
+    assert len(site.history.events(view.id)) == 1
 
 
 def test_df_form_refusal_shows_the_message_next_to_the_field_and_changes_nothing(site, app):

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import datetime
 
+from sqlalchemy import text
+
 from engine.clock import CST
 from engine.demo_procedures import Driver, drive
+from tests import documents
 from tests.webapp.site import Browser, login, make_app
 
 QUESTION = re.compile(r"(\d+) 加 (\d+) 等于几")
@@ -118,3 +122,46 @@ def test_df_not_found_an_id_past_the_database_integer_range_is_404_not_a_server_
     for path in ("/public/consultations/99999999999", "/public/normative-documents/99999999999/" + "0" * 64):
         assert client.get(path).status_code == 404, path
     assert login(app, "auditor").get("/audit/procedures/99999999999").status_code == 404
+
+
+def test_df_hardening_the_public_form_takes_an_attachment_only_of_an_allowed_type_read_from_its_content(
+        site, app, clock):
+    procedure_id = _call(site, clock)
+    browser = Browser(app.test_client())
+    page = browser.get(f"/public/consultations/{procedure_id}").get_data(as_text=True)
+    assert re.search(r'name="attachment" type="file" accept="\.pdf,\.ofd,[^"]*image/png', page)
+    exe = _send(browser, procedure_id, "附件是程序",
+                attachment=(io.BytesIO(documents.EXE), "研究论证报告.pdf", "application/pdf"))
+    assert exe.status_code == 422
+    body = exe.get_data(as_text=True)
+    assert re.search(r'has-error"><label for="attachment"', body) and "application/x-msdownload" in body
+    sponsor = site.people.actor("sponsor")
+    assert site.consultation.opinions(sponsor, procedure_id) == []
+    png = _send(browser, procedure_id, "附站点示意图",
+                attachment=(io.BytesIO(documents.png()), "站点.pdf", "application/pdf"))
+    assert png.status_code == 201
+    [opinion] = site.consultation.opinions(sponsor, procedure_id)
+    with site.db.connect() as connection:
+        media = connection.execute(text("SELECT media_type FROM documents WHERE sha256 = :s"),
+                                   {"s": opinion.attachment_sha256}).scalar_one()
+    assert media == "image/png"
+
+
+def test_df_hardening_a_challenge_answer_sends_one_opinion_and_a_second_use_asks_for_a_new_answer(site, app, clock):
+    procedure_id = _call(site, clock)
+    browser = Browser(app.test_client())
+    page = browser.get(f"/public/consultations/{procedure_id}").get_data(as_text=True)
+    token = re.search(r'name="challenge_token" value="([^"]+)"', page).group(1)
+    a, b = QUESTION.search(page).groups()
+    answered = {"answer": str(int(a) + int(b)), "challenge_token": token}
+    first = browser.post(f"/public/consultations/{procedure_id}", {"text": "第一条意见", **answered},
+                         content_type="multipart/form-data")
+    assert first.status_code == 201
+    browser.get(f"/public/consultations/{procedure_id}")  # a fresh CSRF token; the old answer is replayed
+    again = browser.post(f"/public/consultations/{procedure_id}", {"text": "同一回答的第二条意见", **answered},
+                         content_type="multipart/form-data")
+    assert again.status_code == 422
+    body = again.get_data(as_text=True)
+    assert re.search(r'has-error"><label for="answer"', body) and "新的验证问题" in body
+    assert re.search(r'name="challenge_token" value="([^"]+)"', body).group(1) != token  # a new question is asked
+    assert [o.text for o in site.consultation.opinions(site.people.actor("sponsor"), procedure_id)] == ["第一条意见"]

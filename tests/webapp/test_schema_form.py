@@ -456,3 +456,11 @@ def test_number_fields_render_as_decimal_inputs_and_parse_to_numbers():
     assert parse(schema, MultiDict({"fine_amount": ["5000"]}), {})[0] == {"fine_amount": 5000}
     assert parse(schema, MultiDict({"fine_amount": ["1250.5"]}), {})[0] == {"fine_amount": 1250.5}
     assert parse(schema, MultiDict({"fine_amount": ["五千"]}), {})[0] == {"fine_amount": "五千"}
+
+
+def test_df_hardening_a_file_input_accepts_what_its_field_allows():
+    built = {f.name: f for f in fields(schema_of("md_legal_opinion"))}
+    assert built["opinion"].accept == ".pdf,.ofd,.png,.jpg,.jpeg,application/pdf,application/ofd,image/png,image/jpeg"
+    other = {f.name: f for f in fields(schema_of("md_proposal"))}
+    assert other["study_report"].accept is not None and ".docx" in other["study_report"].accept
+    assert other["summary"].accept is None

@@ -102,7 +102,8 @@ def test_documents_download_as_attachments_with_their_sha256(site, app):
 
     sponsor = site.people.actor("sponsor")
     view = site.procedures.start("major_decision", "标题", "dev_reform", sponsor)
-    html = Upload("报告.html", "text/html", b"<script>alert(1)</script>")
+    # a PDF by its signature that a browser sniffing for HTML could still render, sent as text/html
+    html = Upload("报告.html", "text/html", b"%PDF-1.4 <html><script>alert(1)</script></html>")
     site.tasks.complete(view.task("proposal"), sponsor, {"proposal_source": "leadership", "summary": "x"},
                         {"study_report": html})
     sha = hashlib.sha256(html.content).hexdigest()

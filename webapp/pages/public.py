@@ -1,7 +1,8 @@
 """The public consultation portal (公开征求意见): no login.
 
 Open calls with their days left, each call's draft and explanation, a form to send an
-opinion (name and contact optional, an attachment) answered with a receipt number, the
+opinion (name and contact optional, an attachment of a document type the engine reads from its
+content; each question answered once) answered with a receipt number, the
 hearing notice once published, and, after closing, how the opinions were handled. The
 window is the engine's: a late opinion is refused with the rule and the closing time.
 """
@@ -13,7 +14,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, render_template, request
 from flask_babel import gettext
 
-from engine import deadlines
+from engine import deadlines, doctypes
 from engine.domain.errors import DomainError, OpinionInvalid
 from engine.services.views import Upload
 from webapp import challenge
@@ -43,14 +44,16 @@ def submit(procedure_id: int) -> Any:
     secret = current_app.config["SECRET_KEY"]
     upload = request.files.get("attachment")
     try:
-        if not challenge.check(secret, form.get("challenge_token", ""), form.get("answer", "")):
+        nonce = challenge.check(secret, form.get("challenge_token", ""), form.get("answer", ""))
+        if nonce is None:
             raise OpinionInvalid(field="answer", problem="the answer to the question is wrong or expired",
                                  problem_zh="验证问题回答错误或已过期，请重新作答")
         document = (Upload(upload.filename or "attachment", upload.mimetype or "application/octet-stream",
                            upload.read()) if upload is not None and upload.filename else None)
         receipt = engine().consultation.submit(procedure_id, form.get("text", ""), form.get("name"),
                                                form.get("contact"), document,
-                                               challenge.client_hash(secret, request.remote_addr or ""))
+                                               challenge.client_hash(secret, request.remote_addr or ""),
+                                               challenge=nonce, challenge_lifetime=challenge.LIFETIME)
     except DomainError as refused:
         if status_of(refused) == 404:
             raise
@@ -85,4 +88,4 @@ def _page(procedure_id: int, values: Any, error: dict[str, Any] | None) -> str:
     question, token = challenge.issue(current_app.config["SECRET_KEY"])
     days_left = (deadlines.last_day(call.closes_at) - today()).days
     return render_template("public/consultation.html", call=call, values=values, error=error, question=question,
-                           token=token, days_left=days_left)
+                           token=token, days_left=days_left, accept=doctypes.accept_attribute())
