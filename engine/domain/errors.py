@@ -98,6 +98,10 @@ class UserNotFound(NotFound):
     en = "No user {username} exists."
 
 
+class GrantNotFound(NotFound):
+    en = "No role grant with id {grant_id} exists."
+
+
 class DocumentNotFound(NotFound):
     en = "No document with SHA-256 {sha256} exists."
 
@@ -117,6 +121,11 @@ class StepAlreadyCompleted(Conflict):
 class ProcedureEnded(Refused):
     rule = "MD-33b"
     en = "Procedure {procedure_id} has ended ({status}); nothing more can be done in it."
+
+
+class GrantDecided(Conflict):
+    rule = "DF-FOUR-EYES"
+    en = "Grant {grant_id} (role {role} for {username}) was already {status}; a grant is decided once."
 
 
 class VersionConflict(Conflict):
@@ -167,6 +176,12 @@ class AccountForbidden(Forbidden):
     en = "Only an administrator (role admin) manages accounts; {username} does not hold that role."
 
 
+class GrantSelfApproval(Forbidden):
+    rule = "DF-FOUR-EYES"
+    en = ("{username} asked for grant {grant_id} (role {role}) and may not approve it: another administrator "
+          "must.")
+
+
 class SupervisionForbidden(Forbidden):
     rule = "DF-SUPERVISION"
     en = "The supervision board is open to supervisors and auditors; {username} holds neither role."
@@ -187,6 +202,12 @@ class AdminLogForbidden(Forbidden):
 class AccountInvalid(Refused):
     rule = "DF-ACCOUNT"
     en = "Account field {field}: {problem}"
+
+
+class AdminRoleSeparation(Refused):
+    rule = "DF-ADMIN-SEPARATION"
+    en = ("Account field {field}: the administrator role (admin) is never held together with another role "
+          "({roles}); administrators never see a procedure's contents.")
 
 
 class ReminderInvalid(Refused):
