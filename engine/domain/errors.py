@@ -166,6 +166,16 @@ class RecordForbidden(Forbidden):
           "the roles with a step in it, the decision organ, supervisors and auditors.")
 
 
+class AdministratorBarred(Forbidden):
+    rule = "DF-ADMIN-SEPARATION"
+    en = "{username} is an administrator (role admin): administrators never see procedures, their steps or contents."
+
+
+class StartForbidden(Forbidden):
+    rule = "DF-START"
+    en = "Only a sponsor (role sponsor) starts a procedure; {username} does not hold that role."
+
+
 class DeployForbidden(Forbidden):
     rule = "DF-DEFINITION"
     en = "Only an administrator (role admin) deploys process definitions; {username} does not hold that role."
