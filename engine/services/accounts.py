@@ -221,7 +221,7 @@ def update_user(uow: UnitOfWork, actor: Actor, username: str, *, display_name: s
             raise AccountInvalid(field="roles", problem="you cannot remove your own administration rights",
                                  problem_zh="不能取消自己的管理员权限或停用自己的账户")
         asked = (wanted - have) & FOUR_EYES_ROLES
-        wanted -= asked
+        wanted = wanted - asked  # held once another administrator approves (engine/services/grants.py)
         for role in wanted - have:
             uow.session.add(UserRole(user_id=user.id, role=role))
         for role in have - wanted:
