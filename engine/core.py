@@ -45,6 +45,7 @@ class Engine:
             cleanup,
             consultation,
             definitions,
+            grants,
             history,
             people,
             procedures,
@@ -74,6 +75,7 @@ class Engine:
         self.people = _Bound(self, people)
         self.catalogue = _Bound(self, catalogue)
         self.accounts = _Bound(self, accounts)
+        self.grants = _Bound(self, grants)
         self.record = _Bound(self, record)
         self.tokens = _Bound(self, tokens)
         self.sessions = _Bound(self, sessions)

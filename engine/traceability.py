@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 _NAME_TOKEN = re.compile(r"(?<![a-z])(md|sc|nd|er|rc)(\d+)([a-z]?)(?=_|$)")
 _CATALOGUE_TESTS = {"test_rulebook.py", "test_traceability.py"}
 """They test the catalogue itself and name every id; they prove no rule."""
-_ID_LITERAL = re.compile(r"^(MD|SC|ND|ER|RC|DF)-[0-9A-Z]+[a-z]?$")
+_ID_LITERAL = re.compile(r"^(MD|SC|ND|ER|RC|DF)-[0-9A-Z]+(-[0-9A-Z]+)*[a-z]?$")
 
 
 @dataclass

@@ -27,7 +27,6 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 STEP_ROLES = frozenset(ROLES) - {"auditor", "admin", "public", "supervisor"}
 """Roles that do steps of a procedure, and so have an inbox."""
-REVIEW_ROLES = frozenset({"legality_reviewer", "legal_adviser", "public_lawyer"})
 
 
 class WebUser(UserMixin):

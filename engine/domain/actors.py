@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from engine.domain.roles import acting_roles
+
 
 @dataclass(frozen=True)
 class Actor:
@@ -13,6 +15,10 @@ class Actor:
     username: str
     org: str
     roles: frozenset[str] = field(default_factory=frozenset)
+
+    def __post_init__(self) -> None:
+        # DF-ADMIN-SEPARATION: whatever the database holds, an administrator acts as administrator only.
+        object.__setattr__(self, "roles", acting_roles(self.roles))
 
     def holds(self, role: str) -> bool:
         return role in self.roles

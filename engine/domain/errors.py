@@ -98,6 +98,10 @@ class UserNotFound(NotFound):
     en = "No user {username} exists."
 
 
+class GrantNotFound(NotFound):
+    en = "No role grant with id {grant_id} exists."
+
+
 class DocumentNotFound(NotFound):
     en = "No document with SHA-256 {sha256} exists."
 
@@ -117,6 +121,11 @@ class StepAlreadyCompleted(Conflict):
 class ProcedureEnded(Refused):
     rule = "MD-33b"
     en = "Procedure {procedure_id} has ended ({status}); nothing more can be done in it."
+
+
+class GrantDecided(Conflict):
+    rule = "DF-FOUR-EYES"
+    en = "Grant {grant_id} (role {role} for {username}) was already {status}; a grant is decided once."
 
 
 class VersionConflict(Conflict):
@@ -157,6 +166,16 @@ class RecordForbidden(Forbidden):
           "the roles with a step in it, the decision organ, supervisors and auditors.")
 
 
+class AdministratorBarred(Forbidden):
+    rule = "DF-ADMIN-SEPARATION"
+    en = "{username} is an administrator (role admin): administrators never see procedures, their steps or contents."
+
+
+class StartForbidden(Forbidden):
+    rule = "DF-START"
+    en = "Only a sponsor (role sponsor) starts a procedure; {username} does not hold that role."
+
+
 class DeployForbidden(Forbidden):
     rule = "DF-DEFINITION"
     en = "Only an administrator (role admin) deploys process definitions; {username} does not hold that role."
@@ -165,6 +184,12 @@ class DeployForbidden(Forbidden):
 class AccountForbidden(Forbidden):
     rule = "DF-ACCOUNT"
     en = "Only an administrator (role admin) manages accounts; {username} does not hold that role."
+
+
+class GrantSelfApproval(Forbidden):
+    rule = "DF-FOUR-EYES"
+    en = ("{username} asked for grant {grant_id} (role {role}) and may not approve it: another administrator "
+          "must.")
 
 
 class SupervisionForbidden(Forbidden):
@@ -187,6 +212,12 @@ class AdminLogForbidden(Forbidden):
 class AccountInvalid(Refused):
     rule = "DF-ACCOUNT"
     en = "Account field {field}: {problem}"
+
+
+class AdminRoleSeparation(Refused):
+    rule = "DF-ADMIN-SEPARATION"
+    en = ("Account field {field}: the administrator role (admin) is never held together with another role "
+          "({roles}); administrators never see a procedure's contents.")
 
 
 class ReminderInvalid(Refused):

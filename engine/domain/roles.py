@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 ROLES: dict[str, tuple[str, str]] = {
     "sponsor": ("决策承办单位", "Sponsoring unit"),
     "decision_organ": ("决策机关", "Decision organ"),
@@ -33,3 +35,21 @@ ROLES: dict[str, tuple[str, str]] = {
     "admin": ("系统管理员", "Administrator"),
     "public": ("社会公众", "Public"),
 }
+
+ADMIN = "admin"
+REVIEW_ROLES = frozenset({"legality_reviewer", "legal_adviser", "public_lawyer"})
+"""The roles that judge a draft's legality (MD-25 to MD-28, ND, ER): their reviews are the law's safeguard."""
+FOUR_EYES_ROLES = frozenset({"auditor"}) | REVIEW_ROLES
+"""Roles granted only with a second administrator's approval (DF-FOUR-EYES): the auditor reads every
+procedure and the administration log, the review roles judge legality."""
+
+
+def acting_roles(held: Iterable[str]) -> frozenset[str]:
+    """The roles a user acts with (DF-ADMIN-SEPARATION): an administrator acts as administrator only.
+
+    The accounts service never grants admin beside another role; an account that still holds both
+    (data from before the rule, or written around the services) is treated as admin only, so it
+    reads no procedure's contents until an administrator removes one side.
+    """
+    roles = frozenset(held)
+    return frozenset({ADMIN}) if ADMIN in roles else roles

@@ -751,6 +751,19 @@ _CATALOGUE: tuple[Rule, ...] = (
          "账户、组织和角色只能由系统管理员维护，且须符合要求",
          "Accounts, organisations and roles are kept by administrators, and must be valid",
          certainty="P", phase="engine"),
+    Rule("DF-ADMIN-SEPARATION",
+         "DecisionFlow 设计文档（系统管理员不接触程序内容）；网络安全等级保护基本要求（管理用户权限分离）",
+         "系统管理员（admin）不得同时持有其他任何角色；仍同时持有的账户只按系统管理员对待，不能查看任何程序的内容",
+         "An administrator (admin) holds no other role; an account that still holds both is treated as an "
+         "administrator only and sees no procedure's contents",
+         certainty="P", phase="engine"),
+    Rule("DF-FOUR-EYES", "DecisionFlow 设计文档（双人审批）；网络安全等级保护基本要求（管理用户权限分离）",
+         "授予审计监督角色或合法性审查类角色（合法性审查机构、法律顾问、公职律师）须经另一名系统管理员批准后生效，"
+         "申请人不能自行批准；撤销角色立即生效；申请、批准和驳回均记入系统管理日志",
+         "Granting the auditor role or a review role (legality review office, legal adviser, public lawyer) takes "
+         "effect only when a second administrator approves it, never the one who asked; revoking a role takes "
+         "effect at once; requests, approvals and rejections are recorded in the administration log",
+         certainty="P", phase="engine"),
     Rule("DF-AUDIT", "DecisionFlow 设计不变量 4（防篡改记录）；网络安全等级保护基本要求（安全审计）",
          "登录、登录失败、账户锁定、密码和角色变更、API 令牌签发和撤销、流程定义部署、决策事项目录变更均记入链式、"
          "只增不改的系统管理日志，仅向审计监督人员开放；连续登录失败达到规定次数的账户在规定时间内锁定",

@@ -7,11 +7,12 @@ the UI and the engine read the same declaration.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from engine.domain.actors import Actor
 from engine.domain.errors import (
+    AdminRoleSeparation,
     DomainError,
     DrafterMayNotReview,
     InvestigatorMayNotReview,
@@ -22,6 +23,7 @@ from engine.domain.errors import (
     StepAlreadyCompleted,
     StepNotReady,
 )
+from engine.domain.roles import ADMIN
 from engine.domain.steps import StepKind
 
 OPEN, COMPLETED, CANCELLED = "open", "completed", "cancelled"
@@ -106,3 +108,11 @@ def require_separation(step: StepRef, actor: Actor, sponsor_org: str,
     for kind in rule.not_actor_of:
         if actor.username in done_by.get(kind, ()):
             raise rule.barred(username=actor.username, other_step=str(kind), step=step.title)
+
+
+def require_admin_alone(roles: Iterable[str]) -> None:
+    """DF-ADMIN-SEPARATION: a set of roles with admin holds nothing else (administrators see no contents)."""
+    held = set(roles)
+    others = sorted(held - {ADMIN})
+    if ADMIN in held and others:
+        raise AdminRoleSeparation(field="roles", roles=", ".join(others))

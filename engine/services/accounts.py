@@ -3,7 +3,10 @@
 Administrators manage people and definitions, never the contents of procedures: nothing
 here touches a procedure, a work item or history. Every change checks that the acting
 user holds `admin`, validates its input naming the field, and is one transaction with its
-entry in the administration log (DF-AUDIT). The web layer hashes passwords (argon2)
+entry in the administration log (DF-AUDIT), roles with their state before and after. Admin is
+never granted beside another role (DF-ADMIN-SEPARATION); a grant of the auditor or a review role
+is only asked for here and waits for a second administrator (DF-FOUR-EYES, engine/services/grants.py);
+a revocation takes effect at once. The web layer hashes passwords (argon2)
 and judges them against the password policy before they reach the engine, which stores
 only hashes; `record_login` takes the web layer's verdict on a password and keeps the
 lockout counters.
@@ -14,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -23,9 +26,11 @@ from sqlalchemy.exc import IntegrityError
 from engine.chain import timestamp
 from engine.domain.actors import Actor
 from engine.domain.errors import AccountForbidden, AccountInvalid, UserNotFound
+from engine.domain.roles import FOUR_EYES_ROLES
+from engine.domain.rules import require_admin_alone
 from engine.persistence.tables import LoginThrottle, Organisation, Role, User, UserRole
 from engine.persistence.uow import UnitOfWork
-from engine.services import adminlog, sessions
+from engine.services import adminlog, grants, sessions
 
 __all__ = ["create_organisation", "create_user", "credentials", "organisations", "record_login", "roles",
            "update_user", "users"]
@@ -49,6 +54,8 @@ class UserView:
     org_name: str
     roles: tuple[str, ...]
     active: bool
+    pending: tuple[str, ...] = ()
+    """Roles asked for and waiting for a second administrator's approval (DF-FOUR-EYES)."""
 
 
 @dataclass(frozen=True)
@@ -120,11 +127,12 @@ def users(uow: UnitOfWork, actor: Actor) -> list[UserView]:
     with uow.read():
         rows = uow.session.execute(select(User, Organisation).join(Organisation, Organisation.id == User.org_id)
                                    .order_by(Organisation.code, User.username)).all()
-        grants: dict[int, list[str]] = {}
+        held: dict[int, list[str]] = {}
         for user_id, role in uow.session.execute(select(UserRole.user_id, UserRole.role).order_by(UserRole.role)):
-            grants.setdefault(user_id, []).append(role)
-        return [UserView(u.username, u.display_name, o.code, o.name, tuple(grants.get(u.id, ())), u.active)
-                for u, o in rows]
+            held.setdefault(user_id, []).append(role)
+        waiting = grants.pending_roles(uow)
+        return [UserView(u.username, u.display_name, o.code, o.name, tuple(held.get(u.id, ())), u.active,
+                         waiting.get(u.id, ())) for u, o in rows]
 
 
 def organisations(uow: UnitOfWork) -> list[OrganisationView]:
@@ -164,7 +172,10 @@ def create_organisation(uow: UnitOfWork, actor: Actor, code: str, name: str, kin
 
 def create_user(uow: UnitOfWork, actor: Actor, username: str, display_name: str, org: str,
                 grant: Iterable[str], password_hash: str) -> UserView:
-    """A new active user with exactly the roles in `grant`; an existing username is refused."""
+    """A new active user with the roles in `grant`; an existing username is refused.
+
+    Four-eyes roles in `grant` are asked for, not held, until another administrator approves them.
+    """
     _require_admin(actor)
     username = (username or "").strip()
     if not USERNAME.match(username):
@@ -177,15 +188,17 @@ def create_user(uow: UnitOfWork, actor: Actor, username: str, display_name: str,
                                  problem_zh=f"用户名 {username} 已存在")
         org_row = _organisation(uow, org)
         wanted = _roles(uow, grant)
-        now = uow.clock.now()
+        require_admin_alone(wanted)
+        now, held = uow.clock.now(), wanted - FOUR_EYES_ROLES
         user = User(username=username, display_name=display_name, org_id=org_row.id,
                     password_hash=password_hash, active=True, created_at=now, password_changed_at=now)
         uow.session.add(user)
         uow.session.flush()
-        uow.session.add_all(UserRole(user_id=user.id, role=r) for r in sorted(wanted))
-        view = UserView(username, display_name, org_row.code, org_row.name, tuple(sorted(wanted)), True)
+        uow.session.add_all(UserRole(user_id=user.id, role=r) for r in sorted(held))
         adminlog.append(uow, actor.username, "user_created", f"user:{username}",
-                        {"display_name": display_name, "org": org_row.code, "roles": list(view.roles)}, now)
+                        {"display_name": display_name, "org": org_row.code, "roles": sorted(held)}, now)
+        pending = grants.request(uow, actor, user, wanted & FOUR_EYES_ROLES, held, now)
+        view = UserView(username, display_name, org_row.code, org_row.name, tuple(sorted(held)), True, pending)
         uow.commit()
         return view
 
@@ -195,6 +208,8 @@ def update_user(uow: UnitOfWork, actor: Actor, username: str, *, display_name: s
                 password_hash: str | None = None) -> UserView:
     """Change what is given; an administrator cannot lock themselves out of administration.
 
+    `grant` is the whole set of roles wanted: roles left out are revoked at once, new four-eyes
+    roles are asked for (DF-FOUR-EYES), admin beside another role is refused (DF-ADMIN-SEPARATION).
     Each kind of change that happened is logged (unchanged values are not); a new password
     also lifts a lockout.
     """
@@ -216,9 +231,13 @@ def update_user(uow: UnitOfWork, actor: Actor, username: str, *, display_name: s
             user.failed_logins, user.locked_until = 0, None
         have = set(before.roles)
         wanted = have if grant is None else _roles(uow, grant)
+        if grant is not None:
+            require_admin_alone(wanted)
         if username == actor.username and (ADMIN_ROLE not in wanted or active is False):
             raise AccountInvalid(field="roles", problem="you cannot remove your own administration rights",
                                  problem_zh="不能取消自己的管理员权限或停用自己的账户")
+        asked = (wanted - have) & FOUR_EYES_ROLES
+        wanted = wanted - asked  # held once another administrator approves (engine/services/grants.py)
         for role in wanted - have:
             uow.session.add(UserRole(user_id=user.id, role=role))
         for role in have - wanted:
@@ -235,6 +254,7 @@ def update_user(uow: UnitOfWork, actor: Actor, username: str, *, display_name: s
         _log_update(uow, actor, before, view, now)
         if password_hash is not None:
             adminlog.append(uow, actor.username, "password_changed", f"user:{username}", {"unlocked": unlocked}, now)
+        view = replace(view, pending=grants.request(uow, actor, user, asked, wanted, now))
         uow.commit()
         return view
 
@@ -292,7 +312,7 @@ def _view_of(uow: UnitOfWork, user: User) -> UserView:
 
 
 def _log_update(uow: UnitOfWork, actor: Actor, before: UserView, after: UserView, now: datetime) -> None:
-    """One entry per kind of change that happened: details, roles, active."""
+    """One entry per kind of change that happened: details, roles (before and after), active."""
     subject = f"user:{after.username}"
     changed = {name: [getattr(before, name), getattr(after, name)] for name in ("display_name", "org")
                if getattr(before, name) != getattr(after, name)}
@@ -300,7 +320,9 @@ def _log_update(uow: UnitOfWork, actor: Actor, before: UserView, after: UserView
         adminlog.append(uow, actor.username, "user_changed", subject, changed, now)
     added, removed = sorted(set(after.roles) - set(before.roles)), sorted(set(before.roles) - set(after.roles))
     if added or removed:
-        adminlog.append(uow, actor.username, "roles_changed", subject, {"added": added, "removed": removed}, now)
+        adminlog.append(uow, actor.username, "roles_changed", subject,
+                        {"before": list(before.roles), "after": list(after.roles), "added": added, "removed": removed},
+                        now)
     if before.active != after.active:
         adminlog.append(uow, actor.username, "active_changed", subject, {"active": after.active}, now)
 

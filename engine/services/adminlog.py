@@ -1,6 +1,7 @@
 """The administration log: every administrative act, appended to one chain (DF-AUDIT).
 
-Logins (and failed ones), lockouts, account, role and password changes, organisations,
+Logins (and failed ones), lockouts, account, role and password changes (roles before and
+after), four-eyes role grants asked for, approved and rejected (DF-FOUR-EYES), organisations,
 API tokens, definition deploys and catalogue loads are recorded the way procedure
 history is (DESIGN invariant 4): `hash = SHA-256(RFC 8785 canonical JSON of
 {seq, at, actor, kind, subject, payload, prev_hash})`, the first `prev_hash` is 64 zeros,
@@ -35,7 +36,7 @@ __all__ = ["count", "events", "verify"]
 AUDITOR_ROLE = "auditor"
 KINDS = ("login", "login_failed", "lockout", "password_changed", "roles_changed", "active_changed", "user_changed",
          "user_created", "organisation_created", "token_issued", "token_revoked", "definition_deployed",
-         "catalogue_loaded")
+         "catalogue_loaded", "grant_requested", "grant_approved", "grant_rejected")
 """Every kind of entry; `append` refuses others, so the page and the docs can list them all."""
 
 _E, _H = AdminEvent.__table__, AdminLogHead.__table__

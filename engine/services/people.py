@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from engine.domain.actors import Actor
 from engine.domain.errors import UserNotFound
+from engine.domain.rules import require_admin_alone
 from engine.persistence.tables import Organisation, Role, User, UserRole
 from engine.persistence.uow import UnitOfWork
 
@@ -40,7 +41,13 @@ def ensure_role(uow: UnitOfWork, name: str, title_zh: str, title_en: str) -> Non
 
 def ensure_user(uow: UnitOfWork, username: str, org_code: str, roles: Iterable[str],
                 display_name: str | None = None, password_hash: str | None = None) -> Actor:
-    """Create the user if missing and grant exactly `roles` (unknown roles are created)."""
+    """Create the user if missing and grant exactly `roles` (unknown roles are created).
+
+    Set-up, not administration (the demo, tests): no four-eyes approval, but admin is never held
+    beside another role here either (DF-ADMIN-SEPARATION).
+    """
+    wanted = set(roles)
+    require_admin_alone(wanted)
     with uow:
         org = uow.session.scalars(select(Organisation).where(Organisation.code == org_code)).one()
         user = uow.session.scalars(select(User).where(User.username == username)).one_or_none()
@@ -49,7 +56,6 @@ def ensure_user(uow: UnitOfWork, username: str, org_code: str, roles: Iterable[s
                         password_hash=password_hash, active=True, created_at=uow.clock.now())
             uow.session.add(user)
             uow.session.flush()
-        wanted = set(roles)
         for role in wanted:
             if uow.session.get(Role, role) is None:
                 uow.session.add(Role(name=role, title_zh=role, title_en=role))

@@ -15,13 +15,16 @@ from engine.bpmn import runtime
 from engine.domain import finality
 from engine.domain.actors import Actor
 from engine.domain.errors import (
+    AdministratorBarred,
     DecisionIsFinal,
     ProcedureEnded,
     ProcedureNotFound,
+    StartForbidden,
     StartInvalid,
     WithdrawForbidden,
     WithdrawInvalid,
 )
+from engine.domain.roles import ADMIN
 from engine.domain.rules import CANCELLED, OPEN
 from engine.forms import require_json_object
 from engine.persistence.tables import Definition, Event, Organisation, Procedure, Timer, WorkItem
@@ -44,11 +47,15 @@ STARTED_BY_SERVICE = {"nd_cleanup": "the legality review office's clean-up start
 
 def start(uow: UnitOfWork, key: str, title: str, sponsor_org: str, actor: Actor,
           facts: dict[str, Any] | None = None) -> ProcedureView:
-    """Start a procedure on the latest version of `key`, sponsored by `sponsor_org`."""
+    """Start a procedure on the latest version of `key`, sponsored by `sponsor_org`.
+
+    Who asks is checked first: only a sponsor starts (StartForbidden), and only for their own unit."""
+    if not actor.holds(SPONSOR_ROLE):
+        raise StartForbidden(username=actor.username)
     title = (title or "").strip()
     if not title or len(title) > MAX_TITLE:
         raise StartInvalid(field="title", problem=f"a title of 1 to {MAX_TITLE} characters is required")
-    if actor.org != sponsor_org or not actor.holds(SPONSOR_ROLE):
+    if actor.org != sponsor_org:
         raise StartInvalid(field="sponsor_org",
                            problem=f"{actor.username} is not a sponsor (role sponsor) of {sponsor_org}")
     if key in STARTED_BY_SERVICE:
@@ -129,7 +136,10 @@ def search(uow: UnitOfWork, title: str | None = None, sponsor_org: str | None = 
 
 def search_visible(uow: UnitOfWork, actor: Actor, **filters: Any) -> tuple[int, list[ProcedureView]]:
     """`search` within what the actor may see (DF-VIEW): everything for the oversight roles, otherwise
-    the procedures of the actor's own unit (steps for others arrive by the inbox)."""
+    the procedures of the actor's own unit (steps for others arrive by the inbox); never an administrator's
+    (DF-ADMIN-SEPARATION), whatever unit they sit in."""
+    if actor.holds(ADMIN):
+        raise AdministratorBarred(username=actor.username)
     if not any(actor.holds(role) for role in OVERSIGHT_ROLES):
         if filters.get("sponsor_org") not in (None, actor.org):
             return 0, []

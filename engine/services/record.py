@@ -2,7 +2,8 @@
 
 DF-VIEW: a procedure's record and documents are open to its sponsoring unit, to the
 roles that have (or had) a step in it — in the organisation the step names — to
-auditors, and to the decision organ. The record is read from history, the only account of what was done, so the
+auditors, and to the decision organ — never to an administrator, whatever unit they sit in
+(DF-ADMIN-SEPARATION). The record is read from history, the only account of what was done, so the
 page shows what the chain proves and nothing a projection could have drifted from.
 """
 
@@ -18,6 +19,7 @@ from sqlalchemy import or_, select
 from engine.chain import ChainReport
 from engine.domain.actors import Actor
 from engine.domain.errors import DocumentNotFound, ProcedureNotFound, RecordForbidden
+from engine.domain.roles import ADMIN
 from engine.persistence.tables import Definition, Document, Event, Procedure, WorkItem
 from engine.persistence.uow import UnitOfWork
 from engine.services import definitions, history, procedures
@@ -144,6 +146,8 @@ def _procedure(uow: UnitOfWork, procedure_id: int) -> Procedure:
 
 
 def _visible(uow: UnitOfWork, actor: Actor, procedure: Procedure) -> bool:
+    if actor.holds(ADMIN):  # DF-ADMIN-SEPARATION: not even in the sponsoring unit
+        return False
     if any(actor.holds(r) for r in OVERSIGHT_ROLES) or actor.org == procedure.sponsor_org:
         return True
     if not actor.roles:

@@ -22,6 +22,7 @@ from engine.bpmn import runtime
 from engine.domain import guards, rules
 from engine.domain.actors import Actor
 from engine.domain.errors import (
+    AdministratorBarred,
     DocumentTooLarge,
     FormInvalid,
     ProcedureEnded,
@@ -30,6 +31,7 @@ from engine.domain.errors import (
     TaskNotFound,
     VersionConflict,
 )
+from engine.domain.roles import ADMIN
 from engine.forms import document_pattern, place_documents, require_json_object
 from engine.persistence.tables import Document, Procedure, WorkItem
 from engine.persistence.uow import LockedProcedure, UnitOfWork
@@ -41,7 +43,11 @@ __all__ = ["claim", "complete", "inbox", "item"]
 
 
 def inbox(uow: UnitOfWork, actor: Actor) -> list[WorkItemView]:
-    """Open steps the actor may do: their roles, their organisation where the lane names one."""
+    """Open steps the actor may do: their roles, their organisation where the lane names one.
+
+    Administrators have no steps and see none (DF-ADMIN-SEPARATION): asking is refused."""
+    if actor.holds(ADMIN):
+        raise AdministratorBarred(username=actor.username)
     with uow.read():
         stmt = (select(WorkItem).join(Procedure, Procedure.id == WorkItem.procedure_id)
                 .where(WorkItem.status == rules.OPEN, Procedure.status == progress.RUNNING,

@@ -31,7 +31,7 @@ def staff(engine):
     """An administrator and an auditor, set up directly (set-up is not an administrative act)."""
     engine.people.ensure_organisation("gov_office", "县人民政府办公室", "gov_office")
     engine.people.ensure_organisation("audit_office", "县审计局", "auditor")
-    for role in ("admin", "auditor", "sponsor"):
+    for role in ("admin", "auditor", "sponsor", "supervisor"):
         engine.people.ensure_role(role, role, role)
     return (engine.people.ensure_user("admin", "gov_office", ["admin"]),
             engine.people.ensure_user("auditor", "audit_office", ["auditor"]))
@@ -51,7 +51,7 @@ def test_df_audit_log_records_each_administrative_act(engine, staff, clock):
     engine.catalogue.load(json.loads(CATALOGUE.read_text(encoding="utf-8")), "admin")
     engine.accounts.create_organisation(admin, "transport", "县交通运输局", "department")
     engine.accounts.create_user(admin, "zhou_min", "周敏", "transport", ["sponsor"], "argon2-hash")
-    engine.accounts.update_user(admin, "zhou_min", grant=["sponsor", "auditor"])
+    engine.accounts.update_user(admin, "zhou_min", grant=["sponsor", "supervisor"])
     engine.accounts.update_user(admin, "zhou_min", password_hash="another-hash")
     engine.accounts.update_user(admin, "zhou_min", active=False)
     issued = engine.tokens.issue(admin, "对接系统", 30)
@@ -68,7 +68,8 @@ def test_df_audit_log_records_each_administrative_act(engine, staff, clock):
     assert deployed.payload["version"] == 1 and len(deployed.payload["sha256"]) == 64
     assert log["catalogue_loaded"].payload["year"] == 2026 and len(log["catalogue_loaded"].payload["sha256"]) == 64
     assert log["user_created"].payload == {"display_name": "周敏", "org": "transport", "roles": ["sponsor"]}
-    assert log["roles_changed"].payload == {"added": ["auditor"], "removed": []}
+    assert log["roles_changed"].payload == {"before": ["sponsor"], "after": ["sponsor", "supervisor"],
+                                            "added": ["supervisor"], "removed": []}
     assert log["active_changed"].payload == {"active": False}
     assert "another-hash" not in json.dumps([e.payload for e in log.values()])  # never a hash or a secret
     assert issued.secret not in json.dumps([e.payload for e in log.values()])
@@ -232,7 +233,7 @@ def logged(engine, staff, clock):
     engine.accounts.create_organisation(admin, "transport", "县交通运输局", "department")
     engine.accounts.create_user(admin, "zhou_min", "周敏", "transport", ["sponsor"], "h")
     clock.advance(minutes=5)
-    engine.accounts.update_user(admin, "zhou_min", grant=["sponsor", "auditor"])
+    engine.accounts.update_user(admin, "zhou_min", grant=["sponsor", "supervisor"])
     engine.accounts.record_login("zhou_min", True, CLIENT)
     engine.accounts.record_login("zhou_min", False, CLIENT)
     assert engine.adminlog.verify().ok

@@ -9,6 +9,7 @@ from engine.domain.errors import (
     RoleRequired,
     SameActorBarred,
     SponsorMayNotReview,
+    StartForbidden,
     StartInvalid,
     WithdrawForbidden,
     WithdrawInvalid,
@@ -86,11 +87,12 @@ def test_inbox_lists_only_steps_of_the_users_roles_and_organisation(engine, peop
 
 def test_only_a_sponsor_of_the_unit_starts_a_procedure(engine, people, review_loop):
     before = fingerprint(engine)
+    with pytest.raises(StartForbidden) as forbidden:  # not a sponsor: refused before the input is read
+        engine.procedures.start(review_loop, "   ", "dev_reform", people.reviewer)
+    assert forbidden.value.rule == "DF-START"
     with pytest.raises(StartInvalid) as refused:
-        engine.procedures.start(review_loop, "题目", "dev_reform", people.reviewer)
-    assert refused.value.field == "sponsor_org"
-    with pytest.raises(StartInvalid):
         engine.procedures.start(review_loop, "题目", "dev_reform", people.outsider)
+    assert refused.value.field == "sponsor_org"
     with pytest.raises(StartInvalid) as refused:
         engine.procedures.start(review_loop, "   ", "dev_reform", people.sponsor)
     assert refused.value.field == "title"

@@ -30,7 +30,7 @@ bp.before_request(access.authenticate)
 @bp.post("/")
 @bp.arguments(ProcedureStartSchema)
 @bp.response(201, ProcedureSchema)
-@errors(bp, 404, 422)
+@errors(bp, 403, 404, 422)
 def start(body: dict[str, Any]) -> Any:
     """Start a procedure on the latest version of a definition, sponsored by the caller's unit."""
     actor = access.actor()
@@ -41,10 +41,10 @@ def start(body: dict[str, Any]) -> Any:
 @bp.get("/")
 @bp.arguments(ProcedureQuerySchema, location="query")
 @bp.response(200, ProcedurePageSchema)
-@errors(bp, 422)
+@errors(bp, 403, 422)
 def search(query: dict[str, Any]) -> Any:
     """Procedures the caller may see, newest first: all for auditors and the decision organ,
-    otherwise the caller's own unit's."""
+    otherwise the caller's own unit's; none for administrators (403, DF-ADMIN-SEPARATION)."""
     page, per_page = query["page"], query["per_page"]
     total, items = engine().procedures.search_visible(
         access.actor(), title=query.get("title"), sponsor_org=query.get("sponsor_org"), status=query.get("status"),

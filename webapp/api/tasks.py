@@ -37,9 +37,9 @@ _COMPLETE_DOC = {
 
 @bp.get("/")
 @bp.response(200, WorkItemSchema(many=True))
-@errors(bp)
+@errors(bp, 403)
 def inbox() -> Any:
-    """Open steps the caller may do, soonest deadline first."""
+    """Open steps the caller may do, soonest deadline first; administrators have none (403, DF-ADMIN-SEPARATION)."""
     return engine().tasks.inbox(access.actor())
 
 

@@ -2,6 +2,9 @@
 
 Administrators manage people and definitions, never a procedure's contents: no page
 here reads or changes a procedure, and the engine's account services check `admin`.
+Admin is never granted beside another role (DF-ADMIN-SEPARATION). A grant of the auditor
+or a review role waits on this page until another administrator approves or rejects it
+(DF-FOUR-EYES).
 """
 
 from __future__ import annotations
@@ -12,10 +15,11 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext
 
 from engine.domain.errors import AccountInvalid, DomainError
-from engine.services.accounts import ORG_KINDS
+from engine.domain.roles import ADMIN
+from engine.services.accounts import ORG_KINDS, UserView
 from webapp.auth import actor, hash_password, requires
 from webapp.errors import status_of
-from webapp.i18n import refusal
+from webapp.i18n import lang, refusal, role_label
 from webapp.pages.common import engine
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -34,11 +38,12 @@ def create_user() -> Any:
     password = form.get("password", "")
     try:
         _check_password(password, form.get("username", ""))
-        engine().accounts.create_user(actor(), form.get("username", ""), form.get("display_name", ""),
-                                      form.get("org", ""), form.getlist("roles"), hash_password(password))
+        view = engine().accounts.create_user(actor(), form.get("username", ""), form.get("display_name", ""),
+                                             form.get("org", ""), form.getlist("roles"), hash_password(password))
     except DomainError as refused:
         return _users_page(form, refusal(refused)), status_of(refused)
-    flash(gettext("User %(name)s was created.", name=form.get("username", "")), "success")
+    flash(gettext("User %(name)s was created.", name=view.username), "success")
+    _flash_pending(view)
     return redirect(url_for("admin.users"))
 
 
@@ -50,14 +55,44 @@ def update_user(username: str) -> Any:
     try:
         if password:
             _check_password(password, username)
-        engine().accounts.update_user(actor(), username, grant=form.getlist("roles"),
-                                      active=form.get("active") == "on",
-                                      password_hash=hash_password(password) if password else None)
+        view = engine().accounts.update_user(actor(), username, grant=form.getlist("roles"),
+                                             active=form.get("active") == "on",
+                                             password_hash=hash_password(password) if password else None)
     except DomainError as refused:
         if status_of(refused) == 404:
             raise
         return _users_page({}, refusal(refused), username), status_of(refused)
     flash(gettext("User %(name)s was updated.", name=username), "success")
+    _flash_pending(view)
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/grants/<id:grant_id>/approve")
+@requires("admin")
+def approve_grant(grant_id: int) -> Any:
+    """DF-FOUR-EYES: another administrator than the one who asked gives the role."""
+    try:
+        grant = engine().grants.approve(actor(), grant_id)
+    except DomainError as refused:
+        if status_of(refused) == 404:
+            raise
+        return _users_page({}, refusal(refused), failed_grant=grant_id), status_of(refused)
+    flash(gettext("%(name)s now holds the role %(role)s.", name=grant.username, role=role_label(grant.role)),
+          "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/grants/<id:grant_id>/reject")
+@requires("admin")
+def reject_grant(grant_id: int) -> Any:
+    try:
+        grant = engine().grants.reject(actor(), grant_id)
+    except DomainError as refused:
+        if status_of(refused) == 404:
+            raise
+        return _users_page({}, refusal(refused), failed_grant=grant_id), status_of(refused)
+    flash(gettext("The role %(role)s was not granted to %(name)s.", name=grant.username, role=role_label(grant.role)),
+          "success")
     return redirect(url_for("admin.users"))
 
 
@@ -81,11 +116,18 @@ def definitions() -> Any:
 
 
 def _users_page(values: Any, error: dict[str, Any] | None, failed_user: str | None = None,
-                org_values: Any = None) -> Any:
+                org_values: Any = None, failed_grant: int | None = None) -> Any:
     return render_template("pages/admin_users.html", users=engine().accounts.users(actor()),
                            organisations=engine().accounts.organisations(), roles=engine().accounts.roles(),
+                           grants=engine().grants.pending(actor()), admin_role=ADMIN,
                            values=values, error=error, failed_user=failed_user, org_values=org_values,
-                           org_kinds=ORG_KINDS)
+                           failed_grant=failed_grant, org_kinds=ORG_KINDS)
+
+
+def _flash_pending(view: UserView) -> None:
+    if view.pending:
+        flash(gettext("Waiting for another administrator's approval: %(roles)s.",
+                      roles=("、" if lang() == "zh_CN" else ", ").join(role_label(r) for r in view.pending)), "info")
 
 
 def _check_password(password: str, username: str) -> None:

@@ -7,8 +7,9 @@ from typing import Any
 from flask import Blueprint, render_template
 from flask_login import login_required
 
+from engine.domain.roles import REVIEW_ROLES
 from engine.services.supervision import ReminderView
-from webapp.auth import REVIEW_ROLES, STEP_ROLES, actor, requires
+from webapp.auth import STEP_ROLES, actor, requires
 from webapp.pages.common import engine, today
 from webapp.progress_text import due
 
