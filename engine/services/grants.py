@@ -24,7 +24,7 @@ from engine.domain.roles import ADMIN
 from engine.domain.rules import require_admin_alone
 from engine.persistence.tables import RoleGrant, User, UserRole
 from engine.persistence.uow import UnitOfWork
-from engine.services import adminlog
+from engine.services import adminlog, sessions
 
 __all__ = ["approve", "pending", "reject"]
 
@@ -68,6 +68,7 @@ def approve(uow: UnitOfWork, actor: Actor, grant_id: int) -> GrantView:
         require_admin_alone(after)
         if grant.role not in before:
             uow.session.add(UserRole(user_id=user.id, role=grant.role))
+            sessions.end_all(uow, user.id, "roles_changed", uow.clock.now())  # new roles: log in again
         _decide(uow, actor, grant, user, APPROVED, {"before": sorted(before), "after": sorted(after)})
         uow.commit()
         return _view(grant, user)
