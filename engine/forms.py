@@ -173,6 +173,8 @@ def require_json_object(data: object, field: str = "(form)") -> None:
     if not isinstance(data, Mapping):
         raise FormInvalid(field=field, problem="expected an object of named fields",
                           problem_zh="应为由字段名和取值组成的对象")
+    for path, problem, problem_zh in inputs.unfit_text(dict(data), ""):
+        raise FormInvalid(field=path, problem=problem, problem_zh=problem_zh)
     for name, value in data.items():
         if not isinstance(name, str):
             raise FormInvalid(field=str(name), problem="field names must be strings",
@@ -182,8 +184,6 @@ def require_json_object(data: object, field: str = "(form)") -> None:
         except (rfc8785.CanonicalizationError, TypeError, ValueError) as error:
             raise FormInvalid(field=name, problem=f"not representable as JSON: {error}",
                               problem_zh="取值无法表示为 JSON（数值超出范围或类型不支持）") from error
-    for path, problem, problem_zh in inputs.unfit_text(dict(data), ""):
-        raise FormInvalid(field=path, problem=problem, problem_zh=problem_zh)
 
 
 def _error_order(error: ValidationError) -> tuple[int, str]:

@@ -20,7 +20,7 @@ from datetime import date
 CONTROL = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
 """The control characters text may not hold, as a regex class body (JSON Schema and Python alike)."""
 TEXT_PATTERN = rf"^[^{CONTROL}]*$"
-FILLED_PATTERN = rf"^\s*[^\s{CONTROL}][^{CONTROL}]*$"
+FILLED_PATTERN = rf"^[^\S{CONTROL}]*[^\s{CONTROL}][^{CONTROL}]*$"
 """Text with at least one character that is not white space: what `strip()` leaves non-empty."""
 _UNFIT = re.compile(rf"[{CONTROL}\ud800-\udfff]")
 
