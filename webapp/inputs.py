@@ -98,7 +98,8 @@ def refuse_unreadable_json() -> None:
 
 def refuse_unfit_page_input() -> None:
     """`before_request` of pages: every query and form field, and every upload's file name, holds fit text."""
-    return
+    if request.path.startswith(API_PREFIX):
+        return
     fields = [*request.args.items(multi=True), *request.form.items(multi=True),
               *((f"{name}.filename", upload.filename or "") for name, upload in request.files.items(multi=True))]
     for name, value in fields:
