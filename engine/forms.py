@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import rfc8785
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import SchemaError, ValidationError
 
 from engine import doctypes
+from engine.domain import inputs
 from engine.domain.errors import DocumentNotUploaded, FormInvalid
 from engine.services.views import Upload
 
@@ -33,6 +34,15 @@ DOCUMENT_REF: dict[str, Any] = {
     },
     "additionalProperties": False,
 }
+
+FORMATS = FormatChecker()
+"""JSON Schema's formats, with `date` held to the days the engine can count (engine.domain.inputs)."""
+
+
+@FORMATS.checks("date")
+def _is_day(value: object) -> bool:
+    return not isinstance(value, str) or inputs.date_problem(value) is None
+
 
 _ZH = {
     "required": "必填项缺失",
@@ -159,8 +169,7 @@ class Form:
             extra = {k: v for k, v in holder[key].items() if k in ("title", "description")}
             holder[key] = {**DOCUMENT_REF, **extra}
         accepts = {name: tuple(_field_schema(schema, name).get("x-accept") or doctypes.DEFAULT) for name in docs}
-        return cls(form_id, schema, docs, Draft202012Validator(
-            expanded, format_checker=Draft202012Validator.FORMAT_CHECKER), accepts)
+        return cls(form_id, schema, docs, Draft202012Validator(expanded, format_checker=FORMATS), accepts)
 
     def admit(self, path: str, upload: Upload) -> Upload:
         """The upload for document field `path` with the media type its content shows; a type the
@@ -194,10 +203,13 @@ def _row_documents(documents: frozenset[str], data: Mapping[str, Any]) -> list[s
 
 
 def require_json_object(data: object, field: str = "(form)") -> None:
-    """History hashes RFC 8785 JSON: refuse what it cannot represent, before anything runs."""
+    """History hashes RFC 8785 JSON: refuse what it cannot represent, and text the engine does not
+    store (engine.domain.inputs), before anything runs."""
     if not isinstance(data, Mapping):
         raise FormInvalid(field=field, problem="expected an object of named fields",
                           problem_zh="应为由字段名和取值组成的对象")
+    for path, problem, problem_zh in inputs.unfit_text(dict(data), ""):
+        raise FormInvalid(field=path, problem=problem, problem_zh=problem_zh)
     for name, value in data.items():
         if not isinstance(name, str):
             raise FormInvalid(field=str(name), problem="field names must be strings",
@@ -228,6 +240,9 @@ def _field_of(error: ValidationError) -> str:
 
 
 def _describe(error: ValidationError) -> dict[str, str]:
+    if error.validator == "format" and error.validator_value == "date":
+        problem, problem_zh = inputs.date_problem(error.instance) or ("not a date", "日期格式不正确")
+        return {"field": _field_of(error), "problem": problem, "problem_zh": problem_zh}
     expected = error.validator_value
     if isinstance(expected, list):
         expected = "、".join(str(v) for v in expected)

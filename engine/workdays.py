@@ -30,6 +30,8 @@ import chinese_calendar
 from lunardate import LunarDate
 
 from engine.clock import CST
+from engine.domain import inputs
+from engine.domain.errors import BeyondCalendar
 
 MAX_PERIOD_DAYS = 3660
 
@@ -61,6 +63,9 @@ def local_date(moment: datetime) -> date:
 
 
 def day(d: date) -> Day:
+    """Whether `d` is a working day; outside the calendar's years (engine.domain.inputs) a refusal."""
+    if not inputs.FIRST_DAY <= d <= inputs.LAST_DAY:
+        raise BeyondCalendar(day=d.isoformat(), first=inputs.FIRST_DAY.isoformat(), last=inputs.LAST_DAY.isoformat())
     try:
         return Day(chinese_calendar.is_workday(d), False)
     except NotImplementedError:

@@ -230,6 +230,13 @@ class FormInvalid(Refused):
     en = "Field {field}: {problem}"
 
 
+class BeyondCalendar(Refused):
+    """A period from a date the engine accepts that would end where the working-day calendar cannot count."""
+
+    rule = "DF-FORM"
+    en = "The period reaches {day}, outside {first} to {last}, the days the working-day calendar can count."
+
+
 class DocumentTooLarge(Refused):
     rule = "DF-DOCUMENT"
     en = "Document {field} is {size} bytes; the limit is {limit} bytes."

@@ -20,6 +20,7 @@ from typing import Any
 
 from engine import workdays
 from engine.domain import errors as e
+from engine.domain import inputs
 from engine.domain.actors import Actor
 from engine.domain.materials import ENFORCEMENT_CONDITIONS, ENFORCEMENT_MATERIALS
 from engine.domain.steps import StepKind as K
@@ -104,10 +105,10 @@ def run(statute: str | None, step_kind: str, context: Context) -> dict[str, Any]
 
 
 def _date(value: object, field_name: str) -> date:
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError as error:
-        raise e.FormInvalid(field=field_name, problem="not a date (YYYY-MM-DD)", problem_zh="日期格式不正确") from error
+    problem = inputs.date_problem(str(value))
+    if problem:
+        raise e.FormInvalid(field=field_name, problem=problem[0], problem_zh=problem[1])
+    return date.fromisoformat(str(value))
 
 
 @guard(K.initiation)

@@ -15,6 +15,8 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from engine.persistence import stored_text
+
 WRITE_OPTION = "decisionflow_write"
 
 
@@ -87,4 +89,6 @@ def session_factories(engine: SqlEngine) -> tuple[sessionmaker[Session], session
     """(writer, reader): writers lock on begin, readers never do."""
     writer = sessionmaker(bind=engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False)
     reader = sessionmaker(bind=engine, expire_on_commit=False)
+    for sessions in (writer, reader):
+        stored_text.guard(sessions)
     return writer, reader

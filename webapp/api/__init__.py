@@ -18,7 +18,7 @@ from flask_smorest.utils import prepare_response
 from webapp.api.problems import MEDIA_TYPE
 from webapp.api.schemas import ProblemSchema
 from webapp.extensions import csrf
-from webapp.ids import IdConverter, openapi_schema
+from webapp.ids import IdConverter, SegmentConverter, openapi_schema, segment_schema
 
 API_CONFIG = {
     "API_TITLE": "DecisionFlow API",
@@ -63,6 +63,7 @@ def init_app(app: Flask) -> Api:
     api = ProblemApi(app)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     api.register_converter(IdConverter, openapi_schema)
+    api.register_converter(SegmentConverter, segment_schema)
     for module in (definitions, procedures, tasks, catalogue, registry):
         csrf.exempt(module.bp)  # bearer tokens, no cookies: nothing for a forged request to ride on
         api.register_blueprint(module.bp)

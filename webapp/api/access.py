@@ -17,9 +17,11 @@ from webapp.api import problems
 
 
 def authenticate() -> Any:
-    """`before_request` of every API blueprint: 401 unless a live token names an active user."""
+    """`before_request` of every API blueprint: 401 unless a live token names an active user (OPTIONS aside)."""
     from flask import request
 
+    if request.method == "OPTIONS":  # Flask answers it with the Allow header alone: no data, no token needed
+        return None
     header = request.headers.get("Authorization", "")
     scheme, _, secret = header.partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():

@@ -50,8 +50,13 @@ def from_domain(error: DomainError, status: int) -> Response:
                    rule=error.rule, article=error.article, field=error.field, errors=errors)
 
 
+def passed_headers(error: HTTPException) -> dict[str, str]:
+    """The headers an HTTP error carries besides its content type: `Allow` on a 405 (RFC 9110 §15.5.6)."""
+    return {name: value for name, value in error.get_headers() if name.lower() != "content-type"}
+
+
 def from_http(error: HTTPException) -> Response:
-    """Werkzeug's errors, and webargs' 422 with the fields marshmallow named."""
+    """Werkzeug's errors with their headers, and webargs' 422 with the fields marshmallow named."""
     status = error.code or 500
     errors = None
     data = getattr(error, "data", None) or {}
@@ -61,8 +66,10 @@ def from_http(error: HTTPException) -> Response:
                   for location in messages.values() if isinstance(location, dict)
                   for name, problem in location.items()]
     title = error.name if status != 422 else "The request does not match the schema"
-    return respond(status, title, detail=error.description if status != 422 else None, errors=errors,
-                   field=errors[0]["field"] if errors else None, rule="DF-FORM" if status == 422 else None)
+    response = respond(status, title, detail=error.description if status != 422 else None, errors=errors,
+                       field=errors[0]["field"] if errors else None, rule="DF-FORM" if status == 422 else None)
+    response.headers.update(passed_headers(error))
+    return response
 
 
 def _flatten(problem: Any) -> list[str]:

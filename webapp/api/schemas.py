@@ -2,11 +2,20 @@
 
 Response schemas mirror the engine's views; request schemas refuse unknown fields
 (marshmallow's RAISE), so a typo in a client is a 422 naming the field, never ignored.
+Every limit the server applies is a validator here, so the OpenAPI document states it
+(length, range, enum, pattern) and a request the document calls valid is not refused for
+its shape: text and dates follow engine.domain.inputs, stated as patterns.
 """
 
 from __future__ import annotations
 
-from marshmallow import RAISE, Schema, fields, validate
+import re
+from datetime import date
+from typing import Any
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
+
+from engine.domain import inputs
 
 STATUSES = ("running", "completed", "withdrawn")
 
@@ -14,6 +23,43 @@ STATUSES = ("running", "completed", "withdrawn")
 class Strict(Schema):
     class Meta:
         unknown = RAISE
+
+
+class FitText(validate.Validator):
+    """Text the engine stores (engine.domain.inputs); `regex` is how apispec states it as the `pattern`."""
+
+    def __init__(self, filled: bool) -> None:
+        self.regex = re.compile(inputs.FILLED_PATTERN if filled else inputs.TEXT_PATTERN)
+
+    def __call__(self, value: str) -> str:
+        problem = inputs.text_problem(value)
+        if problem:
+            raise ValidationError(problem[0])
+        if not self.regex.search(value):
+            raise ValidationError("must hold a character that is not white space")
+        return value
+
+
+class FitDay(validate.Validator):
+    """A date within the working-day calendar's years (engine.domain.inputs), stated as a `pattern`."""
+
+    regex = re.compile(inputs.DATE_PATTERN)
+
+    def __call__(self, value: date) -> date:
+        problem = inputs.date_problem(value)
+        if problem:
+            raise ValidationError(problem[0])
+        return value
+
+
+def text(max_length: int, *, filled: bool = True, **kwargs: Any) -> fields.String:
+    """A string of fit text, at most `max_length` long; `filled`: not empty or white space alone."""
+    return fields.String(validate=[validate.Length(min=1 if filled else None, max=max_length), FitText(filled)],
+                         **kwargs)
+
+
+def day(**kwargs: Any) -> fields.Date:
+    return fields.Date(validate=FitDay(), **kwargs)
 
 
 class FieldProblemSchema(Schema):
@@ -33,6 +79,7 @@ class ProblemSchema(Schema):
     article = fields.String()
     field = fields.String(allow_none=True)
     errors = fields.List(fields.Nested(FieldProblemSchema))
+    correlation_id = fields.String(metadata={"description": "of a 500: quote it, it names the log entry"})
 
 
 class DefinitionSchema(Schema):
@@ -56,9 +103,9 @@ class DefinitionQuerySchema(Strict):
 
 
 class DefinitionUploadSchema(Strict):
-    bpmn = fields.String(required=True, validate=validate.Length(min=1, max=5_000_000))
-    forms = fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=100)), values=fields.Dict(),
-                        load_default=dict)
+    bpmn = text(5_000_000, required=True)
+    forms = fields.Dict(keys=fields.String(), values=fields.Dict(), load_default=dict, metadata={
+        "description": "form schemas by form id; only the forms the BPMN names are kept"})
 
 
 class CheckResultSchema(Schema):
@@ -107,18 +154,18 @@ class ProcedureSchema(Schema):
 
 
 class ProcedureStartSchema(Strict):
-    definition = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    title = fields.String(required=True, validate=validate.Length(min=1, max=300))
-    sponsor_org = fields.String(validate=validate.Length(min=1, max=64))
+    definition = text(100, required=True)
+    title = text(300, required=True)
+    sponsor_org = text(64)
     facts = fields.Dict(keys=fields.String(), load_default=dict)
 
 
 class ProcedureQuerySchema(Strict):
-    title = fields.String(validate=validate.Length(max=300))
-    sponsor_org = fields.String(validate=validate.Length(max=64))
+    title = text(300, filled=False)
+    sponsor_org = text(64, filled=False)
     status = fields.String(validate=validate.OneOf(STATUSES))
-    started_from = fields.Date()
-    started_before = fields.Date()
+    started_from = day()
+    started_before = day()
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
@@ -131,7 +178,7 @@ class ProcedurePageSchema(Schema):
 
 
 class WithdrawSchema(Strict):
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=4000))
+    reason = text(4000, required=True)
 
 
 class EventSchema(Schema):

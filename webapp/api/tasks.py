@@ -7,7 +7,6 @@ per document field (`experts.0.declaration` for a document inside a row).
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flask import request
@@ -18,6 +17,7 @@ from engine.services.tasks import Upload
 from webapp.api import access
 from webapp.api.docs import errors
 from webapp.api.schemas import CompleteSchema, StepResultSchema, WorkItemSchema
+from webapp.inputs import load_json
 from webapp.pages.common import engine
 
 bp = Blueprint("api_tasks", __name__, url_prefix="/api/v1/tasks",
@@ -29,9 +29,10 @@ _COMPLETE_DOC = {
         "application/json": {"schema": "CompleteSchema"},
         "multipart/form-data": {"schema": {
             "type": "object", "required": ["data"],
-            "properties": {"data": {"type": "string", "description": "the step's data as a JSON object"},
-                           "expected_version": {"type": "integer", "minimum": 1}},
-            "additionalProperties": {"type": "string", "format": "binary"}}}}},
+            "properties": {"data": {"type": "object", "description": "the step's data: a JSON object"},
+                           "expected_version": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}},
+            "additionalProperties": {"type": "string", "format": "binary"}},
+            "encoding": {"data": {"contentType": "application/json"}}}}},
 }
 
 
@@ -64,9 +65,9 @@ def complete(task_id: str) -> Any:
 def _body() -> tuple[dict[str, Any], int | None, dict[str, Upload]]:
     if request.mimetype == "multipart/form-data":
         try:
-            posted = {"data": json.loads(request.form.get("data", "null"))}
-        except json.JSONDecodeError as error:
-            abort(422, messages={"form": {"data": [f"not JSON: {error.msg}"]}})
+            posted = {"data": load_json(request.form.get("data", "null"))}
+        except ValueError as error:
+            abort(422, messages={"form": {"data": [f"not JSON: {getattr(error, 'msg', error)}"]}})
         if request.form.get("expected_version"):
             posted["expected_version"] = request.form["expected_version"]
         uploads = {name: Upload(f.filename or name, f.mimetype or "application/octet-stream", f.read())

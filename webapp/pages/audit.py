@@ -16,6 +16,8 @@ from flask_babel import lazy_gettext
 from markupsafe import Markup
 
 from engine.clock import CST
+from engine.domain import inputs
+from engine.domain.errors import FormInvalid
 from webapp import diagram, metrics
 from webapp.auth import actor, requires
 from webapp.downloads import download
@@ -59,7 +61,7 @@ def search() -> Any:
     total, views = engine().procedures.search(
         title=filters["title"] or None, sponsor_org=filters["org"] or None,
         status=filters["status"] if filters["status"] in STATUSES else None,
-        started_from=_day_start(filters["from"]), started_before=_day_start(filters["to"], 1),
+        started_from=_day_start("from", filters["from"]), started_before=_day_start("to", filters["to"], 1),
         limit=size, offset=(page - 1) * size)
     organisations = engine().accounts.organisations()
     return render_template("pages/audit_search.html", views=views, total=total, filters=filters,
@@ -102,10 +104,12 @@ def archive(procedure_id: int) -> Response:
     return download(data, f"decision-archive-{procedure_id}.zip", mimetype="application/zip")
 
 
-def _day_start(value: str, plus_days: int = 0) -> datetime | None:
-    """The start of a local day (or the next one), from YYYY-MM-DD; anything else is no filter."""
-    try:
-        day = date.fromisoformat(value)
-    except ValueError:
+def _day_start(field: str, value: str, plus_days: int = 0) -> datetime | None:
+    """The start of a local day (or the next one), from YYYY-MM-DD; empty is no filter, and a value that
+    is not a date the engine accepts (engine.domain.inputs) is refused naming the field."""
+    if not value:
         return None
-    return datetime.combine(day + timedelta(days=plus_days), time(0), tzinfo=CST)
+    problem = inputs.date_problem(value)
+    if problem:
+        raise FormInvalid(field=field, problem=problem[0], problem_zh=problem[1])
+    return datetime.combine(date.fromisoformat(value) + timedelta(days=plus_days), time(0), tzinfo=CST)

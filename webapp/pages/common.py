@@ -20,11 +20,15 @@ def today() -> date:
     return local_date(engine().clock.now())
 
 
+MAX_PAGE = 100_000
+"""As in the API (webapp/api/schemas.py): past it the offset would overflow the database's integer."""
+
+
 def page_args() -> tuple[int, int]:
     """(page, size) from the query string, bounded."""
     size = int(current_app.config["PAGE_SIZE"])
     try:
-        page = max(1, int(request.args.get("page", "1")))
+        page = min(MAX_PAGE, max(1, int(request.args.get("page", "1"))))
     except ValueError:
         page = 1
     return page, size
