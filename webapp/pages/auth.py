@@ -91,7 +91,7 @@ def live_session() -> Any:
     _fresh_session()
     if state.reason == "idle":
         flash(gettext("You were logged out after %(n)s minutes without activity. Please log in again.",
-                      n=f"{minutes:g}"), "info")
+                      n=format(minutes, "g")), "info")
     else:
         flash(gettext("Your session has ended. Please log in again."), "info")
     back = request.full_path.rstrip("?") if request.method == "GET" else None
