@@ -160,11 +160,12 @@ API_BODIES = {
     ("POST", "/api/v1/definitions/"): {"bpmn": "<not-bpmn/>"},
     ("POST", "/api/v1/definitions/check"): {"bpmn": "<not-bpmn/>"},
     ("POST", "/api/v1/procedures/"): {"definition": "major_decision", "title": "探针", "sponsor_org": "nowhere"},
-    ("POST", "/api/v1/procedures/{procedure_id}/withdraw"): {"reason": " "},
+    ("POST", "/api/v1/procedures/{procedure_id}/withdraw"): {"reason": "探针"},
     ("POST", "/api/v1/tasks/{task_id}/complete"): {"data": {}},
 }
 """Bodies that pass the request schema, so the probe reaches the authorization check behind it, and that
-the allowed principal's call still refuses (bad BPMN, an unknown unit, a blank reason, an empty form)."""
+the allowed principal's call still refuses (bad BPMN, an unknown unit, an empty form; a withdrawal is
+probed on a procedure that was withdrawn already, so the decision organ's call ends in ProcedureEnded)."""
 PDF = Upload("研究论证报告.pdf", "application/pdf", b"%PDF-1.4 study report")
 
 
@@ -249,7 +250,9 @@ def sample(site: Engine, clock) -> Sample:  # type: ignore[no-untyped-def]
     task = site.procedures.get(started.id).task("initiation")
     site.people.ensure_user("target", "housing", ["sponsor"], "被管理的用户")
     token = site.tokens.issue(sponsor, "matrix").token.id
-    return Sample({"procedure_id": str(commented.id), "sha256": record.documents[0].sha256, "receipt": receipt,
+    withdrawn = site.procedures.start("major_decision", "已撤回的事项", "dev_reform", sponsor)
+    site.procedures.withdraw(withdrawn.id, site.people.actor("head"), "矩阵测试：已撤回")
+    return Sample({"procedure_id": str(commented.id), "withdrawn_id": str(withdrawn.id), "sha256": record.documents[0].sha256, "receipt": receipt,
                    "task_id": task, "username": "target", "token_id": str(token), "grant_id": "999999",
                    "key": "major_decision", "year": "2026", "filename": "css/app.css"})
 
@@ -260,6 +263,8 @@ def url(route: str, values: dict[str, str]) -> str:
 
 def probe(app: Flask, browser: Browser | None, token: str | None, key: tuple[str, str], values: dict[str, str]):
     method, route = key
+    if route.endswith("/withdraw"):
+        values = {**values, "procedure_id": values["withdrawn_id"]}
     path = url(route, values)
     if route.startswith(API_PREFIX) and route not in NOT_OPERATIONS:
         client = app.test_client()
