@@ -3,7 +3,8 @@
 Schemas live in `processes/forms/<form>.json` and are stored with the definition
 version they were deployed with, so a running procedure keeps its forms. A field
 marked `"x-document": true` holds an uploaded document; the engine fills it with the
-stored document's reference, never the client.
+stored document's reference, never the client. A date field says how it relates to time
+with `"x-df-date"` (engine/form_dates.py, DF-DATE).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError, ValidationError
 
 from engine.domain.errors import DocumentNotUploaded, FormInvalid
+from engine.form_dates import DateField, date_fields
 
 DOCUMENT_REF: dict[str, Any] = {
     "type": "object",
@@ -111,12 +113,13 @@ def schema_problem(schema: object) -> str | None:
 
 @dataclass(frozen=True)
 class Form:
-    """A compiled form: its validator and which fields are documents."""
+    """A compiled form: its validator, which fields are documents and which are dates."""
 
     id: str
     schema: dict[str, Any]
     documents: frozenset[str]
     validator: Draft202012Validator
+    dates: tuple[DateField, ...] = ()
 
     @classmethod
     def compile(cls, form_id: str, schema: dict[str, Any]) -> Form:
@@ -130,7 +133,7 @@ class Form:
             extra = {k: v for k, v in holder[key].items() if k in ("title", "description")}
             holder[key] = {**DOCUMENT_REF, **extra}
         return cls(form_id, schema, docs, Draft202012Validator(
-            expanded, format_checker=Draft202012Validator.FORMAT_CHECKER))
+            expanded, format_checker=Draft202012Validator.FORMAT_CHECKER), date_fields(schema))
 
     def validate(self, data: Mapping[str, Any], uploaded: frozenset[str]) -> None:
         """Refuse data that does not match the form, naming the first bad field."""
