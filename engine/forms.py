@@ -5,6 +5,7 @@ version they were deployed with, so a running procedure keeps its forms. A field
 marked `"x-document": true` holds an uploaded document; the engine fills it with the
 stored document's reference, never the client. A document field may narrow the types it
 accepts with `"x-accept": ["pdf", "ofd"]` (engine/doctypes.py; the default list otherwise).
+A date field says how it relates to time with `"x-df-date"` (engine/form_dates.py, DF-DATE).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from jsonschema.exceptions import SchemaError, ValidationError
 from engine import doctypes
 from engine.domain import inputs
 from engine.domain.errors import DocumentNotUploaded, FormInvalid
+from engine.form_dates import DateField, date_fields
 from engine.services.views import Upload
 
 DOCUMENT_REF: dict[str, Any] = {
@@ -149,13 +151,15 @@ def _accept_problem(schema: Mapping[str, Any]) -> str | None:
 
 @dataclass(frozen=True)
 class Form:
-    """A compiled form: its validator, which fields are documents and the types each accepts."""
+    """A compiled form: its validator, which fields are documents (with the types each accepts) and
+    which are dates."""
 
     id: str
     schema: dict[str, Any]
     documents: frozenset[str]
     validator: Draft202012Validator
     accepts: Mapping[str, tuple[str, ...]]
+    dates: tuple[DateField, ...] = ()
 
     @classmethod
     def compile(cls, form_id: str, schema: dict[str, Any]) -> Form:
@@ -169,7 +173,8 @@ class Form:
             extra = {k: v for k, v in holder[key].items() if k in ("title", "description")}
             holder[key] = {**DOCUMENT_REF, **extra}
         accepts = {name: tuple(_field_schema(schema, name).get("x-accept") or doctypes.DEFAULT) for name in docs}
-        return cls(form_id, schema, docs, Draft202012Validator(expanded, format_checker=FORMATS), accepts)
+        return cls(form_id, schema, docs, Draft202012Validator(expanded, format_checker=FORMATS), accepts,
+                   date_fields(schema))
 
     def admit(self, path: str, upload: Upload) -> Upload:
         """The upload for document field `path` with the media type its content shows; a type the

@@ -29,7 +29,7 @@ class DefinitionCache:
                 self._entries.move_to_end(definition_id)
                 return compiled
         bpmn, forms = load(definition_id)
-        analysis = analyse(bpmn, forms)
+        analysis = analyse(bpmn, forms, stored=True)
         if analysis.compiled is None:  # deployed definitions passed this check once
             raise RuntimeError(f"stored definition {definition_id} no longer compiles: {analysis.problems}")
         with self._lock:

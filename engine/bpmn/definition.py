@@ -24,6 +24,7 @@ from engine.bpmn.evaluator import evaluate, expression_problem, parse_assignment
 from engine.bpmn.profiles import PROFILES
 from engine.bpmn.serialize import StateSerializer
 from engine.domain.steps import StepKind
+from engine.form_dates import date_problem
 from engine.forms import Form, schema_problem
 
 
@@ -57,8 +58,12 @@ class Analysis:
         return not self.problems
 
 
-def analyse(bpmn: bytes, forms: Mapping[str, Any]) -> Analysis:
-    """All problems of a definition; compile it only when there are none."""
+def analyse(bpmn: bytes, forms: Mapping[str, Any], *, stored: bool = False) -> Analysis:
+    """All problems of a definition; compile it only when there are none.
+
+    `stored`: a version from the database, deployed when it passed the checks of its day;
+    checks added since (a date field's kind, DF-DATE) bind new deploys, never running procedures.
+    """
     analysis = Analysis()
     root = m.parse_xml(bpmn)
     if isinstance(root, m.Problem):
@@ -71,7 +76,7 @@ def analyse(bpmn: bytes, forms: Mapping[str, Any]) -> Analysis:
     model = m.build_model(root, process)
     analysis.problems += _structure_problems(root, process)
     analysis.problems += _expression_problems(root)
-    analysis.problems += _task_problems(model, forms)
+    analysis.problems += _task_problems(model, forms, stored)
     analysis.problems += _lane_problems(model)
     analysis.problems += _compliance_problems(process, analysis)
     if analysis.problems:
@@ -160,7 +165,7 @@ def _timer_problem(text: str) -> str | None:
     return None
 
 
-def _task_problems(model: m.DefinitionModel, forms: Mapping[str, Any]) -> list[m.Problem]:
+def _task_problems(model: m.DefinitionModel, forms: Mapping[str, Any], stored: bool = False) -> list[m.Problem]:
     problems = []
     for task in model.tasks.values():
         if not task.step_kind:
@@ -176,6 +181,9 @@ def _task_problems(model: m.DefinitionModel, forms: Mapping[str, Any]) -> list[m
             problem = schema_problem(forms[task.form])
             if problem:
                 problems.append(m.Problem("form", f"form {task.form!r}: {problem}", task.id, task.line))
+            elif not stored and (problem := date_problem(forms[task.form])):
+                problems.append(m.Problem("form", f"form {task.form!r} (processes/forms/{task.form}.json): {problem}",
+                                          task.id, task.line))
         if task.lane is None:
             problems.append(m.Problem("lane", "task is in no lane, so no role may do it", task.id, task.line))
     return problems

@@ -237,6 +237,20 @@ class BeyondCalendar(Refused):
     en = "The period reaches {day}, outside {first} to {last}, the days the working-day calendar can count."
 
 
+class DateTooEarly(Refused):
+    """DF-DATE: a date before what its kind allows (engine/form_dates.py) or before the step that enabled it."""
+
+    rule = "DF-DATE"
+    en = "Field {field}: {date} is before {earliest}, the earliest lawful date ({reason})."
+
+
+class DateTooLate(Refused):
+    """DF-DATE: a date after what its kind allows, e.g. something done dated in the future."""
+
+    rule = "DF-DATE"
+    en = "Field {field}: {date} is after {latest}, the latest lawful date ({reason})."
+
+
 class DocumentTooLarge(Refused):
     rule = "DF-DOCUMENT"
     en = "Document {field} is {size} bytes; the limit is {limit} bytes."
@@ -443,6 +457,13 @@ class RiskNotControllable(Refused):
 class NotReviewedLawful(Refused):
     rule = "MD-25b"
     en = "The draft's legality review outcome is {outcome}: only a draft found lawful goes to deliberation."
+
+
+class MeetingBeforeReviewDue(Refused):
+    """MD-26b: the review is left its working days; once the opinion is issued, not before the opinion."""
+
+    rule = "MD-26b"
+    en = "Field {field}: the meeting date {date} is before {earliest}, the earliest lawful date: {reason}."
 
 
 class DraftChangedAfterReview(Refused):

@@ -79,6 +79,9 @@ class Context:
     catalogue_status: str | None = None   # the chosen catalogue item's status, looked up by the service
     actor: Actor | None = None        # who does the step, for guards on the person (ER-3)
     registry: tuple[Mapping[str, Any], ...] | None = None  # the registry, looked up for the clean-up's scope (ND-9)
+    completed: Mapping[str, tuple[datetime, ...]] = field(default_factory=dict)
+    """When earlier steps were completed, by step kind, oldest first: the work items' record, looked up
+    for the steps `COMPLETED_NEEDED` names (MD-26b), never a date the client typed."""
 
     @property
     def today(self) -> date:
@@ -86,6 +89,10 @@ class Context:
 
 
 Guard = Callable[[Context], dict[str, Any]]
+COMPLETED_NEEDED: dict[tuple[str, str], tuple[str, ...]] = {
+    ("major_decision", K.deliberation): (K.review_submission, K.supplement, K.legality_review),
+}
+"""(statute, step kind) → the earlier step kinds whose completion moments its guard reads (`Context.completed`)."""
 GUARDS: dict[tuple[str, str], Guard] = {}
 """(statute, step kind) → guard: the major-decision guards encode the Regulation's articles
 and apply to definitions that declare `statute=major_decision`; sister procedures add theirs."""
@@ -102,6 +109,15 @@ def run(statute: str | None, step_kind: str, context: Context) -> dict[str, Any]
     """Check the step's statutory guard; return the values the engine derives for it."""
     fn = GUARDS.get((statute or "", step_kind))
     return fn(context) if fn else {}
+
+
+def _not_before(value: object, field_name: str, earliest: date, reason: str, reason_zh: str) -> date:
+    """DF-DATE: a date that follows an earlier step, or an earlier date of the same step, is not before it."""
+    day = _date(value, field_name)
+    if day < earliest:
+        raise e.DateTooEarly(field=field_name, date=day.isoformat(), earliest=earliest.isoformat(), kind="order",
+                             reason=reason, reason_zh=reason_zh)
+    return day
 
 
 def _date(value: object, field_name: str) -> date:
@@ -190,6 +206,15 @@ def _hearing(c: Context) -> dict[str, Any]:
             raise e.SidesUnrepresented()
         return {"hearing_date": hearing.isoformat()}
     held = _date(c.data["held_on"], "held_on")
+    if c.before.get("hearing_date"):  # MD-16b: announced in advance, so never held before the announced day
+        _not_before(held, "held_on", _date(c.before["hearing_date"], "hearing_date"),
+                    "the hearing was announced for that day", "听证会公告的举行日期为该日，不得提前举行")
+    if c.before.get("participant_list_published_on"):  # MD-16c: materials go to the participants listed
+        listed = _date(c.before["participant_list_published_on"], "participant_list_published_on")
+        for i, delivery in enumerate(c.data["deliveries"]):
+            _not_before(delivery["delivered_on"], f"deliveries.{i}.delivered_on", listed,
+                        "materials go to the participants on the list published that day",
+                        "听证材料送达参加人名单所列人员，送达日期不得早于名单公布之日")
     last = max(_date(d["delivered_on"], "deliveries") for d in c.data["deliveries"])
     if (held - last).days < c.limits.hearing_notice_days:
         raise e.HearingMaterialsLate(delivered=last.isoformat(), held=held.isoformat(),
@@ -235,7 +260,10 @@ def _revision(c: Context) -> dict[str, Any]:
 def _review_submission(c: Context) -> dict[str, Any]:
     if c.before.get("county_sc5") and not c.before.get("consistency_assessed"):
         raise e.ConsistencyAssessmentMissing()
-    return {**_review_clock(c), **_draft_sha(c, "draft")}
+    clock = _review_clock(c)
+    if c.data.get("requested_meeting_date"):
+        _require_meeting_after_review(c, "requested_meeting_date", c.data["requested_meeting_date"], c.today, None)
+    return {**clock, **_draft_sha(c, "draft")}
 
 
 @guard(K.consistency_assessment)
@@ -250,7 +278,47 @@ def _party_group(c: Context) -> dict[str, Any]:
 
 @guard(K.supplement)
 def _supplement(c: Context) -> dict[str, Any]:
-    return _review_clock(c)  # MD-26b: a supplement restarts the count on resubmission
+    """MD-26b: a supplement restarts the count on resubmission, so the meeting requested moves with it."""
+    requested = c.data.get("requested_meeting_date") or c.before.get("requested_meeting_date")
+    if requested:
+        _require_meeting_after_review(c, "requested_meeting_date", requested, c.today, None,
+                                      restarted="requested_meeting_date" not in c.data)
+    return _review_clock(c)
+
+
+def _require_meeting_after_review(c: Context, field_name: str, value: object, received: date,
+                                  opinion: date | None, restarted: bool = False) -> None:
+    """MD-26b: no meeting before the review's due day — the 7th working day after the complete materials,
+    restarted by a supplement — unless the opinion on them is issued, and then not before the opinion.
+    `received` and `opinion` are the engine's own dates (the clock, the work items), never typed."""
+    day = _date(value, field_name)
+    if opinion is not None:
+        earliest, reason, reason_zh = opinion, "the legality review opinion was issued that day", \
+            "合法性审查意见于该日出具，会议日期不得早于该日"
+    else:
+        earliest = workdays.add_working_days(received, c.limits.review_working_days).last_day
+        n = c.limits.review_working_days
+        reason = (f"the legality review is left {n} working days after the complete materials received on "
+                  f"{received.isoformat()}; the opinion is not yet issued")
+        reason_zh = f"合法性审查应当保证不少于{n}个工作日（自{received.isoformat()}收到完整材料起算），审查意见尚未出具"
+        if restarted:
+            reason += "; the supplement restarted the count: give a new requested meeting date"
+            reason_zh += "；补充材料后审查期限重新计算，请重新填写拟提请会议审议日期"
+    if day < earliest:
+        raise e.MeetingBeforeReviewDue(field=field_name, date=day.isoformat(), earliest=earliest.isoformat(),
+                                       reason=reason, reason_zh=reason_zh)
+
+
+def _review_dates(c: Context) -> tuple[date | None, date | None]:
+    """MD-26b: the day the latest complete materials were received and the day the opinion on them was
+    issued (None while pending), from the work items of the review steps."""
+    received = [*c.completed.get(K.review_submission, ()), *c.completed.get(K.supplement, ())]
+    if not received:
+        return None, None
+    last = max(received)
+    opinions = [at for at in c.completed.get(K.legality_review, ()) if at >= last]
+    return (workdays.local_date(last),
+            workdays.local_date(max(opinions)) if opinions else None)
 
 
 def _review_clock(c: Context) -> dict[str, Any]:
@@ -283,6 +351,9 @@ def _deliberation(c: Context) -> dict[str, Any]:
         raise e.DraftChangedAfterReview()
     if c.before.get("county_sc6") and not c.before.get("party_group_reviewed"):
         raise e.PartyGroupReviewMissing()
+    received, opinion = _review_dates(c)
+    if received is not None:
+        _require_meeting_after_review(c, "meeting_date", c.data["meeting_date"], received, opinion)
     total, present = c.data["members_total"], c.data["members_present"]
     if present > total or present <= total * c.limits.quorum_fraction:
         raise e.NoQuorum(present=present, total=total)
@@ -617,7 +688,9 @@ def _nd_publication(c: Context) -> dict[str, Any]:
     if published > c.today:
         raise e.FormInvalid(field="published_on", problem="a document is published, not to be published",
                             problem_zh="公布日期不能晚于今天（未经公布的不得作为行政管理依据）")
-    effective = _date(c.data["effective_from"], "effective_from")
+    effective = _not_before(c.data["effective_from"], "effective_from", published,
+                            "an unpublished document is no basis for administration: it takes effect when published "
+                            "or later", "未经公布的行政规范性文件不得作为行政管理依据，施行日期不得早于公布日期")
     valid_until = _date(c.data["valid_until"], "valid_until")
     years = c.limits.nd_trial_validity_years if c.data.get("trial") else c.limits.nd_validity_years
     latest = _years_after(effective, years) - timedelta(days=1)
@@ -841,6 +914,11 @@ def _rc_application(c: Context) -> dict[str, Any]:
     if applied > c.today:
         raise e.FormInvalid(field="applied_on", problem="the application cannot be dated in the future",
                             problem_zh="申请日期不能晚于今天")
+    if c.data.get("act_date"):
+        _not_before(c.data["knew_act_on"], "knew_act_on", _date(c.data["act_date"], "act_date"),
+                    "nobody learns of an act before it is made", "知道行政行为的日期不得早于该行政行为作出的日期")
+    _not_before(applied, "applied_on", _date(c.data["knew_act_on"], "knew_act_on"),
+                "an application is against an act the applicant knows of", "申请日期不得早于知道该行政行为的日期")
     if c.data.get("incidental_review") and c.data.get("incidental_document_kind") == "rule":
         raise e.IncidentalRuleExcluded()
     forwarding = _rc_forwarding(c, applied) if c.data.get("lodged_with_penalty_organ") else {}
@@ -1019,6 +1097,9 @@ def _rc_decision(c: Context) -> dict[str, Any]:
     if served is not None and _date(served, "served_on") > c.today:
         raise e.FormInvalid(field="served_on", problem="a decision takes effect when served, not before",
                             problem_zh="送达日期不能晚于今天：决定书送达之日起发生法律效力")
+    if served is not None:
+        _not_before(served, "served_on", c.today, "the decision is made today, when this step records it; "
+                    "it is served on or after that day", "复议决定以本步骤办理之日为作出日期，送达日期不得早于该日")
     return {"decision_outcome": "decide", "decided_on": c.today.isoformat(),
             "decided_late": c.today > _date(c.before["case_due"], "case_due"),
             "effective": served is not None, "effective_from": served, **_rc_opinion_letter(c)}

@@ -708,6 +708,13 @@ _CATALOGUE: tuple[Rule, ...] = (
          "办理数据必须符合该步骤的表单定义",
          "Step data must match the step's form",
          certainty="P", phase="engine"),
+    Rule("DF-DATE", f"DecisionFlow 设计不变量 2、6、11（表单日期）；{_MD}第三十三条、第三十九条",
+         "填写的日期须符合其性质：本步骤办理的事项不晚于今天、不早于本步骤开始之日；程序启动前的事实不晚于今天；"
+         "计划日期不早于今天；日期不得早于使其成为可能的前一步骤；今天和各步骤的日期以服务器时钟和系统记录为准",
+         "A date typed into a form fits its kind: something done in the step is not after today nor before the step "
+         "opened; a fact from before the procedure is not after today; a date to come is not before today; no date "
+         "precedes the step that enabled it; today and the steps' dates are the server's and the record's",
+         certainty="P", phase="engine"),
     Rule("DF-DOCUMENT", "DecisionFlow 设计不变量 9（文件）",
          "文件必须通过上传提交，在大小限制内，且按内容识别属于该项允许的类型（PDF、OFD、DOCX 等）",
          "Documents are uploaded, within the size limit, of a type the field allows as read from their content",

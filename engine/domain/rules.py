@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from engine.domain.actors import Actor
 from engine.domain.errors import (
@@ -71,6 +72,7 @@ class StepRef:
     org: str | None
     status: str
     assignee: str | None
+    opened_at: datetime | None = None  # when the step became READY: DF-DATE bounds of what is done in it
 
 
 def require_open(step: StepRef) -> None:

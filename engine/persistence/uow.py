@@ -20,9 +20,9 @@ from engine.persistence.tables import Procedure, WorkItem
 
 _P, _W = Procedure.__table__, WorkItem.__table__
 _PROCEDURE_COLUMNS = (_P.c.id, _P.c.definition_id, _P.c.sponsor_org, _P.c.status, _P.c.state, _P.c.version,
-                      _P.c.head_seq, _P.c.head_hash, _P.c.ended_at)
+                      _P.c.head_seq, _P.c.head_hash, _P.c.ended_at, _P.c.started_at)
 _ITEM_COLUMNS = (_W.c.task_id, _W.c.procedure_id, _W.c.spec, _W.c.title, _W.c.step_kind, _W.c.role, _W.c.org,
-                 _W.c.status.label("item_status"), _W.c.assignee)
+                 _W.c.status.label("item_status"), _W.c.assignee, _W.c.created_at)
 # Prebuilt once: the completion path is the engine's hottest and its statements never change.
 _LOCK_STEP = (select(*_PROCEDURE_COLUMNS, *_ITEM_COLUMNS).join_from(_P, _W, _W.c.procedure_id == _P.c.id)
               .where(_W.c.task_id == bindparam("task_id")).with_for_update(of=(_P, _W)))
@@ -43,6 +43,7 @@ class LockedProcedure:
     head_seq: int
     head_hash: str
     ended_at: datetime | None
+    started_at: datetime | None = None  # the procedure's start: DF-DATE bounds of dates "during" it
 
 
 if TYPE_CHECKING:
@@ -113,7 +114,8 @@ class UnitOfWork:
         row = self.execute(_LOCK_STEP, {"task_id": task_id}).one_or_none()
         if row is None:
             raise TaskNotFound(task_id=task_id)
-        return LockedProcedure(*row[:9]), StepRef(*row[9:])
+        split = len(_PROCEDURE_COLUMNS)
+        return LockedProcedure(*row[:split]), StepRef(*row[split:])
 
     def lock_procedure_row(self, procedure_id: int) -> LockedProcedure:
         row = self.execute(_LOCK_PROCEDURE, {"procedure_id": procedure_id}).one_or_none()

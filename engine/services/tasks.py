@@ -18,6 +18,7 @@ from typing import Any
 from SpiffWorkflow.task import Task
 from sqlalchemy import bindparam, or_, select, update
 
+from engine import form_dates
 from engine.bpmn import runtime
 from engine.domain import guards, rules
 from engine.domain.actors import Actor
@@ -125,9 +126,10 @@ def complete(uow: UnitOfWork, task_id: str, actor: Actor, data: Mapping[str, Any
         values = place_documents(data, refs)
         form.validate(values, frozenset(refs))
         now = uow.clock.now()
+        form_dates.check(form.dates, values, _moments(now, step, procedure))
         derived = guards.run(compiled.statute, step.step_kind, guards.Context(
             values, task.data, now, uow.settings.limits, _catalogue_status(uow, step.step_kind, values, now),
-            actor, _registry(uow, step.step_kind)))
+            actor, _registry(uow, step.step_kind), _completed(uow, procedure.id, compiled.statute, step.step_kind)))
 
         before = runtime.snapshot(workflow)
         runtime.complete(workflow, task, {**values, **derived}, now)
@@ -203,6 +205,29 @@ def _catalogue_status(uow: UnitOfWork, step_kind: str, values: Mapping[str, Any]
 def _registry(uow: UnitOfWork, step_kind: str) -> tuple[dict[str, Any], ...] | None:
     """The registry of normative documents, for the clean-up's scope step only (ND-9; no query otherwise)."""
     return registry.snapshot(uow) if step_kind == "cleanup" else None
+
+
+def _moments(now: datetime, step: rules.StepRef, procedure: LockedProcedure) -> form_dates.Moments:
+    """DF-DATE: today, the day this step opened and the day the procedure started, as the engine recorded them."""
+    opened = local_date(step.opened_at) if step.opened_at else None
+    started = local_date(procedure.started_at) if procedure.started_at else None
+    return form_dates.Moments(local_date(now), opened, started)
+
+
+def _completed(uow: UnitOfWork, procedure_id: int, statute: str | None,
+               step_kind: str) -> dict[str, tuple[datetime, ...]]:
+    """When the earlier steps a guard dates from were completed (MD-26b), from the work items, never
+    from the client; no query for a step whose guard names none."""
+    kinds = guards.COMPLETED_NEEDED.get((statute or "", step_kind), ())
+    if not kinds:
+        return {}
+    rows = uow.session.execute(select(WorkItem.step_kind, WorkItem.completed_at).where(
+        WorkItem.procedure_id == procedure_id, WorkItem.status == rules.COMPLETED,
+        WorkItem.step_kind.in_(kinds)).order_by(WorkItem.completed_at))
+    done: dict[str, tuple[datetime, ...]] = {}
+    for kind, at in rows:
+        done[kind] = (*done.get(kind, ()), at)
+    return done
 
 
 def _require_running(procedure: Procedure | LockedProcedure) -> None:

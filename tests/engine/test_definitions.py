@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -10,10 +12,12 @@ from click.testing import CliRunner
 from engine.bpmn.definition import analyse
 from engine.cli import cli
 from engine.domain.errors import DefinitionInvalid
+from engine.services.definitions import read_bundle
 from tests.conftest import DRAFT, FIXTURES, bundle
 from tests.helpers import fingerprint
 
 BPMN, FORMS = bundle("review_loop.bpmn")
+PROCESSES = Path(__file__).resolve().parents[2] / "processes"
 TEXT = BPMN.decode()
 
 
@@ -175,3 +179,49 @@ def test_deploy_command_deploys_and_reports_versions(tmp_path, db_url):
     assert first.exit_code == 0 and "review_loop v1 deployed" in first.output
     second = runner.invoke(cli, ["deploy", str(path), "--database", db_url])
     assert second.exit_code == 0 and "review_loop v1 unchanged" in second.output
+
+
+MD_BPMN, MD_FORMS = read_bundle(PROCESSES / "major_decision.bpmn")
+
+
+def without_kind(form_id: str, field: str) -> dict:
+    """The major-decision forms with one date field's `x-df-date` taken out."""
+    forms = copy.deepcopy(MD_FORMS)
+    del forms[form_id]["properties"][field]["x-df-date"]
+    return forms
+
+
+def test_df_dates_check_refuses_a_date_field_without_its_kind_naming_form_field_and_keyword():
+    assert analyse(MD_BPMN, MD_FORMS).problems == []
+    [problem] = [p for p in analyse(MD_BPMN, without_kind("md_deliberation", "meeting_date")).problems]
+    assert problem.code == "form" and problem.element == "deliberation"
+    assert "processes/forms/md_deliberation.json" in problem.message
+    assert 'date field meeting_date declares no "x-df-date"' in problem.message
+    assert "done, during, past, planned, effective" in problem.message
+
+
+def test_df_dates_a_stored_version_deployed_before_kinds_still_compiles():
+    analysis = analyse(MD_BPMN, without_kind("md_deliberation", "meeting_date"), stored=True)
+    assert analysis.problems == [] and analysis.compiled is not None
+
+
+def test_df_dates_deploy_refuses_an_undeclared_date_field_and_writes_nothing(engine):
+    before = fingerprint(engine)
+    with pytest.raises(DefinitionInvalid) as refused:
+        engine.definitions.deploy(MD_BPMN, without_kind("md_hearing_notice", "hearing_date"), "test")
+    assert refused.value.rule == "DF-DEFINITION"
+    assert "md_hearing_notice.json" in refused.value.context["first"]
+    assert "hearing_date" in refused.value.context["first"] and "x-df-date" in refused.value.context["first"]
+    assert fingerprint(engine) == before
+
+
+def test_df_dates_check_command_names_the_form_file_and_the_field(tmp_path):
+    (tmp_path / "forms").mkdir()
+    forms = without_kind("md_publication", "published_on")
+    for name, schema in forms.items():
+        (tmp_path / "forms" / f"{name}.json").write_text(json.dumps(schema, ensure_ascii=False), encoding="utf-8")
+    path = tmp_path / "major_decision.bpmn"
+    path.write_bytes(MD_BPMN)
+    result = CliRunner().invoke(cli, ["check", str(path)])
+    assert result.exit_code == 1
+    assert "md_publication.json" in result.output and 'published_on declares no "x-df-date"' in result.output

@@ -22,7 +22,7 @@ class Execution(Walk):
         self.do("assign_execution", "organ", {k: v for k, v in data.items() if v is not None})
 
     def report(self, status="on_track", **over):
-        data = {"period_end": "2026-12-31", "progress": "已调整12条线路", "report_status": status, **over}
+        data = {"period_end": self.today(), "progress": "已调整12条线路", "report_status": status, **over}
         self.do("execution_report", "executor", data, {"report": pdf("执行情况报告")})
 
 

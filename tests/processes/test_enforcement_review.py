@@ -44,7 +44,7 @@ class Review(Walk):
         self.do("supplement", "unit", data, docs or {})
 
     def decide(self, who="head", **over):
-        data = {"head_decision": "decide", "decision_number": "市监罚决〔2026〕18号", "decided_on": "2026-11-10",
+        data = {"head_decision": "decide", "decision_number": "市监罚决〔2026〕18号", "decided_on": self.today(),
                 **over}
         self.do("decision", who, data, {"decision_document": pdf("行政处罚决定书")})
 
@@ -166,9 +166,9 @@ def test_er5_a_suspected_crime_is_transferred_and_no_decision_follows(er):
     assert er.open() == {"transfer"}
     transfer = {"transferred_to": "示范县公安局", "transferred_on": "2099-01-01"}
     docs = {"transfer_letter": pdf("涉嫌犯罪案件移送书")}
-    error = refused(er.engine, errors.FormInvalid, "DF-FORM", er.do, "transfer", "head", transfer, docs)
-    assert error.field == "transferred_on"
-    today = er.engine.clock.now().date().isoformat()
+    error = refused(er.engine, errors.DateTooLate, "DF-DATE", er.do, "transfer", "head", transfer, docs)
+    today = er.today()
+    assert error.field == "transferred_on" and error.context["latest"] == today
     er.do("transfer", "head", {**transfer, "transferred_on": today}, docs)
     assert er.engine.procedures.get(er.procedure_id).status == "completed"
     steps = [e.payload.get("step") for e in er.engine.history.events(er.procedure_id) if e.kind == "task_completed"]
@@ -184,7 +184,7 @@ def test_er6_an_objection_goes_to_the_heads_who_may_side_with_the_unit(er):
     assert error.field == "objection_document"
     er.resubmit({"objection_document": pdf("书面异议")}, **objection)
     assert er.open() == {"coordination"}
-    meeting = {"meeting_date": "2026-11-05", "participants": ["局长 王某"], "outcome": "review_stands",
+    meeting = {"meeting_date": er.today(), "participants": ["局长 王某"], "outcome": "review_stands",
                "reasons": "维持法制审核意见"}
     minutes = {"minutes": pdf("协调会议纪要")}
     refused(er.engine, errors.NotCollective, "ER-8", er.do, "coordination", "head", meeting, minutes)
@@ -248,7 +248,7 @@ def test_er8_heavy_penalty_is_decided_collectively_not_by_one_official(er):
     er.submit(heavy_penalty=True, heavy_penalty_basis="情节严重，拟处没收违法所得并罚款")
     er.review("agree")
     assert er.open() == {"collective_discussion"}
-    meeting = {"meeting_date": "2026-11-05", "meeting_outcome": "decide", "conclusion": "同意处罚"}
+    meeting = {"meeting_date": er.today(), "meeting_outcome": "decide", "conclusion": "同意处罚"}
     refused(er.engine, errors.NotCollective, "ER-8", er.do, "collective_discussion", "head",
             {**meeting, "participants": ["局长"]}, {"minutes": pdf("集体讨论记录")})
     er.do("collective_discussion", "head", {**meeting, "participants": ["局长", "副局长甲", "副局长乙"]},

@@ -8,7 +8,7 @@ they were.
 from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -86,11 +86,17 @@ def hearing_path(md: MajorDecision) -> None:
     assert md.open() == {"hearing_notice"}
 
 
+def later(md: MajorDecision, days: int) -> str:
+    """The date `days` after today on the engine clock."""
+    return (date.fromisoformat(md.today()) + timedelta(days=days)).isoformat()
+
+
 def notice(md: MajorDecision, **over):
-    today = md.clock.now().date()
-    data = {"notice_published_on": today.isoformat(), "hearing_date": (today + timedelta(days=20)).isoformat(),
-            "place": "县政府第一会议室", "selection_method_published_on": today.isoformat(),
-            "participant_list_published_on": (today + timedelta(days=5)).isoformat(),
+    """The hearing notice, published, with its selection method and list, today; the hearing in 20 days."""
+    today = md.today()
+    data = {"notice_published_on": today, "hearing_date": later(md, 20),
+            "place": "县政府第一会议室", "selection_method_published_on": today,
+            "participant_list_published_on": today,
             "participants": [{"name": "乘客甲", "side": "supporting"}, {"name": "乘客乙", "side": "opposing"}],
             **over}
     md.do("hearing_notice", md.people.sponsor, data, {"notice": pdf("公告"), "selection_method": pdf("遴选办法")})
@@ -98,15 +104,19 @@ def notice(md: MajorDecision, **over):
 
 def test_md16b_hearing_notice_is_published_before_the_hearing(md):
     hearing_path(md)
-    today = md.clock.now().date().isoformat()
+    today = md.today()
     refused(md.engine, errors.HearingNoticeLate, "MD-16b", notice, md, hearing_date=today,
             participant_list_published_on=today)
 
 
 def test_md16c_participant_list_after_selection_method_and_before_the_hearing(md):
     hearing_path(md)
-    late = (md.clock.now().date() + timedelta(days=25)).isoformat()
-    refused(md.engine, errors.ParticipantSelectionOrder, "MD-16c", notice, md, participant_list_published_on=late)
+    opened = md.today()
+    md.clock.advance(days=3)
+    refused(md.engine, errors.ParticipantSelectionOrder, "MD-16c", notice, md, notice_published_on=opened,
+            participant_list_published_on=opened)  # the list before the selection method (today)
+    refused(md.engine, errors.ParticipantSelectionOrder, "MD-16c", notice, md, notice_published_on=opened,
+            hearing_date=md.today())  # the list on the hearing's day, not before it
     refused(md.engine, errors.SidesUnrepresented, "MD-16c", notice, md,
             participants=[{"name": "乘客甲", "side": "supporting"}])
 
@@ -119,18 +129,23 @@ def record(md: MajorDecision, delivered: str, held: str, signatures=None) -> Non
 
 def test_md16d_materials_reach_participants_seven_days_before(md):
     hearing_path(md)
+    listed = md.today()
     notice(md)
-    refused(md.engine, errors.HearingMaterialsLate, "MD-16d", record, md, "2026-05-05", "2026-05-10")
-    record(md, "2026-05-03", "2026-05-10")
+    md.clock.advance(days=20)  # the hearing's day
+    held, delivered = md.today(), (date.fromisoformat(listed) + timedelta(days=15)).isoformat()
+    refused(md.engine, errors.HearingMaterialsLate, "MD-16d", record, md, delivered, held)  # 5 days before
+    record(md, (date.fromisoformat(listed) + timedelta(days=13)).isoformat(), held)  # 7 days before
 
 
 def test_md17_every_participant_signs_or_the_refusal_is_noted(md):
     hearing_path(md)
+    listed = md.today()
     notice(md)
+    md.clock.advance(days=20)
     unsigned = [{"participant": "乘客甲", "signed": True}, {"participant": "乘客乙", "signed": False}]
-    refused(md.engine, errors.HearingRecordUnsigned, "MD-17", record, md, "2026-05-01", "2026-05-10", unsigned)
+    refused(md.engine, errors.HearingRecordUnsigned, "MD-17", record, md, listed, md.today(), unsigned)
     noted = [unsigned[0], {**unsigned[1], "refusal_note": "乘客乙拒绝签字，已当场记录"}]
-    record(md, "2026-05-01", "2026-05-10", noted)
+    record(md, listed, md.today(), noted)
 
 
 def expert_data(**over):

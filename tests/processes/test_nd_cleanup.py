@@ -59,7 +59,7 @@ class Cleanup(Walk):
         self.do("review", "organiser", {"decisions": list(decisions)}, {"review_report": pdf("清理审查报告")})
 
     def approve(self, outcome: str = "adopt", **over: Any) -> None:
-        self.do("approval", "head", {"meeting_type": "standing", "meeting_date": "2026-11-20",
+        self.do("approval", "head", {"meeting_type": "standing", "meeting_date": self.today(),
                                      "meeting_outcome": outcome, **over}, {"minutes": pdf("常务会议纪要")})
 
     def publish(self, **over: Any) -> None:
@@ -237,7 +237,7 @@ def test_nd9_the_result_is_approved_at_a_leadership_meeting_or_reviewed_again(wo
     cleanup.review(repeal(3))
     cleanup.approve()
     assert cleanup.open() == {"publication"}
-    refused(world.engine, errors.FormInvalid, "DF-FORM", cleanup.publish, published_on="2027-01-01")
+    refused(world.engine, errors.DateTooLate, "DF-DATE", cleanup.publish, published_on="2027-01-01")
     cleanup.publish()
     assert world.status()[number(3)][0] == "repealed"
     context = guards.Context({"published_on": "2026-11-02"}, {"cleanup_scope": [], "cleanup_decisions": [],

@@ -226,8 +226,9 @@ def test_nd6_issue_only_under_a_unified_number(nd):
     refused(nd.engine, errors.RegistrationNumberInvalid, "ND-6", nd.register, "2026年第3号")
     nd.register()
     assert nd.open() == {"publication"}
-    error = refused(nd.engine, errors.FormInvalid, "DF-FORM", nd.publish, published_on="2026-11-03")
-    assert error.field == "published_on"  # unpublished, no basis: the date is the day it was published
+    error = refused(nd.engine, errors.DateTooLate, "DF-DATE", nd.publish, published_on="2026-11-03")
+    # unpublished, no basis: the date is the day it was published, never ahead of today
+    assert (error.field, error.context["latest"]) == ("published_on", "2026-11-02")
     context = guards.Context({"published_on": "2026-11-02", "effective_from": "2026-12-01",
                               "valid_until": "2031-11-30"}, {}, datetime(2026, 11, 2, 9, tzinfo=CST))
     with pytest.raises(errors.DocumentNotRegistered) as caught:
@@ -249,7 +250,7 @@ def test_nd7_filing_due_thirty_days_after_publication_and_day_31_is_overdue(nd, 
     assert nd.derived()["filing_overdue"] is False
     clock.set(datetime(2026, 12, 3, 9, 0, tzinfo=CST))  # day 31, no proof of receipt from the standing committee
     assert deadlines.state(nd.item("filing_npc").due_at, clock.now()) == "overdue"
-    refused(nd.engine, errors.FormInvalid, "DF-FORM", nd.do, "filing_npc", "clerk",
+    refused(nd.engine, errors.DateTooLate, "DF-DATE", nd.do, "filing_npc", "clerk",
             {"filed_with": "npc", "filed_on": "2026-12-04"}, {"receipt": pdf("备案回执")})  # not ahead of today
     nd.file("npc")
     assert nd.derived()["filing_overdue"] is True

@@ -45,8 +45,8 @@ class Case(Walk):
         self.do("acceptance_review", "office", {"outcome": "incomplete", "gaps": list(gaps)},
                 {"notice": pdf("补正通知书")})
 
-    def copy(self, received="2026-11-02"):
-        self.do("respondent_copy", "office", {"respondent_received_on": received},
+    def copy(self, received=None):
+        self.do("respondent_copy", "office", {"respondent_received_on": received or self.today()},
                 {"delivery_receipt": pdf("送达回证")})
 
     def reply(self):
@@ -58,7 +58,7 @@ class Case(Walk):
 
     def decide(self, decision_type="revoke", **over):
         data = {"outcome": "decide", "decision_type": decision_type, "grounds": "认定事实不清，证据不足",
-                "served_on": "2026-11-02", **over}
+                "served_on": self.today(), **over}
         self.do("decision", "head", data, {"decision_document": pdf("行政复议决定书")})
 
     def to_decision(self, **apply):
@@ -194,8 +194,11 @@ def test_rc6_only_an_application_against_a_penalty_is_lodged_with_its_organ(rc):
     error = refused(rc.engine, errors.FormInvalid, "DF-FORM", rc.apply, act_type="licence",
                     lodged_with_penalty_organ=True, forwarded_on="2026-11-02")
     assert error.field == "lodged_with_penalty_organ"
-    error = refused(rc.engine, errors.FormInvalid, "DF-FORM", rc.apply, lodged_with_penalty_organ=True,
+    error = refused(rc.engine, errors.DateTooLate, "DF-DATE", rc.apply, lodged_with_penalty_organ=True,
                     forwarded_on="2026-11-03")
+    assert (error.field, error.context["latest"]) == ("forwarded_on", "2026-11-02")
+    error = refused(rc.engine, errors.FormInvalid, "DF-FORM", rc.apply, lodged_with_penalty_organ=True,
+                    forwarded_on="2026-11-01")  # before the application of 11-02
     assert error.field == "forwarded_on"
 
 
@@ -296,6 +299,7 @@ def test_rc10_a_complex_case_is_heard_after_five_working_days_notice(rc):
     rc.reply()
     rc.review()
     assert rc.open() == {"case_hearing"}
+    rc.clock.set(datetime(2026, 11, 11, 10, 0, tzinfo=CST))  # the hearing was held; its step records it
     hearing = {"notice_served_on": "2026-11-03", "hearing_date": "2026-11-06", "presiding_officer": "复议员甲",
                "hearing_officers": ["复议员乙", "复议员丙"], "recorder": "书记员丁"}
     docs = {"record": pdf("听证笔录")}
@@ -442,8 +446,8 @@ def test_nd10_the_registry_links_the_cases_that_review_a_document_and_their_conc
 
 def test_rc15_a_decision_is_served_before_it_takes_effect_not_dated_ahead(rc):
     rc.to_decision()
-    error = refused(rc.engine, errors.FormInvalid, "DF-FORM", rc.decide, served_on="2026-11-20")
-    assert error.field == "served_on"
+    error = refused(rc.engine, errors.DateTooLate, "DF-DATE", rc.decide, served_on="2026-11-20")
+    assert (error.field, error.context["latest"]) == ("served_on", "2026-11-02")
 
 
 def test_rc15_no_service_date_means_not_effective(rc):

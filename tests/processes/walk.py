@@ -11,6 +11,7 @@ from typing import Any
 
 from engine.clock import FixedClock
 from engine.core import Engine
+from engine.workdays import local_date
 
 
 @dataclass
@@ -35,6 +36,10 @@ class Walk:
 
     def open(self) -> set[str]:
         return set(self.ready.values())
+
+    def today(self) -> str:
+        """Today on the engine clock, the date a step done now carries (DF-DATE)."""
+        return local_date(self.clock.now()).isoformat()
 
     def item(self, spec: str) -> Any:
         return next(i for i in self.engine.procedures.get(self.procedure_id).open_items if i.spec == spec)

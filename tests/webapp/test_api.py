@@ -10,11 +10,12 @@ import hashlib
 import io
 import json
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
-from engine.demo_procedures import Driver, drive
+from engine.demo_procedures import Driver, drive, pdf
 from tests import documents
 
 PROBLEM = "application/problem+json"
@@ -131,6 +132,30 @@ def test_md25a_role_and_separation_refusals_are_403_with_the_rule(site, as_user,
     assert as_user("adviser")("post", f"/tasks/{task}/claim").status_code == 200
     taken = as_user("reviewer")("post", f"/tasks/{task}/claim")
     assert taken.status_code == 403
+
+
+def test_df_date_a_meeting_dated_ahead_of_today_is_422_naming_field_date_and_bound(site, as_user, clock):
+    procedure_id = _started(site)
+    d = Driver(site, clock, procedure_id)
+    drive(d, "sponsor", "2026-05", "review")
+    d.do("legal_opinion", "adviser", {"adviser_name": "陈静", "adviser_role": "legal_adviser", "signed": True,
+                                      "summary": "未发现违法问题"}, {"opinion": pdf("法律意见书")})
+    d.do("legality_review", "reviewer", {"review_outcome": "lawful", "finding_authority": "符合法定权限",
+                                         "finding_procedure": "已履行法定程序", "finding_content": "内容合法"},
+         {"opinion_document": pdf("合法性审查意见书")})
+    task, seen = site.procedures.get(procedure_id).task("deliberation"), len(site.history.events(procedure_id))
+    tomorrow = (date.fromisoformat(d.today()) + timedelta(days=1)).isoformat()
+    meeting = {"meeting_type": "standing", "meeting_date": tomorrow, "members_total": 5, "members_present": 5,
+               "views": [{"member": "县长", "is_head": True, "position": "support"}], "decision_outcome": "adopt"}
+    refused = as_user("secretary")("post", f"/tasks/{task}/complete", content_type="multipart/form-data", data={
+        "data": json.dumps(meeting), "minutes": (io.BytesIO(PDF), "会议纪要.pdf")})
+    assert refused.status_code == 422 and refused.headers["Content-Type"].startswith(PROBLEM)
+    body = refused.json
+    assert (body["rule"], body["field"]) == ("DF-DATE", "meeting_date")
+    assert tomorrow in body["title"] and d.today() in body["title"] and "最晚的合法日期" in body["title"]
+    assert f"{tomorrow} is after {d.today()}, the latest lawful date" in body["detail"]
+    assert len(site.history.events(procedure_id)) == seen  # nothing appended; the step stays open
+    assert site.procedures.get(procedure_id).task("deliberation") == task
 
 
 def test_df_conflict_stale_expected_version_is_409(site, as_user):

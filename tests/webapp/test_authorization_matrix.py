@@ -252,7 +252,8 @@ def sample(site: Engine, clock) -> Sample:  # type: ignore[no-untyped-def]
     token = site.tokens.issue(sponsor, "matrix").token.id
     withdrawn = site.procedures.start("major_decision", "已撤回的事项", "dev_reform", sponsor)
     site.procedures.withdraw(withdrawn.id, site.people.actor("head"), "矩阵测试：已撤回")
-    return Sample({"procedure_id": str(commented.id), "withdrawn_id": str(withdrawn.id), "sha256": record.documents[0].sha256, "receipt": receipt,
+    return Sample({"procedure_id": str(commented.id), "withdrawn_id": str(withdrawn.id),
+                   "sha256": record.documents[0].sha256, "receipt": receipt,
                    "task_id": task, "username": "target", "token_id": str(token), "grant_id": "999999",
                    "key": "major_decision", "year": "2026", "filename": "css/app.css"})
 
