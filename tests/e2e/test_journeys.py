@@ -84,6 +84,7 @@ def test_sponsor_starts_a_procedure_and_carries_it_to_legality_review(browser, s
 
     clock.advance(days=31)
     _fire_due_timers(e2e_engine)
+    sponsor = log_in(browser, server, "sponsor")  # a month later: the session has ended, as it should
     open_step(sponsor, "意见整理与采纳情况")
     fill(sponsor, {"opinions_received": 1, "register.0.topic": "线路", "register.0.summary": "增加夜班线",
                    "register.0.adoption": "adopted"}, {"adoption_statement": pdf("意见采纳情况说明")})
