@@ -38,7 +38,7 @@ import filetype
 from engine.domain.errors import DocumentTypeRefused
 from engine.services.views import Upload
 
-__all__ = ["DEFAULT", "TYPES", "Found", "accept_attribute", "accept_problem", "admit", "detect"]
+__all__ = ["DEFAULT", "TYPES", "Found", "accept_attribute", "accept_problem", "admit", "detect", "labels"]
 
 
 @dataclass(frozen=True)
@@ -104,6 +104,11 @@ def admit(field: str, upload: Upload, allowed: Iterable[str] = DEFAULT) -> Uploa
                                   detected_zh=found.description_zh, allowed=", ".join(labels),
                                   allowed_zh="、".join(labels))
     return dataclasses.replace(upload, media_type=found.media_type)
+
+
+def labels(allowed: Iterable[str] | None = None) -> tuple[str, ...]:
+    """The allowed types as people name them (PDF, OFD, …), for forms and the API description."""
+    return tuple(TYPES[n].label for n in (DEFAULT if allowed is None else allowed) if n in TYPES)
 
 
 def accept_attribute(allowed: Iterable[str] | None = None) -> str:

@@ -20,10 +20,16 @@ FORM_ALLOWANCE = 1024 * 1024
 """Room for the form fields beside the documents."""
 
 
+def megabytes(size: int) -> str:
+    """A byte count as the MB people read: 52428800 → "50"."""
+    return f"{size / (1024 * 1024):g}"
+
+
 def init_app(app: Flask, max_document_bytes: int) -> None:
     """Set MAX_CONTENT_LENGTH (unless configured) and refuse larger requests before reading them."""
     if app.config.get("MAX_CONTENT_LENGTH") is None:
         app.config["MAX_CONTENT_LENGTH"] = max_document_bytes * DOCUMENTS_PER_REQUEST + FORM_ALLOWANCE
+    app.jinja_env.globals["max_document_mb"] = megabytes(max_document_bytes)  # stated beside every file input
 
     def refuse_oversized_requests() -> None:
         limit = app.config["MAX_CONTENT_LENGTH"]

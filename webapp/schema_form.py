@@ -49,6 +49,7 @@ class Field:
     children: tuple[tuple[Field, ...], ...] = ()
     error: str | None = None
     accept: str | None = None  # a file input's allowed endings and media types (x-accept, or the default list)
+    types: tuple[str, ...] = ()  # the same, as people name them (PDF, OFD, …), shown beside the input
 
     @property
     def id(self) -> str:
@@ -200,6 +201,7 @@ def _field(name: str, key: str, prop: Mapping[str, Any], required: bool, value: 
         maxlength=prop.get("maxLength") if widget in ("text", "textarea") else None,
         children=_rows(name, prop, value, extra_rows) if widget == "rows" else (),
         accept=doctypes.accept_attribute(prop.get("x-accept")) if widget == "file" else None,
+        types=doctypes.labels(prop.get("x-accept")) if widget == "file" else (),
     )
 
 

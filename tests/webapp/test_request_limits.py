@@ -68,3 +68,21 @@ def test_df_document_one_document_over_the_engines_limit_is_413_naming_the_field
     assert response.status_code == 413 and response.mimetype == PROBLEM
     assert response.json["rule"] == "DF-DOCUMENT" and response.json["field"] == "study_report"
     assert site.procedures.get(procedure.id).task("proposal") == task  # nothing advanced
+
+
+def test_df_hardening_the_openapi_document_states_the_size_and_type_limits(app, site):
+    info = app.test_client().get("/api/v1/openapi.json").json["info"]
+    assert info["x-max-request-bytes"] == app.config["MAX_CONTENT_LENGTH"]
+    assert info["x-max-document-bytes"] == site.settings.max_document_bytes
+    assert f"each document at most {site.settings.max_document_bytes} bytes" in info["description"]
+    assert "PDF, OFD, DOCX" in info["description"]
+
+
+def test_df_hardening_each_file_input_states_its_types_and_size(site, app):
+    from tests.webapp.site import login
+
+    procedure = site.procedures.start("major_decision", "县城公交线网优化调整方案", "dev_reform",
+                                      site.people.actor("sponsor"))
+    task = site.procedures.get(procedure.id).task("proposal")
+    page = login(app, "sponsor").get(f"/tasks/{task}").get_data(as_text=True)
+    assert "可上传 PDF、OFD、DOCX、XLSX、PNG、JPEG 格式，每个文件不超过 1 MB" in page

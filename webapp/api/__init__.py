@@ -55,11 +55,31 @@ class ProblemApi(Api):
         self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
 
 
+def _with_limits(app: Flask) -> dict[str, Any]:
+    """The spec options with this deployment's size and type limits stated, so a client knows them in advance."""
+    from engine import doctypes
+    from webapp.body_limit import megabytes
+
+    document = app.extensions["decisionflow"].settings.max_document_bytes
+    request_limit = app.config["MAX_CONTENT_LENGTH"]
+    limits = (f" Limits: a request body of at most {request_limit} bytes is read (a larger one is answered 413 "
+              f"before it is read); each document at most {document} bytes ({megabytes(document)} MB; 413 naming "
+              f"its field), of the types {', '.join(doctypes.labels())}, recognised by their content, not their "
+              "name (a form may narrow a slot with `x-accept`; GET /definitions/{key} serves the forms).")
+    options = dict(app.config["API_SPEC_OPTIONS"])
+    info = dict(options.get("info", {}))
+    info["description"] = info.get("description", "") + limits
+    info["x-max-request-bytes"], info["x-max-document-bytes"] = request_limit, document
+    options["info"] = info
+    return options
+
+
 def init_app(app: Flask) -> Api:
     from webapp.api import catalogue, definitions, procedures, registry, tasks
 
     for key, value in API_CONFIG.items():
         app.config.setdefault(key, value)
+    app.config["API_SPEC_OPTIONS"] = _with_limits(app)
     api = ProblemApi(app)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     api.register_converter(IdConverter, openapi_schema)
