@@ -66,3 +66,22 @@ def tamper(engine: Engine, sql: str, *, table: str = "events", **params: object)
     """Change exactly one row of an append-only table behind the engine's back."""
     with triggers_off(engine, table), engine.db.begin() as connection:
         assert connection.execute(text(sql), params).rowcount == 1
+
+
+def pending_task_id(engine: Engine, procedure_id: int, spec: str) -> str:
+    """The SpiffWorkflow id of a task of `spec` that is neither READY nor done (FUTURE, LIKELY, MAYBE…),
+    read from the stored workflow: a step a caller may attempt out of turn."""
+    from SpiffWorkflow.util.task import TaskState
+
+    from engine.persistence.tables import Procedure
+    from engine.services.definitions import load_compiled
+
+    uow = engine.uow()
+    with uow:
+        procedure = uow.session.get(Procedure, procedure_id)
+        compiled = load_compiled(uow, procedure.definition_id)
+        workflow = compiled.serializer.load(procedure.state)
+    for task in workflow.get_tasks():
+        if task.task_spec.name == spec and TaskState.get_name(task.state) not in ("READY", "COMPLETED", "CANCELLED"):
+            return str(task.id)
+    raise LookupError(f"no pending task {spec}")

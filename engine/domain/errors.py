@@ -109,8 +109,32 @@ class DocumentNotFound(NotFound):
 # --- order ------------------------------------------------------------------------------
 
 class StepNotReady(Refused):
+    """Out of order. `missing` names the statutory steps not yet done before this one, each with its
+    rule and article; without them `waiting_for` names the steps the procedure waits on now."""
+
     rule = "MD-39"
     en = "Step {step} ({step_kind}) is {state}: it can be done only when the steps before it are done."
+    en_missing = "Step {step} ({step_kind}) cannot be done yet: {clause} not done."
+    en_waiting = ("Step {step} ({step_kind}) is {state}: it can be done only when the steps before it are "
+                  "done; the procedure now waits on {clause}.")
+
+    def message(self, lang: str = "zh_CN") -> str:
+        missing, waiting = self.context.get("missing"), self.context.get("waiting_for")
+        zh = lang != "en"
+        if isinstance(missing, list) and missing:
+            key, template = "StepNotReady.missing", self.en_missing
+            parts = [f"{m['title']}（{m['rule']}，{m['article']}）" if zh
+                     else f"{m['title']} [{m['step_kind']}] ({m['rule']}, {m['article']})" for m in missing]
+        elif isinstance(waiting, list) and waiting:
+            key, template = "StepNotReady.waiting", self.en_waiting
+            parts = [f"“{w['title']}”" if zh else f"{w['title']} [{w['step_kind']}]" for w in waiting]
+        else:
+            return super().message(lang)
+        clause = ("、" if zh else "; ").join(parts)
+        if not zh and key == "StepNotReady.missing":
+            clause += " is" if len(parts) == 1 else " are"
+        template = _catalog(lang).get(key, template) if zh else template
+        return template.format_map(_Missing({**self.context, "clause": clause}))
 
 
 class StepAlreadyCompleted(Conflict):

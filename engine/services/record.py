@@ -21,11 +21,11 @@ from engine.domain.actors import Actor
 from engine.domain.errors import DocumentNotFound, ProcedureNotFound, RecordForbidden
 from engine.domain.roles import ADMIN
 from engine.persistence.tables import Definition, Document, Event, Procedure, WorkItem
-from engine.persistence.uow import UnitOfWork
+from engine.persistence.uow import LockedProcedure, UnitOfWork
 from engine.services import definitions, history, procedures
 from engine.services.views import EventView, ProcedureView
 
-__all__ = ["document", "events", "procedure", "verify", "visible"]
+__all__ = ["document", "events", "may_see", "procedure", "verify", "visible"]
 
 OVERSIGHT_ROLES = procedures.OVERSIGHT_ROLES
 
@@ -138,6 +138,11 @@ def document(uow: UnitOfWork, actor: Actor, procedure_id: int, sha256: str) -> D
         return DocumentContent(sha256, str(refs[0].get("filename") or sha256), stored.media_type, stored.content)
 
 
+def may_see(uow: UnitOfWork, actor: Actor, procedure: Procedure | LockedProcedure) -> bool:
+    """DF-VIEW inside a unit of work already open, e.g. before a refusal names a procedure's steps."""
+    return _visible(uow, actor, procedure)
+
+
 def _procedure(uow: UnitOfWork, procedure_id: int) -> Procedure:
     row = uow.session.get(Procedure, procedure_id)
     if row is None:
@@ -145,7 +150,7 @@ def _procedure(uow: UnitOfWork, procedure_id: int) -> Procedure:
     return row
 
 
-def _visible(uow: UnitOfWork, actor: Actor, procedure: Procedure) -> bool:
+def _visible(uow: UnitOfWork, actor: Actor, procedure: Procedure | LockedProcedure) -> bool:
     if actor.holds(ADMIN):  # DF-ADMIN-SEPARATION: not even in the sponsoring unit
         return False
     if any(actor.holds(r) for r in OVERSIGHT_ROLES) or actor.org == procedure.sponsor_org:

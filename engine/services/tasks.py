@@ -27,8 +27,6 @@ from engine.domain.errors import (
     DocumentTooLarge,
     FormInvalid,
     ProcedureEnded,
-    StepAlreadyCompleted,
-    StepNotReady,
     TaskNotFound,
     VersionConflict,
 )
@@ -36,7 +34,7 @@ from engine.domain.roles import ADMIN
 from engine.forms import document_pattern, place_documents, require_json_object
 from engine.persistence.tables import Document, Procedure, WorkItem
 from engine.persistence.uow import LockedProcedure, UnitOfWork
-from engine.services import catalogue, consultation, definitions, history, progress, registry
+from engine.services import catalogue, consultation, definitions, history, order, progress, registry
 from engine.services.views import StepResult, Upload, WorkItemView
 from engine.workdays import local_date
 
@@ -66,7 +64,7 @@ def item(uow: UnitOfWork, task_id: str, actor: Actor) -> WorkItemView:
         if row is None:
             raise TaskNotFound(task_id=task_id)
         step = _step_ref(row)
-        rules.require_open(step)
+        _require_open(uow, actor, uow.session.get(Procedure, row.procedure_id), step)
         rules.require_role(step, actor)
         rules.require_assignee(step, actor)
         return WorkItemView.of(row)
@@ -78,7 +76,7 @@ def claim(uow: UnitOfWork, task_id: str, actor: Actor) -> WorkItemView:
         procedure, item = uow.lock_procedure_of(task_id)
         _require_running(procedure)
         step = _step_ref(item)
-        rules.require_open(step)
+        _require_open(uow, actor, procedure, step)
         rules.require_role(step, actor)
         rules.require_assignee(step, actor)
         rules.require_separation(step, actor, procedure.sponsor_org, _done_by(uow, procedure.id, step))
@@ -106,16 +104,16 @@ def complete(uow: UnitOfWork, task_id: str, actor: Actor, data: Mapping[str, Any
     require_json_object(data)
     _check_sizes(documents, uow.settings.max_document_bytes)
     with uow:
-        procedure, step = _lock(uow, task_id, procedure_id)
+        procedure, step = _lock(uow, task_id, procedure_id, actor)
         if expected_version is not None and expected_version != procedure.version:
             raise VersionConflict(procedure_id=procedure.id, expected=expected_version, actual=procedure.version)
         _require_running(procedure)
-        rules.require_open(step)
+        _require_open(uow, actor, procedure, step)
         compiled = definitions.load_compiled(uow, procedure.definition_id)
         workflow = compiled.serializer.load(procedure.state)
         task = runtime.find_task(workflow, task_id)
         if task is None or not runtime.is_ready_human(task):
-            raise _not_ready(task, step.title, step.step_kind)
+            raise order.not_open(uow, actor, procedure, task_id, step.title, step.step_kind, _state(task))
         rules.require_role(step, actor)
         rules.require_assignee(step, actor)
         rules.require_separation(step, actor, procedure.sponsor_org, _done_by(uow, procedure.id, step))
@@ -168,8 +166,12 @@ def _save(uow: UnitOfWork, procedure: LockedProcedure, state: bytes) -> None:
     procedure.version += 1
 
 
-def _lock(uow: UnitOfWork, task_id: str, procedure_id: int | None) -> tuple[LockedProcedure, rules.StepRef]:
-    """Lock the procedure; a step outside the named procedure, or not a work item, is refused."""
+def _lock(uow: UnitOfWork, task_id: str, procedure_id: int | None,
+          actor: Actor) -> tuple[LockedProcedure, rules.StepRef]:
+    """Lock the procedure; a step outside the named procedure, or not a work item, is refused.
+
+    Without the procedure's id a task that is not a work item is not found: its id is not looked
+    for in every procedure, and an unknown id and another procedure's future step answer alike."""
     if procedure_id is None:
         return uow.lock_step(task_id)
     procedure = uow.lock_procedure_row(procedure_id)
@@ -181,17 +183,23 @@ def _lock(uow: UnitOfWork, task_id: str, procedure_id: int | None) -> tuple[Lock
         task = runtime.find_task(compiled.serializer.load(procedure.state), task_id)
         if task is not None:
             meta = compiled.model.task(task.task_spec.name)
-            raise _not_ready(task, meta.name if meta else task.task_spec.name,
-                             (meta.step_kind if meta else None) or "automatic")
+            raise order.not_open(uow, actor, procedure, task_id, meta.name if meta else task.task_spec.name,
+                                 (meta.step_kind if meta else None) or "automatic", _state(task))
     raise TaskNotFound(task_id=task_id)
 
 
-def _not_ready(task: Task | None, title: str, step_kind: str) -> StepAlreadyCompleted | StepNotReady:
-    """A done step is never done again (MD-33b); any other state is out of order (MD-39)."""
-    state = runtime.state_name(task) if task is not None else "UNKNOWN"
-    if state == "COMPLETED":
-        return StepAlreadyCompleted(step=title, step_kind=step_kind)
-    return StepNotReady(step=title, step_kind=step_kind, state=state)
+def _state(task: Task | None) -> str:
+    return runtime.state_name(task) if task is not None else "UNKNOWN"
+
+
+def _require_open(uow: UnitOfWork, actor: Actor, procedure: Procedure | LockedProcedure | None,
+                  step: rules.StepRef) -> None:
+    """A completed step is never done again (MD-33b); a cancelled one is not ready (MD-39), and says why."""
+    if step.status == rules.OPEN or procedure is None:
+        rules.require_open(step)
+        return
+    state = "COMPLETED" if step.status == rules.COMPLETED else step.status.upper()
+    raise order.not_open(uow, actor, procedure, step.task_id, step.title, step.step_kind, state)
 
 
 def _catalogue_status(uow: UnitOfWork, step_kind: str, values: Mapping[str, Any], now: datetime) -> str | None:

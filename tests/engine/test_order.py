@@ -39,10 +39,33 @@ def started(engine, people: People, review_loop: str) -> ProcedureView:
 def test_md39_future_step_cannot_be_completed(engine, people, started):
     review = spiff_task_id(engine, started.id, "review", "FUTURE")
     before = fingerprint(engine)
-    with pytest.raises(StepNotReady) as refused:
-        engine.tasks.complete(review, people.reviewer, {"outcome": "lawful"}, procedure_id=started.id)
+    with pytest.raises(StepNotReady) as refused:  # the decision organ sees every procedure (DF-VIEW)
+        engine.tasks.complete(review, people.organ, {"outcome": "lawful"}, procedure_id=started.id)
     assert refused.value.rule == "MD-39"
     assert "FUTURE" in str(refused.value)
+    assert fingerprint(engine) == before
+
+
+def test_md39_future_step_names_the_open_steps_the_procedure_waits_on(engine, people, started):
+    """No statute rule names a missing step here (the test definition declares none): the refusal
+    names the step the procedure waits on now, in both languages."""
+    review = spiff_task_id(engine, started.id, "review", "FUTURE")
+    with pytest.raises(StepNotReady) as refused:
+        engine.tasks.complete(review, people.organ, {"outcome": "lawful"}, procedure_id=started.id)
+    waiting = refused.value.context["waiting_for"]
+    assert [w["step_kind"] for w in waiting] == ["drafting"]
+    draft_title = waiting[0]["title"]
+    assert f"“{draft_title}”" in refused.value.message("zh_CN") and "正在等待" in refused.value.message("zh_CN")
+    assert f"waits on {draft_title} [drafting]" in refused.value.message("en")
+
+
+def test_df_view_future_step_to_a_caller_who_may_not_see_the_procedure_is_not_found(engine, people, started):
+    review = spiff_task_id(engine, started.id, "review", "FUTURE")
+    before = fingerprint(engine)
+    for caller in (people.reviewer, people.outsider):  # no step of theirs is open in it yet; another unit
+        with pytest.raises(TaskNotFound) as refused:
+            engine.tasks.complete(review, caller, {"outcome": "lawful"}, procedure_id=started.id)
+        assert refused.value.rule == "DF-NOT-FOUND" and "waiting_for" not in refused.value.context
     assert fingerprint(engine) == before
 
 
