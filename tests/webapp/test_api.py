@@ -269,3 +269,39 @@ def test_df_hardening_api_refuses_an_exe_sent_as_the_study_report_pdf_and_keeps_
         "data": data, "study_report": (io.BytesIO(documents.docx()), "研究论证报告.pdf", "application/pdf")})
     assert done.status_code == 200, done.json
     assert site.history.events(procedure_id)[-1].payload["data"]["study_report"]["media_type"] == documents.DOCX_TYPE
+
+
+def test_md39_a_step_out_of_turn_is_a_problem_naming_what_it_waits_for(site, as_user, clock):
+    from tests.helpers import fingerprint, pending_task_id
+
+    procedure_id = _started(site)
+    drive(Driver(site, clock, procedure_id), "sponsor", "2026-05", "review")
+    task = pending_task_id(site, procedure_id, "legality_review")  # waits for the legal adviser's opinion
+    before = fingerprint(site)
+    refused = as_user("auditor")("post", f"/tasks/{task}/complete", json={"data": {}, "procedure_id": procedure_id},
+                                 headers={"Accept-Language": "en"})
+    assert refused.status_code == 422 and refused.mimetype == PROBLEM
+    assert refused.json["rule"] == "MD-39" and refused.json["article"]
+    assert [w["step_kind"] for w in refused.json["waiting_for"]] == ["legal_opinion"]
+    assert refused.json["waiting_for"][0]["title"] in refused.json["title"]
+    hidden = as_user("housing")("post", f"/tasks/{task}/complete", json={"data": {}, "procedure_id": procedure_id})
+    assert hidden.status_code == 404 and hidden.json["rule"] == "DF-NOT-FOUND"  # DF-VIEW: nothing of it is told
+    assert "waiting_for" not in hidden.json and "missing" not in hidden.json
+    no_procedure = as_user("auditor")("post", f"/tasks/{task}/complete", json={"data": {}})
+    assert no_procedure.status_code == 404 and no_procedure.json["rule"] == "DF-NOT-FOUND"
+    assert fingerprint(site) == before
+
+
+def test_md25b_problem_json_carries_the_missing_steps_with_rule_and_article(app):
+    from engine.domain.errors import StepNotReady
+    from engine.domain.rulebook import rule
+    from webapp.api.problems import from_domain
+
+    missing = [{"step_kind": "legality_review", "title": "合法性审查", "rule": "MD-25b",
+                "article": rule("MD-25b").article}]
+    with app.test_request_context("/api/v1/tasks/x/complete", method="POST"):
+        body = json.loads(from_domain(StepNotReady(step="集体讨论决定", step_kind="deliberation", state="FUTURE",
+                                                   missing=missing), 422).get_data())
+    assert body["rule"] == "MD-39" and body["missing"] == missing
+    assert "合法性审查（MD-25b，《重大行政决策程序暂行条例》第二十五条第二款）尚未完成" in body["title"]
+    assert "MD-25b" in body["detail"]

@@ -13,7 +13,7 @@ from typing import Any
 from flask import Response, request
 from werkzeug.exceptions import HTTPException
 
-from engine.domain.errors import DomainError, FormInvalid
+from engine.domain.errors import DomainError, FormInvalid, StepNotReady
 
 API_PREFIX = "/api/"
 MEDIA_TYPE = "application/problem+json"
@@ -46,8 +46,10 @@ def from_domain(error: DomainError, status: int) -> Response:
         key = "problem" if language() == "en" else "problem_zh"
         errors = [{"field": str(e.get("field")), "problem": str(e.get(key) or e.get("problem"))}
                   for e in error.context["errors"]]  # type: ignore[union-attr]
+    order = {key: error.context[key] for key in ("missing", "waiting_for") if isinstance(error, StepNotReady)
+             and error.context.get(key)}  # MD-39: what the step waits for
     return respond(status, error.message(language()), f"/problems/{error.rule}", detail=error.message("en"),
-                   rule=error.rule, article=error.article, field=error.field, errors=errors)
+                   rule=error.rule, article=error.article, field=error.field, errors=errors, **order)
 
 
 def passed_headers(error: HTTPException) -> dict[str, str]:

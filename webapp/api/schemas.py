@@ -67,6 +67,15 @@ class FieldProblemSchema(Schema):
     problem = fields.String(required=True)
 
 
+class MissingStepSchema(Schema):
+    """A statutory step not yet done that the named rule requires before the step attempted (MD-39)."""
+
+    step_kind = fields.String(required=True)
+    title = fields.String(required=True)
+    rule = fields.String()
+    article = fields.String()
+
+
 class ProblemSchema(Schema):
     """RFC 9457 problem details, with the rule and article of a refusal."""
 
@@ -79,6 +88,10 @@ class ProblemSchema(Schema):
     article = fields.String()
     field = fields.String(allow_none=True)
     errors = fields.List(fields.Nested(FieldProblemSchema))
+    missing = fields.List(fields.Nested(MissingStepSchema), metadata={
+        "description": "of a step out of turn (MD-39): the statutory steps still missing before it"})
+    waiting_for = fields.List(fields.Nested(MissingStepSchema), metadata={
+        "description": "of a step out of turn that no statute rule explains: the open steps the procedure waits on"})
     correlation_id = fields.String(metadata={"description": "of a 500: quote it, it names the log entry"})
 
 
@@ -203,6 +216,9 @@ class VerifySchema(Schema):
 class CompleteSchema(Strict):
     data = fields.Dict(keys=fields.String(), required=True)
     expected_version = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
+    procedure_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1), metadata={
+        "description": "the procedure the step belongs to: a step of it that is not open yet is then refused "
+                       "naming the steps still missing before it (MD-39), not as an unknown id"})
 
 
 class StepResultSchema(Schema):

@@ -2,7 +2,9 @@
 
 `complete` takes JSON (`{"data": {...}, "expected_version": n}`) or multipart/form-data:
 a `data` part holding that JSON object, an optional `expected_version`, and one file part
-per document field (`experts.0.declaration` for a document inside a row).
+per document field (`experts.0.declaration` for a document inside a row). An optional
+`procedure_id` names the step's procedure: a step of it not open yet is then refused with
+the steps still missing before it (MD-39), to a caller who may see the procedure.
 """
 
 from __future__ import annotations
@@ -30,7 +32,8 @@ _COMPLETE_DOC = {
         "multipart/form-data": {"schema": {
             "type": "object", "required": ["data"],
             "properties": {"data": {"type": "object", "description": "the step's data: a JSON object"},
-                           "expected_version": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}},
+                           "expected_version": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+                           "procedure_id": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}},
             "additionalProperties": {"type": "string", "format": "binary"}},
             "encoding": {"data": {"contentType": "application/json"}}}}},
 }
@@ -58,18 +61,20 @@ def claim(task_id: str) -> Any:
 @errors(bp, 403, 404, 409, 413, 422)
 def complete(task_id: str) -> Any:
     """Complete a READY step: every check runs first, and a refusal changes nothing."""
-    data, expected, uploads = _body()
-    return engine().tasks.complete(task_id, access.actor(), data, uploads, expected_version=expected)
+    data, expected, uploads, procedure_id = _body()
+    return engine().tasks.complete(task_id, access.actor(), data, uploads, expected_version=expected,
+                                   procedure_id=procedure_id)
 
 
-def _body() -> tuple[dict[str, Any], int | None, dict[str, Upload]]:
+def _body() -> tuple[dict[str, Any], int | None, dict[str, Upload], int | None]:
     if request.mimetype == "multipart/form-data":
         try:
             posted = {"data": load_json(request.form.get("data", "null"))}
         except ValueError as error:
             abort(422, messages={"form": {"data": [f"not JSON: {getattr(error, 'msg', error)}"]}})
-        if request.form.get("expected_version"):
-            posted["expected_version"] = request.form["expected_version"]
+        for name in ("expected_version", "procedure_id"):
+            if request.form.get(name):
+                posted[name] = request.form[name]
         uploads = {name: Upload(f.filename or name, f.mimetype or "application/octet-stream", f.read())
                    for name, f in request.files.items()}
     else:
@@ -80,4 +85,4 @@ def _body() -> tuple[dict[str, Any], int | None, dict[str, Upload]]:
         body = CompleteSchema().load(posted)
     except ValidationError as error:
         abort(422, messages={"json": error.messages})
-    return body["data"], body.get("expected_version"), uploads
+    return body["data"], body.get("expected_version"), uploads, body.get("procedure_id")
