@@ -154,10 +154,7 @@ class DutiesApart(Forbidden):
     """One person may not do two steps the law separates in one procedure (engine/domain/duties.py).
 
     Context: `username`, `step` and `step_kind` asked for, `other_step` and `other_kind` done before.
-    Each subclass names the rule (and so the article) that keeps the two steps apart."""
-
-    en = ("{username} already did step {other_step} ({other_kind}) of this procedure; the same person may not "
-          "also do step {step} ({step_kind}).")
+    Each subclass names the rule (and so the article) that keeps the two steps apart, and its message."""
 
 
 class AuthorMayNotReview(DutiesApart):
