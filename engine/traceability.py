@@ -19,8 +19,8 @@ from pathlib import Path
 
 from engine.bpmn.profiles import PROFILES
 from engine.domain import errors
+from engine.domain.duties import DUTIES, Apart
 from engine.domain.rulebook import RULES, Rule, decision_making
-from engine.domain.rules import SEPARATION
 
 ROOT = Path(__file__).resolve().parent.parent
 _NAME_TOKEN = re.compile(r"(?<![a-z])(md|sc|nd|er|rc)(\d+)([a-z]?)(?=_|$)")
@@ -91,9 +91,15 @@ def _enforcement() -> list[tuple[str, str]]:
     for statute, checks in PROFILES.items():
         for check in checks:
             found.append((check.rule, f"compliance check `{type(check).__name__}` ({statute})"))
-    for kind, separation in SEPARATION.items():
-        if separation.not_sponsor:
-            found.append(("MD-25a", f"separation of duties: sponsor unit barred from `{kind}`"))
+    for statute, duties in DUTIES.items():
+        for duty in duties:
+            if isinstance(duty, Apart):
+                one, other = ", ".join(f"`{k}`" for k in duty.one), ", ".join(f"`{k}`" for k in duty.other)
+                found.append((duty.rule, f"separation of duties ({statute}): one person never does both {one} "
+                                         f"and {other} in a procedure"))
+            else:
+                found.append((duty.rule, f"separation of duties ({statute}): sponsor unit barred from "
+                                         + ", ".join(f"`{k}`" for k in duty.kinds)))
     return found
 
 

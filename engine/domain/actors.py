@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 
 from engine.domain.roles import acting_roles
+
+
+def canonical_username(name: str) -> str:
+    """A username as one person: Unicode-normalised, trimmed, case-folded (accounts are stored so)."""
+    return unicodedata.normalize("NFKC", name).strip().casefold()
 
 
 @dataclass(frozen=True)

@@ -174,9 +174,23 @@ class SponsorMayNotReview(Forbidden):
     en = "The sponsoring unit {org} may not do step {step} ({step_kind}): it must be done independently."
 
 
-class SameActorBarred(Forbidden):
-    rule = "DF-ROLE"
-    en = "{username} already did step {other_step} of this procedure and may not also do {step}."
+class DutiesApart(Forbidden):
+    """One person may not do two steps the law separates in one procedure (engine/domain/duties.py).
+
+    Context: `username`, `step` and `step_kind` asked for, `other_step` and `other_kind` done before.
+    Each subclass names the rule (and so the article) that keeps the two steps apart, and its message."""
+
+
+class AuthorMayNotReview(DutiesApart):
+    rule = "MD-25a"
+    en = ("{username} already did step {other_step} ({other_kind}) of this procedure; the same person may not "
+          "also do step {step} ({step_kind}): the legality review is independent of the draft's authors.")
+
+
+class AssessorMayNotEvaluate(DutiesApart):
+    rule = "MD-36b"
+    en = ("{username} already did step {other_step} ({other_kind}) of this procedure; the same person may not "
+          "also do step {step} ({step_kind}): who argued or assessed before the decision does not evaluate it.")
 
 
 class WithdrawForbidden(Forbidden):
@@ -550,9 +564,10 @@ class SubmissionChangedAfterReview(Refused):
     en = "The proposed decision changed after the legal review agreed to it; the changed one is reviewed first."
 
 
-class InvestigatorMayNotReview(Forbidden):
+class InvestigatorMayNotReview(DutiesApart):
     rule = "ER-3"
-    en = "{username} investigated or submitted this case ({other_step}) and may not do its legal review ({step})."
+    en = ("{username} already did step {other_step} ({other_kind}) of this case; the same person may not also do "
+          "step {step} ({step_kind}): reviewers are separate from investigators.")
 
 
 class ReviewerUnqualified(Forbidden):
@@ -632,9 +647,10 @@ class DocumentCommentTooShort(Refused):
     en = "The public comment period ends on {end}; it has to run at least until {earliest} ({minimum})."
 
 
-class DrafterMayNotReview(Forbidden):
+class DrafterMayNotReview(DutiesApart):
     rule = "ND-4"
-    en = "{username} already did step {other_step} of this document and may not review its legality ({step})."
+    en = ("{username} already did step {other_step} ({other_kind}) of this document; the same person may not "
+          "also do step {step} ({step_kind}): the drafter never reviews its legality.")
 
 
 class DocumentNotReviewedLawful(Refused):
@@ -741,6 +757,13 @@ class ApplicationLate(Refused):
 class OutsideJurisdiction(Refused):
     rule = "RC-3"
     en = "This organ does not hear cases against {level}: not accepted, naming the competent organ {organ}."
+
+
+class RespondentMayNotHear(DutiesApart):
+    rule = "RC-3"
+    en = ("{username} already did step {other_step} ({other_kind}) of this case for the respondent; the same "
+          "person may not also do step {step} ({step_kind}): the organ that made the act does not hear its own "
+          "reconsideration.")
 
 
 class AcceptancePeriodOver(Refused):

@@ -21,7 +21,7 @@ from typing import Any
 from engine import workdays
 from engine.domain import errors as e
 from engine.domain import inputs
-from engine.domain.actors import Actor
+from engine.domain.actors import Actor, canonical_username
 from engine.domain.materials import ENFORCEMENT_CONDITIONS, ENFORCEMENT_MATERIALS
 from engine.domain.steps import StepKind as K
 
@@ -506,8 +506,11 @@ def _require_reviewer(c: Context) -> None:
     """ER-3: not an investigator of the case; a first-time penalty reviewer holds the qualification."""
     if c.actor is None:
         return
-    if c.actor.username in c.before.get("investigators", []):
-        raise e.InvestigatorMayNotReview(username=c.actor.username, other_step="investigators", step="legal_review")
+    named = {canonical_username(str(name)) for name in c.before.get("investigators", [])}
+    if canonical_username(c.actor.username) in named:  # the accounts as typed: case and white space aside
+        raise e.InvestigatorMayNotReview(username=c.actor.username, other_step="investigators",
+                                         other_kind="enforcement_submission", step="legal_review",
+                                         step_kind="enforcement_legal_review")
     since = c.data.get("reviewing_since")
     veteran = since is not None and _date(since, "reviewing_since") < QUALIFICATION_FROM
     if c.before.get("case_type") == "penalty" and not c.actor.holds("legal_professional") and not veteran:

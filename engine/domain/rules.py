@@ -1,62 +1,39 @@
 """Who may do a step, and when: pure checks, run before anything changes (invariant 2).
 
 Each check raises the domain error that names the rule; none touches a database.
-Separation of duties is declared per step kind in one table, so the compliance docs,
-the UI and the engine read the same declaration.
+Separation of duties is declared once per statute (engine/domain/duties.py), so the
+compliance docs and the engine read the same declaration.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from engine.domain.actors import Actor
+from engine.domain import duties
+from engine.domain.actors import Actor, canonical_username
 from engine.domain.errors import (
     AdminRoleSeparation,
-    DomainError,
-    DrafterMayNotReview,
-    InvestigatorMayNotReview,
     NotAssignee,
     RoleRequired,
-    SameActorBarred,
     SponsorMayNotReview,
     StepAlreadyCompleted,
     StepNotReady,
 )
 from engine.domain.roles import ADMIN
-from engine.domain.steps import StepKind
 
 OPEN, COMPLETED, CANCELLED = "open", "completed", "cancelled"
 
 
 @dataclass(frozen=True)
-class Separation:
-    """A separation-of-duty rule for one step kind.
+class Done:
+    """Who did an earlier step of this procedure, as the engine recorded it (never as a client typed it)."""
 
-    `not_sponsor`: nobody from the procedure's sponsoring organisation does the step
-    (MD-25a: the legality review is independent of the drafter).
-    `not_actor_of`: nobody who did one of these earlier step kinds does this one.
-    `barred`: the refusal naming the rule, where it is more than role hygiene (ER-3).
-    """
-
-    not_sponsor: bool = False
-    not_actor_of: tuple[StepKind, ...] = ()
-    barred: type[DomainError] = SameActorBarred
-
-
-SEPARATION: dict[StepKind, Separation] = {
-    StepKind.legality_review: Separation(not_sponsor=True, not_actor_of=(StepKind.drafting, StepKind.revision)),
-    StepKind.legal_opinion: Separation(not_sponsor=True),
-    StepKind.expert_argumentation: Separation(not_sponsor=True),
-    StepKind.post_evaluation: Separation(not_actor_of=(StepKind.expert_argumentation, StepKind.risk_assessment)),
-    StepKind.enforcement_legal_review: Separation(  # ER-3: reviewers are separate from investigators
-        not_actor_of=(StepKind.enforcement_submission, StepKind.enforcement_supplement),
-        barred=InvestigatorMayNotReview),
-    StepKind.nd_legality_review: Separation(  # ND-4: the drafter never reviews its own document
-        not_actor_of=(StepKind.nd_drafting, StepKind.nd_review_submission, StepKind.nd_revision),
-        barred=DrafterMayNotReview),
-}
+    step_kind: str
+    title: str
+    username: str
+    user_id: int | None  # the account whose stored username it is; None if the account is gone
 
 
 @dataclass(frozen=True)
@@ -96,20 +73,26 @@ def require_assignee(step: StepRef, actor: Actor) -> None:
         raise NotAssignee(step=step.title, assignee=step.assignee)
 
 
-def separation_for(step_kind: str) -> Separation:
-    kind = StepKind.parse(step_kind)
-    return SEPARATION.get(kind, Separation()) if kind else Separation()
+def require_separation(step: StepRef, actor: Actor, sponsor_org: str, done: Iterable[Done]) -> None:
+    """Separation of duties (engine/domain/duties.py), at every door that gives a person a step.
 
-
-def require_separation(step: StepRef, actor: Actor, sponsor_org: str,
-                       done_by: Mapping[str, Sequence[str]]) -> None:
-    """`done_by` maps earlier step kinds of this procedure to the users who did them."""
-    rule = separation_for(step.step_kind)
-    if rule.not_sponsor and actor.org == sponsor_org:
+    The sponsoring organisation never does an independent step (MD-25a); a person who did a step the
+    law keeps apart from this one in this procedure does not do it, whatever roles they hold. The
+    person is their account: the same user id, or the same canonical username (case and white space
+    do not make another person)."""
+    if duties.independent(step.step_kind) and actor.org == sponsor_org:
         raise SponsorMayNotReview(org=sponsor_org, step=step.title, step_kind=step.step_kind)
-    for kind in rule.not_actor_of:
-        if actor.username in done_by.get(kind, ()):
-            raise rule.barred(username=actor.username, other_step=str(kind), step=step.title)
+    pairs = duties.apart_for(step.step_kind)
+    if not pairs:
+        return
+    me = canonical_username(actor.username)
+    for earlier in done:
+        if earlier.user_id != actor.user_id and canonical_username(earlier.username) != me:
+            continue
+        for pair in pairs:
+            if earlier.step_kind in pair.across(step.step_kind):
+                raise pair.barred(username=actor.username, step=step.title, step_kind=step.step_kind,
+                                  other_step=earlier.title, other_kind=earlier.step_kind)
 
 
 def require_admin_alone(roles: Iterable[str]) -> None:

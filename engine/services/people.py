@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import select
 
-from engine.domain.actors import Actor
+from engine.domain.actors import Actor, canonical_username
 from engine.domain.errors import UserNotFound
 from engine.domain.rules import require_admin_alone
 from engine.persistence.tables import Organisation, Role, User, UserRole
@@ -44,8 +44,10 @@ def ensure_user(uow: UnitOfWork, username: str, org_code: str, roles: Iterable[s
     """Create the user if missing and grant exactly `roles` (unknown roles are created).
 
     Set-up, not administration (the demo, tests): no four-eyes approval, but admin is never held
-    beside another role here either (DF-ADMIN-SEPARATION).
+    beside another role here either (DF-ADMIN-SEPARATION). The username is stored canonical (trimmed,
+    case-folded), so " Zhang_Wei " is the account zhang_wei, never a second person.
     """
+    username = canonical_username(username)
     wanted = set(roles)
     require_admin_alone(wanted)
     with uow:

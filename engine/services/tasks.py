@@ -20,7 +20,7 @@ from sqlalchemy import bindparam, or_, select, update
 
 from engine import form_dates
 from engine.bpmn import runtime
-from engine.domain import guards, rules
+from engine.domain import duties, guards, rules
 from engine.domain.actors import Actor
 from engine.domain.errors import (
     AdministratorBarred,
@@ -32,7 +32,7 @@ from engine.domain.errors import (
 )
 from engine.domain.roles import ADMIN
 from engine.forms import document_pattern, place_documents, require_json_object
-from engine.persistence.tables import Document, Procedure, WorkItem
+from engine.persistence.tables import Document, Procedure, User, WorkItem
 from engine.persistence.uow import LockedProcedure, UnitOfWork
 from engine.services import catalogue, consultation, definitions, history, order, progress, registry
 from engine.services.views import StepResult, Upload, WorkItemView
@@ -58,7 +58,8 @@ def inbox(uow: UnitOfWork, actor: Actor) -> list[WorkItemView]:
 
 
 def item(uow: UnitOfWork, task_id: str, actor: Actor) -> WorkItemView:
-    """An open step, to a user who may do it: what the step's page shows before the form."""
+    """An open step, to a user who may do it (separation of duties included): what the step's page shows
+    before the form."""
     with uow.read():
         row = uow.session.get(WorkItem, task_id)
         if row is None:
@@ -67,6 +68,8 @@ def item(uow: UnitOfWork, task_id: str, actor: Actor) -> WorkItemView:
         _require_open(uow, actor, uow.session.get(Procedure, row.procedure_id), step)
         rules.require_role(step, actor)
         rules.require_assignee(step, actor)
+        sponsor = uow.session.scalar(select(Procedure.sponsor_org).where(Procedure.id == row.procedure_id))
+        rules.require_separation(step, actor, sponsor or "", _done_by(uow, row.procedure_id, step))
         return WorkItemView.of(row)
 
 
@@ -248,18 +251,18 @@ def _step_ref(item: WorkItem) -> rules.StepRef:
                          item.org, item.status, item.assignee)
 
 
-def _done_by(uow: UnitOfWork, procedure_id: int, step: rules.StepRef) -> dict[str, list[str]]:
-    """Who did the earlier steps that separation of duties names; no query when none are named."""
-    kinds = [str(k) for k in rules.separation_for(step.step_kind).not_actor_of]
+def _done_by(uow: UnitOfWork, procedure_id: int, step: rules.StepRef) -> list[rules.Done]:
+    """Who did the earlier steps separation of duties keeps apart from this one, by the account the engine
+    recorded (engine/domain/duties.py); no query when none are named."""
+    kinds = duties.earlier_kinds(step.step_kind)
     if not kinds:
-        return {}
-    rows = uow.session.execute(select(WorkItem.step_kind, WorkItem.completed_by).where(
-        WorkItem.procedure_id == procedure_id, WorkItem.status == rules.COMPLETED,
-        WorkItem.step_kind.in_(kinds)))
-    done: dict[str, list[str]] = {}
-    for kind, user in rows:
-        done.setdefault(kind, []).append(user)
-    return done
+        return []
+    rows = uow.session.execute(
+        select(WorkItem.step_kind, WorkItem.title, WorkItem.completed_by, User.id)
+        .outerjoin(User, User.username == WorkItem.completed_by)
+        .where(WorkItem.procedure_id == procedure_id, WorkItem.status == rules.COMPLETED,
+               WorkItem.step_kind.in_(kinds), WorkItem.completed_by.is_not(None)))
+    return [rules.Done(kind, title, user, user_id) for kind, title, user, user_id in rows]
 
 
 def _check_sizes(documents: Mapping[str, Upload], limit: int) -> None:

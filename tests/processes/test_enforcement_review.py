@@ -39,9 +39,9 @@ class Review(Walk):
         self.do("legal_review", who, {k: v for k, v in data.items() if v is not None},
                 {"opinion_document": pdf("法制审核意见书")} if docs is None else docs)
 
-    def resubmit(self, docs=None, **over):
+    def resubmit(self, docs=None, who="unit", **over):
         data = {"response": "已按审核意见调整罚款数额", "truth_declaration": True, **over}
-        self.do("supplement", "unit", data, docs or {})
+        self.do("supplement", who, data, docs or {})
 
     def decide(self, who="head", **over):
         data = {"head_decision": "decide", "decision_number": "市监罚决〔2026〕18号", "decided_on": self.today(),
@@ -114,6 +114,24 @@ def test_er3_the_submitting_investigator_may_not_claim_the_review(er):
     task = next(iter(er.ready))
     refused(er.engine, errors.InvestigatorMayNotReview, "ER-3", er.engine.tasks.claim, task, er.people["both"])
     refused(er.engine, errors.InvestigatorMayNotReview, "ER-3", er.review, who="both")
+
+
+def test_er3_a_reviewer_of_the_case_may_not_go_on_to_supplement_it_but_reviews_another_case(er):
+    er.submit()
+    er.review("problems", who="both")
+    assert er.open() == {"supplement"}
+    task = next(iter(er.ready))
+    caught = refused(er.engine, errors.InvestigatorMayNotReview, "ER-3", er.engine.tasks.claim, task,
+                     er.people["both"])
+    assert caught.context["other_kind"] == "enforcement_legal_review"
+    refused(er.engine, errors.InvestigatorMayNotReview, "ER-3", er.resubmit, who="both")
+
+
+def test_er3_a_listed_investigator_typed_in_another_case_or_padded_is_still_the_investigator(er):
+    er.submit(investigators=["zhao_inv", " Qian_Inv "])
+    refused(er.engine, errors.InvestigatorMayNotReview, "ER-3", er.review, who="inv_reviewer")
+    er.review(who="reviewer")
+    assert er.open() == {"decision"}
 
 
 def test_er3_listed_investigators_and_unqualified_first_time_reviewers_may_not_review(er):

@@ -167,6 +167,23 @@ def test_nd4_the_drafter_never_reviews_and_review_is_due_in_fifteen_working_days
     refused(nd.engine, errors.DrafterMayNotReview, "ND-4", nd.review, who="both")
 
 
+def test_nd4_who_submitted_a_document_may_not_review_it_but_may_review_another_they_did_not_draft(nd):
+    nd.draft()
+    nd.submit(who="both")  # holds sponsor and legality_reviewer: one person, both roles
+    task = next(iter(nd.ready))
+    caught = refused(nd.engine, errors.DrafterMayNotReview, "ND-4", nd.engine.tasks.claim, task, nd.people["both"])
+    assert caught.context["other_kind"] == "nd_review_submission" and "li_both" in caught.message()
+    refused(nd.engine, errors.DrafterMayNotReview, "ND-4", nd.review, who="both")
+    view = nd.engine.procedures.start("normative_document", "示范县优化营商环境若干措施", "county_market",
+                                      nd.people["drafter"])
+    other = Document.of(nd.engine, nd.people, view)
+    other.draft()
+    other.submit()
+    nd.engine.tasks.claim(next(iter(other.ready)), nd.people["both"])
+    other.review(who="both")
+    assert other.open() == {"collective_review"}
+
+
 @pytest.mark.parametrize(("day", "reason", "expedited"), [(6, "文件篇幅短、内容单一，已充分审核", True),
                                                          (9, None, False)])
 def test_nd4_a_review_shorter_than_five_working_days_states_why(nd, day, reason, expedited):

@@ -277,6 +277,32 @@ def test_rc8_investigation_by_one_officer_is_refused(rc):
     assert rc.open() == {"decision"}
 
 
+def test_rc3_who_replied_for_the_respondent_may_not_hear_the_case_but_hears_another(rc):
+    both = rc.engine.people.ensure_user("fuyi_both", "fuyi_office", ["sponsor", "reconsideration_office",
+                                                                    "respondent"])
+    rc.people["both"] = both
+    rc.apply()
+    rc.accept()
+    rc.copy()
+    rc.do("respondent_reply", "both", {"statement": "事实清楚，证据确凿"},
+          {"reply": pdf("书面答复"), "evidence": pdf("证据材料")})
+    task = next(t for t, s in rc.ready.items() if s == "case_review")
+    caught = refused(rc.engine, errors.RespondentMayNotHear, "RC-3", rc.engine.tasks.claim, task, both)
+    assert caught.context["other_kind"] == "respondent_reply" and "fuyi_both" in caught.message("en")
+    assert "被申请人" in caught.message()
+    refused(rc.engine, errors.RespondentMayNotHear, "RC-3", rc.do, "case_review", "both",
+            {"hearing_method": "in_person"}, {"views_record": pdf("听取意见笔录")})
+    view = rc.engine.procedures.start("reconsideration", "某餐饮公司不服行政处罚申请行政复议", "fuyi_office",
+                                      rc.people["office"])
+    other = Case.of(rc.engine, rc.people, view)
+    other.apply()
+    other.accept()
+    other.copy()
+    other.reply()
+    rc.engine.tasks.claim(next(t for t, s in other.ready.items() if s == "case_review"), both)
+    other.do("case_review", "both", {"hearing_method": "in_person"}, {"views_record": pdf("听取意见笔录")})
+
+
 def test_rc9_copy_and_reply_in_working_days_and_a_late_reply_counts_as_none(rc):
     rc.apply()
     rc.accept()
