@@ -242,14 +242,8 @@ def _timer_problem(tag: str, text: str, names: frozenset[str]) -> str | None:
     if text.isidentifier():
         if tag == "timeDate" and text in names:
             return None
-        try:
-            parse(text)
-        except Exception:
-            pass
-        else:
+        if _parses(parse, text) or (text.upper().startswith(("P", "R")) and any(c.isdigit() for c in text)):
             return f"an ISO 8601 literal is an expression and must be quoted: quote it: '{text}'"
-        if text.upper().startswith(("P", "R")) and any(c.isdigit() for c in text):
-            return f"an ISO 8601 literal must be quoted: quote it: '{text}'"
         known = ", ".join(sorted(names)) if tag == "timeDate" and names else "none under this statute"
         return f"{text!r} is no date the engine computes (names: {known}); use a quoted literal such as {example}"
     problem = expression_problem(text)
@@ -266,6 +260,14 @@ def _timer_problem(tag: str, text: str, names: frozenset[str]) -> str | None:
     except Exception as error:
         return f"{value!r} is not what a {tag} takes ({error or type(error).__name__}); e.g. {example}"
     return None
+
+
+def _parses(parse: Any, text: str) -> bool:
+    try:
+        parse(text)
+    except Exception:  # any refusal of SpiffWorkflow's parser: the text is no literal
+        return False
+    return True
 
 
 def _task_problems(model: m.DefinitionModel, forms: Mapping[str, Any], stored: bool = False) -> list[m.Problem]:
@@ -293,8 +295,17 @@ def _task_problems(model: m.DefinitionModel, forms: Mapping[str, Any], stored: b
 
 
 def _lane_problems(model: m.DefinitionModel) -> list[m.Problem]:
-    return [m.Problem("lane", f"lane {lane.name!r} declares no role property", lane.id, lane.line)
-            for lane in model.lanes.values() if not lane.role]
+    """Each lane names a role of engine/domain/roles.py that does steps (administrators do none)."""
+    problems = []
+    for lane in model.lanes.values():
+        if not lane.role:
+            problems.append(m.Problem("lane", f"lane {lane.name!r} declares no role property", lane.id, lane.line,
+                                      "role"))
+        elif lane.role not in ROLES or lane.role == ADMIN:
+            known = ", ".join(sorted(set(ROLES) - {ADMIN}))
+            problems.append(m.Problem("lane", f"lane {lane.name!r} has unknown role {lane.role!r}: set its role "
+                                      f"property to one of {known}", lane.id, lane.line, "role"))
+    return problems
 
 
 def _parse_spec(bpmn: bytes, model: m.DefinitionModel, problems: list[m.Problem]
