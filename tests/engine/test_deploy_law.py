@@ -30,8 +30,9 @@ def line_of(needle: str, text: str = MD) -> int:
     return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
 
 
-def refused(engine, text: str, code: str, forms=MD_FORMS) -> list:
-    """The problems of `code` that check reports; deploy refuses the same file and stores nothing."""
+def refused(engine, text: str, code: str, forms=MD_FORMS) -> tuple[list, str]:
+    """The problems of `code` that check reports, and the rule of deploy's refusal of the same file (which
+    stores nothing)."""
     problems = analyse(text.encode(), forms).problems
     found = [p for p in problems if p.code == code]
     assert found, [str(p) for p in problems]
@@ -39,25 +40,27 @@ def refused(engine, text: str, code: str, forms=MD_FORMS) -> list:
         engine.definitions.deploy(text.encode(), forms, "test")
     assert any(str(p) in refusal.value.context["problems"] for p in found)
     assert engine.definitions.list_all() == []
-    return found
+    return found, refusal.value.rule
 
 
 @pytest.mark.parametrize("path", sorted(PROCESSES.glob("*.bpmn")), ids=lambda p: p.name)
-def test_df_deploy_law_every_definition_in_processes_passes_under_its_statute(path):
+def test_df_definition_every_definition_in_processes_passes_under_its_statute(path):
     analysis = analyse(*read_bundle(path))
     assert analysis.problems == []
     assert analysis.statute == analysis.compiled.key
 
 
-def test_df_deploy_law_a_definition_without_statute_is_refused_naming_process_line_and_property(engine):
-    [problem] = refused(engine, mutate(STATUTE, ""), "statute")
+def test_df_definition_a_definition_without_statute_is_refused_naming_process_line_and_property(engine):
+    [problem], rule = refused(engine, mutate(STATUTE, ""), "statute")
+    assert rule == "DF-DEFINITION"
     assert problem.element == "major_decision" and problem.attribute == "statute"
     assert problem.line == line_of('<bpmn:process id="major_decision"')
     assert 'name="statute"' in problem.message and '"none"' in problem.message
 
 
-def test_df_deploy_law_statute_none_may_not_run_a_statutory_procedure(engine):
-    found = refused(engine, mutate(STATUTE, STATUTE.replace("major_decision", "none")), "statute")
+def test_df_definition_statute_none_may_not_run_a_statutory_procedure(engine):
+    found, rule = refused(engine, mutate(STATUTE, STATUTE.replace("major_decision", "none")), "statute")
+    assert rule == "DF-DEFINITION"
     by_attribute = {p.attribute: p for p in found}
     assert by_attribute["id"].element == "major_decision"  # the statutory process id
     kinds = {p.element: p for p in found if p.attribute == "step_kind"}
@@ -67,22 +70,25 @@ def test_df_deploy_law_statute_none_may_not_run_a_statutory_procedure(engine):
     assert "legality_review" in forms and "md_*" in by_attribute["form"].message
 
 
-def test_df_deploy_law_statute_none_with_generic_steps_and_own_forms_is_accepted():
+def test_df_definition_statute_none_with_generic_steps_and_own_forms_is_accepted():
     text = mutate(STATUTE, STATUTE.replace("major_decision", "none"))
     text = text.replace('<bpmn:process id="major_decision"', '<bpmn:process id="my_note"')
     problems = analyse(text.encode(), MD_FORMS).problems
     assert {p.attribute for p in problems if p.code == "statute"} == {"step_kind", "form"}
 
 
-def test_df_deploy_law_an_unknown_statute_is_refused_naming_the_property(engine):
-    [problem] = refused(engine, mutate(STATUTE, STATUTE.replace("major_decision", "major_decisions")), "statute")
+def test_df_definition_an_unknown_statute_is_refused_naming_the_property(engine):
+    unknown = STATUTE.replace("major_decision", "major_decisions")
+    [problem], rule = refused(engine, mutate(STATUTE, unknown), "statute")
+    assert rule == "DF-DEFINITION"
     assert problem.attribute == "statute" and problem.element == "major_decision" and problem.line
 
 
-def test_df_deploy_law_a_misspelt_lane_role_is_refused_naming_lane_line_and_role(engine):
+def test_df_definition_a_misspelt_lane_role_is_refused_naming_lane_line_and_role(engine):
     old = '<spiffworkflow:property name="role" value="legality_reviewer"/>'
     text = mutate(old, old.replace("legality_reviewer", "legality_reviwer"))
-    [problem] = refused(engine, text, "lane")
+    [problem], rule = refused(engine, text, "lane")
+    assert rule == "DF-DEFINITION"
     assert problem.element == "Lane_review" and problem.attribute == "role"
     assert problem.line == line_of('<bpmn:lane id="Lane_review"')
     assert "'legality_reviwer'" in problem.message
@@ -90,33 +96,37 @@ def test_df_deploy_law_a_misspelt_lane_role_is_refused_naming_lane_line_and_role
     assert misplaced.element == "legality_review"
 
 
-def test_df_deploy_law_legality_review_moved_into_the_sponsors_lane_is_refused(engine):
+def test_df_definition_legality_review_moved_into_the_sponsors_lane_is_refused(engine):
     ref = "<bpmn:flowNodeRef>legality_review</bpmn:flowNodeRef>"
     text = mutate(ref, "")
     text = mutate("<bpmn:flowNodeRef>drafting</bpmn:flowNodeRef>",
                   "<bpmn:flowNodeRef>drafting</bpmn:flowNodeRef>" + ref, text)
-    [problem] = refused(engine, text, "step-role")
+    [problem], rule = refused(engine, text, "step-role")
+    assert rule == "DF-DEFINITION"
     assert problem.element == "legality_review" and problem.attribute == "lane"
     assert problem.line == line_of('<bpmn:userTask id="legality_review"', text)
     assert "Lane_sponsor" in problem.message and "legality_reviewer" in problem.message
 
 
-def test_df_deploy_law_a_step_kind_of_another_statute_is_refused(engine):
+def test_df_definition_a_step_kind_of_another_statute_is_refused(engine):
     old = '<spiffworkflow:property name="step_kind" value="archiving"/>'
-    [problem] = refused(engine, mutate(old, old.replace("archiving", "filing")), "step-role")
+    [problem], rule = refused(engine, mutate(old, old.replace("archiving", "filing")), "step-role")
+    assert rule == "DF-DEFINITION"
     assert problem.attribute == "step_kind" and "not a step of statute major_decision" in problem.message
 
 
-def test_df_deploy_law_a_script_task_without_a_body_is_refused(engine):
+def test_df_definition_a_script_task_without_a_body_is_refused(engine):
     anchor = '<bpmn:userTask id="legality_review"'
     text = mutate(anchor, '<bpmn:scriptTask id="tally" name="Tally"></bpmn:scriptTask>\n    ' + anchor)
-    [problem] = refused(engine, text, "script")
+    [problem], rule = refused(engine, text, "script")
+    assert rule == "DF-DEFINITION"
     assert problem.element == "tally" and problem.attribute == "script"
     assert problem.line == line_of('<bpmn:scriptTask id="tally"', text)
 
 
-def test_df_deploy_law_an_unquoted_duration_is_refused_saying_quote_it(engine):
-    [problem] = refused(engine, mutate('>"P30D"<', ">PT5M<"), "timer")
+def test_df_definition_an_unquoted_duration_is_refused_saying_quote_it(engine):
+    [problem], rule = refused(engine, mutate('>"P30D"<', ">PT5M<"), "timer")
+    assert rule == "DF-DEFINITION"
     assert problem.attribute == "timeDuration" and problem.element == "comment_window"
     assert problem.line == line_of(">\"P30D\"<")
     assert "quote it: 'PT5M'" in problem.message
@@ -127,12 +137,13 @@ def test_df_deploy_law_an_unquoted_duration_is_refused_saying_quote_it(engine):
     (">comment_closes_at<", '>"P30D"<'),  # a duration where a date is read
     (">comment_closes_at<", ">closes_whenever<"),  # a name no guard of the statute computes
 ])
-def test_df_deploy_law_a_timer_the_runtime_cannot_evaluate_is_refused(engine, old, new):
-    [problem] = refused(engine, mutate(old, new), "timer")
+def test_df_definition_a_timer_the_runtime_cannot_evaluate_is_refused(engine, old, new):
+    [problem], rule = refused(engine, mutate(old, new), "timer")
+    assert rule == "DF-DEFINITION"
     assert problem.attribute in {"timeDuration", "timeDate"} and problem.element and problem.line
 
 
-def test_df_deploy_law_an_empty_gateway_condition_is_refused():
+def test_df_definition_an_empty_gateway_condition_is_refused():
     text = MD.replace('<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">',
                       '<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression"> <!-- -->', 1)
     start = text.index("<!-- -->") + len("<!-- -->")
@@ -142,14 +153,15 @@ def test_df_deploy_law_an_empty_gateway_condition_is_refused():
 
 
 @pytest.mark.parametrize("executable", ['isExecutable="false"', ""])
-def test_df_deploy_law_a_non_executable_process_is_refused_naming_process_line_and_attribute(engine, executable):
-    [problem] = refused(engine, mutate('isExecutable="true"', executable), "process")
+def test_df_definition_a_non_executable_process_is_refused_naming_process_line_and_attribute(engine, executable):
+    [problem], rule = refused(engine, mutate('isExecutable="true"', executable), "process")
+    assert rule == "DF-DEFINITION"
     assert problem.element == "major_decision" and problem.attribute == "isExecutable"
     assert problem.line == line_of('<bpmn:process id="major_decision"')
     assert 'isExecutable="true"' in problem.message
 
 
-def test_df_deploy_law_a_stored_definition_without_statute_does_not_compile():
+def test_df_definition_a_stored_definition_without_statute_does_not_compile():
     """A version deployed before statutes were required runs no statutory step without its guards."""
     analysis = analyse(mutate(STATUTE, "").encode(), MD_FORMS, stored=True)
     assert analysis.compiled is None and "statute" in [p.attribute for p in analysis.problems]
