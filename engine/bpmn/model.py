@@ -35,7 +35,8 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.element} " if self.element else ""
         at = f"(line {self.line}) " if self.line else ""
-        return f"[{self.code}] {where}{at}{self.message}"
+        change = f" [attribute: {self.attribute}]" if self.attribute else ""
+        return f"[{self.code}] {where}{at}{self.message}{change}"
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,7 @@ def test_df_definition_a_definition_without_statute_is_refused_naming_process_li
     assert problem.element == "major_decision" and problem.attribute == "statute"
     assert problem.line == line_of('<bpmn:process id="major_decision"')
     assert 'name="statute"' in problem.message and '"none"' in problem.message
+    assert str(problem).endswith("[attribute: statute]")
 
 
 def test_df_definition_statute_none_may_not_run_a_statutory_procedure(engine):
