@@ -16,6 +16,9 @@ from engine.core import Engine, build_engine
 from engine.domain.actors import Actor
 from engine.services.definitions import read_bundle
 from tests.databases import REQUIRE_POSTGRES_ENV, PostgresFactory, SqliteFactory, postgres_unavailable_reason
+from tests.statute import register as register_fixture_statute
+
+register_fixture_statute()
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).parent.parent

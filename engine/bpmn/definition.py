@@ -21,8 +21,10 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from engine.bpmn import model as m
 from engine.bpmn.compliance import build_graph
 from engine.bpmn.evaluator import evaluate, expression_problem, parse_assignments
-from engine.bpmn.profiles import PROFILES
+from engine.bpmn.profiles import FORM_PREFIXES, NOT_STATUTORY, PROFILES, STEP_ROLES, TIMER_DATES
 from engine.bpmn.serialize import StateSerializer
+from engine.domain.duties import independent
+from engine.domain.roles import ADMIN, ROLES
 from engine.domain.steps import StepKind
 from engine.form_dates import date_problem
 from engine.forms import Form, schema_problem
@@ -75,7 +77,8 @@ def analyse(bpmn: bytes, forms: Mapping[str, Any], *, stored: bool = False) -> A
         return analysis
     model = m.build_model(root, process)
     analysis.problems += _structure_problems(root, process)
-    analysis.problems += _expression_problems(root)
+    analysis.problems += _statute_problems(process, model, analysis, stored)
+    analysis.problems += _expression_problems(root, analysis.statute)
     analysis.problems += _task_problems(model, forms, stored)
     analysis.problems += _lane_problems(model)
     analysis.problems += _compliance_problems(process, analysis)
@@ -91,16 +94,86 @@ def analyse(bpmn: bytes, forms: Mapping[str, Any], *, stored: bool = False) -> A
     return analysis
 
 
+def _statute_problems(process: etree._Element, model: m.DefinitionModel, analysis: Analysis,
+                      stored: bool) -> list[m.Problem]:
+    """Every definition says which statute governs it, or that none does (`statute="none"`).
+
+    A statutory definition's steps are its statute's step kinds, each in a lane of the role the
+    statute names for it (`STEP_ROLES`); a non-statutory one uses no statutory process id, step kind
+    or form, so it cannot run a statutory procedure without the statute's guards.
+    """
+    key, line = process.get("id", ""), process.sourceline
+    statute = m.properties_of(process).get("statute")
+    known = ", ".join(sorted(PROFILES))
+    statutory = [t for t in model.tasks.values() if t.step_kind and t.step_kind != StepKind.generic]
+    if statute is None:
+        if stored and not statutory:
+            analysis.statute = NOT_STATUTORY  # deployed before statutes were required; runs no statutory step
+            return []
+        return [m.Problem("statute", f"process {key} declares no statute: add <spiffworkflow:property "
+                          f'name="statute" value="…"/> to its extensionElements, with one of {known}, or "none" '
+                          "for a procedure no statute governs", key, line, "statute")]
+    if statute == NOT_STATUTORY:
+        analysis.statute = NOT_STATUTORY
+        problems = []
+        if key.lower() in PROFILES:
+            problems.append(m.Problem("statute", f'process id {key!r} is the statutory procedure {key.lower()}; '
+                                      f'a definition with statute="none" takes another id', key, line, "id"))
+        for task in statutory:
+            problems.append(m.Problem("statute", f'step kind {task.step_kind!r} is statutory; a definition with '
+                                      f'statute="none" uses only step_kind "generic" (or declare its statute)',
+                                      task.id, task.line, "step_kind"))
+        for task in model.tasks.values():
+            prefix = next((p for p in FORM_PREFIXES.values() if (task.form or "").lower().startswith(p)), None)
+            if prefix:
+                problems.append(m.Problem("statute", f"form {task.form!r} is a statutory form ({prefix}*); a "
+                                          'definition with statute="none" uses its own forms', task.id, task.line,
+                                          "form"))
+        return problems
+    if statute not in PROFILES:
+        return [m.Problem("statute", f'unknown statute {statute!r}; known: {known}, or "none"', key, line,
+                          "statute")]
+    analysis.statute = statute
+    problems = []
+    if key.lower() in PROFILES and key != statute:
+        problems.append(m.Problem("statute", f"process id {key!r} is the statutory procedure {key.lower()}, "
+                                  f"but the process declares statute {statute!r}", key, line, "statute"))
+    if not stored:
+        problems += _role_problems(statute, model)
+    return problems
+
+
+def _role_problems(statute: str, model: m.DefinitionModel) -> list[m.Problem]:
+    """Each statutory step sits in a lane of the role its statute names for the step kind."""
+    problems = []
+    roles_of = STEP_ROLES.get(statute, {})
+    for task in model.tasks.values():
+        kind = StepKind.parse(task.step_kind or "")
+        if kind is None or kind == StepKind.generic:
+            continue  # an unknown kind is reported by _task_problems; generic steps go in any lane
+        roles = roles_of.get(kind)
+        if roles is None:
+            problems.append(m.Problem("step-role", f"step kind {kind!r} is not a step of statute {statute} "
+                                      f"(its steps: {', '.join(sorted(roles_of))}, or generic)",
+                                      task.id, task.line, "step_kind"))
+        elif task.lane is not None and task.role not in roles:
+            problems.append(m.Problem(
+                "step-role", f"a {kind} step is done by {' or '.join(sorted(roles))} under statute {statute}, "
+                f"but it is in lane {task.lane} of role {task.role!r}: move it to a lane of role "
+                f"{' or '.join(sorted(roles))}", task.id, task.line, "lane"))
+        elif task.org == m.SPONSOR_ORG and independent(kind):
+            problems.append(m.Problem(
+                "step-role", f"a {kind} step is independent of the sponsoring unit, but lane {task.lane} "
+                f'has org="sponsor": move it to a lane without it', task.id, task.line, "lane"))
+    return problems
+
+
 def _compliance_problems(process: etree._Element, analysis: Analysis) -> list[m.Problem]:
     """The statute's ordering rules on the control-flow graph (see engine/bpmn/profiles.py)."""
-    statute = m.properties_of(process).get("statute")
-    if statute is None:
+    statute = analysis.statute
+    if statute is None or statute == NOT_STATUTORY:
         return []
-    checks = PROFILES.get(statute)
-    if checks is None:
-        return [m.Problem("statute", f"unknown statute {statute!r}; known: {', '.join(sorted(PROFILES))}",
-                          process.get("id"), process.sourceline)]
-    analysis.statute = statute
+    checks = PROFILES[statute]
     analysis.rules_checked = sorted({check.rule for check in checks})
     graph = build_graph(process)
     return [problem for check in checks for problem in check.check(graph)]
@@ -119,50 +192,82 @@ def _structure_problems(root: etree._Element, process: etree._Element) -> list[m
     return problems
 
 
-def _expression_problems(root: etree._Element) -> list[m.Problem]:
+def _expression_problems(root: etree._Element, statute: str | None) -> list[m.Problem]:
     """Every expression SpiffWorkflow would evaluate must pass the restricted evaluator."""
     problems = []
     for node in root.xpath(".//bpmn:conditionExpression", namespaces=m.NS):
         owner = node.getparent()
-        problem = expression_problem(node.text or "")
+        problem = expression_problem(node.text or "") if (node.text or "").strip() else "the condition is empty"
         if problem:
             problems.append(m.Problem("expression", f"condition {node.text!r}: {problem}",
-                                      owner.get("id"), node.sourceline))
+                                      owner.get("id"), node.sourceline, "conditionExpression"))
     for tag in ("timeDuration", "timeDate", "timeCycle"):
         for node in root.xpath(f".//bpmn:{tag}", namespaces=m.NS):
             owner = node.getparent().getparent()
-            problem = _timer_problem(node.text or "")
+            problem = _timer_problem(tag, node.text or "", TIMER_DATES.get(statute or "", frozenset()))
             if problem:
                 problems.append(m.Problem("timer", f"{tag} {node.text!r}: {problem}",
-                                          owner.get("id"), node.sourceline))
+                                          owner.get("id"), node.sourceline, tag))
+    for task in root.xpath(".//bpmn:scriptTask", namespaces=m.NS):
+        bodies = task.xpath("./bpmn:script/text()", namespaces=m.NS)
+        if not "".join(bodies).strip():
+            problems.append(m.Problem("script", "the script task has no script: add a <bpmn:script> with "
+                                      "'name = <restricted expression>' lines", task.get("id"), task.sourceline,
+                                      "script"))
     scripts = [(n, n.getparent()) for n in root.xpath(".//bpmn:scriptTask/bpmn:script", namespaces=m.NS)]
     scripts += [(n, n.getparent().getparent()) for n in root.xpath(
         ".//spiffworkflow:preScript | .//spiffworkflow:postScript", namespaces=m.NS)]
     for node, owner in scripts:
         result = parse_assignments(node.text or "")
         if isinstance(result, str):
-            problems.append(m.Problem("script", f"script: {result}", owner.get("id"), node.sourceline))
+            problems.append(m.Problem("script", f"script: {result}", owner.get("id"), node.sourceline,
+                                      etree.QName(node).localname))
     return problems
 
 
-def _timer_problem(text: str) -> str | None:
-    """A timer is a quoted ISO 8601 literal, or the name of a date the engine computes.
+def _timer_problem(tag: str, text: str, names: frozenset[str]) -> str | None:
+    """A timer is a quoted ISO 8601 literal, or the name of a date the statute's guards compute.
 
-    A name (e.g. `comment_closes_at`) is filled by a statutory guard from validated
-    form data (engine/domain/guards.py), never typed in by a client.
+    The literal is parsed exactly as SpiffWorkflow will at run time: a timeDuration as a duration,
+    a timeDate as a date-time, a timeCycle as a recurring interval. A name (e.g. `comment_closes_at`)
+    is filled by a statutory guard from validated form data (engine/domain/guards.py,
+    profiles.TIMER_DATES), never typed in by a client, and is a date: it serves a timeDate only.
     """
+    from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition as T
+
+    text = text.strip()
+    literal = {"timeDuration": ('"P30D"', T.parse_iso_duration), "timeDate": ('"2026-12-31T17:00:00+08:00"',
+               T.get_datetime), "timeCycle": ('"R3/P1D"', T.parse_iso_recurring_interval)}
+    example, parse = literal.get(tag, literal["timeDate"])
+    if text.isidentifier():
+        if tag == "timeDate" and text in names:
+            return None
+        if _parses(parse, text) or (text.upper().startswith(("P", "R")) and any(c.isdigit() for c in text)):
+            return f"an ISO 8601 literal is an expression and must be quoted: quote it: '{text}'"
+        known = ", ".join(sorted(names)) if tag == "timeDate" and names else "none under this statute"
+        return f"{text!r} is no date the engine computes (names: {known}); use a quoted literal such as {example}"
     problem = expression_problem(text)
     if problem:
         return problem
-    if text.strip().isidentifier():
-        return None
     try:
         value = evaluate(text, {})
     except Exception as error:
-        return f'must be a quoted ISO 8601 literal such as "P30D", or a data name ({error})'
+        return f"must be a quoted ISO 8601 literal such as {example}, or a data name ({error})"
     if not isinstance(value, str):
-        return 'must be a quoted ISO 8601 literal such as "P30D", or a data name'
+        return f"must be a quoted ISO 8601 literal such as {example}"
+    try:
+        parse(value)
+    except Exception as error:
+        return f"{value!r} is not what a {tag} takes ({error or type(error).__name__}); e.g. {example}"
     return None
+
+
+def _parses(parse: Any, text: str) -> bool:
+    try:
+        parse(text)
+    except Exception:  # any refusal of SpiffWorkflow's parser: the text is no literal
+        return False
+    return True
 
 
 def _task_problems(model: m.DefinitionModel, forms: Mapping[str, Any], stored: bool = False) -> list[m.Problem]:
@@ -190,8 +295,17 @@ def _task_problems(model: m.DefinitionModel, forms: Mapping[str, Any], stored: b
 
 
 def _lane_problems(model: m.DefinitionModel) -> list[m.Problem]:
-    return [m.Problem("lane", f"lane {lane.name!r} declares no role property", lane.id, lane.line)
-            for lane in model.lanes.values() if not lane.role]
+    """Each lane names a role of engine/domain/roles.py that does steps (administrators do none)."""
+    problems = []
+    for lane in model.lanes.values():
+        if not lane.role:
+            problems.append(m.Problem("lane", f"lane {lane.name!r} declares no role property", lane.id, lane.line,
+                                      "role"))
+        elif lane.role not in ROLES or lane.role == ADMIN:
+            known = ", ".join(sorted(set(ROLES) - {ADMIN}))
+            problems.append(m.Problem("lane", f"lane {lane.name!r} has unknown role {lane.role!r}: set its role "
+                                      f"property to one of {known}", lane.id, lane.line, "role"))
+    return problems
 
 
 def _parse_spec(bpmn: bytes, model: m.DefinitionModel, problems: list[m.Problem]

@@ -29,11 +29,14 @@ class Problem:
     message: str
     element: str = ""
     line: int | None = None
+    attribute: str = ""
+    """The attribute or extension property to change (`isExecutable`, `statute`, `role`, …), where one is."""
 
     def __str__(self) -> str:
         where = f"{self.element} " if self.element else ""
         at = f"(line {self.line}) " if self.line else ""
-        return f"[{self.code}] {where}{at}{self.message}"
+        change = f" [attribute: {self.attribute}]" if self.attribute else ""
+        return f"[{self.code}] {where}{at}{self.message}{change}"
 
 
 @dataclass(frozen=True)
@@ -93,12 +96,23 @@ def top_process(root: etree._Element) -> etree._Element | Problem:
     """The one executable process that no call activity calls: the procedure itself."""
     processes = root.xpath("./bpmn:process", namespaces=NS)
     called = {c.get("calledElement") for c in root.xpath(".//bpmn:callActivity", namespaces=NS)}
-    tops = [p for p in processes if p.get("id") not in called
-            and p.get("isExecutable", "true").lower() == "true"]
-    if len(tops) != 1:
-        ids = ", ".join(p.get("id", "?") for p in tops) or "none"
-        return Problem("process", f"expected exactly one executable top-level process, found: {ids}")
-    return tops[0]
+    candidates = [p for p in processes if p.get("id") not in called]
+    tops = [p for p in candidates if p.get("isExecutable") == "true"]
+    if len(tops) == 1:
+        return tops[0]
+    if tops:
+        ids = ", ".join(f"{p.get('id', '?')} (line {p.sourceline})" for p in tops)
+        return Problem("process", f"expected exactly one executable top-level process, found: {ids}; "
+                       'set isExecutable="false" on all but the procedure', tops[1].get("id", ""),
+                       tops[1].sourceline, "isExecutable")
+    if not candidates:
+        return Problem("process", "the file has no top-level bpmn:process", attribute="isExecutable")
+    first = candidates[0]
+    stated = first.get("isExecutable")
+    ids = ", ".join(f"{p.get('id', '?')} (line {p.sourceline})" for p in candidates)
+    return Problem("process", f"no executable top-level process ({ids}): process {first.get('id', '?')} has "
+                   f"{'no isExecutable attribute' if stated is None else f'isExecutable={stated!r}'}; "
+                   'set isExecutable="true" on the procedure', first.get("id", ""), first.sourceline, "isExecutable")
 
 
 def build_model(root: etree._Element, process: etree._Element) -> DefinitionModel:

@@ -187,3 +187,71 @@ PROFILES: dict[str, tuple[Check, ...]] = {
     "nd_cleanup": ND_CLEANUP,
     "reconsideration": RECONSIDERATION,
 }
+
+NOT_STATUTORY = "none"
+"""`statute="none"`: a definition that runs no statutory procedure (generic steps and forms only)."""
+
+_SPONSOR = frozenset({"sponsor"})
+STEP_ROLES: dict[str, dict[str, frozenset[str]]] = {
+    "major_decision": {
+        K.proposal: _SPONSOR, K.drafting: _SPONSOR, K.consultation: _SPONSOR, K.public_comment: _SPONSOR,
+        K.hearing: _SPONSOR, K.opinion_summary: _SPONSOR, K.consistency_assessment: _SPONSOR,
+        K.review_submission: _SPONSOR, K.supplement: _SPONSOR, K.revision: _SPONSOR,
+        K.initiation: frozenset({"decision_organ"}), K.party_group_review: frozenset({"decision_organ"}),
+        K.non_disclosure: frozenset({"gov_office"}), K.npc_report: frozenset({"gov_office"}),
+        K.publication: frozenset({"gov_office"}), K.archiving: frozenset({"gov_office"}),
+        K.expert_argumentation: frozenset({"expert"}), K.risk_assessment: frozenset({"risk_assessor"}),
+        K.fair_competition_review: frozenset({"fair_competition_reviewer"}),
+        K.legality_review: frozenset({"legality_reviewer"}),
+        K.legal_opinion: frozenset({"legal_adviser", "public_lawyer"}),
+        K.deliberation: frozenset({"meeting_secretary"}), K.party_report: frozenset({"party_liaison"}),
+    },
+    "decision_execution": {
+        K.execution: frozenset({"decision_organ"}), K.execution_report: frozenset({"executor"}),
+        K.post_evaluation: frozenset({"decision_organ", "evaluator"}),
+        K.suspension: frozenset({"head"}), K.adjustment: frozenset({"head"}),
+    },
+    "enforcement_review": {
+        K.enforcement_submission: frozenset({"enforcement_unit"}),
+        K.enforcement_supplement: frozenset({"enforcement_unit"}),
+        K.enforcement_legal_review: frozenset({"legal_office"}),
+        K.collective_discussion: frozenset({"enforcement_head"}), K.coordination: frozenset({"enforcement_head"}),
+        K.enforcement_decision: frozenset({"enforcement_head"}), K.judicial_transfer: frozenset({"enforcement_head"}),
+    },
+    "normative_document": {
+        K.nd_drafting: _SPONSOR, K.nd_public_comment: _SPONSOR, K.nd_review_submission: _SPONSOR,
+        K.nd_revision: _SPONSOR, K.nd_validity_evaluation: _SPONSOR,
+        K.nd_legality_review: frozenset({"legality_reviewer"}),
+        K.nd_collective_review: frozenset({"head"}), K.signing: frozenset({"head"}),
+        K.registration: frozenset({"gov_office"}), K.nd_publication: frozenset({"gov_office"}),
+        K.filing: frozenset({"gov_office"}),
+    },
+    "nd_cleanup": {
+        K.cleanup: frozenset({"legality_reviewer"}), K.cleanup_review: frozenset({"legality_reviewer"}),
+        K.cleanup_approval: frozenset({"head"}), K.cleanup_publication: frozenset({"gov_office"}),
+    },
+    "reconsideration": {
+        **{kind: frozenset({"reconsideration_office"}) for kind in (
+            K.application, K.acceptance_review, K.correction, K.respondent_copy, K.case_hearing, K.case_review,
+            K.suspension, K.resumption, K.incidental_review, K.incidental_conclusion)},
+        K.respondent_reply: frozenset({"respondent"}), K.opinion_letter_reply: frozenset({"respondent"}),
+        K.extension: frozenset({"reconsideration_head"}),
+        K.reconsideration_decision: frozenset({"reconsideration_head"}),
+    },
+}
+"""Statute → the statutory step kinds it has → the roles whose lane may hold each (regulation.md's
+glossary: the sponsoring unit drafts, the justice bureau reviews legality, the organ's meeting decides…).
+A kind its statute does not list is not a step of that procedure; `generic` steps go in any lane."""
+
+FORM_PREFIXES: dict[str, str] = {
+    "major_decision": "md_", "decision_execution": "ex_", "enforcement_review": "er_",
+    "normative_document": "nd_", "nd_cleanup": "ndc_", "reconsideration": "rc_",
+}
+"""Statute → the prefix of its forms (processes/forms/): a non-statutory definition uses none of them."""
+
+TIMER_DATES: dict[str, frozenset[str]] = {
+    "major_decision": frozenset({"comment_closes_at"}),
+    "normative_document": frozenset({"comment_closes_at", "evaluation_due_at", "lapses_at"}),
+    "reconsideration": frozenset({"acceptance_deemed_at", "correction_lapses_at"}),
+}
+"""Statute → the dates its guards compute (engine/domain/guards.py) that a timeDate may name."""

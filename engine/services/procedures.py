@@ -12,6 +12,8 @@ from typing import Any
 from sqlalchemy import func, select, update
 
 from engine.bpmn import runtime
+from engine.bpmn.definition import CompiledDefinition
+from engine.bpmn.profiles import PROFILES
 from engine.domain import finality
 from engine.domain.actors import Actor
 from engine.domain.errors import (
@@ -26,6 +28,7 @@ from engine.domain.errors import (
 )
 from engine.domain.roles import ADMIN
 from engine.domain.rules import CANCELLED, OPEN
+from engine.domain.steps import StepKind
 from engine.forms import require_json_object
 from engine.persistence.tables import Definition, Event, Organisation, Procedure, Timer, WorkItem
 from engine.persistence.uow import UnitOfWork
@@ -43,6 +46,14 @@ any), supervisors (the board links every late step); the others see their own un
 MAX_TITLE = 300
 STARTED_BY_SERVICE = {"nd_cleanup": "the legality review office's clean-up start or the yearly worker (ND-9)"}
 """Definitions no sponsor starts: their own service starts them (through `create`), with its own checks."""
+
+
+def _require_statute(compiled: CompiledDefinition) -> None:
+    """Defence in depth behind deploy's check: statutory steps run only under their statute's guards."""
+    statutory = sorted({t.step_kind for t in compiled.model.tasks.values() if t.step_kind != StepKind.generic})
+    if statutory and compiled.statute not in PROFILES:
+        raise RuntimeError(f"definition {compiled.key} has statutory steps ({', '.join(map(str, statutory))}) "
+                           f"but statute {compiled.statute!r}: it cannot have passed deploy")
 
 
 def start(uow: UnitOfWork, key: str, title: str, sponsor_org: str, actor: Actor,
@@ -78,6 +89,7 @@ def create(uow: UnitOfWork, key: str, title: str, sponsor_org: str, actor: Actor
         raise StartInvalid(field="sponsor_org", problem=f"unknown organisation {sponsor_org}")
     definition = definitions._latest(uow, key)
     compiled = definitions.load_compiled(uow, definition.id)
+    _require_statute(compiled)
     now = uow.clock.now()
     configuration = {f"county_{step}": step in uow.settings.county_steps for step in ("sc5", "sc6")}
     configuration.update(seed or {})

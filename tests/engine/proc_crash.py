@@ -28,6 +28,9 @@ from engine.clock import FixedClock
 from engine.config import Settings
 from engine.core import build_engine
 from engine.persistence.uow import UnitOfWork
+from tests.statute import register as register_fixture_statute
+
+register_fixture_statute()  # the child runs the suite's fixtures (statute="fixture")
 
 PAUSED_MARKER = "PAUSED-BEFORE-COMMIT"
 DONE_MARKER = "COMMITTED"

@@ -21,6 +21,9 @@ from engine.clock import Clock
 from engine.config import Settings
 from engine.core import build_engine
 from engine.domain.errors import Conflict, DomainError
+from tests.statute import register as register_fixture_statute
+
+register_fixture_statute()  # the child runs the suite's fixtures (statute="fixture")
 
 BARRIER_TIMEOUT = 60.0
 """Seconds a worker waits for its rival at the barrier before the round is declared broken."""
