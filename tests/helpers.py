@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -68,9 +68,8 @@ def tamper(engine: Engine, sql: str, *, table: str = "events", **params: object)
         assert connection.execute(text(sql), params).rowcount == 1
 
 
-def pending_task_id(engine: Engine, procedure_id: int, spec: str) -> str:
-    """The SpiffWorkflow id of a task of `spec` that is neither READY nor done (FUTURE, LIKELY, MAYBE…),
-    read from the stored workflow: a step a caller may attempt out of turn."""
+def stored_task_id(engine: Engine, procedure_id: int, spec: str, states: Callable[[str], bool]) -> str:
+    """The SpiffWorkflow id of a task of `spec` whose state name `states` accepts, read from the stored workflow."""
     from SpiffWorkflow.util.task import TaskState
 
     from engine.persistence.tables import Procedure
@@ -82,6 +81,12 @@ def pending_task_id(engine: Engine, procedure_id: int, spec: str) -> str:
         compiled = load_compiled(uow, procedure.definition_id)
         workflow = compiled.serializer.load(procedure.state)
     for task in workflow.get_tasks():
-        if task.task_spec.name == spec and TaskState.get_name(task.state) not in ("READY", "COMPLETED", "CANCELLED"):
+        if task.task_spec.name == spec and states(TaskState.get_name(task.state)):
             return str(task.id)
-    raise LookupError(f"no pending task {spec}")
+    raise LookupError(f"no task {spec} in the wanted state")
+
+
+def pending_task_id(engine: Engine, procedure_id: int, spec: str) -> str:
+    """A task of `spec` that is neither READY nor done (FUTURE, LIKELY, MAYBE…): a step a caller may attempt
+    out of turn."""
+    return stored_task_id(engine, procedure_id, spec, lambda state: state not in ("READY", "COMPLETED", "CANCELLED"))

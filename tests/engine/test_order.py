@@ -10,25 +10,12 @@ import pytest
 from engine.domain.errors import ProcedureEnded, StepAlreadyCompleted, StepNotReady, TaskNotFound, VersionConflict
 from engine.services.views import ProcedureView
 from tests.conftest import DRAFT, People
-from tests.helpers import fingerprint
+from tests.helpers import fingerprint, stored_task_id
 
 
 def spiff_task_id(engine, procedure_id: int, spec: str, state: str) -> str:
     """The SpiffWorkflow id of a task in a given state, read from the stored workflow."""
-    from SpiffWorkflow.util.task import TaskState
-
-    from engine.persistence.tables import Procedure
-    from engine.services.definitions import load_compiled
-
-    uow = engine.uow()
-    with uow:
-        procedure = uow.session.get(Procedure, procedure_id)
-        compiled = load_compiled(uow, procedure.definition_id)
-        workflow = compiled.serializer.load(procedure.state)
-    for task in workflow.get_tasks():
-        if task.task_spec.name == spec and TaskState.get_name(task.state) == state:
-            return str(task.id)
-    raise LookupError(f"no {state} task {spec}")
+    return stored_task_id(engine, procedure_id, spec, lambda name: name == state)
 
 
 @pytest.fixture
