@@ -9,6 +9,7 @@ or a review role waits on this page until another administrator approves or reje
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -71,28 +72,26 @@ def update_user(username: str) -> Any:
 @requires("admin")
 def approve_grant(grant_id: int) -> Any:
     """DF-FOUR-EYES: another administrator than the one who asked gives the role."""
-    try:
-        grant = engine().grants.approve(actor(), grant_id)
-    except DomainError as refused:
-        if status_of(refused) == 404:
-            raise
-        return _users_page({}, refusal(refused), failed_grant=grant_id), status_of(refused)
-    flash(gettext("%(name)s now holds the role %(role)s.", name=grant.username, role=role_label(grant.role)),
-          "success")
-    return redirect(url_for("admin.users"))
+    return _decide_grant(engine().grants.approve, grant_id, lambda grant: gettext(
+        "%(name)s now holds the role %(role)s.", name=grant.username, role=role_label(grant.role)))
 
 
 @bp.post("/grants/<id:grant_id>/reject")
 @requires("admin")
 def reject_grant(grant_id: int) -> Any:
+    return _decide_grant(engine().grants.reject, grant_id, lambda grant: gettext(
+        "The role %(role)s was not granted to %(name)s.", name=grant.username, role=role_label(grant.role)))
+
+
+def _decide_grant(decide: Callable[[Any, int], Any], grant_id: int, done: Callable[[Any], str]) -> Any:
+    """Approve or reject a pending grant; a refusal is shown on the users page beside that grant."""
     try:
-        grant = engine().grants.reject(actor(), grant_id)
+        grant = decide(actor(), grant_id)
     except DomainError as refused:
         if status_of(refused) == 404:
             raise
         return _users_page({}, refusal(refused), failed_grant=grant_id), status_of(refused)
-    flash(gettext("The role %(role)s was not granted to %(name)s.", name=grant.username, role=role_label(grant.role)),
-          "success")
+    flash(done(grant), "success")
     return redirect(url_for("admin.users"))
 
 
