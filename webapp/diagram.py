@@ -20,14 +20,19 @@ from html import escape
 
 from lxml import etree
 
-NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL", "bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI",
-      "dc": "http://www.omg.org/spec/DD/20100524/DC", "di": "http://www.omg.org/spec/DD/20100524/DI"}
-TASKS = frozenset({"task", "userTask", "scriptTask", "serviceTask", "manualTask", "businessRuleTask", "sendTask",
-                   "receiveTask", "callActivity", "subProcess"})
-EVENTS = frozenset({"startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent"})
-GATEWAYS = frozenset({"exclusiveGateway", "parallelGateway", "inclusiveGateway", "eventBasedGateway",
-                      "complexGateway"})
-FLOW_NODES = TASKS | EVENTS | GATEWAYS
+from engine.bpmn.reader import (
+    BOUNDARY_EVENT,
+    EVENT_TAGS,
+    FLOW_NODE_TAGS,
+    NS,
+    SUBPROCESS_TAGS,
+    TASK_TAGS,
+    flow_node_names,
+    parse,
+)
+
+TASKS = TASK_TAGS | SUBPROCESS_TAGS  # drawn as rounded boxes
+EVENTS = EVENT_TAGS | {BOUNDARY_EVENT}  # drawn as circles
 FONT, LINE, MARGIN, MAX_LINES = 12, 14, 20, 4
 Box = tuple[float, float, float, float]  # x, y, width, height
 
@@ -100,7 +105,7 @@ def _shapes(plane: etree._Element, model: dict[str, etree._Element], names: Mapp
         boxes += [b for b in (box, label_box) if b is not None]
         if kind in ("participant", "lane"):
             back.append(_container(kind, key, names[key], box, shape.get("isHorizontal") != "false"))
-        elif kind in FLOW_NODES:
+        elif kind in FLOW_NODE_TAGS:
             expanded = kind == "subProcess" and shape.get("isExpanded") == "true"
             (back if expanded else front).append(_node(el, kind, names[key], states[key], box, label_box, expanded))
     return back, front
@@ -124,16 +129,12 @@ def _edges(plane: etree._Element, model: dict[str, etree._Element], reached: set
 
 def element_names(bpmn_xml: str | bytes) -> dict[str, str]:
     """Id → display name of every flow node (task, event, gateway); the id where a node has no name."""
-    root = _parse(bpmn_xml)
-    return {el.get("id"): el.get("name") or el.get("id") for el in root.iter(f"{{{NS['bpmn']}}}*")
-            if el.get("id") and etree.QName(el).localname in FLOW_NODES}
+    return flow_node_names(_parse(bpmn_xml))
 
 
 def _parse(bpmn_xml: str | bytes) -> etree._Element:
-    """Parse without entities or network: a definition is data, it may not read files or call out (XXE)."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, remove_comments=True)
-    data = bpmn_xml.encode("utf-8") if isinstance(bpmn_xml, str) else bpmn_xml  # lxml refuses str with a declaration
-    return etree.fromstring(data, parser)
+    """The shared reader's parse (no entities, DTD or network); comments go, the drawing walks children."""
+    return parse(bpmn_xml, keep_comments=False)
 
 
 def _title(root: etree._Element) -> str:

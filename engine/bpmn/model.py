@@ -11,9 +11,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
-SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
-NS = {"bpmn": BPMN_NS, "spiffworkflow": SPIFF_NS}
+from engine.bpmn.reader import NS, parse, properties_of
 
 HUMAN_TASKS = ("userTask", "manualTask")
 FORBIDDEN_TASKS = ("serviceTask", "sendTask", "receiveTask", "businessRuleTask")
@@ -78,18 +76,10 @@ class DefinitionModel:
 
 def parse_xml(bpmn: bytes) -> etree._Element | Problem:
     """The document root, or a problem naming the line where the XML breaks."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
     try:
-        return etree.fromstring(bpmn, parser)
+        return parse(bpmn)
     except etree.XMLSyntaxError as error:
         return Problem("xml", f"malformed XML: {error.msg}", line=error.lineno)
-
-
-def properties_of(element: etree._Element) -> dict[str, str]:
-    """`spiffworkflow:property` name/value pairs of an element's extensions."""
-    found = element.xpath(
-        "./bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property", namespaces=NS)
-    return {p.get("name"): p.get("value", "") for p in found if p.get("name")}
 
 
 def top_process(root: etree._Element) -> etree._Element | Problem:

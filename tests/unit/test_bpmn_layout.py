@@ -1,4 +1,4 @@
-"""scripts/bpmn_layout.py: the generated diagram is complete, clean, valid and deterministic.
+"""engine/bpmn/layout (scripts/bpmn_layout.py): the generated diagram is complete, clean, valid, deterministic.
 
 The checks are geometric (shapes present once, inside their lanes, not overlapping, edges attached to
 their shapes' borders and not running through other shapes) because those are what make a diagram
@@ -15,7 +15,6 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 from lxml import etree
@@ -37,16 +36,7 @@ FLOW_NODE_TAGS = {
 }  # fmt: skip
 
 
-def _load_module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bpmn_layout", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bpmn_layout"] = module  # dataclasses look their module up while the class is created
-    spec.loader.exec_module(module)
-    return module
-
-
-layout = _load_module()
+layout = importlib.import_module("engine.bpmn.layout")
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[bytes]:
