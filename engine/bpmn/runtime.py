@@ -24,6 +24,11 @@ from engine.bpmn.clock_hook import engine_time
 from engine.bpmn.definition import CompiledDefinition
 from engine.domain.errors import ExpressionBudgetExceeded, ExpressionFailed, ExpressionForbidden
 
+Workflow = BpmnWorkflow
+"""A running procedure's workflow, as services name it: they pass it along but import no SpiffWorkflow."""
+Step = Task
+"""One task of a workflow, as services name it (see `Workflow`)."""
+
 
 @dataclass(frozen=True)
 class PendingTimer:
@@ -54,6 +59,12 @@ def find_task(workflow: BpmnWorkflow, task_id: str) -> Task | None:
         return workflow.get_task_from_id(UUID(task_id))
     except (TaskNotFoundException, ValueError):
         return None
+
+
+def task_data(workflow: BpmnWorkflow, task_id: str) -> dict[str, Any] | None:
+    """The data a task sees (what the steps before it set), or None when the workflow has no such task."""
+    task = find_task(workflow, task_id)
+    return task.data if task is not None else None
 
 
 def is_ready_human(task: Task) -> bool:

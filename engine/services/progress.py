@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from SpiffWorkflow.bpmn import BpmnWorkflow
 from sqlalchemy import insert, update
 
 from engine import deadlines
@@ -49,7 +48,7 @@ _ITEMS, _TIMERS = WorkItem.__table__, Timer.__table__
 
 
 def record(uow: UnitOfWork, procedure: Procedure | LockedProcedure, compiled: CompiledDefinition,
-           workflow: BpmnWorkflow,
+           workflow: runtime.Workflow,
            before: runtime.Snapshot, after: runtime.Snapshot, now: datetime,
            done_task: str | None = None, fired_timer: str | None = None) -> Progress:
     opened = [task_id for task_id in after.ready if task_id not in before.ready]
@@ -76,13 +75,13 @@ def record(uow: UnitOfWork, procedure: Procedure | LockedProcedure, compiled: Co
 
 
 def _work_item(uow: UnitOfWork, procedure: Procedure | LockedProcedure, compiled: CompiledDefinition,
-               workflow: BpmnWorkflow, task_id: str, spec: str, now: datetime) -> dict[str, Any]:
+               workflow: runtime.Workflow, task_id: str, spec: str, now: datetime) -> dict[str, Any]:
     meta = compiled.model.task(spec)
     if meta is None or meta.role is None or meta.step_kind is None:  # the check refuses this at deploy
         raise RuntimeError(f"task {spec} of {compiled.key} has no role or step kind")
-    task = runtime.find_task(workflow, task_id)
-    due = (deadlines.due_at(meta.properties, task.data, now, uow.settings.step_deadlines.get(meta.step_kind))
-           if task is not None else None)
+    data = runtime.task_data(workflow, task_id)
+    due = (deadlines.due_at(meta.properties, data, now, uow.settings.step_deadlines.get(meta.step_kind))
+           if data is not None else None)
     org = procedure.sponsor_org if meta.org == SPONSOR_ORG else meta.org
     return {"task_id": task_id, "procedure_id": procedure.id, "spec": spec, "title": meta.name,
             "step_kind": meta.step_kind, "role": meta.role, "org": org, "status": OPEN, "assignee": None,

@@ -15,7 +15,6 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from SpiffWorkflow.task import Task
 from sqlalchemy import bindparam, or_, select, update
 
 from engine import form_dates
@@ -191,7 +190,7 @@ def _lock(uow: UnitOfWork, task_id: str, procedure_id: int | None,
     raise TaskNotFound(task_id=task_id)
 
 
-def _state(task: Task | None) -> str:
+def _state(task: runtime.Step | None) -> str:
     return runtime.state_name(task) if task is not None else "UNKNOWN"
 
 

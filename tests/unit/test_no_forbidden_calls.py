@@ -46,3 +46,25 @@ def test_engine_never_imports_flask():
     for path in (ROOT / "engine").rglob("*.py"):
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"^\s*(from|import)\s+(flask|webapp)\b", text, re.M), path
+
+
+IMPORTS_SPIFF = re.compile(r"^\s*(from|import)\s+SpiffWorkflow\b", re.M)
+PARSES_XML = re.compile(r"\betree\.(XMLParser|fromstring|parse)\s*\(")
+
+
+def test_df_layers_spiffworkflow_is_imported_only_inside_engine_bpmn():
+    """Services get plain values and `runtime.Workflow`; the SpiffWorkflow API stays behind engine/bpmn/."""
+    offenders = [str(p.relative_to(ROOT)) for p in product_files() + sorted((ROOT / "scripts").rglob("*.py"))
+                 if IMPORTS_SPIFF.search(p.read_text(encoding="utf-8"))
+                 and (ROOT / "engine" / "bpmn") not in p.parents]
+    assert offenders == []
+
+
+def test_df_layers_bpmn_xml_has_one_reader():
+    """engine/bpmn/reader.py holds the one hardened XML parser (no entities, DTD or network)."""
+    reader = ROOT / "engine" / "bpmn" / "reader.py"
+    offenders = [str(p.relative_to(ROOT)) for p in product_files() + sorted((ROOT / "scripts").rglob("*.py"))
+                 if p != reader and PARSES_XML.search(p.read_text(encoding="utf-8"))]
+    assert offenders == []
+    assert PARSES_XML.search(reader.read_text(encoding="utf-8"))
+    assert IMPORTS_SPIFF.search("from SpiffWorkflow.task import Task")
