@@ -14,7 +14,7 @@ from engine.persistence.tables import CatalogueItem
 from engine.persistence.uow import UnitOfWork
 from engine.services import adminlog
 
-__all__ = ["items", "load", "status"]
+__all__ = ["items", "load"]
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from engine.persistence.uow import LockedProcedure, UnitOfWork
 from engine.services import definitions, history, procedures
 from engine.services.views import EventView, ProcedureView
 
-__all__ = ["document", "events", "may_see", "procedure", "verify", "visible"]
+__all__ = ["document", "events", "procedure", "verify", "visible"]
 
 OVERSIGHT_ROLES = procedures.OVERSIGHT_ROLES
 

@@ -27,7 +27,7 @@ from engine.services import incidental
 from engine.services.incidental import IncidentalReview, normalise_number
 from engine.workdays import local_date
 
-__all__ = ["cleanups", "document", "entries", "page", "snapshot"]
+__all__ = ["cleanups", "document", "entries", "page"]
 
 KEY = "normative_document"
 CLEANUP_KEY = "nd_cleanup"

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from engine.persistence.tables import ScheduledRun
 from engine.persistence.uow import UnitOfWork
 
-__all__ = ["claim", "ran", "record"]
+__all__ = ["claim", "ran"]
 
 
 def ran(uow: UnitOfWork, job: str, period: str) -> bool:
