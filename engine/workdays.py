@@ -18,10 +18,17 @@ weekday holidays outside it were one-off decisions (3–4 September 2015). A pro
 working-day count is therefore never earlier than the true one, so a minimum period
 (a review's 7 working days) is never shortened; update chinesecalendar when the yearly
 notice appears (usually November–December) and the dates become exact.
+
+**Constant time.** Each calendar year is read from chinesecalendar once and kept as an ordinal
+table (`_Year`): for every day, how many working days (and provisional days) the year holds up
+to it. "n working days after" and "working days between" are then two lookups and a bisection,
+not a walk over the calendar day by day, so a board of a million items costs no more per item
+than one of ten (issue 21).
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache
@@ -64,25 +71,28 @@ def local_date(moment: datetime) -> date:
 
 def day(d: date) -> Day:
     """Whether `d` is a working day; outside the calendar's years (engine.domain.inputs) a refusal."""
-    if not inputs.FIRST_DAY <= d <= inputs.LAST_DAY:
-        raise BeyondCalendar(day=d.isoformat(), first=inputs.FIRST_DAY.isoformat(), last=inputs.LAST_DAY.isoformat())
-    try:
-        return Day(chinese_calendar.is_workday(d), False)
-    except NotImplementedError:
-        return Day(d.weekday() < 5 and d not in _possible_rest_days(d.year), True)
+    _in_calendar(d)
+    year = _year(d.year)
+    ordinal = d.timetuple().tm_yday
+    return Day(year.working[ordinal] > year.working[ordinal - 1], year.provisional)
 
 
 def add_working_days(trigger: date, n: int) -> Deadline:
     """The n-th working day after the trigger day (MD-26b: 7 working days of review)."""
     if not 1 <= n <= MAX_PERIOD_DAYS:
         raise ValueError(f"working days must be between 1 and {MAX_PERIOD_DAYS}")
-    current, counted, provisional = trigger, 0, False
-    while counted < n:
-        current += timedelta(days=1)
-        today = day(current)
-        provisional |= today.provisional
-        counted += today.workday
-    return Deadline(current, provisional)
+    _in_calendar(trigger + timedelta(days=1))
+    wanted = _year(trigger.year).working[trigger.timetuple().tm_yday] + n  # counted from the trigger's 1 January
+    year_number, provisional = trigger.year, False
+    while True:
+        year = _year(year_number)
+        provisional |= year.provisional
+        if wanted <= year.working[-1]:
+            last = date(year_number, 1, 1) + timedelta(days=bisect_left(year.working, wanted) - 1)
+            return Deadline(last, provisional)
+        wanted -= year.working[-1]
+        year_number += 1
+        _in_calendar(date(year_number, 1, 1))
 
 
 def add_days(trigger: date, n: int, *, to_next_workday: bool = False) -> Deadline:
@@ -105,11 +115,52 @@ def add_days(trigger: date, n: int, *, to_next_workday: bool = False) -> Deadlin
 
 def working_days_between(after: date, until: date) -> int:
     """Working days in (after, until]: how far a period has run."""
-    count, current = 0, after
-    while current < until:
-        current += timedelta(days=1)
-        count += day(current).workday
-    return count
+    if until <= after:
+        return 0
+    _in_calendar(after + timedelta(days=1))
+    _in_calendar(min(until, inputs.LAST_DAY + timedelta(days=1)))  # name the first day beyond, as a walk would
+    between_years = sum(_year(y).working[-1] for y in range(after.year, until.year))
+    return between_years + _ordinal_count(until) - _ordinal_count(after)
+
+
+@dataclass(frozen=True)
+class _Year:
+    """One calendar year as an ordinal table: `working[k]` = working days on days 1..k of the year.
+
+    `working[0]` is 0, so `working[k] - working[k - 1]` says whether day k works. A year
+    chinesecalendar does not know is `provisional` as a whole (its rest days are the conservative ones).
+    """
+
+    working: tuple[int, ...]
+    provisional: bool
+
+
+@cache
+def _year(number: int) -> _Year:
+    first = date(number, 1, 1)
+    days = [first + timedelta(days=k) for k in range((date(number + 1, 1, 1) - first).days)]
+    try:
+        flags = [chinese_calendar.is_workday(d) for d in days]
+        provisional = False
+    except NotImplementedError:  # an unpublished year: fail closed (module docstring)
+        rest = _possible_rest_days(number)
+        flags = [d.weekday() < 5 and d not in rest for d in days]
+        provisional = True
+    running, total = [0], 0
+    for works in flags:
+        total += works
+        running.append(total)
+    return _Year(tuple(running), provisional)
+
+
+def _ordinal_count(d: date) -> int:
+    """Working days on 1 January … `d` of `d`'s year."""
+    return _year(d.year).working[d.timetuple().tm_yday]
+
+
+def _in_calendar(d: date) -> None:
+    if not inputs.FIRST_DAY <= d <= inputs.LAST_DAY:
+        raise BeyondCalendar(day=d.isoformat(), first=inputs.FIRST_DAY.isoformat(), last=inputs.LAST_DAY.isoformat())
 
 
 @cache

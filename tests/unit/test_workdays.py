@@ -64,3 +64,38 @@ def test_provisional_count_is_never_earlier_than_the_real_one_for_known_years():
 def test_local_date_is_asia_shanghai():
     assert local_date(datetime(2026, 3, 1, 17, 0, tzinfo=CST).astimezone()) == date(2026, 3, 1)
     assert local_date(datetime.fromisoformat("2026-03-01T16:30:00+00:00")) == date(2026, 3, 2)
+
+
+def _walk_working_days_between(after: date, until: date) -> int:
+    """The definition, day by day, straight from chinesecalendar: what the ordinal table must equal."""
+    return sum(chinese_calendar.is_workday(date.fromordinal(k)) for k in range(after.toordinal() + 1,
+                                                                               until.toordinal() + 1))
+
+
+@pytest.mark.parametrize("after, until", [
+    (date(2025, 12, 20), date(2026, 1, 10)),   # across New Year
+    (date(2024, 2, 1), date(2026, 11, 30)),    # across three years and every festival
+    (date(2026, 9, 23), date(2026, 10, 10)),   # MD-26b's example
+    (date(2020, 1, 1), date(2020, 12, 31)),    # a leap year whole
+])
+def test_df_workdays_ordinal_table_counts_as_the_day_by_day_definition(after, until):
+    assert working_days_between(after, until) == _walk_working_days_between(after, until)
+    n = working_days_between(after, until)
+    if n:
+        last = add_working_days(after, n).last_day
+        assert last <= until and _walk_working_days_between(after, last) == n
+        assert chinese_calendar.is_workday(last)
+
+
+def test_df_workdays_a_period_is_a_lookup_not_a_walk(monkeypatch):
+    """Issue 21: after a year's table is built, counting reads no calendar day again (the board's cost)."""
+    add_working_days(date(2026, 3, 1), 30)
+    working_days_between(date(2025, 1, 1), date(2026, 12, 1))
+    calls = []
+    real = chinese_calendar.is_workday
+    monkeypatch.setattr(chinese_calendar, "is_workday", lambda d: calls.append(d) or real(d))
+    for _ in range(100):
+        add_working_days(date(2026, 3, 1), 30)
+        working_days_between(date(2025, 1, 1), date(2026, 12, 1))
+        day(date(2026, 10, 10))
+    assert calls == []
