@@ -47,6 +47,7 @@ class Engine:
             definitions,
             grants,
             history,
+            monitoring,
             people,
             procedures,
             record,
@@ -87,6 +88,7 @@ class Engine:
         self.schedule = _Bound(self, schedule)
         self.supervision = _Bound(self, supervision)
         self.adminlog = _Bound(self, adminlog)
+        self.monitoring = _Bound(self, monitoring)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self, self._writer, self.before_commit)

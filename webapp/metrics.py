@@ -25,11 +25,9 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, H
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
-from sqlalchemy import func, select
 
-from engine.persistence.tables import Timer, WorkerHeartbeat, WorkItem
+from engine.services.monitoring import LAG_WINDOW
 
-LAG_WINDOW = 1000
 LOOPBACK = frozenset({"127.0.0.1", "::1"})
 
 
@@ -75,22 +73,16 @@ class DatabaseCollector(Collector):
                                 labels=["stat"])
         heartbeat = GaugeMetricFamily("decisionflow_worker_heartbeat_age_seconds",
                                       "Seconds since a timer worker last finished a pass")
-        now = engine.clock.now()
-        with engine.db.connect() as connection:
-            for kind, count in connection.execute(select(WorkItem.step_kind, func.count())
-                                                  .where(WorkItem.status == "completed").group_by(WorkItem.step_kind)):
-                completions.add_metric([kind], count)
-            for status, count in connection.execute(select(Timer.status, func.count()).group_by(Timer.status)):
-                timers.add_metric([status], count)
-            fired = connection.execute(select(Timer.due_at, Timer.fired_at).where(Timer.status == "fired")
-                                       .order_by(Timer.fired_at.desc()).limit(LAG_WINDOW)).all()
-            last = connection.execute(select(func.max(WorkerHeartbeat.beat_at))).scalar()
-        lags = [(fired_at - due_at).total_seconds() for due_at, fired_at in fired if fired_at and due_at]
-        lag.add_metric(["sum"], sum(lags))
-        lag.add_metric(["count"], len(lags))
-        lag.add_metric(["max"], max(lags, default=0.0))
-        if last is not None:
-            heartbeat.add_metric([], (now - last).total_seconds())
+        found = engine.monitoring.figures()
+        for kind, count in found.completions.items():
+            completions.add_metric([kind], count)
+        for status, count in found.timers.items():
+            timers.add_metric([status], count)
+        lag.add_metric(["sum"], sum(found.lags))
+        lag.add_metric(["count"], len(found.lags))
+        lag.add_metric(["max"], max(found.lags, default=0.0))
+        if found.heartbeat_age is not None:
+            heartbeat.add_metric([], found.heartbeat_age)
         yield from (completions, timers, lag, heartbeat)
 
 

@@ -68,3 +68,14 @@ def test_df_layers_bpmn_xml_has_one_reader():
     assert offenders == []
     assert PARSES_XML.search(reader.read_text(encoding="utf-8"))
     assert IMPORTS_SPIFF.search("from SpiffWorkflow.task import Task")
+
+
+def test_df_layers_the_web_layer_runs_no_sql():
+    """The web layer only translates (issue 17): tables and queries are the engine's services'."""
+    pattern = re.compile(r"^\s*(from|import)\s+(sqlalchemy(?!\.engine import make_url)|engine\.persistence\.tables)\b",
+                         re.M)
+    offenders = [str(p.relative_to(ROOT)) for p in sorted((ROOT / "webapp").rglob("*.py"))
+                 if pattern.search(p.read_text(encoding="utf-8"))]
+    assert offenders == []
+    assert pattern.search("from sqlalchemy import func, select") and not pattern.search(
+        "from sqlalchemy.engine import make_url")
