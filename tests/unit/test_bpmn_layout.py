@@ -231,6 +231,16 @@ def check_layout(data: bytes) -> Diagram:
         label = diagram.edge_elements[flow_id].find("bpmndi:BPMNLabel/dc:Bounds", NS)
         assert (label is not None) == bool(flow.get("name")), flow_id
 
+    labels = {key: _bounds(el.find("bpmndi:BPMNLabel", NS)) for key, el in
+              [*diagram.shape_elements.items(), *diagram.edge_elements.items()]
+              if el.find("bpmndi:BPMNLabel/dc:Bounds", NS) is not None}
+    for (a, box_a), (b, box_b) in itertools.combinations(labels.items(), 2):
+        assert not overlaps(box_a, box_b), f"labels of {a} and {b} overlap"  # issue 22: unreadable names
+    for key, box in labels.items():
+        for node_id in nodes:
+            if node_id != key:
+                assert not overlaps(box, diagram.box(node_id)), f"label of {key} covers {node_id}"
+
     parse_with_spiff(data, process.get("id"))
     return diagram
 

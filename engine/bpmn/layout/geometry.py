@@ -189,4 +189,39 @@ def compute_geometry(model: Model) -> tuple[dict[str, Edge], Columns]:
         if flow.name:
             edge.label = _flow_label(flow, points, anchors[flow.id], model)
         edges[flow.id] = edge
+    _separate_labels(edges, anchors, model)
     return edges, geometry
+
+
+Box = tuple[int, int, int, int]
+
+
+def _overlaps(a: Box, b: Box) -> bool:
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+
+
+def _separate_labels(edges: dict[str, Edge], anchors: dict[str, str | Segment], model: Model) -> None:
+    """No label covers another or a shape: a later one slides along its own vertical segment.
+
+    Flows that fan into one target share the last vertical track (see `Segment.clashes`), so
+    their names would all sit at the one turn into the target; each slides back along its own
+    segment, towards its own source, in steps of one label height, as long as it stays beside
+    that segment — so it still reads as the name of its own line.
+    """
+    shapes = [(n.x, n.y, n.width, n.height) for n in model.nodes.values()]
+    placed: list[Box] = []
+    for flow in model.flows:
+        edge, anchor = edges[flow.id], anchors.get(flow.id)
+        if edge.label is None:
+            continue
+        box = edge.label
+        if isinstance(anchor, Segment):
+            step = (box[3] + 2) * (1 if anchor.y1 < anchor.y0 else -1)
+            candidate = box
+            while any(_overlaps(candidate, other) for other in placed + shapes):
+                candidate = (candidate[0], candidate[1] + step, candidate[2], candidate[3])
+                if candidate[1] < anchor.low or candidate[1] + candidate[3] > anchor.high:
+                    candidate = box  # no free place beside its own line: keep the first, a test will say so
+                    break
+            edge.label = box = candidate
+        placed.append(box)
