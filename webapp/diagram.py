@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from html import escape
 
 from lxml import etree
@@ -24,10 +24,12 @@ from engine.bpmn.reader import (
     BOUNDARY_EVENT,
     EVENT_TAGS,
     FLOW_NODE_TAGS,
+    GATEWAY_TAGS,
     NS,
     SUBPROCESS_TAGS,
     TASK_TAGS,
     flow_node_names,
+    local,
     parse,
 )
 
@@ -84,11 +86,46 @@ def render_svg(bpmn_xml: str | bytes, done: Collection[str] = (), current: Colle
     model = {el.get("id"): el for el in root.iter(f"{{{NS['bpmn']}}}*") if el.get("id")}
     names = {key: el.get("name") or "" for key, el in model.items()} | dict(labels or {})
     done, current = set(done), set(current)
+    done |= passed_through(model, done | current)
     states = {key: "current" if key in current else "done" if key in done else "pending" for key in model}
     boxes: list[Box] = []
     back, front = _shapes(plane, model, names, states, boxes)
     flows = _edges(plane, model, done | current, boxes)
     return _svg(boxes, _title(root), [*back, *flows, *front])
+
+
+def passed_through(model: Mapping[str, etree._Element], reached: set[str]) -> set[str]:
+    """The gateways (and start events) the procedure went through, which history does not name.
+
+    History records steps and periods, not routing, so a gateway counts as passed when it lies on a
+    path of gateways only from a reached element to a reached element; a start event, when such a
+    path leads from it to a reached element. That draws the executed path through every decision
+    point, not only the arrows between two steps (issue 22).
+    """
+    succ: dict[str, list[str]] = {}
+    pred: dict[str, list[str]] = {}
+    for el in model.values():
+        if local(el.tag) == "sequenceFlow":
+            succ.setdefault(el.get("sourceRef", ""), []).append(el.get("targetRef", ""))
+            pred.setdefault(el.get("targetRef", ""), []).append(el.get("sourceRef", ""))
+
+    def gateway(key: str) -> bool:
+        return key in model and local(model[key].tag) in GATEWAY_TAGS
+
+    def closure(links: dict[str, list[str]], through: Callable[[str], bool]) -> set[str]:
+        seen: set[str] = set()
+        frontier = [key for key in reached if key in model]
+        while frontier:
+            for nxt in links.get(frontier.pop(), []):
+                if nxt not in seen and through(nxt):
+                    seen.add(nxt)
+                    frontier.append(nxt)
+        return seen
+
+    after = closure(succ, gateway)
+    before = closure(pred, lambda key: gateway(key) or (key in model and local(model[key].tag) == "startEvent"))
+    starts = {key for key in before if local(model[key].tag) == "startEvent"}
+    return (after & before) | starts
 
 
 def _shapes(plane: etree._Element, model: dict[str, etree._Element], names: Mapping[str, str],
@@ -155,7 +192,8 @@ def _svg(boxes: list[Box], title: str, parts: list[str]) -> str:
         left, top, right, bottom = 0.0, 0.0, 100.0, 100.0
     view = " ".join(_n(v) for v in (left, top, right - left, bottom - top))
     return (f'<svg xmlns="http://www.w3.org/2000/svg" class="bpmn-diagram" viewBox="{view}" width="100%" '
-            f'preserveAspectRatio="xMidYMin meet" role="img" aria-label="{_esc(title)}">'
+            f'preserveAspectRatio="xMidYMin meet" style="--natural-width:{_n(right - left)}px" role="img" '
+            f'aria-label="{_esc(title)}">'
             f"<title>{_esc(title)}</title><style>{STYLE}</style>{DEFS}{''.join(parts)}</svg>")
 
 

@@ -160,5 +160,14 @@ def test_auditor_sees_the_executed_path_and_a_passing_integrity_check(browser, s
     expect(auditor.locator('.diagram g.done[data-id="legality_review"]')).to_have_count(1)
     expect(auditor.locator('.diagram g.done[data-id="archiving"]')).to_have_count(1)
     expect(auditor.locator("table.documents")).to_contain_text("合法性审查意见书.pdf")
-    auditor.locator(".diagram").scroll_into_view_if_needed()
+    expect(auditor.locator('.diagram g.done[data-id="gw_launch"]')).to_have_count(1)  # the path through gateways
+    diagram, svg = auditor.locator(".diagram"), auditor.locator(".diagram svg")
+    diagram.scroll_into_view_if_needed()
     auditor.screenshot(path=str(screenshots / "3-auditor-path-and-integrity.png"), full_page=True)
+    fitted = svg.bounding_box()
+    assert fitted is not None and fitted["width"] <= diagram.evaluate("d => d.clientWidth") + 1  # fitted by default
+    auditor.get_by_text("100%", exact=True).click()
+    natural = float(svg.evaluate("s => s.viewBox.baseVal.width"))
+    zoomed = svg.bounding_box()
+    assert zoomed is not None and abs(zoomed["width"] - natural) < 2  # one diagram unit a pixel
+    assert diagram.evaluate("d => d.scrollWidth > d.clientWidth")  # and the box pans by scrolling

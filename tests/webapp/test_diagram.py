@@ -156,3 +156,19 @@ def test_definition_without_diagram_information_is_refused():
     bare = TINY[: TINY.index("<bpmndi:BPMNDiagram")] + "</bpmn:definitions>"
     with pytest.raises(ValueError, match="BPMNDiagram"):
         render_svg(bare)
+
+
+def test_the_executed_path_runs_through_the_gateways_history_does_not_name():
+    """Issue 22: history holds steps, so the gateways between two reached steps are drawn as passed."""
+    steps_only = ["start", "proposal", "initiation"]
+    classes = drawn(render_svg(definition("major_decision"), done=steps_only, current=["drafting"]))
+    assert "done" in classes["gw_launch"]  # initiation → gw_launch → drafting
+    assert "taken" in classes["Flow_initiation_gw_launch"] and "taken" in classes["Flow_gw_launch_drafting"]
+    assert "taken" not in classes["Flow_gw_launch_gw_archive_join"]  # the branch not chosen
+    assert "pending" in classes["gw_archive_join"]
+
+
+def test_a_gateway_after_the_open_step_is_not_passed():
+    classes = drawn(render_svg(definition("major_decision"), done=["start", "proposal", "initiation"],
+                               current=["drafting"]))
+    assert "pending" in classes["gw_consult"]  # drafting → gw_consult: the open step has not left yet
