@@ -51,8 +51,8 @@ def blockers(view: ProcedureView, today: date) -> list[str]:
     if view.status == "withdrawn":
         return [gettext("The procedure was withdrawn on %(day)s.", day=_day(view.ended_at))]
     lines = []
-    for timer in view.timers:
-        end = local_date(timer.due_at)
+    for timer in view.timers:  # a period ends at 24:00 of its last day, as the public page says (issue 22)
+        end = deadlines.last_day(timer.due_at)
         lines.append(gettext("%(period)s runs until %(day)s, %(n)s days left.", period=timer.name,
                              day=end.isoformat(), n=max(0, (end - today).days)))
     for item in view.open_items:
