@@ -32,7 +32,7 @@ from datetime import datetime, timedelta  # noqa: E402
 
 from sqlalchemy import text  # noqa: E402
 
-from benchmarks.engine import fresh_postgres_database, postgres_base_url, postgres_version  # noqa: E402
+from benchmarks.shared.postgres import fresh_postgres_database, postgres_base_url, postgres_version  # noqa: E402
 from engine.bpmn import runtime  # noqa: E402
 from engine.bpmn.definition import analyse  # noqa: E402
 from engine.clock import CST, FixedClock  # noqa: E402

@@ -1,0 +1,1 @@
+"""What one step completion costs, four ways: see benchmarks/engine.py."""
