@@ -415,6 +415,10 @@ class ConsultationNotFound(NotFound):
     en = "Procedure {procedure_id} has no public consultation."
 
 
+class ReceiptNotFound(NotFound):
+    en = "No opinion has the receipt number {receipt}; check the number on your receipt."
+
+
 class ConsultationClosed(Refused):
     rule = "MD-15b"
     en = "The comment period of procedure {procedure_id} closed at {closes}; opinions are no longer taken."

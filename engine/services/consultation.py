@@ -35,6 +35,7 @@ from engine.domain.errors import (
     DocumentNotFound,
     OpinionForbidden,
     OpinionInvalid,
+    ReceiptNotFound,
 )
 from engine.persistence.tables import Consultation, Document, Event, Opinion, Organisation, Procedure, UsedChallenge
 from engine.persistence.uow import UnitOfWork
@@ -42,7 +43,7 @@ from engine.services import history, progress
 from engine.services.views import Upload
 from engine.workdays import local_date
 
-__all__ = ["closed", "get", "hide", "mark", "open_now", "opinions", "public_document", "publish_statement",
+__all__ = ["closed", "get", "hide", "mark", "open_now", "opinions", "public_document", "publish_statement", "receipt",
            "statement", "submit"]
 
 MAX_TEXT = 5000
@@ -88,6 +89,30 @@ class OpinionView:
     duplicate_of: int | None
     hidden: bool
     hidden_reason: str | None
+    topic: str | None
+    adoption: str | None
+    adoption_reason: str | None
+
+
+@dataclass(frozen=True)
+class ReceiptView:
+    """What anyone holding a receipt number may read of an opinion: when it arrived, for which call, and,
+    once the statement on how opinions were handled is published (MD-18), how this one was handled.
+
+    Never the name or contact; the text neither, which the number's holder already has and the
+    statement publishes. The number is unguessable enough (a random part per day and call) and the
+    public pages are rate-limited per address.
+    """
+
+    receipt: str
+    submitted_at: datetime
+    procedure_id: int
+    title: str
+    organisation: str
+    statement_published_at: datetime | None
+    hidden: bool
+    hidden_reason: str | None
+    duplicate: bool
     topic: str | None
     adoption: str | None
     adoption_reason: str | None
@@ -307,6 +332,26 @@ def _handled_by(uow: UnitOfWork, actor: Actor, procedure_id: int) -> Consultatio
 def _latest(uow: UnitOfWork, procedure_id: int) -> Consultation | None:
     return uow.session.scalars(select(Consultation).where(Consultation.procedure_id == procedure_id)
                                .order_by(Consultation.id.desc()).limit(1)).first()
+
+
+def receipt(uow: UnitOfWork, number: str) -> ReceiptView:
+    """Look an opinion up by its receipt number, as the citizen who sent it would (issue 22 item 7)."""
+    wanted = number.strip().upper()
+    with uow.read():
+        row = uow.session.execute(select(Opinion, Consultation)
+                                  .join(Consultation, Consultation.id == Opinion.consultation_id)
+                                  .where(Opinion.receipt == wanted)).one_or_none() if wanted else None
+        if row is None:
+            raise ReceiptNotFound(receipt=number.strip()[:40])
+        opinion, call = row
+        published = call.adoption_published_at
+        organisation = uow.session.scalar(select(Organisation.name).where(Organisation.code == call.sponsor_org))
+        return ReceiptView(opinion.receipt, opinion.submitted_at, call.procedure_id, call.title,
+                           organisation or call.sponsor_org, published,
+                           opinion.hidden, opinion.hidden_reason if published else None,
+                           opinion.duplicate_of is not None,
+                           opinion.topic if published else None, opinion.adoption if published else None,
+                           opinion.adoption_reason if published else None)
 
 
 def _opinion_row(uow: UnitOfWork, receipt: str) -> Opinion:

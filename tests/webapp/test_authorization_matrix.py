@@ -81,6 +81,7 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("POST", "/public/consultations/<id:procedure_id>"): PUBLIC,
     ("GET", "/public/consultations/<id:procedure_id>/documents/<sha256>"): PUBLIC,
     ("GET", "/public/normative-documents"): PUBLIC,
+    ("GET", "/public/receipts"): PUBLIC,
     ("GET", "/public/normative-documents/<id:procedure_id>/<sha256>"): PUBLIC,
     # --- every logged-in user: their own things -----------------------------------------------------------
     ("GET", "/"): pages(USERS_ONLY),

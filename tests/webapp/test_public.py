@@ -165,3 +165,32 @@ def test_df_hardening_a_challenge_answer_sends_one_opinion_and_a_second_use_asks
     assert re.search(r'has-error"><label for="answer"', body) and "新的验证问题" in body
     assert re.search(r'name="challenge_token" value="([^"]+)"', body).group(1) != token  # a new question is asked
     assert [o.text for o in site.consultation.opinions(site.people.actor("sponsor"), procedure_id)] == ["第一条意见"]
+
+
+def test_md18_a_citizen_looks_up_a_receipt_with_its_time_and_later_its_handling(site, app, clock):
+    """Issue 22 item 7: the receipt shows when the opinion arrived, prints, and can be looked up by number."""
+    procedure_id = _call(site, clock)
+    browser = Browser(app.test_client())
+    sent = _send(browser, procedure_id, "建议增加夜班线", name="市民甲", contact="13800000000")
+    body = sent.get_data(as_text=True)
+    receipt = re.search(r'id="receipt">([^<]+)<', body).group(1)
+    assert re.search(r'id="received-at">20\d\d-\d\d-\d\d \d\d:\d\d', body)
+    assert "data-print" in body and "/static/js/print.js" in body and "onclick" not in body  # CSP: no inline script
+
+    found = browser.get(f"/public/receipts?number={receipt.lower()}")  # as typed, in lower case
+    page = found.get_data(as_text=True)
+    assert found.status_code == 200 and receipt in page and "县城公交线网优化调整方案" in page
+    assert "尚未公布" in page and "市民甲" not in page and "13800000000" not in page  # no name, no contact
+
+    missing = browser.get("/public/receipts?number=YJ-20000101-1-000000")
+    assert missing.status_code == 404 and "没有回执号为 YJ-20000101-1-000000 的意见" in missing.get_data(as_text=True)
+    assert browser.get("/public/receipts").status_code == 200  # the empty form
+
+    sponsor = login(app, "sponsor")
+    sponsor.get(f"/procedures/{procedure_id}/opinions/")
+    sponsor.post(f"/procedures/{procedure_id}/opinions/{receipt}/mark",
+                 {"topic": "夜班线", "adoption": "adopted", "adoption_reason": ""})
+    sponsor.get(f"/procedures/{procedure_id}/opinions/")
+    assert sponsor.post(f"/procedures/{procedure_id}/opinions/publish").status_code == 302
+    handled = browser.get(f"/public/receipts?number={receipt}").get_data(as_text=True)
+    assert "采纳" in handled and "夜班线" in handled

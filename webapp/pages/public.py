@@ -58,7 +58,21 @@ def submit(procedure_id: int) -> Any:
         if status_of(refused) == 404:
             raise
         return _page(procedure_id, form, refusal(refused)), status_of(refused)
-    return render_template("public/receipt.html", receipt=receipt, procedure_id=procedure_id), 201
+    return render_template("public/receipt.html", view=engine().consultation.receipt(receipt)), 201
+
+
+@bp.get("/receipts")
+def lookup() -> Any:
+    """A citizen looks an opinion up by its receipt number: when it arrived and how it was handled."""
+    number = request.args.get("number", "").strip()
+    if not number:
+        return render_template("public/lookup.html", number="", view=None, error=None)
+    try:
+        view = engine().consultation.receipt(number)
+    except DomainError as refused:
+        return render_template("public/lookup.html", number=number[:40], view=None, error=refusal(refused)), \
+            status_of(refused)
+    return render_template("public/lookup.html", number=view.receipt, view=view, error=None)
 
 
 @bp.get("/consultations/<id:procedure_id>/documents/<sha256>")
