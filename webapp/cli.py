@@ -10,8 +10,10 @@ from typing import NoReturn
 
 import click
 
+from engine import demo
 from engine.cli import cli
 from engine.config import Settings
+from engine.domain.roles import ROLES
 from engine.persistence import schema
 
 PROCESSES = Path(__file__).resolve().parent.parent / "processes"
@@ -100,9 +102,21 @@ def _prepare_demo(settings: Settings) -> None:
     made = demo_procedures.create(settings, today)
     if made:
         click.echo(f"sample procedures: {', '.join(f'#{i}' for i in made)}")
-    click.echo("demo users (passwords are shown once, now; only their argon2 hashes are stored):")
-    for username, password in passwords.items():
-        click.echo(f"  {username:<10} {password or '(password set earlier)'}")
+    click.echo("演示用户（密码只在此显示一次；数据库只保存其 argon2 哈希）：")
+    for line in demo_user_lines(passwords):
+        click.echo(line)
+
+
+def demo_user_lines(passwords: dict[str, str | None]) -> list[str]:
+    """One line per demo user: login, password, name, unit and roles in Chinese, so a tester knows whom to
+    log in as for each step (issue 22)."""
+    units = {code: name for code, name, _kind in demo.ORGANISATIONS}
+    lines = []
+    for username, org, display, roles in demo.USERS:
+        titles = "、".join(ROLES[role][0] for role in roles)
+        password = passwords.get(username) or "（此前已设置）"
+        lines.append(f"  {username:<10} {password:<14} {display}（{units[org]}）：{titles}")
+    return lines
 
 
 def main() -> None:
