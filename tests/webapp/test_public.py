@@ -194,3 +194,12 @@ def test_md18_a_citizen_looks_up_a_receipt_with_its_time_and_later_its_handling(
     assert sponsor.post(f"/procedures/{procedure_id}/opinions/publish").status_code == 302
     handled = browser.get(f"/public/receipts?number={receipt}").get_data(as_text=True)
     assert "采纳" in handled and "夜班线" in handled
+
+
+def test_md18_handling_is_chosen_never_preselected_as_adopted(site, app, clock):
+    """Issue 22 item 10: an unmarked opinion's handling starts empty, so nobody records 采纳 by not looking."""
+    procedure_id = _call(site, clock)
+    site.consultation.submit(procedure_id, "延长运营时间", None, None, None, "x")
+    page = login(app, "sponsor").get(f"/procedures/{procedure_id}/opinions/").get_data(as_text=True)
+    assert re.search(r'<option value="" selected disabled>— 请选择 —</option>', page)
+    assert '<option value="adopted" selected>' not in page
