@@ -14,7 +14,7 @@ from flask import Flask
 from engine.config import Settings
 from engine.core import build_engine
 from engine.persistence import schema
-from webapp import api, body_limit, errors, health, i18n, inputs, limits, metrics, production
+from webapp import api, body_limit, errors, health, i18n, inputs, limits, metrics, names, production
 from webapp.extensions import babel, csrf, login_manager
 from webapp.ids import IdConverter
 from webapp.settings import configure
@@ -53,6 +53,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     login_manager.login_message = None
     login_manager.session_protection = "strong"
     i18n.init_app(app)
+    names.init_app(app)
     metrics.init_app(app)
     app.extensions["decisionflow_schema_heads"] = schema.heads()
     inputs.init_app(app)

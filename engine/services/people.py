@@ -8,6 +8,7 @@ the engine stores the hash it is given and never sees a password.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from sqlalchemy import select
 
@@ -17,7 +18,17 @@ from engine.domain.rules import require_admin_alone
 from engine.persistence.tables import Organisation, Role, User, UserRole
 from engine.persistence.uow import UnitOfWork
 
-__all__ = ["actor", "ensure_organisation", "ensure_role", "ensure_user", "set_password_hash"]
+__all__ = ["actor", "ensure_organisation", "ensure_role", "ensure_user", "names", "set_password_hash"]
+
+
+@dataclass(frozen=True)
+class Names:
+    """How pages name people and units: a user's display name and unit name, a unit's name (issue 22)."""
+
+    people: dict[str, tuple[str, str]]
+    """username → (display name, unit name), for the usernames asked about that exist."""
+    organisations: dict[str, str]
+    """code → name, every organisation: a county has a few hundred, read in one query."""
 
 
 def ensure_organisation(uow: UnitOfWork, code: str, name: str, kind: str = "department") -> int:
@@ -93,3 +104,15 @@ def set_password_hash(uow: UnitOfWork, username: str, password_hash: str) -> Non
             raise UserNotFound(username=username)
         user.password_hash = password_hash
         uow.commit()
+
+
+def names(uow: UnitOfWork, usernames: Iterable[str] = ()) -> Names:
+    """The names behind codes: what a page shows instead of `dev_reform` or `sponsor`."""
+    wanted = sorted({u for u in usernames if u})
+    with uow.read():
+        organisations = dict(uow.session.execute(select(Organisation.code, Organisation.name)).all())
+        rows = uow.session.execute(select(User.username, User.display_name, Organisation.name)
+                                   .join(Organisation, Organisation.id == User.org_id)
+                                   .where(User.username.in_(wanted))).all() if wanted else []
+        people = {username: (display, unit) for username, display, unit in rows}
+    return Names(people, organisations)
