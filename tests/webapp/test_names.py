@@ -27,3 +27,16 @@ def test_df_names_an_account_that_no_longer_exists_keeps_its_username(site, app)
         assert person("nobody-here") == "nobody-here" and person("system") == "系统"
         assert org_name("dev_reform") == "示范县发展和改革局" and org_name("no_such_unit") == "no_such_unit"
         assert person("head", "county_gov") == "孙县长（示范县人民政府）"
+
+
+def test_md_33a_a_finished_procedure_reads_as_its_stages_and_prints_as_an_approval_form(site, app, clock):
+    """Issue 22 item 1: the stage board on the record page, every legally required stage done."""
+    view = site.procedures.start("major_decision", "城区生活垃圾分类管理实施办法", "dev_reform",
+                                 site.people.actor("sponsor"))
+    drive(Driver(site, clock, view.id), "sponsor", "2026-05", "archived")
+    page = login(app, "sponsor").get(f"/procedures/{view.id}").get_data(as_text=True)
+    assert "程序概览（审批表）" in page and "data-print" in page
+    for stage in ("legality_review", "deliberation", "party_report", "archiving"):
+        assert f'<tr class="stage-done" data-stage="{stage}">' in page, stage
+    assert "stage-pending" not in page and "stage-undecided" not in page  # a finished procedure owes nothing
+    assert "MD-25a" in page and "法定必经" in page

@@ -22,7 +22,7 @@ from webapp import diagram, metrics
 from webapp.auth import actor, requires
 from webapp.downloads import download
 from webapp.pages.common import args_without, engine, page_args, pages, today
-from webapp.pages.procedures import step_displays
+from webapp.pages.procedures import stage_board, step_displays
 from webapp.progress_text import blockers
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
@@ -78,7 +78,8 @@ def procedure(procedure_id: int) -> Any:
     current = {i.spec for i in record.procedure.open_items} | {t.spec for t in record.procedure.timers}
     svg = diagram.render_svg(record.bpmn, done=record.done_specs - current, current=current)
     return render_template("pages/audit_procedure.html", record=record, report=report,
-                           diagram=Markup(svg), steps=step_displays(record),  # noqa: S704 - escaped by render_svg
+                           diagram=Markup(svg),  # noqa: S704 - escaped by render_svg
+                           steps=step_displays(record), stages=stage_board(record),
                            blockers=blockers(record.procedure, today()))
 
 

@@ -9,10 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import login_required
 
+from engine.domain import stages
 from engine.domain.errors import Conflict, DomainError, Refused, StartInvalid
 from engine.domain.materials import REVIEW_MATERIALS
+from engine.domain.rulebook import RULES
 from engine.services import cleanup
 from webapp import schema_form
 from webapp.auth import actor, requires
@@ -122,7 +125,7 @@ def _procedure_page(procedure_id: int, **extra: Any) -> str:
     day = today()
     open_items = [(i, due(i, day), _may_do(i, me)) for i in record.procedure.open_items]
     return render_template("pages/procedure.html", record=record, steps=step_displays(record),
-                           blockers=blockers(record.procedure, day), open_items=open_items,
+                           blockers=blockers(record.procedure, day), open_items=open_items, stages=stage_board(record),
                            may_withdraw=me.holds("decision_organ") and record.procedure.status == "running",
                            **extra)
 
@@ -134,6 +137,34 @@ def step_displays(record: Any) -> list[tuple[Any, list[Any]]]:
         schema = record.forms.get(step.form or "", {})
         result.append((step, schema_form.display(schema, step.data)))
     return result
+
+
+def stage_board(record: Any) -> list[dict[str, Any]]:
+    """The statute's stages as rows a page prints (engine.domain.stages), labels in the user's language."""
+    english = is_english()
+    open_kinds = {item.step_kind for item in record.procedure.open_items}
+    rows = []
+    for row in stages.board(record.procedure.definition_key, record.steps, open_kinds):
+        rule = RULES[row.stage.rule]
+        decided = None
+        if row.decided is not None:
+            prop = record.forms.get(row.decided.form or "", {}).get("properties", {}).get(row.decided.field, {})
+            decided = {"label": prop.get("title") or row.decided.field, "value": _fact(row.decided.value),
+                       "step": row.decided.step_title, "by": row.decided.by, "at": row.decided.at}
+        rows.append({"key": row.stage.key, "name": row.stage.en if english else row.stage.zh, "state": row.state,
+                     "rule": rule.id, "article": rule.article, "decided": decided, "steps": row.steps,
+                     "documents": row.documents})
+    return rows
+
+
+def _fact(value: Any) -> str:
+    """A deciding fact as an office reads it: 是/否, the entries of a list, the value."""
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    if isinstance(value, list):
+        return "、".join(str(v.get("name") or v.get("unit") or v) if isinstance(v, dict) else str(v) for v in value) \
+            or gettext("none")
+    return gettext("none") if value is None or value == "" else str(value)
 
 
 def checklist(record: Any) -> list[dict[str, Any]]:

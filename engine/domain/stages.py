@@ -1,0 +1,180 @@
+"""The procedure at a glance: the statutory stages of a procedure and where each stands (issue 22 item 1).
+
+An office reads a major decision as its stages — 公众参与, 专家论证, 风险评估, 合法性审查, 集体讨论决定,
+then report, publication and archive — not as a diagram. Each stage is declared here with the rule that
+makes it part of the procedure, the steps that do it, and, where the law makes it conditional, the fact
+(a form field of an earlier step) that decides whether it is required. `board` reads the completed
+steps of a record and says for each stage: done, required and pending, not required (and which fact
+of which step, entered by whom, decided that), or not yet decided; with the dates, people and
+documents of its steps. Pure: the record service supplies the steps, nothing is read here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+DONE, PENDING, NOT_REQUIRED, UNDECIDED = "done", "pending", "not_required", "undecided"
+
+
+@dataclass(frozen=True)
+class Condition:
+    """The stage is required when `field` of the latest `step_kind` is truthy (or falsy, `when=False`)."""
+
+    step_kind: str
+    field: str
+    when: bool = True
+
+
+@dataclass(frozen=True)
+class Stage:
+    key: str
+    zh: str
+    en: str
+    rule: str
+    step_kinds: tuple[str, ...]
+    required_if: Condition | None = None
+    """None: the law requires the stage in every procedure of the statute."""
+    completes: str | None = None
+    """The step kind whose completion ends the stage (default: the last of `step_kinds`); a later optional
+    step of the stage (a hearing) keeps it pending only while it is open."""
+
+    @property
+    def last_kind(self) -> str:
+        return self.completes or self.step_kinds[-1]
+
+
+class StepLike(Protocol):
+    """What `board` reads of a completed step (engine.services.record.StepRecord)."""
+
+    step_kind: str
+    title: str
+    form: str | None
+    by: str
+    org: str
+    at: datetime
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Decided:
+    """The fact that made a stage required or not: which field of which step, its value, who entered it."""
+
+    step_title: str
+    form: str | None
+    field: str
+    value: Any
+    by: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class StageRow:
+    stage: Stage
+    state: str
+    decided: Decided | None
+    steps: tuple[StepLike, ...] = field(default=())
+    documents: tuple[dict[str, Any], ...] = field(default=())
+
+    @property
+    def first_at(self) -> datetime | None:
+        return self.steps[0].at if self.steps else None
+
+    @property
+    def last_at(self) -> datetime | None:
+        return self.steps[-1].at if self.steps else None
+
+
+STAGES: dict[str, tuple[Stage, ...]] = {
+    "major_decision": (
+        Stage("unit_consultation", "征求有关单位意见", "Consulting the units concerned", "MD-13", ("consultation",),
+              Condition("drafting", "affected_units")),
+        Stage("public_participation", "公众参与", "Public participation", "MD-14a",
+              ("public_comment", "opinion_summary", "hearing"), Condition("non_disclosure", "disclosed"),
+              completes="opinion_summary"),
+        Stage("expert_argumentation", "专家论证", "Expert argumentation", "MD-19a", ("expert_argumentation",),
+              Condition("drafting", "professional_technical")),
+        Stage("risk_assessment", "风险评估", "Risk assessment", "MD-22a", ("risk_assessment",),
+              Condition("drafting", "stability_or_safety_risk")),
+        Stage("fair_competition", "公平竞争审查", "Fair competition review", "MD-29", ("fair_competition_review",),
+              Condition("drafting", "affects_market_entities")),
+        Stage("legality_review", "合法性审查", "Legality review", "MD-25a",
+              ("review_submission", "legal_opinion", "legality_review")),
+        Stage("deliberation", "集体讨论决定", "Collective deliberation and decision", "MD-30a", ("deliberation",)),
+        Stage("npc_report", "向人大常委会报告", "Report to the people's congress standing committee", "MD-8",
+              ("npc_report",), Condition("non_disclosure", "npc_report_required")),
+        Stage("party_report", "向同级党委请示报告", "Report to the party committee", "MD-31", ("party_report",)),
+        Stage("publication", "公布与解读", "Publication and interpretation", "MD-32", ("publication",),
+              Condition("non_disclosure", "disclosed")),
+        Stage("archiving", "归档", "Archiving", "MD-33a", ("archiving",)),
+    ),
+    "normative_document": (
+        Stage("public_comment", "公开征求意见", "Public comment", "ND-3", ("nd_public_comment",)),
+        Stage("legality_review", "合法性审核", "Legality review", "ND-4",
+              ("nd_review_submission", "nd_legality_review")),
+        Stage("collective_review", "集体审议", "Collective review", "ND-5", ("nd_collective_review",)),
+        Stage("registration", "统一登记、编号、印发", "Registration, numbering and issue", "ND-6",
+              ("signing", "registration", "nd_publication")),
+        Stage("filing", "备案", "Filing", "ND-7", ("filing",)),
+    ),
+}
+
+
+def board(statute: str, steps: Sequence[StepLike], open_kinds: Iterable[str] = ()) -> list[StageRow]:
+    """Each stage of `statute` against the completed steps; [] for a statute with no stages declared.
+
+    `open_kinds`: the step kinds open now, so a stage being worked on reads as pending, not undecided.
+    """
+    latest: dict[str, StepLike] = {}
+    for step in steps:
+        latest[step.step_kind] = step
+    open_now = set(open_kinds)
+    rows = []
+    for stage in STAGES.get(statute, ()):
+        done = tuple(s for s in steps if s.step_kind in stage.step_kinds)
+        decided, required = _decision(stage, latest)
+        state = _state(stage, done, required, open_now)
+        rows.append(StageRow(stage, state, decided, done, tuple(_documents(done))))
+    return rows
+
+
+def _decision(stage: Stage, latest: Mapping[str, StepLike]) -> tuple[Decided | None, bool | None]:
+    """Whether the stage is required (None: the deciding step is not done yet) and the fact that said so."""
+    condition = stage.required_if
+    if condition is None:
+        return None, True
+    step = latest.get(condition.step_kind)
+    if step is None:
+        return None, None
+    value = step.data.get(condition.field)
+    return Decided(step.title, step.form, condition.field, value, step.by, step.at), bool(value) == condition.when
+
+
+def _state(stage: Stage, done: tuple[StepLike, ...], required: bool | None, open_now: set[str]) -> str:
+    if any(s.step_kind == stage.last_kind for s in done) and not open_now & set(stage.step_kinds):
+        return DONE
+    if done or open_now & set(stage.step_kinds):
+        return PENDING
+    if required is None:
+        return UNDECIDED
+    return PENDING if required else NOT_REQUIRED
+
+
+def _documents(steps: Iterable[StepLike]) -> Iterable[dict[str, Any]]:
+    """The document references the stage's steps hold, in step order (a reference has a `sha256`)."""
+    for step in steps:
+        yield from _refs(step.data)
+
+
+def _refs(value: Any) -> Iterable[dict[str, Any]]:
+    if isinstance(value, dict):
+        if isinstance(value.get("sha256"), str):
+            yield value
+        else:
+            for item in value.values():
+                yield from _refs(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _refs(item)
