@@ -25,6 +25,15 @@ def org_name(code: str | None) -> str:
     return str(g.df_organisations.get(code, code))
 
 
+def definition_name(key: str | None) -> str:
+    """A procedure's kind by its definition's name (重大行政决策程序…), not its key."""
+    if not key:
+        return ""
+    if "df_definitions" not in g:
+        g.df_definitions = {d.key: d.name for d in engine().definitions.list_all()}
+    return str(g.df_definitions.get(key, key))
+
+
 def person(username: str | None, org: str | None = None) -> str:
     """A person as 姓名（单位）; the username only for an account that no longer exists.
 
@@ -44,4 +53,4 @@ def person(username: str | None, org: str | None = None) -> str:
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals.update(org_name=org_name, person=person)
+    app.jinja_env.globals.update(org_name=org_name, person=person, definition_name=definition_name)

@@ -40,3 +40,8 @@ def test_md_33a_a_finished_procedure_reads_as_its_stages_and_prints_as_an_approv
         assert f'<tr class="stage-done" data-stage="{stage}">' in page, stage
     assert "stage-pending" not in page and "stage-undecided" not in page  # a finished procedure owes nothing
     assert "MD-25a" in page and "法定必经" in page
+
+
+def test_df_names_procedures_are_named_by_their_definition_never_by_its_key(site, app):
+    page = login(app, "zhifa").get("/procedures/new").get_data(as_text=True)
+    assert ">重大执法决定法制审核</option>" in page and ">enforcement_review</option>" not in page
