@@ -64,7 +64,8 @@ def start_periodic(uow: UnitOfWork, period: str) -> ProcedureView | None:
     """
     org = uow.settings.cleanup_org
     if org is None:
-        raise StartInvalid(field="cleanup_org", problem="no organisation owns clean-ups (DECISIONFLOW_CLEANUP_ORG)")
+        raise StartInvalid(field="cleanup_org", problem="no organisation owns clean-ups (DECISIONFLOW_CLEANUP_ORG)",
+                           problem_zh="未指定负责规范性文件清理的单位（DECISIONFLOW_CLEANUP_ORG）")
     with uow:
         if uow.session.get(ScheduledRun, (JOB, period)) is not None:  # in this transaction, not `schedule.ran`
             return None
@@ -82,10 +83,12 @@ def start_special(uow: UnitOfWork, actor: Actor, title: str | None = None) -> Pr
     stated when the organiser opens the scope (the first step)."""
     if not actor.holds(ORGANISER_ROLE):
         raise StartInvalid(field="by", problem=f"{actor.username} is not of a legality review office "
-                           f"(role {ORGANISER_ROLE}), which organises clean-ups")
+                           f"(role {ORGANISER_ROLE}), which organises clean-ups",
+                           problem_zh=f"{actor.username} 不属于负责组织清理的合法性审核机构")
     title = (title or "").strip() or f"行政规范性文件专项清理（{local_date(uow.clock.now()).isoformat()}）"
     if len(title) > procedures.MAX_TITLE:
-        raise StartInvalid(field="title", problem=f"a title of 1 to {procedures.MAX_TITLE} characters is required")
+        raise StartInvalid(field="title", problem=f"a title of 1 to {procedures.MAX_TITLE} characters is required",
+                           problem_zh=f"标题须为 1 至 {procedures.MAX_TITLE} 个字符")
     with uow:
         view = procedures.create(uow, KEY, title, actor.org, actor, {"cleanup_type": "special"},
                                  seed={"cleanup_started_as": "special"})

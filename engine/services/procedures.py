@@ -65,12 +65,15 @@ def start(uow: UnitOfWork, key: str, title: str, sponsor_org: str, actor: Actor,
         raise StartForbidden(username=actor.username)
     title = (title or "").strip()
     if not title or len(title) > MAX_TITLE:
-        raise StartInvalid(field="title", problem=f"a title of 1 to {MAX_TITLE} characters is required")
+        raise StartInvalid(field="title", problem=f"a title of 1 to {MAX_TITLE} characters is required",
+                           problem_zh=f"标题须为 1 至 {MAX_TITLE} 个字符")
     if actor.org != sponsor_org:
         raise StartInvalid(field="sponsor_org",
-                           problem=f"{actor.username} is not a sponsor (role sponsor) of {sponsor_org}")
+                           problem=f"{actor.username} is not a sponsor (role sponsor) of {sponsor_org}",
+                           problem_zh=f"{actor.username} 不是该承办单位的决策承办人员")
     if key in STARTED_BY_SERVICE:
-        raise StartInvalid(field="definition", problem=f"{key} is started by {STARTED_BY_SERVICE[key]}")
+        raise StartInvalid(field="definition", problem=f"{key} is started by {STARTED_BY_SERVICE[key]}",
+                           problem_zh="该程序由专门的启动入口启动，不能在此直接启动")
     require_json_object(facts or {}, "facts")
     with uow:
         view = create(uow, key, title, sponsor_org, actor, facts or {})
@@ -86,7 +89,8 @@ def create(uow: UnitOfWork, key: str, title: str, sponsor_org: str, actor: Actor
     yearly clean-up and its scheduled-run row, engine/services/cleanup.py). `seed` is data the engine
     derives at the start, never a client's: it joins the county's configuration in the workflow."""
     if uow.session.scalars(select(Organisation.id).where(Organisation.code == sponsor_org)).first() is None:
-        raise StartInvalid(field="sponsor_org", problem=f"unknown organisation {sponsor_org}")
+        raise StartInvalid(field="sponsor_org", problem=f"unknown organisation {sponsor_org}",
+                           problem_zh=f"不存在单位 {sponsor_org}")
     definition = definitions._latest(uow, key)
     compiled = definitions.load_compiled(uow, definition.id)
     _require_statute(compiled)
@@ -165,7 +169,8 @@ def withdraw(uow: UnitOfWork, procedure_id: int, actor: Actor, reason: str) -> P
         raise WithdrawForbidden(username=actor.username)
     reason = (reason or "").strip()
     if not reason:
-        raise WithdrawInvalid(procedure_id=procedure_id, field="reason", problem="a reason is required")
+        raise WithdrawInvalid(procedure_id=procedure_id, field="reason", problem="a reason is required",
+                              problem_zh="须说明撤回理由")
     with uow:
         procedure = uow.lock_procedure(procedure_id)
         if procedure.status != progress.RUNNING:

@@ -61,7 +61,8 @@ def new() -> Any:
     try:
         title, facts = _start_facts(values, items, decided)
         if values["key"] not in keys:
-            raise StartInvalid(field="key", problem=f"{values['key']} cannot be started here")
+            raise StartInvalid(field="key", problem=f"{values['key']} cannot be started here",
+                                   problem_zh="该类程序不能在此启动")
         view = engine().procedures.start(values["key"], title, me.org, me, facts)
     except DomainError as refused:
         return render_template("pages/new.html", items=items, keys=keys, decided=decided, values=values,
