@@ -54,6 +54,10 @@ def init_app(app: Flask) -> None:
     def csrf_error(error: CSRFError) -> Any:
         if problems.is_api_request():
             return problems.from_http(error)
+        if request.method == "POST" and request.form and request.blueprint != "auth":
+            from webapp.pages.auth import keep_input
+
+            return keep_input(400)
         return render_template("error.html", status=400, title=TITLES[400], detail=error.description), 400
 
     for code in (400, 401, 403, 404, 405, 409, 413, 415, 422, 429):

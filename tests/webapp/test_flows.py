@@ -254,3 +254,44 @@ def test_md26b_inbox_shows_the_last_day_of_the_review_and_working_days_left(site
     assert item.due_at.astimezone(__import__("engine.clock").clock.CST).date().isoformat() != last  # 24:00 is 00:00
     page = login(app, "adviser").get("/reviews").get_data(as_text=True)
     assert last in page
+
+
+def test_df_forms_input_typed_before_the_session_ended_survives_a_new_login(site, app, clock):
+    """Issue 22: a server restart or the idle limit ends the session while a form is open; the typed text is
+    carried through the login page and back to the form, and nothing is done until the user submits."""
+    from tests.webapp.site import PASSWORD, Browser
+
+    view = site.procedures.start("major_decision", "标题", "dev_reform", site.people.actor("sponsor"))
+    task = view.task("proposal")
+    browser = login(app, "sponsor")
+    browser.get(f"/tasks/{task}")
+    clock.advance(hours=9)  # past the idle and absolute limits: the session is over
+    head = site.history.events(view.id)[-1].seq
+    typed = {"proposal_source": "leadership", "summary": "优化公交线网，增加夜班线路"}
+    relogin = browser.post(f"/tasks/{task}", typed, content_type="multipart/form-data")
+    page = relogin.get_data(as_text=True)
+    assert relogin.status_code == 401 and "您填写的内容已保留" in page
+    assert 'name="summary" value="优化公交线网，增加夜班线路"' in page and f'value="/tasks/{task}"' in page
+
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page))
+    again = Browser(browser.client, token=fields["csrf_token"]).post(
+        "/login", {**fields, "username": "sponsor", "password": PASSWORD})
+    resume = again.get_data(as_text=True)
+    assert again.status_code == 200 and 'name="_review" value="1"' in resume and "优化公交线网，增加夜班线路" in resume
+
+    back = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', resume))
+    form = browser.client.post(f"/tasks/{task}", data=back, content_type="multipart/form-data")
+    assert form.status_code == 200 and "优化公交线网，增加夜班线路" in form.get_data(as_text=True)
+    assert site.history.events(view.id)[-1].seq == head  # reviewed, not submitted: nothing was done
+
+
+def test_df_forms_a_stale_form_token_while_logged_in_keeps_the_input_too(site, app):
+    view = site.procedures.start("major_decision", "标题", "dev_reform", site.people.actor("sponsor"))
+    task = view.task("proposal")
+    browser = login(app, "sponsor")
+    browser.get(f"/tasks/{task}")
+    stale = browser.client.post(f"/tasks/{task}", data={"csrf_token": "stale", "summary": "保留的内容"},
+                                content_type="multipart/form-data")
+    page = stale.get_data(as_text=True)
+    assert stale.status_code == 400 and 'name="_review" value="1"' in page and "保留的内容" in page
+    assert site.history.events(view.id)[-1].kind == "procedure_started"

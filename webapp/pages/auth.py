@@ -19,10 +19,11 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext, lazy_gettext
-from flask_login import login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import generate_csrf
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
@@ -32,6 +33,8 @@ from webapp.auth import WebUser, check_password
 bp = Blueprint("auth", __name__)
 SESSION_KEY = "sid"
 """Cookie session key: the secret of the server-side session (engine.sessions); nothing else identifies it."""
+NOT_KEPT = frozenset({"csrf_token", "username", "password", "_resume_to", "_review"})
+"""Fields a kept form never carries over: credentials and the tokens of the request that failed."""
 
 
 class LoginForm(FlaskForm):
@@ -57,14 +60,51 @@ def login() -> Any:
                 _fresh_session()
                 login_user(user)
                 session[SESSION_KEY] = engine.sessions.start(username)
+                if request.form.get("_resume_to"):
+                    return resume_page(request.form["_resume_to"])
                 return redirect(_safe_next(request.args.get("next")))
         failed, locked_until = True, outcome.locked_until
+    kept, resume_to = kept_fields(), request.form.get("_resume_to")
     if locked_until is not None:
         wait = max(1, math.ceil((locked_until - current_app.extensions["decisionflow"].clock.now()).total_seconds()))
-        page = render_template("login.html", form=form, failed=True, locked_until=locked_until)
+        page = render_template("login.html", form=form, failed=True, locked_until=locked_until, kept=kept,
+                               resume_to=resume_to)
         return page, 429, {"Retry-After": str(wait)}
     status = 401 if failed else 200
-    return render_template("login.html", form=form, failed=failed, locked_until=None), status
+    return render_template("login.html", form=form, failed=failed, locked_until=None, kept=kept,
+                           resume_to=resume_to), status
+
+
+def kept_fields() -> list[tuple[str, str]]:
+    """The text a user typed into the form that could not be taken, to carry through a new login."""
+    if request.method != "POST":
+        return []
+    return [(name, value) for name, value in request.form.items(multi=True) if name not in NOT_KEPT]
+
+
+def keep_input(status: int) -> Any:
+    """A page form posted after the session ended (a restart, the idle limit): nothing is lost (issue 22).
+
+    A logged-out user gets the login form carrying the typed fields; a user still logged in (only the
+    form's CSRF token expired) goes straight to the resume page. Files cannot be carried: the browser
+    never lets a page refill a file input, so the page asks for them again.
+    """
+    if current_user.is_authenticated:
+        return resume_page(request.path), status
+    form = LoginForm(formdata=None)
+    flash(gettext("Your session has ended. Log in again: what you typed is kept."), "info")
+    return render_template("login.html", form=form, failed=False, locked_until=None, kept=kept_fields(),
+                           resume_to=request.path), status
+
+
+def resume_page(target: str) -> str:
+    """The kept fields, with a fresh CSRF token, as a form the user sends back to where they were typing.
+
+    Flask-WTF keeps the request's token in `g`; after a login cleared the session that token's secret is
+    gone, so a new one is made for the new session.
+    """
+    g.pop("csrf_token", None)
+    return render_template("resume.html", kept=kept_fields(), target=_safe_next(target), csrf=generate_csrf())
 
 
 @bp.post("/logout")
@@ -94,6 +134,8 @@ def live_session() -> Any:
                       n=format(minutes, "g")), "info")
     else:
         flash(gettext("Your session has ended. Please log in again."), "info")
+    if request.method == "POST" and request.form:
+        return keep_input(401)
     back = request.full_path.rstrip("?") if request.method == "GET" else None
     return redirect(url_for("auth.login", next=back))
 

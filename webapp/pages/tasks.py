@@ -42,6 +42,8 @@ def complete(task_id: str) -> Any:
     record = engine().record.procedure(me, item.procedure_id)
     schema = _schema(record, item.spec)
     data, uploads = schema_form.parse(schema, request.form, request.files)
+    if request.form.get("_review") == "1":  # input kept across a new login (auth.keep_input): check, then submit
+        return _render(item, data, {}, None, record)
     try:
         version = int(request.form.get("_version", ""))
     except ValueError:
