@@ -45,6 +45,7 @@ class Engine:
             cleanup,
             consultation,
             definitions,
+            drafts,
             grants,
             history,
             monitoring,
@@ -89,6 +90,7 @@ class Engine:
         self.supervision = _Bound(self, supervision)
         self.adminlog = _Bound(self, adminlog)
         self.monitoring = _Bound(self, monitoring)
+        self.drafts = _Bound(self, drafts)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self, self._writer, self.before_commit)

@@ -390,3 +390,17 @@ class LoginThrottle(Base):
     name_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None]
+
+
+class Draft(Base):
+    """What a user typed into an open step's form and kept (暂存) without submitting it (engine.services.drafts).
+
+    Not part of the record: nothing is chained and no guard, page of the record, archive or verify reads
+    it; it becomes a fact only when the step is submitted through `tasks.complete`.
+    """
+
+    __tablename__ = "drafts"
+    task_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    data: Mapped[dict[str, Any]]
+    saved_at: Mapped[datetime]

@@ -7,7 +7,11 @@ from __future__ import annotations
 
 import re
 
+import pytest
+from sqlalchemy import text
+
 from engine.demo_procedures import Driver, drive
+from engine.domain.errors import DomainError
 from tests import documents
 from tests.helpers import tamper
 from tests.webapp.site import login
@@ -295,3 +299,25 @@ def test_df_forms_a_stale_form_token_while_logged_in_keeps_the_input_too(site, a
     page = stale.get_data(as_text=True)
     assert stale.status_code == 400 and 'name="_review" value="1"' in page and "保留的内容" in page
     assert site.history.events(view.id)[-1].kind == "procedure_started"
+
+
+def test_df_forms_a_draft_is_kept_per_user_shown_again_and_never_part_of_the_record(site, app):
+    """Issue 22 item 3: 暂存 keeps the typed values for this user only; submitting ends the draft."""
+    view = site.procedures.start("major_decision", "标题", "dev_reform", site.people.actor("sponsor"))
+    task = view.task("proposal")
+    browser = login(app, "sponsor")
+    browser.get(f"/tasks/{task}")
+    saved = browser.post(f"/tasks/{task}", {"summary": "初稿：优化线网", "_action": "draft"},
+                         content_type="multipart/form-data")
+    assert saved.status_code == 302
+    assert [e.kind for e in site.history.events(view.id)] == ["procedure_started"]  # nothing recorded
+    page = browser.get(f"/tasks/{task}").get_data(as_text=True)
+    assert 'id="draft-note"' in page and "初稿：优化线网" in page
+    with pytest.raises(DomainError):  # another unit's sponsor may not even see the step, nor its draft
+        site.drafts.load(site.people.actor("housing"), task)
+    response = browser.post(f"/tasks/{task}", {"proposal_source": "leadership", "summary": "优化线网",
+                                               "study_report": (__import__("io").BytesIO(PDF[1]), PDF[0])},
+                            content_type="multipart/form-data")
+    assert response.status_code == 302
+    with site.db.connect() as connection:  # submitting ended the draft
+        assert connection.execute(text("SELECT count(*) FROM drafts")).scalar() == 0

@@ -31,7 +31,8 @@ REVIEW_KINDS = frozenset({"legality_review", "legal_opinion"})
 @login_required
 def show(task_id: str) -> Any:
     item = engine().tasks.item(task_id, actor())
-    return _render(item, {}, {}, None)
+    draft = engine().drafts.load(actor(), task_id)
+    return _render(item, draft.data if draft else {}, {}, None, draft=draft)
 
 
 @bp.post("/<task_id>")
@@ -44,6 +45,11 @@ def complete(task_id: str) -> Any:
     data, uploads = schema_form.parse(schema, request.form, request.files)
     if request.form.get("_review") == "1":  # input kept across a new login (auth.keep_input): check, then submit
         return _render(item, data, {}, None, record)
+    if request.form.get("_action") == "draft":  # 暂存: kept for this user, not part of the record
+        engine().drafts.save(me, task_id, {k: v for k, v in data.items() if k not in uploads})
+        flash(gettext("Draft saved. It is not part of the record until you submit the step; attached files "
+                      "are not kept in a draft."), "success")
+        return redirect(url_for("tasks.show", task_id=task_id))
     try:
         version = int(request.form.get("_version", ""))
     except ValueError:
@@ -55,6 +61,7 @@ def complete(task_id: str) -> Any:
         if status_of(refused) == 404:
             raise
         return _render(item, data, _field_errors(refused), refusal(refused), record), status_of(refused)
+    engine().drafts.discard(me, task_id)
     flash(gettext("“%(step)s” is done and recorded.", step=item.title), "success")
     return redirect(url_for("procedures.show", procedure_id=item.procedure_id))
 
@@ -68,14 +75,14 @@ def claim(task_id: str) -> Any:
 
 
 def _render(item: Any, values: dict[str, Any], errors: dict[str, str], error: dict[str, Any] | None,
-            record: Any = None) -> Any:
+            record: Any = None, draft: Any = None) -> Any:
     record = record or engine().record.procedure(actor(), item.procedure_id)
     schema = _schema(record, item.spec)
     fields = schema_form.fields(schema, values or _prefilled(item, record), errors)
     day = today()
     return render_template("pages/task.html", item=item, record=record, schema=schema, fields=fields,
                            error=error, due=due(item, day), blockers=blockers(record.procedure, day),
-                           steps=step_displays(record),
+                           steps=step_displays(record), draft=draft,
                            checklist=checklist(record) if item.step_kind in REVIEW_KINDS else None)
 
 
