@@ -467,6 +467,27 @@ class HearingRecordUnsigned(Refused):
     en = "Participant {participant} has not signed the record and no refusal is noted."
 
 
+class ParticipantRepeated(Refused):
+    rule = "MD-16c"
+    en = "{field}: {entry} is already listed (row {first}); each participant appears once."
+
+
+class ParticipantNotListed(Refused):
+    rule = "MD-16c"
+    en = ("{field}: {participant} is not on the participant list published with the hearing notice ({listed}); "
+          "nobody is added to it at the hearing.")
+
+
+class HearingDeliveriesIncomplete(Refused):
+    rule = "MD-16d"
+    en = "{field} leaves out {missing}: the materials reach every participant on the published list."
+
+
+class HearingSignaturesIncomplete(Refused):
+    rule = "MD-17"
+    en = "{field} leaves out {missing}: every participant signs the record or a refusal is noted."
+
+
 class ExpertInterested(Refused):
     rule = "MD-20"
     en = "Expert {expert} has a direct interest in the matter and may not argue it."
@@ -523,6 +544,17 @@ class PartyGroupReviewMissing(Refused):
 class NoQuorum(Refused):
     rule = "MD-30a"
     en = "{present} of {total} members present: the meeting needs more than half."
+
+
+class PresentCountMismatch(Refused):
+    rule = "MD-30a"
+    en = ("{present} members present, but the record has {listed} views: every member present is recorded, "
+          "silent ones included.")
+
+
+class MemberViewRepeated(Refused):
+    rule = "MD-30d"
+    en = "{field}: {entry} already has a view (row {first}); each member's view is recorded once."
 
 
 class HeadViewMissing(Refused):
@@ -611,6 +643,11 @@ class ReviewExtensionUnapproved(Refused):
 class NotCollective(Refused):
     rule = "ER-8"
     en = "A collective discussion has at least {minimum} of the organ's heads; {count} attended."
+
+
+class HeadRepeated(Refused):
+    rule = "ER-8"
+    en = "{field}: {entry} is already listed (row {first}); each head attending counts once."
 
 
 class CollectiveDiscussionMissing(Refused):
