@@ -578,6 +578,12 @@ class EvaluatorNotIndependent(Refused):
     en = "{evaluator} did the main argumentation or assessment before the decision and may not evaluate it."
 
 
+class PreDecisionUnitsIncomplete(Refused):
+    rule = "MD-36b"
+    en = ("{field} leaves out {missing}: the decision's record shows they did its main argumentation or "
+          "assessment, and such a unit may not evaluate the decision.")
+
+
 # --- legal review of major enforcement decisions (ER-…) --------------------------------
 
 class OutsideReviewScope(Refused):

@@ -380,10 +380,14 @@ def _require_head_last_and_majority(data: Mapping[str, Any]) -> None:
 
 @guard(K.post_evaluation, "decision_execution")
 def _post_evaluation(c: Context) -> dict[str, Any]:
-    """MD-36b: the evaluator is not a unit that did the main argumentation or assessment."""
-    evaluator = c.data.get("evaluator_org") or c.before.get("evaluator_org")
-    if evaluator and evaluator in c.before.get("pre_decision_units", []):
-        raise e.EvaluatorNotIndependent(evaluator=evaluator)
+    """MD-36b: the evaluator is not a unit that did the main argumentation or assessment: neither the
+    unit named on the form nor the organisation the registry puts the evaluating user in."""
+    excluded = {canonical_username(str(u)) for u in c.before.get("pre_decision_units", [])}
+    named = c.data.get("evaluator_org") or c.before.get("evaluator_org")
+    evaluating = c.actor.org if c.actor and "trigger" not in c.data else None  # the organ ordering it does not evaluate
+    for evaluator in (named, evaluating):
+        if evaluator and canonical_username(str(evaluator)) in excluded:
+            raise e.EvaluatorNotIndependent(evaluator=evaluator)
     return {}
 
 

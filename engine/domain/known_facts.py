@@ -1,12 +1,13 @@
 """Facts the engine already knows, and the lists on a form that must agree with them.
 
 A form's list that restates something on record — who was on the hearing's published participant
-list, whose view a meeting recorded — is never trusted as typed (DESIGN 11, issue 19 items 2 and 3):
-`known` gives the rows the engine fills in from earlier steps (the step page shows them prefilled),
-and `check` refuses, before anything changes, a submission that drops or alters a known entry, names
-one person twice, or states a count its list contradicts. Where the law allows additions (a meeting's
-views are the meeting's own facts) the form may add; where the list was fixed in advance (MD-16c) it
-may not.
+list, which units assessed the decision, whose view a meeting recorded — is never trusted as typed
+(DESIGN 11, issue 19 items 2 and 3): `known` gives the rows the engine fills in from earlier steps (the
+step page shows them prefilled), and `check` refuses, before anything changes, a submission that drops
+or alters a known entry, names one person twice, or states a count its list contradicts; the refusal
+names the field and, in `entries`, the entries at fault. Where the law allows additions (a meeting's
+views are the meeting's own facts; units the organ knows of besides those on record, MD-36b) the form
+may add; where the list was fixed in advance (MD-16c) it may not.
 
 Entries are compared as one person, not as typed: Unicode-normalised, trimmed, case-folded, inner
 spaces collapsed (so "乘客甲 " and "乘客甲" are one participant). Keyed by form name: a form of a
@@ -32,17 +33,46 @@ def identity(name: object) -> str:
     return _SPACES.sub(" ", canonical_username(str(name)))
 
 
+PRE_DECISION_STEPS = ("expert_argumentation", "risk_assessment")
+"""MD-36b: the steps whose units did the main argumentation or assessment before the decision."""
+
+
 def known(form: str, before: Mapping[str, Any]) -> dict[str, Rows]:
     """The rows the engine fills in for `form` from what earlier steps recorded (field → rows)."""
     fn = _KNOWN.get(form)
     return fn(before) if fn else {}
 
 
-def check(form: str, data: Mapping[str, Any], before: Mapping[str, Any]) -> None:
-    """Refuse a list that drops, alters or repeats a known entry, or a count its list contradicts."""
+def check(form: str, data: Mapping[str, Any], before: Mapping[str, Any],
+          on_record: Mapping[str, list[str]] | None = None) -> None:
+    """Refuse a list that drops, alters or repeats a known entry, or a count its list contradicts.
+
+    `on_record`: entries another procedure's chain fixes (field → entries), looked up by the service."""
     fn = _CHECKS.get(form)
     if fn:
         fn(data, before)
+    for field_name, entries in (on_record or {}).items():
+        typed = {identity(n) for n in data.get(field_name) or []}
+        missing = [n for n in entries if identity(n) not in typed]
+        if missing:
+            raise e.PreDecisionUnitsIncomplete(field=field_name, missing="、".join(missing), entries=missing)
+
+
+def pre_decision_units(completions: Iterable[Mapping[str, Any]]) -> list[str]:
+    """MD-36b: from a decision's `task_completed` payloads, the organisations that completed its expert
+    argumentation or risk assessment, the expert institutions and the earlier assessment body its forms
+    name; each once, in the order recorded. An organisation may add to them, never drop one."""
+    units: dict[str, str] = {}
+    for payload in completions:
+        if payload.get("step_kind") not in PRE_DECISION_STEPS:
+            continue
+        data = payload.get("data") or {}
+        names = [(payload.get("by") or {}).get("org"), data.get("existing_assessment_body"),
+                 *(x.get("organisation") for x in data.get("experts") or [] if isinstance(x, Mapping))]
+        for name in names:
+            if name:
+                units.setdefault(identity(name), str(name))
+    return list(units.values())
 
 
 # --- the hearing (MD-16c, MD-16d, MD-17) ------------------------------------------------------
@@ -80,7 +110,7 @@ def _hearing_record_check(data: Mapping[str, Any], before: Mapping[str, Any]) ->
         for i, name in enumerate(given):
             if identity(name) not in listed:
                 raise e.ParticipantNotListed(field=f"{field_name}.{i}.participant", participant=name,
-                                             listed="、".join(names))
+                                             listed="、".join(names), entries=[name])
         typed = {identity(n) for n in given}
         missing = [n for n in names if identity(n) not in typed]
         if missing:
@@ -111,7 +141,7 @@ def _once(names: Iterable[str], field_name: str, error: Callable[..., e.DomainEr
     for i, name in enumerate(names):
         key = identity(name)
         if key in seen:
-            raise error(field=f"{field_name}.{i}", entry=name, first=seen[key])
+            raise error(field=f"{field_name}.{i}", entry=name, first=seen[key], entries=[name])
         seen[key] = i
 
 

@@ -34,7 +34,7 @@ from engine.domain.roles import ADMIN
 from engine.forms import document_pattern, place_documents, require_json_object
 from engine.persistence.tables import Document, Procedure, User, WorkItem
 from engine.persistence.uow import LockedProcedure, UnitOfWork
-from engine.services import catalogue, consultation, definitions, history, order, progress, registry
+from engine.services import catalogue, consultation, definitions, facts, history, order, progress, registry
 from engine.services.views import StepResult, Upload, WorkItemView
 from engine.workdays import local_date
 
@@ -145,7 +145,7 @@ def complete(uow: UnitOfWork, task_id: str, actor: Actor, data: Mapping[str, Any
         form.validate(values, frozenset(refs))
         now = uow.clock.now()
         form_dates.check(form.dates, values, _moments(now, step, procedure))
-        known_facts.check(form_name, values, task.data)
+        known_facts.check(form_name, values, task.data, facts.on_record(uow, form_name, values))
         derived = guards.run(compiled.statute, step.step_kind, guards.Context(
             values, task.data, now, uow.settings.limits, _catalogue_status(uow, step.step_kind, values, now),
             actor, _registry(uow, step.step_kind), _completed(uow, procedure.id, compiled.statute, step.step_kind)))

@@ -9,11 +9,12 @@ from __future__ import annotations
 from engine.domain import errors
 from tests.helpers import refused
 from tests.processes.md_scenario import pdf
+from tests.processes.test_decision_execution import ex
 from tests.processes.test_enforcement_review import er
 from tests.processes.test_major_decision_steps import LISTED, hearing_path, notice, record
 
-FIXTURES = (er,)
-"""The enforcement review's fixture, used here by name; `md` comes from conftest.py."""
+FIXTURES = (er, ex)
+"""The enforcement review's and the execution's fixtures, used here by name; `md` comes from conftest.py."""
 
 
 def at_hearing(md) -> str:
@@ -113,3 +114,40 @@ def test_er8_one_head_listed_twice_counts_once(er):
     assert (error.field, error.context["entry"]) == ("participants.1", "局长  王某")
     er.do("collective_discussion", "head", {**meeting, "participants": ["局长 王某", "副局长 李某"]},
           {"minutes": pdf("集体讨论记录")})
+
+
+def assessed(md) -> None:
+    """A decision whose social-stability risk the risk centre (organisation risk_center) assessed."""
+    md.through_comment(stability_or_safety_risk=True)
+    md.do("risk_assessment", md.people.assessor,
+          {"methods": ["走访"], "departments_heard": ["公安局"], "risk_points": "站点撤并",
+           "prevention_measures": "过渡线路", "contingency_plan": "应急接驳", "conclusion": "controllable"},
+          {"report": pdf("风险评估报告")})
+
+
+def test_md36b_the_units_that_assessed_the_decision_come_from_its_record(md, ex):
+    assessed(md)
+    error = refused(ex.engine, errors.PreDecisionUnitsIncomplete, "MD-36b", ex.assign,
+                    decision_procedure=md.procedure_id, pre_decision_units=["expert_pool"])
+    assert (error.field, error.context["entries"]) == ("pre_decision_units", ["risk_center"])
+    assert error.article.endswith("第三十六条第二款")
+    refused(ex.engine, errors.FormInvalid, "DF-FORM", ex.assign, decision_procedure=ex.procedure_id)  # not a decision
+    ex.assign(decision_procedure=md.procedure_id, pre_decision_units=["expert_pool", " Risk_Center "])  # may add
+    ex.report("completed")
+    refused(ex.engine, errors.EvaluatorNotIndependent, "MD-36b", ex.do, "order_evaluation", "organ",
+            {"trigger": "many_opinions", "evidence": "收到市民意见300余条", "evaluator_org": "RISK_CENTER"})
+
+
+def test_md36b_an_excluded_unit_does_not_evaluate_under_another_unit_s_name(md, ex):
+    assessed(md)
+    ex.assign(decision_procedure=md.procedure_id, pre_decision_units=["risk_center"])
+    ex.report("completed")
+    ex.do("order_evaluation", "organ",
+          {"trigger": "organ_decides", "evidence": "年度评估", "evaluator_org": "third_party"})
+    ex.people["insider"] = ex.engine.people.ensure_user("risk_eval", "risk_center", ["evaluator"])
+    evaluation = {"evaluator_org": "third_party", "public_heard": "问卷调查1200份", "conclusion": "continue",
+                  "participants": "人大代表3名参加"}
+    error = refused(ex.engine, errors.EvaluatorNotIndependent, "MD-36b", ex.do, "post_evaluation", "insider",
+                    evaluation, {"report": pdf("评估报告")})
+    assert error.context["evaluator"] == "risk_center"  # the registry's organisation, not the name typed
+    ex.do("post_evaluation", "evaluator", evaluation, {"report": pdf("评估报告")})
