@@ -22,6 +22,7 @@ from engine import workdays
 from engine.domain import errors as e
 from engine.domain import inputs
 from engine.domain.actors import Actor, canonical_username
+from engine.domain.known_facts import identity
 from engine.domain.materials import ENFORCEMENT_CONDITIONS, ENFORCEMENT_MATERIALS
 from engine.domain.steps import StepKind as K
 
@@ -444,7 +445,7 @@ def _sha256_of(document: Any) -> str | None:
 def _er_coordination(c: Context) -> dict[str, Any]:
     """ER-6: the heads settle a disagreement together (ER-8's minimum); siding with the unit lets the
     decision proceed on the very submission they discussed, recorded with reasons."""
-    heads = {str(p).strip() for p in c.data.get("participants", [])}
+    heads = {identity(p) for p in c.data.get("participants", [])}
     if len(heads) < c.limits.er_collective_minimum:
         raise e.NotCollective(count=len(heads), minimum=c.limits.er_collective_minimum)
     if c.data["outcome"] != "unit_prevails":
@@ -539,7 +540,7 @@ def _er_collective(c: Context) -> dict[str, Any]:
     """ER-8: the organ's heads decide together, on a case the legal review agreed to (ER-2)."""
     if c.before.get("review_opinion") != "agree":
         raise e.NotReviewedAgree(opinion=c.before.get("review_opinion"))
-    heads = {str(p).strip() for p in c.data.get("participants", [])}
+    heads = {identity(p) for p in c.data.get("participants", [])}
     if len(heads) < c.limits.er_collective_minimum:
         raise e.NotCollective(count=len(heads), minimum=c.limits.er_collective_minimum)
     return {"collective_discussed": c.data.get("meeting_outcome") == "decide"}
@@ -1047,7 +1048,7 @@ def _rc_reply(c: Context) -> dict[str, Any]:
 def _rc_case_review(c: Context) -> dict[str, Any]:
     """RC-8: investigation by at least 2 officers; RC-10: a major, difficult or complex case is heard."""
     if c.data.get("investigated"):
-        officers = {str(o).strip() for o in c.data.get("investigation_officers", []) if str(o).strip()}
+        officers = {identity(o) for o in c.data.get("investigation_officers", []) if str(o).strip()}  # as people
         if len(officers) < c.limits.rc_investigators_minimum:
             raise e.InvestigatorsTooFew(count=len(officers))
     required = bool(c.before.get("major_complex") or c.data.get("major_complex") or c.data.get("hearing_requested"))
@@ -1062,7 +1063,7 @@ def _rc_hearing(c: Context) -> dict[str, Any]:
     if held <= earliest:
         raise e.HearingNoticeTooShort(hearing=held.isoformat(), notice=notice.isoformat(),
                                       days=c.limits.rc_hearing_notice_working_days)
-    officers = {str(o).strip() for o in c.data.get("hearing_officers", []) if str(o).strip()}
+    officers = {identity(o) for o in c.data.get("hearing_officers", []) if str(o).strip()}  # as people
     if not c.data.get("presiding_officer") or len(officers) < 2 or not c.data.get("recorder"):
         raise e.HearingPanelIncomplete()
     return {"hearing_held": True}

@@ -12,9 +12,11 @@ from tests.processes.md_scenario import pdf
 from tests.processes.test_decision_execution import ex
 from tests.processes.test_enforcement_review import er
 from tests.processes.test_major_decision_steps import LISTED, hearing_path, notice, record
+from tests.processes.test_reconsideration import rc
 
-FIXTURES = (er, ex)
-"""The enforcement review's and the execution's fixtures, used here by name; `md` comes from conftest.py."""
+FIXTURES = (er, ex, rc)
+"""The enforcement review's, the execution's and the case's fixtures, used here by name; `md` comes from
+conftest.py."""
 
 
 def at_hearing(md) -> str:
@@ -151,3 +153,14 @@ def test_md36b_an_excluded_unit_does_not_evaluate_under_another_unit_s_name(md, 
                     evaluation, {"report": pdf("评估报告")})
     assert error.context["evaluator"] == "risk_center"  # the registry's organisation, not the name typed
     ex.do("post_evaluation", "evaluator", evaluation, {"report": pdf("评估报告")})
+
+
+def test_rc8_one_officer_typed_twice_is_one_investigator(rc):
+    rc.apply()
+    rc.accept()
+    rc.copy()
+    rc.reply()
+    refused(rc.engine, errors.InvestigatorsTooFew, "RC-8", rc.review, investigated=True,
+            investigation_officers=["复议员Ａ", "复议员a"])  # full-width and case: one person
+    rc.review(investigated=True, investigation_officers=["复议员a", "复议员b"])
+    assert rc.open() == {"decision"}
