@@ -110,8 +110,9 @@ def drive(d: Driver, sponsor: str, item: str, stage: str) -> None:
                                          "finding_procedure": "已履行法定程序", "finding_content": "内容合法"},
          {"opinion_document": pdf("合法性审查意见书")})
     d.do("deliberation", "secretary", {
-        "meeting_type": "standing", "meeting_date": d.today(), "members_total": 5, "members_present": 5,
+        "meeting_type": "standing", "meeting_date": d.today(), "members_total": 5, "members_present": 3,
         "views": [{"member": "副县长甲", "is_head": False, "position": "support"},
+                  {"member": "副县长乙", "is_head": False, "position": "support"},
                   {"member": "县长", "is_head": True, "position": "support"}],
         "decision_outcome": "adopt"}, {"minutes": pdf("会议纪要")})
     d.do("party_report", "liaison", {"reported_on": d.today(), "form": "written", "reply": "同意"})

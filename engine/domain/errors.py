@@ -471,6 +471,27 @@ class HearingRecordUnsigned(Refused):
     en = "Participant {participant} has not signed the record and no refusal is noted."
 
 
+class ParticipantRepeated(Refused):
+    rule = "MD-16c"
+    en = "{field}: {entry} is already listed (row {first}); each participant appears once."
+
+
+class ParticipantNotListed(Refused):
+    rule = "MD-16c"
+    en = ("{field}: {participant} is not on the participant list published with the hearing notice ({listed}); "
+          "nobody is added to it at the hearing.")
+
+
+class HearingDeliveriesIncomplete(Refused):
+    rule = "MD-16d"
+    en = "{field} leaves out {missing}: the materials reach every participant on the published list."
+
+
+class HearingSignaturesIncomplete(Refused):
+    rule = "MD-17"
+    en = "{field} leaves out {missing}: every participant signs the record or a refusal is noted."
+
+
 class ExpertInterested(Refused):
     rule = "MD-20"
     en = "Expert {expert} has a direct interest in the matter and may not argue it."
@@ -529,6 +550,17 @@ class NoQuorum(Refused):
     en = "{present} of {total} members present: the meeting needs more than half."
 
 
+class PresentCountMismatch(Refused):
+    rule = "MD-30a"
+    en = ("{present} members present, but the record has {listed} views: every member present is recorded, "
+          "silent ones included.")
+
+
+class MemberViewRepeated(Refused):
+    rule = "MD-30d"
+    en = "{field}: {entry} already has a view (row {first}); each member's view is recorded once."
+
+
 class HeadViewMissing(Refused):
     rule = "MD-30b"
     en = "The record must contain exactly one view of the head of government, found {count}."
@@ -548,6 +580,12 @@ class HeadAgainstMajority(Refused):
 class EvaluatorNotIndependent(Refused):
     rule = "MD-36b"
     en = "{evaluator} did the main argumentation or assessment before the decision and may not evaluate it."
+
+
+class PreDecisionUnitsIncomplete(Refused):
+    rule = "MD-36b"
+    en = ("{field} leaves out {missing}: the decision's record shows they did its main argumentation or "
+          "assessment, and such a unit may not evaluate the decision.")
 
 
 # --- legal review of major enforcement decisions (ER-…) --------------------------------
@@ -615,6 +653,11 @@ class ReviewExtensionUnapproved(Refused):
 class NotCollective(Refused):
     rule = "ER-8"
     en = "A collective discussion has at least {minimum} of the organ's heads; {count} attended."
+
+
+class HeadRepeated(Refused):
+    rule = "ER-8"
+    en = "{field}: {entry} is already listed (row {first}); each head attending counts once."
 
 
 class CollectiveDiscussionMissing(Refused):

@@ -22,6 +22,7 @@ from engine import workdays
 from engine.domain import errors as e
 from engine.domain import inputs
 from engine.domain.actors import Actor, canonical_username
+from engine.domain.known_facts import identity
 from engine.domain.materials import ENFORCEMENT_CONDITIONS, ENFORCEMENT_MATERIALS
 from engine.domain.steps import StepKind as K
 
@@ -380,10 +381,14 @@ def _require_head_last_and_majority(data: Mapping[str, Any]) -> None:
 
 @guard(K.post_evaluation, "decision_execution")
 def _post_evaluation(c: Context) -> dict[str, Any]:
-    """MD-36b: the evaluator is not a unit that did the main argumentation or assessment."""
-    evaluator = c.data.get("evaluator_org") or c.before.get("evaluator_org")
-    if evaluator and evaluator in c.before.get("pre_decision_units", []):
-        raise e.EvaluatorNotIndependent(evaluator=evaluator)
+    """MD-36b: the evaluator is not a unit that did the main argumentation or assessment: neither the
+    unit named on the form nor the organisation the registry puts the evaluating user in."""
+    excluded = {canonical_username(str(u)) for u in c.before.get("pre_decision_units", [])}
+    named = c.data.get("evaluator_org") or c.before.get("evaluator_org")
+    evaluating = c.actor.org if c.actor and "trigger" not in c.data else None  # the organ ordering it does not evaluate
+    for evaluator in (named, evaluating):
+        if evaluator and canonical_username(str(evaluator)) in excluded:
+            raise e.EvaluatorNotIndependent(evaluator=evaluator)
     return {}
 
 
@@ -440,7 +445,7 @@ def _sha256_of(document: Any) -> str | None:
 def _er_coordination(c: Context) -> dict[str, Any]:
     """ER-6: the heads settle a disagreement together (ER-8's minimum); siding with the unit lets the
     decision proceed on the very submission they discussed, recorded with reasons."""
-    heads = {str(p).strip() for p in c.data.get("participants", [])}
+    heads = {identity(p) for p in c.data.get("participants", [])}
     if len(heads) < c.limits.er_collective_minimum:
         raise e.NotCollective(count=len(heads), minimum=c.limits.er_collective_minimum)
     if c.data["outcome"] != "unit_prevails":
@@ -535,7 +540,7 @@ def _er_collective(c: Context) -> dict[str, Any]:
     """ER-8: the organ's heads decide together, on a case the legal review agreed to (ER-2)."""
     if c.before.get("review_opinion") != "agree":
         raise e.NotReviewedAgree(opinion=c.before.get("review_opinion"))
-    heads = {str(p).strip() for p in c.data.get("participants", [])}
+    heads = {identity(p) for p in c.data.get("participants", [])}
     if len(heads) < c.limits.er_collective_minimum:
         raise e.NotCollective(count=len(heads), minimum=c.limits.er_collective_minimum)
     return {"collective_discussed": c.data.get("meeting_outcome") == "decide"}
@@ -1043,7 +1048,7 @@ def _rc_reply(c: Context) -> dict[str, Any]:
 def _rc_case_review(c: Context) -> dict[str, Any]:
     """RC-8: investigation by at least 2 officers; RC-10: a major, difficult or complex case is heard."""
     if c.data.get("investigated"):
-        officers = {str(o).strip() for o in c.data.get("investigation_officers", []) if str(o).strip()}
+        officers = {identity(o) for o in c.data.get("investigation_officers", []) if str(o).strip()}  # as people
         if len(officers) < c.limits.rc_investigators_minimum:
             raise e.InvestigatorsTooFew(count=len(officers))
     required = bool(c.before.get("major_complex") or c.data.get("major_complex") or c.data.get("hearing_requested"))
@@ -1058,7 +1063,7 @@ def _rc_hearing(c: Context) -> dict[str, Any]:
     if held <= earliest:
         raise e.HearingNoticeTooShort(hearing=held.isoformat(), notice=notice.isoformat(),
                                       days=c.limits.rc_hearing_notice_working_days)
-    officers = {str(o).strip() for o in c.data.get("hearing_officers", []) if str(o).strip()}
+    officers = {identity(o) for o in c.data.get("hearing_officers", []) if str(o).strip()}  # as people
     if not c.data.get("presiding_officer") or len(officers) < 2 or not c.data.get("recorder"):
         raise e.HearingPanelIncomplete()
     return {"hearing_held": True}

@@ -19,7 +19,7 @@ from sqlalchemy import bindparam, or_, select, update
 
 from engine import form_dates
 from engine.bpmn import runtime
-from engine.domain import duties, guards, rules
+from engine.domain import duties, guards, known_facts, rules
 from engine.domain.actors import Actor
 from engine.domain.errors import (
     AdministratorBarred,
@@ -33,11 +33,11 @@ from engine.domain.roles import ADMIN
 from engine.forms import document_pattern, place_documents, require_json_object
 from engine.persistence.tables import Document, Procedure, User, WorkItem
 from engine.persistence.uow import LockedProcedure, UnitOfWork
-from engine.services import catalogue, consultation, definitions, history, order, progress, registry
+from engine.services import catalogue, consultation, definitions, facts, history, order, progress, registry
 from engine.services.views import StepResult, Upload, WorkItemView
 from engine.workdays import local_date
 
-__all__ = ["claim", "complete", "inbox", "item"]
+__all__ = ["claim", "complete", "inbox", "item", "known"]
 
 
 def inbox(uow: UnitOfWork, actor: Actor) -> list[WorkItemView]:
@@ -70,6 +70,22 @@ def item(uow: UnitOfWork, task_id: str, actor: Actor) -> WorkItemView:
         sponsor = uow.session.scalar(select(Procedure.sponsor_org).where(Procedure.id == row.procedure_id))
         rules.require_separation(step, actor, sponsor or "", _done_by(uow, row.procedure_id, step))
         return WorkItemView.of(row)
+
+
+def known(uow: UnitOfWork, task_id: str, actor: Actor) -> dict[str, Any]:
+    """The rows of an open step's form the engine already knows (engine/domain/known_facts.py), for its
+    page to show filled in: the form may confirm them or add where the law allows, never drop them."""
+    view = item(uow, task_id, actor)
+    with uow.read():
+        procedure = uow.session.get(Procedure, view.procedure_id)
+        if procedure is None:
+            raise TaskNotFound(task_id=task_id)
+        compiled = definitions.load_compiled(uow, procedure.definition_id)
+        task = runtime.find_task(compiled.serializer.load(procedure.state), task_id)
+        meta = compiled.model.tasks.get(view.spec)
+        if task is None or meta is None or not meta.form:
+            return {}
+        return known_facts.known(meta.form, task.data)
 
 
 def claim(uow: UnitOfWork, task_id: str, actor: Actor) -> WorkItemView:
@@ -119,7 +135,8 @@ def complete(uow: UnitOfWork, task_id: str, actor: Actor, data: Mapping[str, Any
         rules.require_role(step, actor)
         rules.require_assignee(step, actor)
         rules.require_separation(step, actor, procedure.sponsor_org, _done_by(uow, procedure.id, step))
-        form = compiled.forms[compiled.model.tasks[step.spec].form or ""]
+        form_name = compiled.model.tasks[step.spec].form or ""
+        form = compiled.forms[form_name]
         _check_document_fields(documents, form.documents)
         documents = {name: form.admit(name, upload) for name, upload in documents.items()}
         refs = {name: _ref(upload) for name, upload in documents.items()}
@@ -127,6 +144,7 @@ def complete(uow: UnitOfWork, task_id: str, actor: Actor, data: Mapping[str, Any
         form.validate(values, frozenset(refs))
         now = uow.clock.now()
         form_dates.check(form.dates, values, _moments(now, step, procedure))
+        known_facts.check(form_name, values, task.data, facts.on_record(uow, form_name, values))
         derived = guards.run(compiled.statute, step.step_kind, guards.Context(
             values, task.data, now, uow.settings.limits, _catalogue_status(uow, step.step_kind, values, now),
             actor, _registry(uow, step.step_kind), _completed(uow, procedure.id, compiled.statute, step.step_kind)))

@@ -188,8 +188,8 @@ class MajorDecision:
             {"member": "副县长甲", "is_head": False, "position": "support"},
             {"member": "副县长乙", "is_head": False, "position": "support"},
             {"member": "县长", "is_head": True, "position": "support"}]
-        data = {"meeting_type": "standing", "meeting_date": self.today(), "members_total": 5, "members_present": 4,
-                "views": views, "decision_outcome": outcome, **over}
+        data = {"meeting_type": "standing", "meeting_date": self.today(), "members_total": 5,
+                "members_present": len(views), "views": views, "decision_outcome": outcome, **over}
         self.do("deliberation", self.people.secretary, data, {"minutes": pdf("会议纪要")})
 
     def report_to_party(self) -> None:

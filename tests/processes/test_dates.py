@@ -112,7 +112,8 @@ def test_df_dates_a_date_in_a_row_is_checked_and_named_by_its_row(md):
     md.clock.advance(days=20)
     deliveries = [{"participant": "乘客甲", "delivered_on": listed},
                   {"participant": "乘客乙", "delivered_on": "2026-10-01"}]  # before the procedure started
-    data = {"deliveries": deliveries, "held_on": md.today(), "signatures": [{"participant": "乘客甲", "signed": True}]}
+    signatures = [{"participant": "乘客甲", "signed": True}, {"participant": "乘客乙", "signed": True}]
+    data = {"deliveries": deliveries, "held_on": md.today(), "signatures": signatures}
     error = refused(md.engine, errors.DateTooEarly, "DF-DATE", md.do, "hearing_record", md.people.sponsor, data,
                     {"record": pdf("听证笔录")})
     assert (error.field, error.context["earliest"]) == ("deliveries.1.delivered_on", "2026-11-02")

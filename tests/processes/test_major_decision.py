@@ -233,7 +233,7 @@ def test_md30b_head_speaks_last(md):
     md.review("lawful")
     views = [{"member": "县长", "is_head": True, "position": "support"},
              {"member": "副县长甲", "is_head": False, "position": "support"}]
-    refused(md.engine, errors.HeadNotLast, "MD-30b", md.deliberate, views=views)
+    refused(md.engine, errors.HeadNotLast, "MD-30b", md.deliberate, views=views, members_total=3)
 
 
 def test_md30c_head_against_majority_must_give_reason(md):

@@ -121,10 +121,15 @@ def test_md16c_participant_list_after_selection_method_and_before_the_hearing(md
             participants=[{"name": "乘客甲", "side": "supporting"}])
 
 
-def record(md: MajorDecision, delivered: str, held: str, signatures=None) -> None:
+LISTED = ("乘客甲", "乘客乙")
+"""The participants `notice` publishes: the record confirms each of them (MD-16d, MD-17)."""
+
+
+def record(md: MajorDecision, delivered: str, held: str, signatures=None, deliveries=None) -> None:
     md.do("hearing_record", md.people.sponsor,
-          {"deliveries": [{"participant": "乘客甲", "delivered_on": delivered}], "held_on": held,
-           "signatures": signatures or [{"participant": "乘客甲", "signed": True}]}, {"record": pdf("听证笔录")})
+          {"deliveries": deliveries or [{"participant": n, "delivered_on": delivered} for n in LISTED],
+           "held_on": held, "signatures": signatures or [{"participant": n, "signed": True} for n in LISTED]},
+          {"record": pdf("听证笔录")})
 
 
 def test_md16d_materials_reach_participants_seven_days_before(md):

@@ -305,3 +305,31 @@ def test_md25b_problem_json_carries_the_missing_steps_with_rule_and_article(app)
     assert body["rule"] == "MD-39" and body["missing"] == missing
     assert "合法性审查（MD-25b，《重大行政决策程序暂行条例》第二十五条第二款）尚未完成" in body["title"]
     assert "MD-25b" in body["detail"]
+
+
+def test_md30d_a_member_s_view_counted_twice_is_422_naming_the_row_rule_and_article(site, as_user, clock):
+    procedure_id = _started(site)
+    d = Driver(site, clock, procedure_id)
+    drive(d, "sponsor", "2026-05", "review")
+    d.do("legal_opinion", "adviser", {"adviser_name": "陈静", "adviser_role": "legal_adviser", "signed": True,
+                                      "summary": "未发现违法问题"}, {"opinion": pdf("法律意见书")})
+    d.do("legality_review", "reviewer", {"review_outcome": "lawful", "finding_authority": "符合法定权限",
+                                         "finding_procedure": "已履行法定程序", "finding_content": "内容合法"},
+         {"opinion_document": pdf("合法性审查意见书")})
+    task, seen = site.procedures.get(procedure_id).task("deliberation"), len(site.history.events(procedure_id))
+    views = [{"member": "副县长甲", "is_head": False, "position": "support"},
+             {"member": "副县长甲 ", "is_head": False, "position": "support"},
+             {"member": "县长", "is_head": True, "position": "support"}]
+    meeting = {"meeting_type": "standing", "meeting_date": d.today(), "members_total": 5, "members_present": 3,
+               "views": views, "decision_outcome": "adopt"}
+    refused = as_user("secretary")("post", f"/tasks/{task}/complete", content_type="multipart/form-data", data={
+        "data": json.dumps(meeting), "minutes": (io.BytesIO(PDF), "会议纪要.pdf")})
+    assert refused.status_code == 422 and refused.headers["Content-Type"].startswith(PROBLEM)
+    body = refused.json
+    assert (body["rule"], body["field"], body["entries"]) == ("MD-30d", "views.1", ["副县长甲 "])
+    assert body["article"].endswith("第三十条第三款") and "副县长甲" in body["title"]
+    assert len(site.history.events(procedure_id)) == seen  # nothing appended; the step stays open
+    views[1]["member"] = "副县长乙"
+    done = as_user("secretary")("post", f"/tasks/{task}/complete", content_type="multipart/form-data", data={
+        "data": json.dumps(meeting), "minutes": (io.BytesIO(PDF), "会议纪要.pdf")})
+    assert done.status_code == 200, done.json

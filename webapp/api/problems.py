@@ -48,8 +48,10 @@ def from_domain(error: DomainError, status: int) -> Response:
                   for e in error.context["errors"]]  # type: ignore[union-attr]
     order = {key: error.context[key] for key in ("missing", "waiting_for") if isinstance(error, StepNotReady)
              and error.context.get(key)}  # MD-39: what the step waits for
+    entries = error.context.get("entries")  # a list refused: the entries missing, repeated or not known
     return respond(status, error.message(language()), f"/problems/{error.rule}", detail=error.message("en"),
-                   rule=error.rule, article=error.article, field=error.field, errors=errors, **order)
+                   rule=error.rule, article=error.article, field=error.field, errors=errors,
+                   entries=entries if isinstance(entries, list) else None, **order)
 
 
 def passed_headers(error: HTTPException) -> dict[str, str]:

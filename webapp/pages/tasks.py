@@ -87,9 +87,10 @@ def _render(item: Any, values: dict[str, Any], errors: dict[str, str], error: di
 
 
 def _prefilled(item: Any, record: Any) -> dict[str, Any]:
-    """A clean-up's review opens with one row per document of its scope (ND-9), so none is left out."""
+    """The rows the engine knows (the hearing's listed participants: MD-16d, MD-17), and a clean-up's
+    review with one row per document of its scope (ND-9), so none is left out."""
     if item.step_kind != "cleanup_review":
-        return {}
+        return engine().tasks.known(item.task_id, actor())
     scopes = [e.payload.get("derived", {}).get("cleanup_scope") for e in record.events
               if e.kind == "task_completed" and e.payload.get("step_kind") == "cleanup"]
     return {"decisions": [{"number": d["number"], "title": d["title"]} for d in (scopes[-1] if scopes else None) or []]}

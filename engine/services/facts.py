@@ -1,0 +1,37 @@
+"""Facts another procedure's chain records, looked up for a form that restates them (MD-36b).
+
+Not a door: `tasks.complete` asks it inside its own unit of work. The execution of a decision runs as
+its own procedure; when its assignment names the major-decision procedure it executes, the units that
+did that decision's expert argumentation and risk assessment are read from that procedure's chained
+events (who completed the steps, from which organisation, and the institutions their forms name),
+never from what the organ types (engine/domain/known_facts.py compares them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import select
+
+from engine.domain import known_facts
+from engine.domain.errors import FormInvalid
+from engine.persistence.tables import Event, Procedure
+from engine.persistence.uow import UnitOfWork
+from engine.services import definitions
+
+DECISION_STATUTE = "major_decision"
+
+
+def on_record(uow: UnitOfWork, form: str, values: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Field → entries other procedures' records fix for `form`; no query for any other form."""
+    if form != "ex_assign" or values.get("decision_procedure") is None:
+        return {}
+    procedure_id = values["decision_procedure"]
+    procedure = uow.session.get(Procedure, procedure_id)
+    if procedure is None or definitions.load_compiled(uow, procedure.definition_id).statute != DECISION_STATUTE:
+        raise FormInvalid(field="decision_procedure", problem=f"no major-decision procedure {procedure_id} exists",
+                          problem_zh=f"不存在编号为 {procedure_id} 的重大行政决策程序")
+    payloads = uow.session.scalars(select(Event.payload).where(
+        Event.procedure_id == procedure.id, Event.kind == "task_completed").order_by(Event.seq))
+    return {"pre_decision_units": known_facts.pre_decision_units(payloads)}

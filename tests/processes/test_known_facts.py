@@ -1,0 +1,166 @@
+"""Lists the engine knows are confirmed, not retyped; every list is complete and consistent (issue 19, 2 and 3).
+
+Each refusal names the field, the entries at fault and the rule, and changes nothing (`refused` compares
+the database before and after); the corrected submission then passes.
+"""
+
+from __future__ import annotations
+
+from engine.domain import errors
+from tests.helpers import refused
+from tests.processes.md_scenario import pdf
+from tests.processes.test_decision_execution import ex
+from tests.processes.test_enforcement_review import er
+from tests.processes.test_major_decision_steps import LISTED, hearing_path, notice, record
+from tests.processes.test_reconsideration import rc
+
+FIXTURES = (er, ex, rc)
+"""The enforcement review's, the execution's and the case's fixtures, used here by name; `md` comes from
+conftest.py."""
+
+
+def at_hearing(md) -> str:
+    """A hearing announced with LISTED as participants, on the hearing's day; the day the list was published."""
+    hearing_path(md)
+    listed = md.today()
+    notice(md)
+    md.clock.advance(days=20)
+    return listed
+
+
+def test_md16d_md17_the_record_opens_with_the_published_participants(md):
+    listed = at_hearing(md)
+    known = md.engine.tasks.known(md.task("hearing_record"), md.people.sponsor)
+    assert known == {"deliveries": [{"participant": n} for n in LISTED],
+                     "signatures": [{"participant": n} for n in LISTED]}
+    record(md, listed, md.today())
+    assert md.open() != {"hearing_record"}
+
+
+def test_md16d_a_delivery_list_that_leaves_out_a_listed_participant_is_refused(md):
+    listed = at_hearing(md)
+    error = refused(md.engine, errors.HearingDeliveriesIncomplete, "MD-16d", record, md, listed, md.today(),
+                    deliveries=[{"participant": "乘客甲", "delivered_on": listed}])
+    assert (error.field, error.context["entries"]) == ("deliveries", ["乘客乙"])
+    assert error.article.endswith("第十六条第三款")
+    record(md, listed, md.today())
+
+
+def test_md17_a_record_signed_by_only_some_participants_is_refused(md):
+    listed = at_hearing(md)
+    error = refused(md.engine, errors.HearingSignaturesIncomplete, "MD-17", record, md, listed, md.today(),
+                    [{"participant": "乘客乙", "signed": True}])
+    assert (error.field, error.context["entries"]) == ("signatures", ["乘客甲"])
+    assert "乘客甲" in error.message() and "乘客甲" in error.message("en")
+
+
+def test_md16c_an_altered_or_added_participant_is_not_on_the_published_list(md):
+    listed = at_hearing(md)
+    altered = [{"participant": "乘客甲", "signed": True}, {"participant": "乘客丙", "signed": True}]
+    error = refused(md.engine, errors.ParticipantNotListed, "MD-16c", record, md, listed, md.today(), altered)
+    assert (error.field, error.context["participant"]) == ("signatures.1.participant", "乘客丙")
+    added = [{"participant": n, "signed": True} for n in (*LISTED, "乘客丙")]
+    refused(md.engine, errors.ParticipantNotListed, "MD-16c", record, md, listed, md.today(), added)
+
+
+def test_md16c_md17_one_participant_signing_twice_as_typed_differently_is_refused(md):
+    listed = at_hearing(md)
+    twice = [{"participant": "乘客甲", "signed": True}, {"participant": " 乘客甲 ", "signed": True},
+             {"participant": "乘客乙", "signed": True}]
+    error = refused(md.engine, errors.ParticipantRepeated, "MD-16c", record, md, listed, md.today(), twice)
+    assert (error.field, error.context["first"]) == ("signatures.1", 0)
+    record(md, listed, md.today(), [{"participant": "乘客乙", "signed": True},  # any order, names as listed
+                                    {"participant": "乘客甲", "signed": False, "refusal_note": "拒签，已记录"}])
+
+
+def test_md16c_the_notice_lists_each_participant_once(md):
+    hearing_path(md)
+    twice = [{"name": "乘客甲", "side": "supporting"}, {"name": "乘客乙", "side": "opposing"},
+             {"name": "ＡＢＣ", "side": "neutral"}, {"name": "abc", "side": "neutral"}]
+    error = refused(md.engine, errors.ParticipantRepeated, "MD-16c", notice, md, participants=twice)
+    assert error.field == "participants.3"
+
+
+def deliberation_ready(md) -> None:
+    md.through_comment()
+    md.submit_for_review()
+    md.legal_opinion()
+    md.review("lawful")
+
+
+def test_md30d_a_member_s_view_is_counted_once(md):
+    deliberation_ready(md)
+    views = [{"member": "副县长甲", "is_head": False, "position": "support"},
+             {"member": "副县长甲", "is_head": False, "position": "support"},
+             {"member": "县长", "is_head": True, "position": "support"}]
+    error = refused(md.engine, errors.MemberViewRepeated, "MD-30d", md.deliberate, views=views)
+    assert (error.field, error.context["entry"]) == ("views.1", "副县长甲")
+    views[1]["member"] = "副县长乙"
+    md.deliberate(views=views)
+    assert md.open() == {"party_report"}
+
+
+def test_md30a_the_count_present_agrees_with_the_views_recorded(md):
+    deliberation_ready(md)
+    error = refused(md.engine, errors.PresentCountMismatch, "MD-30a", md.deliberate, members_present=5)
+    assert (error.field, error.context["present"], error.context["listed"]) == ("members_present", 5, 3)
+    md.deliberate(members_present=3)
+
+
+def test_er8_one_head_listed_twice_counts_once(er):
+    er.submit(heavy_penalty=True, heavy_penalty_basis="情节严重，拟处没收违法所得并罚款")
+    er.review("agree")
+    meeting = {"meeting_date": er.today(), "meeting_outcome": "decide", "conclusion": "同意处罚"}
+    error = refused(er.engine, errors.HeadRepeated, "ER-8", er.do, "collective_discussion", "head",
+                    {**meeting, "participants": ["局长 王某", "局长  王某"]}, {"minutes": pdf("集体讨论记录")})
+    assert (error.field, error.context["entry"]) == ("participants.1", "局长  王某")
+    er.do("collective_discussion", "head", {**meeting, "participants": ["局长 王某", "副局长 李某"]},
+          {"minutes": pdf("集体讨论记录")})
+
+
+def assessed(md) -> None:
+    """A decision whose social-stability risk the risk centre (organisation risk_center) assessed."""
+    md.through_comment(stability_or_safety_risk=True)
+    md.do("risk_assessment", md.people.assessor,
+          {"methods": ["走访"], "departments_heard": ["公安局"], "risk_points": "站点撤并",
+           "prevention_measures": "过渡线路", "contingency_plan": "应急接驳", "conclusion": "controllable"},
+          {"report": pdf("风险评估报告")})
+
+
+def test_md36b_the_units_that_assessed_the_decision_come_from_its_record(md, ex):
+    assessed(md)
+    error = refused(ex.engine, errors.PreDecisionUnitsIncomplete, "MD-36b", ex.assign,
+                    decision_procedure=md.procedure_id, pre_decision_units=["expert_pool"])
+    assert (error.field, error.context["entries"]) == ("pre_decision_units", ["risk_center"])
+    assert error.article.endswith("第三十六条第二款")
+    refused(ex.engine, errors.FormInvalid, "DF-FORM", ex.assign, decision_procedure=ex.procedure_id)  # not a decision
+    ex.assign(decision_procedure=md.procedure_id, pre_decision_units=["expert_pool", " Risk_Center "])  # may add
+    ex.report("completed")
+    refused(ex.engine, errors.EvaluatorNotIndependent, "MD-36b", ex.do, "order_evaluation", "organ",
+            {"trigger": "many_opinions", "evidence": "收到市民意见300余条", "evaluator_org": "RISK_CENTER"})
+
+
+def test_md36b_an_excluded_unit_does_not_evaluate_under_another_unit_s_name(md, ex):
+    assessed(md)
+    ex.assign(decision_procedure=md.procedure_id, pre_decision_units=["risk_center"])
+    ex.report("completed")
+    ex.do("order_evaluation", "organ",
+          {"trigger": "organ_decides", "evidence": "年度评估", "evaluator_org": "third_party"})
+    ex.people["insider"] = ex.engine.people.ensure_user("risk_eval", "risk_center", ["evaluator"])
+    evaluation = {"evaluator_org": "third_party", "public_heard": "问卷调查1200份", "conclusion": "continue",
+                  "participants": "人大代表3名参加"}
+    error = refused(ex.engine, errors.EvaluatorNotIndependent, "MD-36b", ex.do, "post_evaluation", "insider",
+                    evaluation, {"report": pdf("评估报告")})
+    assert error.context["evaluator"] == "risk_center"  # the registry's organisation, not the name typed
+    ex.do("post_evaluation", "evaluator", evaluation, {"report": pdf("评估报告")})
+
+
+def test_rc8_one_officer_typed_twice_is_one_investigator(rc):
+    rc.apply()
+    rc.accept()
+    rc.copy()
+    rc.reply()
+    refused(rc.engine, errors.InvestigatorsTooFew, "RC-8", rc.review, investigated=True,
+            investigation_officers=["复议员Ａ", "复议员a"])  # full-width and case: one person
+    rc.review(investigated=True, investigation_officers=["复议员a", "复议员b"])
+    assert rc.open() == {"decision"}
