@@ -145,8 +145,14 @@ def _once(names: Iterable[str], field_name: str, error: Callable[..., e.DomainEr
         seen[key] = i
 
 
+def _cleanup_review_known(before: Mapping[str, Any]) -> dict[str, Rows]:
+    """ND-9: a clean-up's review opens with one row per document of the scope its first step fixed."""
+    return {"decisions": [{"number": d["number"], "title": d["title"]} for d in before.get("cleanup_scope") or []]}
+
+
 _KNOWN: dict[str, Callable[[Mapping[str, Any]], dict[str, Rows]]] = {
     "md_hearing_record": _hearing_record_known,
+    "ndc_review": _cleanup_review_known,
 }
 _CHECKS: dict[str, Callable[[Mapping[str, Any], Mapping[str, Any]], None]] = {
     "md_hearing_notice": _hearing_notice_check,

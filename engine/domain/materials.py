@@ -6,7 +6,9 @@ sees at a glance what is there, what is missing, and what did not apply on this 
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True)
@@ -53,3 +55,41 @@ ENFORCEMENT_MATERIALS: tuple[Material, ...] = (
 
 ENFORCEMENT_CONDITIONS: dict[str, str] = {"hearing_record": "hearing_held", "assessment_report": "assessment_done"}
 """The optional materials and the submitted fact that makes each required."""
+
+
+CHECKLIST_STEP_KINDS = frozenset({"legality_review", "legal_opinion"})
+"""The steps whose page shows the MD-26a checklist: the reviewer's and the legal adviser's."""
+
+
+class _Step(Protocol):
+    step_kind: str
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class MaterialState:
+    """One material against the record: `present`, `missing` (required), `not_given` (optional, its step
+    done without it) or `not_applicable` (optional, its step not on this procedure's path)."""
+
+    material: Material
+    state: str
+    value: Any
+
+
+def checklist(steps: Iterable[_Step], materials: Iterable[Material] = REVIEW_MATERIALS) -> list[MaterialState]:
+    """MD-26a's materials against the completed steps, the latest of each step kind counting."""
+    latest: dict[str, Mapping[str, Any]] = {}
+    for step in steps:
+        latest[step.step_kind] = step.data
+    rows = []
+    for material in materials:
+        data = latest.get(material.step_kind)
+        value = data.get(material.field) if data is not None else None
+        if value:
+            state = "present"
+        elif data is None and not material.required:
+            state = "not_applicable"
+        else:
+            state = "missing" if material.required else "not_given"
+        rows.append(MaterialState(material, state, value))
+    return rows

@@ -12,9 +12,8 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext
 from flask_login import login_required
 
-from engine.domain import stages
+from engine.domain import materials, stages
 from engine.domain.errors import Conflict, DomainError, Refused, StartInvalid
-from engine.domain.materials import REVIEW_MATERIALS
 from engine.domain.rulebook import RULES
 from engine.services import cleanup
 from webapp import schema_form
@@ -169,23 +168,10 @@ def _fact(value: Any) -> str:
 
 
 def checklist(record: Any) -> list[dict[str, Any]]:
-    """MD-26a's materials against the record: present, missing, or not on this procedure's path."""
-    latest: dict[str, dict[str, Any]] = {}
-    for step in record.steps:
-        latest[step.step_kind] = step.data
-    rows = []
-    for material in REVIEW_MATERIALS:
-        data = latest.get(material.step_kind)
-        value = data.get(material.field) if data is not None else None
-        if value:
-            state = "present"
-        elif data is None and not material.required:
-            state = "not_applicable"
-        else:
-            state = "missing" if material.required else "not_given"
-        rows.append({"label": material.en if is_english() else material.zh, "rule": material.rule,
-                     "state": state, "value": value})
-    return rows
+    """MD-26a's materials against the record (engine.domain.materials), labelled in the user's language."""
+    english = is_english()
+    return [{"label": row.material.en if english else row.material.zh, "rule": row.material.rule,
+             "state": row.state, "value": row.value} for row in materials.checklist(record.steps)]
 
 
 def _may_do(item: Any, me: Any) -> bool:

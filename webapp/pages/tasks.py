@@ -14,6 +14,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import login_required
 
+from engine.domain import materials
 from engine.domain.errors import DomainError, FormInvalid
 from webapp import schema_form
 from webapp.auth import actor
@@ -24,7 +25,6 @@ from webapp.pages.procedures import checklist, step_displays
 from webapp.progress_text import blockers, due
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
-REVIEW_KINDS = frozenset({"legality_review", "legal_opinion"})
 
 
 @bp.get("/<task_id>")
@@ -78,22 +78,18 @@ def _render(item: Any, values: dict[str, Any], errors: dict[str, str], error: di
             record: Any = None, draft: Any = None) -> Any:
     record = record or engine().record.procedure(actor(), item.procedure_id)
     schema = _schema(record, item.spec)
-    fields = schema_form.fields(schema, values or _prefilled(item, record), errors)
+    fields = schema_form.fields(schema, values or _prefilled(item), errors)
     day = today()
     return render_template("pages/task.html", item=item, record=record, schema=schema, fields=fields,
                            error=error, due=due(item, day), blockers=blockers(record.procedure, day),
                            steps=step_displays(record), draft=draft,
-                           checklist=checklist(record) if item.step_kind in REVIEW_KINDS else None)
+                           checklist=checklist(record) if item.step_kind in materials.CHECKLIST_STEP_KINDS else None)
 
 
-def _prefilled(item: Any, record: Any) -> dict[str, Any]:
-    """The rows the engine knows (the hearing's listed participants: MD-16d, MD-17), and a clean-up's
-    review with one row per document of its scope (ND-9), so none is left out."""
-    if item.step_kind != "cleanup_review":
-        return engine().tasks.known(item.task_id, actor())
-    scopes = [e.payload.get("derived", {}).get("cleanup_scope") for e in record.events
-              if e.kind == "task_completed" and e.payload.get("step_kind") == "cleanup"]
-    return {"decisions": [{"number": d["number"], "title": d["title"]} for d in (scopes[-1] if scopes else None) or []]}
+def _prefilled(item: Any) -> dict[str, Any]:
+    """The rows the engine knows (engine/domain/known_facts.py): the hearing's listed participants (MD-16d,
+    MD-17), a clean-up's documents in scope (ND-9); the form confirms them, never drops one."""
+    return engine().tasks.known(item.task_id, actor())
 
 
 def _schema(record: Any, spec: str) -> dict[str, Any]:
