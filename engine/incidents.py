@@ -10,9 +10,13 @@ shared directory and /metrics sums them, so a worker's skipped timers show on th
 
 from __future__ import annotations
 
+import logging
+
 from prometheus_client import CollectorRegistry, Counter
 
 POISONED_KINDS = ("timer", "work_item", "procedure")
+
+log = logging.getLogger(__name__)
 
 
 class Incidents:
@@ -29,7 +33,9 @@ class Incidents:
         for kind in POISONED_KINDS:
             self.poisoned_rows.labels(kind)  # every kind is exported from the start, at 0
 
-    def poisoned(self, kind: str) -> None:
+    def skipped(self, kind: str, row: str, failed: Exception) -> None:
+        """One poisoned row skipped: one ERROR line naming the row and the failure, and one count."""
+        log.error("poisoned %s skipped: %s: %s: %s", kind, row, type(failed).__name__, failed)
         self.poisoned_rows.labels(kind).inc()
 
     def value(self, name: str, **labels: str) -> float:

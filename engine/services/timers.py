@@ -6,7 +6,6 @@ is no longer pending. The workflow sees the engine's clock, never the wall clock
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Collection
 from datetime import datetime
 
@@ -21,8 +20,6 @@ from engine.persistence.uow import UnitOfWork
 from engine.services import definitions, history, progress
 
 __all__ = ["beat", "due", "fire", "fire_next", "heartbeats"]
-
-log = logging.getLogger(__name__)
 
 
 class TimerNotFound(NotFound):
@@ -91,9 +88,8 @@ def fire_next(uow: UnitOfWork, skip: Collection[int] = ()) -> tuple[int, bool] |
         except SQLAlchemyError:
             raise  # the database failed, not the row: the pass stops and the next one retries
         except Exception as failed:  # any failure of this one row is the row's, not the worker's
-            log.error("timer %s of procedure %s skipped: it cannot fire: %s: %s", claimed.id, claimed.procedure_id,
-                      type(failed).__name__, failed)
-            uow.engine.incidents.poisoned("timer")
+            uow.engine.incidents.skipped("timer", f"timer {claimed.id} of procedure {claimed.procedure_id} "
+                                         "cannot fire", failed)
             return claimed.id, False
         if fired:
             uow.commit()
