@@ -14,7 +14,7 @@ import logging
 
 from prometheus_client import CollectorRegistry, Counter
 
-POISONED_KINDS = ("timer", "work_item", "procedure")
+POISONED_KINDS = ("timer", "work_item")
 
 log = logging.getLogger(__name__)
 

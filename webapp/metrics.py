@@ -5,7 +5,7 @@
 - `decisionflow_history_verifications_total{result}`: chain checks run from pages and the API.
 - `decisionflow_altered_documents_refused_total`: stored documents refused because their bytes no
   longer match their SHA-256 and size (DF-INTEGRITY), and `decisionflow_poisoned_rows_total{kind}`:
-  rows skipped because they could not be read or fired (timer, work_item, procedure). Both are the
+  rows skipped because they could not be read or fired (timer, work_item). Both are the
   engine's own counters (engine/incidents.py), per process; with PROMETHEUS_MULTIPROC_DIR set for the
   workers too, a worker's skipped timers are summed in.
 - `decisionflow_task_completions_total{step_kind}`, `decisionflow_timers{status}`,

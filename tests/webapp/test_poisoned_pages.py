@@ -46,7 +46,9 @@ def test_one_work_item_with_a_garbled_due_date_leaves_the_inbox_board_and_record
         inbox = reviewer.get("/reviews")
         board = duban.get("/supervision")
         record = sponsor.get(f"/procedures/{ids[0]}")
+        listed = sponsor.get("/procedures/mine")
     assert (inbox.status_code, board.status_code, record.status_code) == (200, 200, 200)
+    assert listed.status_code == 200 and all(f"/procedures/{i}" in listed.get_data(as_text=True) for i in ids)
     assert poisoned in inbox.get_data(as_text=True) and good in inbox.get_data(as_text=True)
     assert good in board.get_data(as_text=True) and poisoned not in board.get_data(as_text=True)
     assert "超期" in board.get_data(as_text=True)  # the good step's deadline is still shown
