@@ -25,6 +25,7 @@ from engine.chain import GENESIS, timestamp
 from engine.clock import CST
 from engine.content import unaltered_bytes
 from engine.domain.actors import Actor
+from engine.domain.errors import DocumentNotFound
 from engine.persistence.tables import Document
 from engine.persistence.uow import UnitOfWork
 from engine.services import record
@@ -75,10 +76,15 @@ def export(uow: UnitOfWork, actor: Actor, procedure_id: int) -> bytes:
 
 
 def _documents(uow: UnitOfWork, procedure_id: int, shas: set[str]) -> dict[str, tuple[str, bytes]]:
-    """The documents to seal, each re-hashed first: an altered one refuses the whole archive (DF-INTEGRITY)."""
+    """The documents to seal, each re-hashed first: an altered or missing one refuses the whole archive
+    (DF-INTEGRITY), so no archive is sealed that the history's own hashes would contradict."""
     with uow.read():
         rows = uow.session.scalars(select(Document).where(Document.sha256.in_(sorted(shas)))) if shas else []
-        return {row.sha256: (row.media_type, unaltered_bytes(uow, row, procedure_id)) for row in rows}
+        contents = {row.sha256: (row.media_type, unaltered_bytes(uow, row, procedure_id)) for row in rows}
+    missing = sorted(shas - contents.keys())
+    if missing:
+        raise DocumentNotFound(sha256=missing[0])
+    return contents
 
 
 def _seal(uow: UnitOfWork, manifest_bytes: bytes, head_seq: int, head_hash: str) -> bytes:

@@ -19,12 +19,13 @@ from pathlib import Path
 
 import pytest
 import rfc8785
+from sqlalchemy import text
 
 from engine import archive_verify
 from engine.archive_verify import canonical, event_hash, verify
 from engine.demo import seed
 from engine.demo_procedures import Driver, drive
-from engine.domain.errors import DocumentAltered, RecordForbidden
+from engine.domain.errors import DocumentAltered, DocumentNotFound, RecordForbidden
 from engine.signing import KeyRing
 from tests.helpers import replace_document
 from tests.webapp.site import prepare
@@ -236,6 +237,15 @@ def test_df_integrity_the_archive_refuses_to_seal_an_altered_document(engine, de
     assert run.exit_code == 1, run.output
     assert sha in run.output and "已被改动" in run.output
     assert not out.exists()
+
+
+def test_df_integrity_the_archive_refuses_to_seal_without_a_document_its_history_names(engine, decided, tmp_path):
+    sha = sorted(d.sha256 for d in engine.record.procedure(engine.people.actor("auditor"), decided).documents)[0]
+    with engine.db.begin() as connection:
+        assert connection.execute(text("DELETE FROM documents WHERE sha256 = :s"), {"s": sha}).rowcount == 1
+    with pytest.raises(DocumentNotFound) as refused:
+        engine.archive.export(engine.people.actor("auditor"), decided)
+    assert refused.value.context["sha256"] == sha
 
 
 def test_key_show_only_reads_the_keys_and_lists_current_and_retired(tmp_path):
