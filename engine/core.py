@@ -18,6 +18,7 @@ from engine.bpmn.cache import DefinitionCache
 from engine.bpmn.clock_hook import install as install_clock_hook
 from engine.clock import Clock, SystemClock
 from engine.config import Settings
+from engine.incidents import Incidents
 from engine.persistence.database import StatementCounter, connect, session_factories
 from engine.persistence.uow import UnitOfWork
 
@@ -65,6 +66,7 @@ class Engine:
         self.settings = settings
         self.clock: Clock = clock or SystemClock()
         self.counter = StatementCounter()
+        self.incidents = Incidents()
         self.db: SqlEngine = connect(settings.database_url, self.counter)
         self._writer, self.read_sessions = session_factories(self.db)
         self.definition_cache = DefinitionCache(settings.spec_cache_size)

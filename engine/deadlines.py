@@ -21,8 +21,13 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from engine import workdays
+from engine.domain.errors import DomainError
 
 DUE_SOON_WORKING_DAYS = 2
+
+UNREADABLE = (DomainError, ArithmeticError, ValueError)
+"""What `state` and `working_days_overdue` raise for a stored due date no step could have made (one edited
+in the database, e.g. outside the working-day calendar): a list shows the other rows and skips this one."""
 
 
 def parse_limits(text: str) -> dict[str, str]:

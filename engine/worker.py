@@ -36,24 +36,28 @@ DIGEST_JOB = "digest"
 IDLE_RECHECK_SECONDS = 0.2
 
 
-def fire_due(engine: Engine, limit: int | None = None) -> int:
+def fire_due(engine: Engine, limit: int | None = None, skipped: set[int] | None = None) -> int:
     """Fire every timer due now, earliest first, one transaction each; return how many fired.
 
-    Stops when nothing is due, after `limit` timers, or when the earliest due timer cannot
-    fire yet (SpiffWorkflow fires strictly after the due time): the next pass takes it. First it
-    starts the year's clean-up of normative documents if that is due (`start_due_cleanup`).
+    A timer that did not fire (its workflow's own time has not come, SpiffWorkflow firing strictly
+    after it; or a poisoned row, logged and counted by `timers.fire_next`) is added to `skipped` and
+    not taken again in this pass: the timers due after it still fire, and the pass ends when nothing
+    but skipped timers is due, or after `limit` timers. First it starts the year's clean-up of
+    normative documents if that is due (`start_due_cleanup`).
     """
     start_due_cleanup(engine)
     send_due_digest(engine)
+    skipped = set() if skipped is None else skipped
     fired = 0
     while limit is None or fired < limit:
-        claimed = engine.timers.fire_next()
+        claimed = engine.timers.fire_next(skipped)
         if claimed is None:
             return fired
         timer_id, done = claimed
         if not done:
-            log.debug("timer %s is due but did not fire yet", timer_id)
-            return fired
+            log.debug("timer %s is due but did not fire: skipped in this pass", timer_id)
+            skipped.add(timer_id)
+            continue
         fired += 1
     return fired
 
@@ -118,11 +122,12 @@ def start_in_process(engine: Engine, every_seconds: float = 15.0) -> BackgroundS
 def run(engine: Engine, every_seconds: float, until_idle: bool = False) -> None:
     """The worker process: a pass at once (missed timers first), then one every `every_seconds`."""
     if until_idle:
+        skipped: set[int] = set()  # timers that did not fire: never waited for, or this loop would not end
         while True:
-            if fire_due(engine):
+            if fire_due(engine, skipped=skipped):
                 continue
-            if not engine.timers.due(limit=1):
-                return  # nothing due: not even a timer another worker holds right now
+            if not set(engine.timers.due(limit=len(skipped) + 1)) - skipped:
+                return  # nothing due but skipped timers: not even one another worker holds right now
             time.sleep(IDLE_RECHECK_SECONDS)  # others hold the due ones; a dead worker's return soon
     scheduler = BlockingScheduler(job_defaults={"coalesce": True, "max_instances": 1})
     scheduler.add_job(_pass, "interval", seconds=every_seconds, args=[engine, Heart()], id="fire_due_timers",

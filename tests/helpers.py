@@ -68,6 +68,13 @@ def tamper(engine: Engine, sql: str, *, table: str = "events", **params: object)
         assert connection.execute(text(sql), params).rowcount == 1
 
 
+def replace_document(engine: Engine, sha256: str, content: bytes) -> None:
+    """What someone with write access to the database does to a document: new bytes, its key and size kept."""
+    with engine.db.begin() as connection:
+        assert connection.execute(text("UPDATE documents SET content = :c WHERE sha256 = :s"),
+                                  {"c": content, "s": sha256}).rowcount == 1
+
+
 def stored_task_id(engine: Engine, procedure_id: int, spec: str, states: Callable[[str], bool]) -> str:
     """The SpiffWorkflow id of a task of `spec` whose state name `states` accepts, read from the stored workflow."""
     from SpiffWorkflow.util.task import TaskState

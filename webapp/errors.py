@@ -15,14 +15,23 @@ from flask_babel import gettext, lazy_gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from engine.domain.errors import Conflict, DocumentTooLarge, DomainError, Forbidden, NotFound, Refused
+from engine.domain.errors import (
+    Conflict,
+    DocumentAltered,
+    DocumentTooLarge,
+    DomainError,
+    Forbidden,
+    NotFound,
+    Refused,
+)
 from webapp import limits
 from webapp.api import problems
 from webapp.i18n import refusal
 
 STATUS: dict[type[DomainError], int] = {NotFound: 404, Forbidden: 403, Conflict: 409,
-                                       DocumentTooLarge: 413, Refused: 422}
-"""The first class an error is an instance of decides its status: a subclass stands before its base."""
+                                       DocumentTooLarge: 413, Refused: 422, DocumentAltered: 500}
+"""The first class an error is an instance of decides its status: a subclass stands before its base.
+An altered document (DF-INTEGRITY) is a 500: the stored record is damaged, not the user's request."""
 
 TITLES = {
     400: lazy_gettext("The request could not be accepted"),

@@ -3,6 +3,11 @@
 - `decisionflow_request_seconds{endpoint,method,status}`: request latency, per process.
 - `decisionflow_refusals_total{rule}`: engine refusals answered, by rule id, per process.
 - `decisionflow_history_verifications_total{result}`: chain checks run from pages and the API.
+- `decisionflow_altered_documents_refused_total`: stored documents refused because their bytes no
+  longer match their SHA-256 and size (DF-INTEGRITY), and `decisionflow_poisoned_rows_total{kind}`:
+  rows skipped because they could not be read or fired (timer, work_item). Both are the
+  engine's own counters (engine/incidents.py), per process; with PROMETHEUS_MULTIPROC_DIR set for the
+  workers too, a worker's skipped timers are summed in.
 - `decisionflow_task_completions_total{step_kind}`, `decisionflow_timers{status}`,
   `decisionflow_timer_lag_seconds` (fired at − due at: sum, count, max) and
   `decisionflow_worker_heartbeat_age_seconds`: read from the database at scrape time, so
@@ -43,6 +48,7 @@ class Metrics:
         self.verifications = Counter("decisionflow_history_verifications", "History chain checks, by result",
                                      ["result"], registry=self.registry)
         self.registry.register(DatabaseCollector(app))
+        self.registry.register(IncidentCollector(app))
 
     def exposition(self) -> bytes:
         directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
@@ -56,6 +62,16 @@ class Metrics:
         registry = CollectorRegistry()
         registry.register(DatabaseCollector(current_app._get_current_object()))  # type: ignore[attr-defined]
         return registry
+
+
+class IncidentCollector(Collector):
+    """The engine's incident counters (engine/incidents.py): altered documents refused, poisoned rows skipped."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+
+    def collect(self) -> Iterator[Any]:
+        yield from self.app.extensions["decisionflow"].incidents.registry.collect()
 
 
 class DatabaseCollector(Collector):

@@ -17,6 +17,7 @@ from engine.clock import CST
 from engine.services.views import ProcedureView, WorkItemView
 from engine.workdays import local_date, working_days_between
 from webapp.i18n import role_label
+from webapp.pages.common import engine
 
 
 @dataclass(frozen=True)
@@ -29,16 +30,24 @@ class Due:
 
 
 def due(item: WorkItemView, today: date) -> Due | None:
-    """The deadline as a page shows it: its last day, how far off, and its state (engine.deadlines)."""
+    """The deadline as a page shows it: its last day, how far off, and its state (engine.deadlines).
+
+    A due date no step could have made (edited in the database) shows no deadline, logged and counted
+    as a poisoned work item: the inbox and the procedure page still list the step and every other."""
     if item.due_at is None:
         return None
-    final = deadlines.last_day(item.due_at)
     now = datetime.combine(today, time(12), tzinfo=CST)
-    state = deadlines.state(item.due_at, now) or "ok"
-    if state == "overdue":
+    try:
+        final = deadlines.last_day(item.due_at)
+        state = deadlines.state(item.due_at, now) or "ok"
         late = deadlines.working_days_overdue(item.due_at, now)
+        left = working_days_between(today, final) if state != "overdue" else 0
+    except deadlines.UNREADABLE as failed:
+        engine().incidents.skipped("work_item", f"step {item.task_id} of procedure {item.procedure_id} has an "
+                                   f"unreadable due date {item.due_at!r}", failed)
+        return None
+    if state == "overdue":
         return Due(final.isoformat(), gettext("overdue by %(n)s working days", n=late), state)
-    left = working_days_between(today, final)
     if final == today:
         return Due(final.isoformat(), gettext("due today"), state)
     return Due(final.isoformat(), gettext("%(n)s working days left", n=left), state)

@@ -106,6 +106,17 @@ class DocumentNotFound(NotFound):
     en = "No document with SHA-256 {sha256} exists."
 
 
+class DocumentAltered(DomainError):
+    """The stored bytes no longer hash to the document's key: altered behind the engine's back (DF-INTEGRITY).
+
+    Neither not-found nor a refusal of the user's request: the record itself is damaged, so the web
+    layer answers it as a server-side failure, never with the bytes."""
+
+    rule = "DF-INTEGRITY"
+    en = ("Document {sha256} of procedure {procedure_id} was altered in the database: its content no longer "
+          "matches its SHA-256 and size, so it is not sent. The incident is logged; tell the administrator.")
+
+
 # --- order ------------------------------------------------------------------------------
 
 class StepNotReady(Refused):

@@ -719,6 +719,11 @@ _CATALOGUE: tuple[Rule, ...] = (
          "文件必须通过上传提交，在大小限制内，且按内容识别属于该项允许的类型（PDF、OFD、DOCX 等）",
          "Documents are uploaded, within the size limit, of a type the field allows as read from their content",
          certainty="P", phase="engine"),
+    Rule("DF-INTEGRITY", "DecisionFlow 设计不变量 9、11（文件完整性）",
+         "存储的文件在下载、接口返回和归档封存之前重新计算 SHA-256 和大小；与记录不符的文件拒绝发出，记入日志并计数",
+         "A stored document's SHA-256 and size are recomputed before it is downloaded, returned by the API or "
+         "sealed in an archive; a document that does not match its record is refused, logged and counted",
+         certainty="P", phase="engine"),
     Rule("DF-CONFLICT", "DecisionFlow 设计不变量 5（并发）",
          "该程序已被他人同时修改，请刷新后重试",
          "The procedure changed in the meantime; reload and try again",

@@ -23,7 +23,9 @@ from sqlalchemy import select
 from engine import archive_record, archive_verify
 from engine.chain import GENESIS, timestamp
 from engine.clock import CST
+from engine.content import unaltered_bytes
 from engine.domain.actors import Actor
+from engine.domain.errors import DocumentNotFound
 from engine.persistence.tables import Document
 from engine.persistence.uow import UnitOfWork
 from engine.services import record
@@ -37,7 +39,7 @@ VERIFIER = Path(archive_verify.__file__).read_bytes()
 def export(uow: UnitOfWork, actor: Actor, procedure_id: int) -> bytes:
     """The archive of a procedure, to someone who may see its record (DF-VIEW)."""
     rec = record.procedure(uow, actor, procedure_id)
-    contents = _documents(uow, {d.sha256 for d in rec.documents})
+    contents = _documents(uow, procedure_id, {d.sha256 for d in rec.documents})
     events = [{"procedure_id": e.procedure_id, "seq": e.seq, "at": timestamp(e.at), "actor": e.actor,
                "kind": e.kind, "task_id": e.task_id, "payload": e.payload, "prev_hash": e.prev_hash, "hash": e.hash}
               for e in rec.events]
@@ -73,11 +75,16 @@ def export(uow: UnitOfWork, actor: Actor, procedure_id: int) -> bytes:
     return _zip(entries, rec.events[-1].at if rec.events else view.started_at)
 
 
-def _documents(uow: UnitOfWork, shas: set[str]) -> dict[str, tuple[str, bytes]]:
+def _documents(uow: UnitOfWork, procedure_id: int, shas: set[str]) -> dict[str, tuple[str, bytes]]:
+    """The documents to seal, each re-hashed first: an altered or missing one refuses the whole archive
+    (DF-INTEGRITY), so no archive is sealed that the history's own hashes would contradict."""
     with uow.read():
-        rows = uow.session.execute(select(Document.sha256, Document.media_type, Document.content)
-                                   .where(Document.sha256.in_(sorted(shas)))) if shas else []
-        return {sha: (media, bytes(content)) for sha, media, content in rows}
+        rows = uow.session.scalars(select(Document).where(Document.sha256.in_(sorted(shas)))) if shas else []
+        contents = {row.sha256: (row.media_type, unaltered_bytes(uow, row, procedure_id)) for row in rows}
+    missing = sorted(shas - contents.keys())
+    if missing:
+        raise DocumentNotFound(sha256=missing[0])
+    return contents
 
 
 def _seal(uow: UnitOfWork, manifest_bytes: bytes, head_seq: int, head_hash: str) -> bytes:

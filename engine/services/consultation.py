@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 
 from engine import doctypes
 from engine.clock import CST
+from engine.content import unaltered_bytes
 from engine.domain.actors import Actor
 from engine.domain.errors import (
     AdoptionReasonMissing,
@@ -317,7 +318,7 @@ def public_document(uow: UnitOfWork, procedure_id: int, sha256: str) -> tuple[st
         stored = uow.session.get(Document, sha256) if sha256 in allowed - {None} else None
         if stored is None:
             raise DocumentNotFound(sha256=sha256)
-        return stored.media_type, bytes(stored.content)
+        return stored.media_type, unaltered_bytes(uow, stored, procedure_id)
 
 
 def _handled_by(uow: UnitOfWork, actor: Actor, procedure_id: int) -> Consultation:

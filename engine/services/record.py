@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import or_, select
 
 from engine.chain import ChainReport
+from engine.content import unaltered_bytes
 from engine.domain.actors import Actor
 from engine.domain.errors import DocumentNotFound, ProcedureNotFound, RecordForbidden
 from engine.domain.roles import ADMIN
@@ -135,7 +136,8 @@ def document(uow: UnitOfWork, actor: Actor, procedure_id: int, sha256: str) -> D
         stored = uow.session.get(Document, sha256) if refs else None
         if stored is None:
             raise DocumentNotFound(sha256=sha256)
-        return DocumentContent(sha256, str(refs[0].get("filename") or sha256), stored.media_type, stored.content)
+        return DocumentContent(sha256, str(refs[0].get("filename") or sha256), stored.media_type,
+                               unaltered_bytes(uow, stored, row.id))
 
 
 def may_see(uow: UnitOfWork, actor: Actor, procedure: Procedure | LockedProcedure) -> bool:

@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from engine.content import unaltered_bytes
 from engine.domain.errors import DocumentNotFound
 from engine.persistence.tables import Definition, Document, Event, Organisation, Procedure
 from engine.persistence.uow import UnitOfWork
@@ -117,7 +118,7 @@ def document(uow: UnitOfWork, procedure_id: int, sha256: str) -> tuple[str, byte
         stored = uow.session.get(Document, sha256) if sha256 in published - {None} else None
         if stored is None:
             raise DocumentNotFound(sha256=sha256)
-        return stored.media_type, bytes(stored.content)
+        return stored.media_type, unaltered_bytes(uow, stored, procedure_id)
 
 
 def snapshot(uow: UnitOfWork) -> tuple[dict[str, Any], ...]:

@@ -292,14 +292,19 @@ def _due_items(uow: UnitOfWork, at: datetime, where: Iterable[ColumnElement[bool
                    WorkItem.due_at.is_not(None), WorkItem.due_at < at + HORIZON, *where))
     found = []
     for item, title, sponsor_org in uow.session.execute(stmt):
-        state = deadlines.state(item.due_at, at)
+        try:
+            state, late = deadlines.state(item.due_at, at), deadlines.working_days_overdue(item.due_at, at)
+        except deadlines.UNREADABLE as failed:  # one poisoned row never empties the board or the digests
+            uow.engine.incidents.skipped("work_item", f"step {item.task_id} of procedure {item.procedure_id} "
+                                         f"has an unreadable due date {item.due_at!r}", failed)
+            continue
         if state in ("overdue", "due_soon"):
-            found.append((item, title, sponsor_org, state))
+            found.append((item, title, sponsor_org, state, late))
     counts = _reminder_counts(uow, [item.task_id for item, *_ in found])
     return [DueItem(item.task_id, item.procedure_id, title, sponsor_org, item.spec, item.title, item.step_kind,
-                    item.role, item.org, item.assignee, item.created_at, item.due_at, state,
-                    deadlines.working_days_overdue(item.due_at, at), *counts.get(item.task_id, (0, None)))
-            for item, title, sponsor_org, state in found]
+                    item.role, item.org, item.assignee, item.created_at, item.due_at, state, late,
+                    *counts.get(item.task_id, (0, None)))
+            for item, title, sponsor_org, state, late in found]
 
 
 def _reminder_counts(uow: UnitOfWork, task_ids: list[str]) -> dict[str, tuple[int, datetime | None]]:

@@ -6,9 +6,11 @@ is no longer pending. The workflow sees the engine's clock, never the wall clock
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from engine.bpmn import runtime
 from engine.domain.actors import SYSTEM
@@ -50,7 +52,7 @@ def fire(uow: UnitOfWork, timer_id: int) -> bool:
         return False
 
 
-def fire_next(uow: UnitOfWork) -> tuple[int, bool] | None:
+def fire_next(uow: UnitOfWork, skip: Collection[int] = ()) -> tuple[int, bool] | None:
     """Claim the earliest due timer no other worker holds, and fire it: one transaction.
 
     On PostgreSQL the procedure row is locked with SKIP LOCKED, so several workers take
@@ -58,13 +60,18 @@ def fire_next(uow: UnitOfWork) -> tuple[int, bool] | None:
     procedure a user is completing a step of) is skipped, not waited for. The lock order is
     the one every completion uses (procedure, then its rows), so workers and users never
     deadlock. On SQLite writers are serialised by BEGIN IMMEDIATE: run one worker there.
-    Returns None when nothing is due, else (timer id, whether it fired).
+    Returns None when nothing is due but the timers in `skip`, else (timer id, whether it fired).
+
+    A poisoned row (a procedure whose stored workflow cannot be loaded or woken) is not fired: its
+    transaction rolls back, one ERROR line names the timer, its procedure and the failure, and it is
+    counted (`decisionflow_poisoned_rows_total{kind="timer"}`); the caller skips it for the rest of
+    its pass, so one bad row never holds back the timers due after it.
     """
     with uow:
         now = uow.clock.now()
         claimed = uow.session.execute(
             select(Timer.id, Timer.procedure_id).join(Procedure, Procedure.id == Timer.procedure_id)
-            .where(Timer.status == "pending", Timer.due_at < now)
+            .where(Timer.status == "pending", Timer.due_at < now, Timer.id.not_in(skip))
             .order_by(Timer.due_at, Timer.id).limit(1)
             .with_for_update(of=Procedure, skip_locked=True)).first()
         if claimed is None:
@@ -76,7 +83,14 @@ def fire_next(uow: UnitOfWork) -> tuple[int, bool] | None:
             timer.status, timer.fired_at = "cancelled", now
             uow.commit()
             return claimed.id, False
-        fired = _fire_locked(uow, timer, procedure, now)
+        try:
+            fired = _fire_locked(uow, timer, procedure, now)
+        except SQLAlchemyError:
+            raise  # the database failed, not the row: the pass stops and the next one retries
+        except Exception as failed:  # any failure of this one row is the row's, not the worker's
+            uow.engine.incidents.skipped("timer", f"timer {claimed.id} of procedure {claimed.procedure_id} "
+                                         "cannot fire", failed)
+            return claimed.id, False
         if fired:
             uow.commit()
         return claimed.id, fired

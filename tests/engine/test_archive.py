@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import logging
 import random
 import subprocess
 import sys
@@ -18,13 +19,15 @@ from pathlib import Path
 
 import pytest
 import rfc8785
+from sqlalchemy import text
 
 from engine import archive_verify
 from engine.archive_verify import canonical, event_hash, verify
 from engine.demo import seed
 from engine.demo_procedures import Driver, drive
-from engine.domain.errors import RecordForbidden
+from engine.domain.errors import DocumentAltered, DocumentNotFound, RecordForbidden
 from engine.signing import KeyRing
+from tests.helpers import replace_document
 from tests.webapp.site import prepare
 
 
@@ -211,6 +214,38 @@ def test_md33b_the_verifier_canonical_json_is_rfc8785(engine, decided):
         value = rng.choice([rng.uniform(-1e25, 1e25), rng.random() * 10 ** rng.randint(-12, 12), rng.randint(-9, 9)])
         sample = {"x": value, "名": ["\u2028", "\U0001F600", "\x07"], "é": True}
         assert canonical(sample) == rfc8785.dumps(sample)
+
+
+def test_df_integrity_the_archive_refuses_to_seal_an_altered_document(engine, decided, db_url, tmp_path, caplog):
+    """DF-INTEGRITY: the archive re-hashes every document before sealing; one altered, nothing is sealed."""
+    from click.testing import CliRunner
+
+    from engine.cli import cli
+
+    sha = sorted(d.sha256 for d in engine.record.procedure(engine.people.actor("auditor"), decided).documents)[0]
+    replace_document(engine, sha, b"%PDF-1.4 altered")
+    before = engine.incidents.value("decisionflow_altered_documents_refused")
+    with pytest.raises(DocumentAltered) as refused:
+        engine.archive.export(engine.people.actor("auditor"), decided)
+    assert refused.value.rule == "DF-INTEGRITY" and refused.value.context["sha256"] == sha
+    assert engine.incidents.value("decisionflow_altered_documents_refused") == before + 1
+    assert any(r.levelno == logging.ERROR and sha in r.getMessage() for r in caplog.records)
+
+    out = tmp_path / "archive.zip"
+    run = CliRunner().invoke(cli, ["archive", str(decided), str(out), "--database", db_url],
+                             env={"DECISIONFLOW_KEY_DIR": str(tmp_path / "keys")})
+    assert run.exit_code == 1, run.output
+    assert sha in run.output and "已被改动" in run.output
+    assert not out.exists()
+
+
+def test_df_integrity_the_archive_refuses_to_seal_without_a_document_its_history_names(engine, decided, tmp_path):
+    sha = sorted(d.sha256 for d in engine.record.procedure(engine.people.actor("auditor"), decided).documents)[0]
+    with engine.db.begin() as connection:
+        assert connection.execute(text("DELETE FROM documents WHERE sha256 = :s"), {"s": sha}).rowcount == 1
+    with pytest.raises(DocumentNotFound) as refused:
+        engine.archive.export(engine.people.actor("auditor"), decided)
+    assert refused.value.context["sha256"] == sha
 
 
 def test_key_show_only_reads_the_keys_and_lists_current_and_retired(tmp_path):
