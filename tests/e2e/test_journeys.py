@@ -171,3 +171,26 @@ def test_auditor_sees_the_executed_path_and_a_passing_integrity_check(browser, s
     zoomed = svg.bounding_box()
     assert zoomed is not None and abs(zoomed["width"] - natural) < 2  # one diagram unit a pixel
     assert diagram.evaluate("d => d.scrollWidth > d.clientWidth")  # and the box pans by scrolling
+
+
+def test_df_forms_add_a_row_copies_the_last_row_renumbered_and_empty(browser, server, e2e_engine, clock):
+    """Issue 22 item 3: a repeating table grows by a row at a time, in the page, without losing what is typed."""
+    view = e2e_engine.procedures.start("major_decision", "县城停车收费标准调整", "dev_reform",
+                                       e2e_engine.people.actor("sponsor"))
+    drive(Driver(e2e_engine, clock, view.id), "sponsor", "2026-05", "comment")
+    clock.set(e2e_engine.consultation.get(view.id).closes_at + timedelta(minutes=1))
+    _fire_due_timers(e2e_engine)
+    sponsor = log_in(browser, server, "sponsor")
+    open_step(sponsor, "意见整理与采纳情况")
+    rows = sponsor.locator("fieldset#f-register tbody tr")
+    before, head = rows.count(), e2e_engine.history.events(view.id)[-1].seq
+    typed = sponsor.locator("fieldset#f-register input, fieldset#f-register textarea").first
+    typed.fill("已填写的内容")
+    sponsor.locator("fieldset#f-register").get_by_role("button", name="增加一行").click()
+    expect(rows).to_have_count(before + 1)
+    added = rows.nth(before).locator("[name]").evaluate_all(
+        "els => els.map(e => [e.name, e.tagName === 'SELECT' ? null : e.value])")
+    assert added and all(name.startswith(f"register.{before}.") for name, _ in added)  # the next index
+    assert all(value in (None, "") for _, value in added)  # empty, whatever the copied row held
+    assert typed.input_value() == "已填写的内容"
+    assert e2e_engine.history.events(view.id)[-1].seq == head  # adding a row sends nothing

@@ -6,6 +6,7 @@ Each refusal is checked to leave the procedure exactly as it was (DESIGN invaria
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import text
@@ -321,3 +322,22 @@ def test_df_forms_a_draft_is_kept_per_user_shown_again_and_never_part_of_the_rec
     assert response.status_code == 302
     with site.db.connect() as connection:  # submitting ended the draft
         assert connection.execute(text("SELECT count(*) FROM drafts")).scalar() == 0
+
+
+def test_df_forms_without_script_add_a_row_shows_the_form_again_with_more_rows_and_does_nothing(site, app, clock):
+    """Issue 22 item 3: with scripts off, "Add a row" is a submit that only shows the form with more rows."""
+    procedure_id = _at(site, clock, "comment")
+    clock.set(site.consultation.get(procedure_id).closes_at + timedelta(minutes=1))
+    for timer_id in site.timers.due():
+        site.timers.fire(timer_id)
+    task = _open_task(site, procedure_id, "summarise_opinions")
+    head = site.history.events(procedure_id)[-1].seq
+    browser = login(app, "sponsor")
+    page = browser.get(f"/tasks/{task}").get_data(as_text=True)
+    shown = len(set(re.findall(r'name="register\.(\d+)\.', page)))
+    again = browser.post(f"/tasks/{task}", {"register.0.topic": "票价", "_action": "more_rows"},
+                         content_type="multipart/form-data")
+    body = again.get_data(as_text=True)
+    assert again.status_code == 200 and 'value="票价"' in body
+    assert shown >= 1 and len(set(re.findall(r'name="register\.(\d+)\.', body))) == 3  # the typed row + 2 blank
+    assert site.history.events(procedure_id)[-1].seq == head

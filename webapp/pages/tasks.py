@@ -43,8 +43,8 @@ def complete(task_id: str) -> Any:
     record = engine().record.procedure(me, item.procedure_id)
     schema = _schema(record, item.spec)
     data, uploads = schema_form.parse(schema, request.form, request.files)
-    if request.form.get("_review") == "1":  # input kept across a new login (auth.keep_input): check, then submit
-        return _render(item, data, {}, None, record)
+    if request.form.get("_review") == "1" or request.form.get("_action") == "more_rows":
+        return _render(item, data, {}, None, record)  # kept input (auth.keep_input) or more rows: nothing is done
     if request.form.get("_action") == "draft":  # 暂存: kept for this user, not part of the record
         engine().drafts.save(me, task_id, {k: v for k, v in data.items() if k not in uploads})
         flash(gettext("Draft saved. It is not part of the record until you submit the step; attached files "
