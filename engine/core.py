@@ -42,6 +42,7 @@ class Engine:
             adminlog,
             archive,
             catalogue,
+            checkpoints,
             cleanup,
             consultation,
             definitions,
@@ -87,6 +88,7 @@ class Engine:
         self.schedule = _Bound(self, schedule)
         self.supervision = _Bound(self, supervision)
         self.adminlog = _Bound(self, adminlog)
+        self.checkpoints = _Bound(self, checkpoints)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self, self._writer, self.before_commit)

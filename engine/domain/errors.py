@@ -106,6 +106,10 @@ class DocumentNotFound(NotFound):
     en = "No document with SHA-256 {sha256} exists."
 
 
+class CheckpointNotFound(NotFound):
+    en = "No checkpoint number {seq} exists."
+
+
 # --- order ------------------------------------------------------------------------------
 
 class StepNotReady(Refused):
@@ -150,6 +154,11 @@ class ProcedureEnded(Refused):
 class GrantDecided(Conflict):
     rule = "DF-FOUR-EYES"
     en = "Grant {grant_id} (role {role} for {username}) was already {status}; a grant is decided once."
+
+
+class CheckpointExists(Conflict):
+    rule = "DF-CHECKPOINT"
+    en = "Checkpoint {seq} already exists ({path}); a checkpoint file is written once and never replaced."
 
 
 class VersionConflict(Conflict):
