@@ -30,9 +30,9 @@ from engine.chain import GENESIS, timestamp
 from engine.domain.errors import CheckpointExists, CheckpointNotFound
 from engine.persistence.tables import AdminEvent, AdminLogHead, Event, Procedure
 from engine.persistence.uow import UnitOfWork
-from engine.signing import KeyRing
+from engine.signing import KeyRing, PublicKey
 
-__all__ = ["check", "document", "last_seqs", "listing", "make"]
+__all__ = ["check", "document", "keys", "last_seqs", "listing", "make"]
 
 RULE = "DF-CHECKPOINT"
 _FILE = re.compile(rf"\d{{{checkpoint.FILE_DIGITS}}}\.json")
@@ -97,6 +97,11 @@ def document(uow: UnitOfWork, seq: int) -> bytes:
     if seq < 1 or not path.is_file():
         raise CheckpointNotFound(seq=seq)
     return path.read_bytes()
+
+
+def keys(uow: UnitOfWork) -> list[PublicKey]:
+    """The public keys checkpoints are signed with, current and retired, to publish beside them."""
+    return KeyRing(uow.settings.key_dir).listed()
 
 
 def last_seqs(uow: UnitOfWork) -> dict[int, int]:
