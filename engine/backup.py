@@ -323,7 +323,8 @@ def _plan_checkpoints(work: Path, directory: Path) -> list[Path]:
 
 
 def _write_checkpoints(directory: Path, missing: list[Path]) -> list[str]:
-    directory.mkdir(parents=True, exist_ok=True)
+    if missing:
+        directory.mkdir(parents=True, exist_ok=True)
     for saved in missing:
         descriptor = os.open(directory / saved.name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         with os.fdopen(descriptor, "wb") as handle:

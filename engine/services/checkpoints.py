@@ -122,16 +122,19 @@ def check(uow: UnitOfWork) -> list[Finding]:
         for path in _files(Path(uow.settings.checkpoint_dir)):
             number = int(path.stem)
             try:
-                document_ = _read(path)
+                signed = _read(path)
             except ValueError as error:
                 findings.append(Finding(number, None, None, f"checkpoint {number}: unreadable ({error})",
                                         f"第 {number} 号检查点：无法读取（{error}）"))
                 previous = None
                 continue
-            for en, zh in checkpoint.problems(document_, trusted, previous):
+            for en, zh in checkpoint.problems(signed, trusted, previous):
                 findings.append(Finding(number, None, None, f"checkpoint {number} ({path.name}): {en}",
                                         f"第 {number} 号检查点（{path.name}）：{zh}"))
-            previous = document_.get("checkpoint")
+            previous = signed.get("checkpoint")
+            if isinstance(previous, dict) and previous.get("seq") != number:
+                findings.append(Finding(number, None, None, f"{path.name} holds checkpoint {previous.get('seq')}",
+                                        f"文件 {path.name} 中是第 {previous.get('seq')} 号检查点"))
             fresh = [h for h in _heads(previous) if checked.get(h.procedure_id) != (h.seq, h.hash)]
             findings += _against_database(uow, number, fresh)
             checked.update({h.procedure_id: (h.seq, h.hash) for h in fresh})
