@@ -213,3 +213,23 @@ def test_df_integrity_checkpoint_backup_keeps_them_and_restore_writes_back_the_m
     _file(engine, 1).write_bytes(written.replace(b'"seq": 1', b'"seq": 7'))
     with pytest.raises(backup.BackupError, match=r"00000001\.json differs"):
         backup.restore(engine.settings, out, clock.now(), force=True)
+
+
+def test_df_integrity_checkpoint_command_writes_the_next_one(engine, finished):
+    env = {"DECISIONFLOW_KEY_DIR": engine.settings.key_dir,
+           "DECISIONFLOW_CHECKPOINT_DIR": engine.settings.checkpoint_dir}
+    for n in (1, 2):
+        result = CliRunner().invoke(cli, ["checkpoint", "--database", engine.settings.database_url], env=env)
+        assert result.exit_code == 0, result.output
+        assert result.output.startswith(f"checkpoint {n} at ") and "2 head(s)" in result.output
+    code, output = _verify(engine)
+    assert code == 0 and "0 finding(s)" in output, output
+
+
+def test_df_integrity_checkpoint_settings_come_from_the_environment():
+    settings = Settings.from_env({"DECISIONFLOW_CHECKPOINT_DIR": "/srv/cp", "DECISIONFLOW_CHECKPOINT_MINUTES": "15"})
+    assert (settings.checkpoint_dir, settings.checkpoint_minutes) == ("/srv/cp", 15)
+    assert (Settings.from_env({}).checkpoint_dir, Settings.from_env({}).checkpoint_minutes) == (
+        "instance/checkpoints", 60)
+    with pytest.raises(ValueError, match="DECISIONFLOW_CHECKPOINT_MINUTES"):
+        Settings.from_env({"DECISIONFLOW_CHECKPOINT_MINUTES": "hourly"})
