@@ -87,9 +87,15 @@ def make(uow: UnitOfWork) -> CheckpointView:
 
 
 def listing(uow: UnitOfWork, limit: int | None = None) -> list[CheckpointView]:
-    """The checkpoints written, newest first, for the public page and API."""
-    paths = sorted(_files(Path(uow.settings.checkpoint_dir)), reverse=True)[:limit]
-    return [_view(_read(path)["checkpoint"]) for path in paths]
+    """The checkpoints written, newest first, for the public page and API. An unreadable file is left out
+    here (the page stays up for the others); `check` reports it."""
+    views = []
+    for path in sorted(_files(Path(uow.settings.checkpoint_dir)), reverse=True)[:limit]:
+        try:
+            views.append(_view(_read(path)["checkpoint"]))
+        except (ValueError, KeyError, TypeError):
+            continue
+    return views
 
 
 def document(uow: UnitOfWork, seq: int) -> bytes:

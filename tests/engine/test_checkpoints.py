@@ -170,6 +170,9 @@ def test_df_integrity_checkpoint_a_missing_or_reordered_file_breaks_the_chain(en
     _file(engine, 2).unlink()
     findings = engine.checkpoints.check()
     assert [f.checkpoint_seq for f in findings] == [3, 3] and "expects 2" in findings[0].en
+    _file(engine, 3).write_bytes(b"not json")
+    assert [c.seq for c in engine.checkpoints.listing()] == [1]  # the public list stays up for the others
+    assert any(f.checkpoint_seq == 3 and "unreadable" in f.en for f in engine.checkpoints.check())
 
 
 def test_df_integrity_checkpoint_worker_writes_one_per_period(engine, finished, clock):
