@@ -1,15 +1,18 @@
-"""Backup and restore: the database, documents included, and the archive-sealing keys, in one file.
+"""Backup and restore: the database, documents included, the archive-sealing keys and the checkpoints, in one file.
 
 `create` snapshots the database (SQLite: the online backup API, consistent while the app runs;
 PostgreSQL: `pg_dump --format=custom` on a snapshot exported from the transaction that counts the
 rows, so the counts and the dump see the same data; documents are rows, so they are in it) and the
-key directory (DECISIONFLOW_KEY_DIR) into a sealed file with a manifest (engine.backup_file).
+key directory (DECISIONFLOW_KEY_DIR) and the signed checkpoints (DECISIONFLOW_CHECKPOINT_DIR) into a
+sealed file with a manifest (engine.backup_file).
 
 `restore` checks the whole file against its seal and manifest before it touches anything: a
 corrupted, truncated or altered backup is refused. It replaces a database that holds data only when
 forced. Keys are merged: a key already in the key directory stays, a missing one is added, none is
-deleted. Afterwards the rows per table must match the manifest; `decisionflow verify` then
-recomputes every history chain.
+deleted. Checkpoints likewise: a missing one is written back, one present with other bytes is refused
+(a checkpoint is written once: the directory or the backup was altered). Afterwards the rows per table
+must match the manifest; `decisionflow verify` then recomputes every history chain and checks it against
+the checkpoints.
 
 Retention: the product never deletes history or documents (there is no purge); a backup is a copy,
 and restoring one is the only way a database's contents are replaced, by an operator.
@@ -36,7 +39,18 @@ from sqlalchemy import Connection, func, inspect, select, table, text
 from sqlalchemy.engine import make_url
 
 from engine import __version__
-from engine.backup_file import DUMPS, KEY_FILE, KEYS, BackupError, Manifest, member, read, write
+from engine.backup_file import (
+    CHECKPOINT_FILE,
+    CHECKPOINTS,
+    DUMPS,
+    KEY_FILE,
+    KEYS,
+    BackupError,
+    Manifest,
+    member,
+    read,
+    write,
+)
 from engine.chain import timestamp
 from engine.config import Settings
 from engine.persistence import schema
@@ -52,6 +66,7 @@ BOOKKEEPING = frozenset({"alembic_version"})
 class Restored:
     manifest: Manifest
     keys_added: list[str] = field(default_factory=list)
+    checkpoints_added: list[str] = field(default_factory=list)
     left_as_they_were: list[str] = field(default_factory=list)
     """Tables of the target that the backup does not have (made by a later migration)."""
     migrations_pending: bool = False
@@ -66,7 +81,8 @@ def create(settings: Settings, out: Path, now: datetime) -> Manifest:
             counts, revision = _snapshot_sqlite(settings.database_url, dump)
         else:
             counts, revision = _dump_postgres(settings.database_url, dump)
-        files = {DUMPS[kind]: dump, **{f"{KEYS}{p.name}": p for p in _key_files(Path(settings.key_dir))}}
+        files = {DUMPS[kind]: dump, **{f"{KEYS}{p.name}": p for p in _key_files(Path(settings.key_dir))},
+                 **{f"{CHECKPOINTS}{p.name}": p for p in _checkpoint_files(Path(settings.checkpoint_dir))}}
         manifest = Manifest(kind, revision, counts, {name: member(path) for name, path in files.items()},
                             timestamp(now))
         write(out, manifest, files)
@@ -90,16 +106,18 @@ def restore(settings: Settings, source: Path, now: datetime, force: bool = False
             raise BackupError(f"the target database holds data ({rows}): restore replaces it only with --force "
                               "(back it up first)")
         keys = _plan_keys(Path(work), Path(settings.key_dir))
+        checkpoints = _plan_checkpoints(Path(work), Path(settings.checkpoint_dir))
         if kind == "sqlite":
             _restore_sqlite(Path(work) / DUMPS[kind], settings.database_url)
         else:
             _restore_postgres(Path(work) / DUMPS[kind], settings.database_url)
         added = _merge_keys(Path(work), Path(settings.key_dir), keys, now)
+        written = _write_checkpoints(Path(settings.checkpoint_dir), checkpoints)
     counts, revision = _describe(settings.database_url)
     differing = {name: (n, counts.get(name)) for name, n in manifest.counts.items() if counts.get(name) != n}
     if differing:
         raise BackupError(f"restored, but the rows differ from the backup's (table: backup, now): {differing}")
-    return Restored(manifest, added, sorted(set(counts) - set(manifest.counts)),
+    return Restored(manifest, added, written, sorted(set(counts) - set(manifest.counts)),
                     revision not in script.get_heads())
 
 
@@ -280,3 +298,37 @@ def _listing(path: Path) -> list[dict[str, Any]]:
     return list(json.loads(path.read_text(encoding="utf-8"))["keys"]) if path.is_file() else []
 
 
+
+
+# --- checkpoints ----------------------------------------------------------------------------------------------
+
+
+def _checkpoint_files(directory: Path) -> list[Path]:
+    if not directory.is_dir():
+        return []
+    return sorted(p for p in directory.iterdir() if p.is_file() and CHECKPOINT_FILE.fullmatch(f"{CHECKPOINTS}{p.name}"))
+
+
+def _plan_checkpoints(work: Path, directory: Path) -> list[Path]:
+    """The backup's checkpoints the directory lacks; refuse one whose bytes differ from the directory's."""
+    missing = []
+    for saved in sorted((work / CHECKPOINTS).glob("*.json")):
+        present = directory / saved.name
+        if not present.exists():
+            missing.append(saved)
+        elif present.read_bytes() != saved.read_bytes():
+            raise BackupError(f"{present} differs from the backup's checkpoint of the same number: a checkpoint is "
+                              "written once, so the checkpoint directory or the backup is not what it should be")
+    return missing
+
+
+def _write_checkpoints(directory: Path, missing: list[Path]) -> list[str]:
+    if missing:
+        directory.mkdir(parents=True, exist_ok=True)
+    for saved in missing:
+        descriptor = os.open(directory / saved.name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(saved.read_bytes())
+            handle.flush()
+            os.fsync(handle.fileno())
+    return [saved.name for saved in missing]

@@ -4,6 +4,7 @@
                         SHA-256 and size of every other member
     database.sqlite3    or database.pgdump: the database, documents included
     keys/…              the archive-sealing key directory: keys.json and the private keys
+    checkpoints/…       the signed checkpoints (DECISIONFLOW_CHECKPOINT_DIR), NNNNNNNN.json
 
 gzip's own CRC misses some changes (its header's time, bits the inflater ignores), so the gzip
 header carries a comment with the SHA-256 of everything after the header, and the header its own
@@ -33,6 +34,8 @@ MANIFEST = "manifest.json"
 DUMPS = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
 KEYS = "keys/"
 KEY_FILE = re.compile(r"keys/[A-Za-z0-9_-][A-Za-z0-9._-]*")
+CHECKPOINTS = "checkpoints/"
+CHECKPOINT_FILE = re.compile(r"checkpoints/\d{8}\.json")
 CHUNK = 1024 * 1024
 GZIP_HEAD = bytes([0x1F, 0x8B, 8, 0x02 | 0x10, 0, 0, 0, 0, 2, 255])
 """gzip magic, deflate, flags FHCRC and FCOMMENT, no mtime (the manifest has the time), best compression, OS unknown."""
@@ -185,7 +188,8 @@ def _info(name: str, size: int) -> tarfile.TarInfo:
 
 def _unpack(tar: tarfile.TarFile, info: tarfile.TarInfo, into: Path, found: dict[str, Member]) -> Member:
     """Copy one member out by its checked name (never tar's own extract), hashing it on the way."""
-    allowed = info.name == MANIFEST or info.name in DUMPS.values() or KEY_FILE.fullmatch(info.name)
+    allowed = (info.name == MANIFEST or info.name in DUMPS.values() or KEY_FILE.fullmatch(info.name)
+               or CHECKPOINT_FILE.fullmatch(info.name))
     if not info.isfile() or not allowed or info.name in found:
         raise BackupError(f"unexpected member {info.name!r} in the backup (refused)")
     source = tar.extractfile(info)

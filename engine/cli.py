@@ -100,7 +100,20 @@ def verify(procedure_id: int | None, admin_log: bool, database_url: str | None) 
         click.echo(f"procedure {report.procedure_id}: BROKEN at seq {report.first_bad_seq}: {report.reason}")
     click.echo(f"verified {len(reports)} procedure(s), {sum(r.events for r in reports)} event(s); "
                f"{len(broken)} broken")
-    sys.exit(1 if broken else 0)
+    findings = _verify_checkpoints(engine)
+    sys.exit(1 if broken or findings else 0)
+
+
+def _verify_checkpoints(engine: Engine) -> int:
+    """The database against the signed checkpoints outside it (DF-CHECKPOINT): print each finding, zh and en."""
+    try:
+        findings = engine.checkpoints.check()
+    finally:
+        engine.dispose()
+    for finding in findings:
+        click.echo(f"检查点不符：{finding.zh}\n  checkpoint mismatch: {finding.en}")
+    click.echo(f"checked the checkpoints in {engine.settings.checkpoint_dir}; {len(findings)} finding(s)")
+    return len(findings)
 
 
 def _verify_admin_log(engine: Engine) -> None:
@@ -240,6 +253,22 @@ def archive_command(procedure_id: int, out: Path, database_url: str | None) -> N
     click.echo(f"{out}: {len(data)} bytes; verify offline with: python -m engine.archive_verify {out}")
 
 
+@cli.command("checkpoint")
+@database_option
+def checkpoint_command(database_url: str | None) -> None:
+    """Sign every chain head now as the next checkpoint, written once to DECISIONFLOW_CHECKPOINT_DIR."""
+    engine = _engine(database_url)
+    try:
+        view = engine.checkpoints.make()
+    except DomainError as error:
+        click.echo(error.message(), err=True)
+        sys.exit(1)
+    finally:
+        engine.dispose()
+    click.echo(f"checkpoint {view.seq} at {view.at}: {view.size} head(s), root {view.root}, key {view.key_id} "
+               f"({engine.settings.checkpoint_dir})")
+
+
 @cli.group("key")
 def key_group() -> None:
     """The server's Ed25519 keys that seal archives (DECISIONFLOW_KEY_DIR)."""
@@ -322,9 +351,10 @@ def backup_command(out: Path, database_url: str | None) -> None:
         click.echo(f"backup failed: {error}", err=True)
         sys.exit(1)
     keys = sum(name.startswith(backup_file.KEYS) for name in manifest.members)
+    checkpoints = sum(name.startswith(backup_file.CHECKPOINTS) for name in manifest.members)
     click.echo(f"{out}: {out.stat().st_size} bytes; {manifest.database} at migration {manifest.alembic_revision}, "
                f"{manifest.counts.get('procedures', 0)} procedure(s), {manifest.counts.get('events', 0)} event(s), "
-               f"{manifest.counts.get('documents', 0)} document(s), {keys} key file(s)")
+               f"{manifest.counts.get('documents', 0)} document(s), {keys} key file(s), {checkpoints} checkpoint(s)")
 
 
 @cli.command("restore")
@@ -344,7 +374,8 @@ def restore_command(source: Path, force: bool, database_url: str | None) -> None
     manifest = restored.manifest
     click.echo(f"restored {source} (made {manifest.created_at}): {manifest.counts.get('procedures', 0)} "
                f"procedure(s), {manifest.counts.get('events', 0)} event(s), {manifest.counts.get('documents', 0)} "
-               f"document(s); rows match the manifest; keys added: {', '.join(restored.keys_added) or 'none'}")
+               f"document(s); rows match the manifest; keys added: {', '.join(restored.keys_added) or 'none'}; "
+               f"checkpoints added: {len(restored.checkpoints_added)}")
     for name in restored.left_as_they_were:
         click.echo(f"table {name} is not in the backup and was left as it was", err=True)
     if restored.migrations_pending:

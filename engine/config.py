@@ -25,6 +25,12 @@ class Settings:
     """Time limits per step kind for steps the law leaves open (DECISIONFLOW_STEP_DEADLINES)."""
     key_dir: str = "instance/keys"
     """Where the Ed25519 archive-sealing keys live (DECISIONFLOW_KEY_DIR)."""
+    checkpoint_dir: str = "instance/checkpoints"
+    """Where signed checkpoints of every chain head are written, outside the database, one file each, never
+    overwritten (DECISIONFLOW_CHECKPOINT_DIR; beside the key directory by default). The backup includes it."""
+    checkpoint_minutes: int = 60
+    """How often the workers write a checkpoint, once per period however many run
+    (DECISIONFLOW_CHECKPOINT_MINUTES; 0: only `decisionflow checkpoint` writes them)."""
     county_steps: frozenset[str] = frozenset()
     """Extra statutory steps this county requires: "sc5" (consistency assessments before the
     legality review, SC-5) and "sc6" (the government party group's prior review before
@@ -69,6 +75,7 @@ class Settings:
         values["step_deadlines"] = parse_limits(env.get("DECISIONFLOW_STEP_DEADLINES", ""))
         if env.get("DECISIONFLOW_KEY_DIR"):
             values["key_dir"] = env["DECISIONFLOW_KEY_DIR"]
+        values.update(_checkpoints(env))
         steps = {s.strip() for s in env.get("DECISIONFLOW_COUNTY_STEPS", "").split(",") if s.strip()}
         unknown = steps - COUNTY_STEPS
         if unknown:
@@ -93,6 +100,19 @@ def _smtp(env: Mapping[str, str]) -> dict[str, object]:
         values["smtp_port"] = int(env["DECISIONFLOW_SMTP_PORT"])
     if env.get("DECISIONFLOW_SMTP_STARTTLS"):
         values["smtp_starttls"] = env["DECISIONFLOW_SMTP_STARTTLS"].strip().lower() in ("1", "true", "yes", "on")
+    return values
+
+
+def _checkpoints(env: Mapping[str, str]) -> dict[str, object]:
+    """DECISIONFLOW_CHECKPOINT_DIR and DECISIONFLOW_CHECKPOINT_MINUTES (a whole number, 0 or more)."""
+    values: dict[str, object] = {}
+    if env.get("DECISIONFLOW_CHECKPOINT_DIR", "").strip():
+        values["checkpoint_dir"] = env["DECISIONFLOW_CHECKPOINT_DIR"].strip()
+    raw = env.get("DECISIONFLOW_CHECKPOINT_MINUTES", "").strip()
+    if raw:
+        if not raw.isdigit():
+            raise ValueError(f"DECISIONFLOW_CHECKPOINT_MINUTES: a whole number of 0 or more, not {raw!r}")
+        values["checkpoint_minutes"] = int(raw)
     return values
 
 

@@ -43,6 +43,7 @@ class Engine:
             adminlog,
             archive,
             catalogue,
+            checkpoints,
             cleanup,
             consultation,
             definitions,
@@ -93,6 +94,7 @@ class Engine:
         self.adminlog = _Bound(self, adminlog)
         self.monitoring = _Bound(self, monitoring)
         self.drafts = _Bound(self, drafts)
+        self.checkpoints = _Bound(self, checkpoints)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self, self._writer, self.before_commit)

@@ -9,8 +9,9 @@ thread; production runs `decisionflow worker` processes (APScheduler's blocking 
 
 Each pass also starts the year's clean-up of normative documents once its day has come (ND-9,
 DECISIONFLOW_CLEANUP_ORG and DECISIONFLOW_CLEANUP_DAY): exactly once, however many workers run and
-however often they pass (engine/services/cleanup.py); and, with DECISIONFLOW_DIGEST_AT, mails the
-daily digest once a day (engine/services/schedule.py).
+however often they pass (engine/services/cleanup.py); with DECISIONFLOW_DIGEST_AT, mails the
+daily digest once a day (engine/services/schedule.py); and writes a signed checkpoint of every chain
+head once per DECISIONFLOW_CHECKPOINT_MINUTES (default hourly; DF-CHECKPOINT).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from engine.domain.errors import DomainError
 
 log = logging.getLogger(__name__)
 DIGEST_JOB = "digest"
+CHECKPOINT_JOB = "checkpoint"
 IDLE_RECHECK_SECONDS = 0.2
 
 
@@ -48,6 +50,7 @@ def fire_due(engine: Engine, limit: int | None = None, skipped: set[int] | None 
     start_due_cleanup(engine)
     send_due_digest(engine)
     skipped = set() if skipped is None else skipped
+    write_due_checkpoint(engine)
     fired = 0
     while limit is None or fired < limit:
         claimed = engine.timers.fire_next(skipped)
@@ -108,6 +111,30 @@ def send_due_digest(engine: Engine) -> list[str] | None:
         return []
     log.info("mailed the digest of %s to %d user(s)", day, len(sent))
     return sent
+
+
+def write_due_checkpoint(engine: Engine) -> int | None:
+    """Write the period's checkpoint (DF-CHECKPOINT) once per period, however many workers pass.
+
+    Periods are DECISIONFLOW_CHECKPOINT_MINUTES long, counted from the Unix epoch in UTC, and named by
+    their start. The period is claimed (scheduled_runs) before the file is written: a failure is logged
+    and the next period writes the next one. Returns the checkpoint's number, or None.
+    """
+    minutes = engine.settings.checkpoint_minutes
+    if minutes <= 0:
+        return None
+    now = engine.clock.now()
+    start = int(now.timestamp()) // (minutes * 60) * minutes * 60
+    period = datetime.fromtimestamp(start, UTC).strftime("%Y-%m-%dT%H:%MZ")
+    if engine.schedule.ran(CHECKPOINT_JOB, period) or not engine.schedule.claim(CHECKPOINT_JOB, period):
+        return None
+    try:
+        view = engine.checkpoints.make()
+    except Exception:  # a checkpoint must never keep the pass from its timers
+        log.exception("the checkpoint of %s was not written", period)
+        return None
+    log.info("wrote checkpoint %d (root %s) for %s", view.seq, view.root, period)
+    return view.seq
 
 
 def start_in_process(engine: Engine, every_seconds: float = 15.0) -> BackgroundScheduler:

@@ -78,7 +78,8 @@ def clock() -> FixedClock:
 @pytest.fixture
 def engine(db_url: str, clock: FixedClock, tmp_path: Path) -> Iterator[Engine]:
     built = build_engine(Settings(database_url=db_url, max_document_bytes=1024 * 1024,
-                                  key_dir=str(tmp_path / "keys")), clock)
+                                  key_dir=str(tmp_path / "keys"), checkpoint_dir=str(tmp_path / "checkpoints")),
+                         clock)
     yield built
     built.dispose()
 

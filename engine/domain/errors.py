@@ -117,6 +117,10 @@ class DocumentAltered(DomainError):
           "matches its SHA-256 and size, so it is not sent. The incident is logged; tell the administrator.")
 
 
+class CheckpointNotFound(NotFound):
+    en = "No checkpoint number {seq} exists."
+
+
 # --- order ------------------------------------------------------------------------------
 
 class StepNotReady(Refused):
@@ -161,6 +165,11 @@ class ProcedureEnded(Refused):
 class GrantDecided(Conflict):
     rule = "DF-FOUR-EYES"
     en = "Grant {grant_id} (role {role} for {username}) was already {status}; a grant is decided once."
+
+
+class CheckpointExists(Conflict):
+    rule = "DF-CHECKPOINT"
+    en = "Checkpoint {seq} already exists ({path}); a checkpoint file is written once and never replaced."
 
 
 class VersionConflict(Conflict):

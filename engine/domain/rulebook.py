@@ -783,6 +783,14 @@ _CATALOGUE: tuple[Rule, ...] = (
          "deploys and catalogue changes are recorded in a chained, append-only administration log open to "
          "auditors; an account is locked for a set time after repeated failed logins",
          certainty="P", phase="engine"),
+    Rule("DF-CHECKPOINT", "DecisionFlow 设计不变量 4、11（防篡改记录，数据库外的检查点）",
+         "系统按时（默认每小时）和按需对全部程序历史链和系统管理日志的链头生成默克尔树根，签名并编号后写入数据库以外的"
+         "目录，只增不改，并向社会公开；校验时以检查点核对数据库，检查点之前被整条重算的历史链能被发现",
+         "On a schedule (hourly by default) and on demand, the system signs a numbered Merkle root over every "
+         "procedure's chain head and the administration log's head, written append-only outside the database and "
+         "published; verify checks the database against the checkpoints, so a chain recomputed inside the database "
+         "is found back to the last checkpoint",
+         certainty="P", phase="engine"),
     Rule("DF-SUPERVISION", "DecisionFlow 设计文档（督办）",
          "督办由督办人员发起：督办台账向督办人员和审计监督人员开放，督办通知只能由督办人员对未办结的步骤发出，"
          "并记入程序历史",

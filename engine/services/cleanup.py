@@ -105,7 +105,9 @@ def startable(uow: UnitOfWork, actor: Actor) -> bool:
 
 
 def runs(uow: UnitOfWork) -> list[tuple[str, str, int]]:
-    """The scheduled runs so far: (job, period, procedure id), oldest first."""
+    """The clean-up's scheduled runs so far: (job, period, procedure id), oldest first (other jobs, the digest
+    and the checkpoints, share the table)."""
     with uow.read():
         return [(r.job, r.period, r.procedure_id) for r in uow.session.scalars(
-            select(ScheduledRun).order_by(ScheduledRun.started_at, ScheduledRun.period))]
+            select(ScheduledRun).where(ScheduledRun.job == JOB)
+            .order_by(ScheduledRun.started_at, ScheduledRun.period))]

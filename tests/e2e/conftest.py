@@ -31,7 +31,8 @@ SCREENSHOTS = Path(os.environ.get("DF_SCREENSHOTS", "test-artifacts/screenshots"
 def e2e_engine(sqlite_factory, clock: FixedClock, tmp_path: Path) -> Iterator[Engine]:  # type: ignore[no-untyped-def]
     url = sqlite_factory.new()
     engine = build_engine(Settings(database_url=url, max_document_bytes=1024 * 1024,
-                                   key_dir=str(tmp_path / "keys")), clock)
+                                   key_dir=str(tmp_path / "keys"), checkpoint_dir=str(tmp_path / "checkpoints")),
+                          clock)
     prepare(engine)
     yield engine
     engine.dispose()

@@ -12,6 +12,7 @@ import shutil
 import signal
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -41,7 +42,7 @@ def test_md14_four_workers_fire_a_thousand_periods_each_once_and_survive_a_kille
 
     command = [shutil.which("decisionflow") or "decisionflow", "worker", "--until-idle", "--database", db_url]
     logs = [open(tmp_path / f"worker-{i}.log", "w") for i in range(WORKERS)]  # noqa: SIM115 - closed below
-    workers = [subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env={**os.environ})
+    workers = [subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **outside(tmp_path)})
                for log in logs]
     try:
         deadline = time.monotonic() + 120
@@ -68,3 +69,9 @@ def test_md14_four_workers_fire_a_thousand_periods_each_once_and_survive_a_kille
     assert all(report.ok for report in engine.history.verify_all())
     fired_by = [(tmp_path / f"worker-{i}.log").read_text() for i in range(WORKERS)]
     assert sum("Traceback" in log for log in fired_by) == 0, fired_by
+
+
+def outside(tmp_path: Path) -> dict[str, str]:
+    """Keys and checkpoints the workers write (DF-CHECKPOINT, hourly) go to the test's directory, not the cwd."""
+    return {"DECISIONFLOW_KEY_DIR": str(tmp_path / "keys"),
+            "DECISIONFLOW_CHECKPOINT_DIR": str(tmp_path / "checkpoints")}

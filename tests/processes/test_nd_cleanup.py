@@ -129,7 +129,8 @@ def world(engine: Engine, clock: FixedClock) -> World:
 @pytest.fixture
 def scheduled(engine: Engine, clock: FixedClock) -> Iterator[tuple[Engine, Engine]]:
     """Two engines on the test database, as two workers: the clean-up is the organiser's, from 1 March."""
-    settings = dataclasses.replace(engine.settings, cleanup_org=ORGANISER, cleanup_day=60)
+    settings = dataclasses.replace(engine.settings, cleanup_org=ORGANISER, cleanup_day=60,
+                                   checkpoint_minutes=0)  # the hourly checkpoint has its own scheduled_runs rows
     pair = (build_engine(settings, clock), build_engine(settings, clock))
     yield pair
     for built in pair:

@@ -83,6 +83,9 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/public/normative-documents"): PUBLIC,
     ("GET", "/public/receipts"): PUBLIC,
     ("GET", "/public/normative-documents/<id:procedure_id>/<sha256>"): PUBLIC,
+    ("GET", "/public/checkpoints"): PUBLIC,
+    ("GET", "/api/v1/checkpoints"): PUBLIC,
+    ("GET", "/api/v1/checkpoints/{checkpoint_seq}"): PUBLIC,
     # --- every logged-in user: their own things -----------------------------------------------------------
     ("GET", "/"): pages(USERS_ONLY),
     ("POST", "/logout"): pages(USERS_ONLY),
@@ -256,7 +259,8 @@ def sample(site: Engine, clock) -> Sample:  # type: ignore[no-untyped-def]
     return Sample({"procedure_id": str(commented.id), "withdrawn_id": str(withdrawn.id),
                    "sha256": record.documents[0].sha256, "receipt": receipt,
                    "task_id": task, "username": "target", "token_id": str(token), "grant_id": "999999",
-                   "key": "major_decision", "year": "2026", "filename": "css/app.css"})
+                   "key": "major_decision", "year": "2026", "filename": "css/app.css",
+                   "checkpoint_seq": "1"})
 
 
 def url(route: str, values: dict[str, str]) -> str:

@@ -292,3 +292,22 @@ class TokenSchema(Schema):
     expires_at = fields.DateTime(required=True)
     revoked_at = fields.DateTime(allow_none=True)
     last_used_at = fields.DateTime(allow_none=True)
+
+
+class CheckpointSchema(Schema):
+    """One signed checkpoint as listed: its number, time (UTC), Merkle root, signing key and leaves (DF-CHECKPOINT)."""
+
+    seq = fields.Integer(required=True)
+    at = fields.String(required=True, metadata={"description": "UTC, RFC 3339 with microseconds"})
+    root = fields.String(required=True, metadata={"description": "RFC 6962 Merkle root, hex"})
+    key_id = fields.String(required=True)
+    size = fields.Integer(required=True, metadata={"description": "leaves: every procedure and the admin log"})
+    prev_hash = fields.String(required=True, metadata={"description": "SHA-256 of the previous checkpoint's body"})
+
+
+class SignedCheckpointSchema(Schema):
+    """The checkpoint file as written, byte for byte: `checkpoint` (the body: format, seq, at, prev_hash, key_id,
+    tree, procedures as [id, seq, hash], admin_log) and `signature` (Ed25519 over the body's RFC 8785 bytes)."""
+
+    checkpoint = fields.Dict(required=True)
+    signature = fields.Dict(required=True)

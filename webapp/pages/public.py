@@ -97,6 +97,14 @@ def registry_document(procedure_id: int, sha256: str) -> Response:
     return download(content, f"{sha256[:12]}{suffix(media)}", sha256)
 
 
+@bp.get("/checkpoints")
+def checkpoints() -> Any:
+    """The signed checkpoints of every chain head (DF-CHECKPOINT), for anyone to fetch and keep; the files
+    themselves come from the API (/api/v1/checkpoints/<seq>), byte for byte."""
+    return render_template("public/checkpoints.html", checkpoints=engine().checkpoints.listing(limit=200),
+                           keys=engine().checkpoints.keys())
+
+
 def _page(procedure_id: int, values: Any, error: dict[str, Any] | None) -> str:
     call = engine().consultation.get(procedure_id)
     question, token = challenge.issue(current_app.config["SECRET_KEY"])

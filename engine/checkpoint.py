@@ -1,0 +1,171 @@
+"""Signed checkpoints: every chain head, anchored outside the database (DF-CHECKPOINT, issue 18 item 3).
+
+A chain of plain SHA-256 hashes proves nothing to someone who can rewrite the whole chain and
+the head that closes it. A checkpoint takes every procedure's head (id, seq, hash), in id order,
+and the administration log's head, as the leaves of a Merkle tree hashed as RFC 6962
+(Certificate Transparency) hashes it, `leaf = SHA-256(0x00 || leaf bytes)`, `node = SHA-256(0x01 ||
+left || right)`; it states the root, the time and its own number, chains to the previous
+checkpoint by that one's hash, and is signed with the archive-sealing Ed25519 key
+(engine/signing.py). The file lives outside the database and is published, so a chain recomputed
+inside the database no longer matches a head that others have kept.
+
+Pure: no database, no Flask. `python -m engine.checkpoint DIR [--public-key HEX]` checks a directory
+of copies (signatures, links, roots) with nothing but this file, `cryptography` and `rfc8785`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from engine.chain import GENESIS, canonical
+
+FORMAT = "decisionflow-checkpoint/1"
+TREE = "RFC 6962 Merkle tree over SHA-256; leaves: RFC 8785 canonical JSON of each head"
+FILE_DIGITS = 8
+
+
+@dataclass(frozen=True)
+class Head:
+    """One leaf: a procedure's chain head, or the administration log's (procedure None)."""
+
+    procedure_id: int | None
+    seq: int
+    hash: str
+
+    def leaf(self) -> bytes:
+        if self.procedure_id is None:
+            return canonical({"log": "admin", "seq": self.seq, "hash": self.hash})
+        return canonical({"procedure": self.procedure_id, "seq": self.seq, "hash": self.hash})
+
+
+def leaf_hash(data: bytes) -> bytes:
+    return hashlib.sha256(b"\x00" + data).digest()
+
+
+def node_hash(left: bytes, right: bytes) -> bytes:
+    return hashlib.sha256(b"\x01" + left + right).digest()
+
+
+def merkle_root(leaves: Sequence[bytes]) -> bytes:
+    """RFC 6962 §2.1 Merkle Tree Hash: the empty tree is SHA-256 of nothing; a split at the largest
+    power of two below n, so a tree grown by appending keeps its left subtrees."""
+    return _subtree([leaf_hash(leaf) for leaf in leaves]) if leaves else hashlib.sha256(b"").digest()
+
+
+def _subtree(hashes: list[bytes]) -> bytes:
+    if len(hashes) == 1:
+        return hashes[0]
+    split = 1 << ((len(hashes) - 1).bit_length() - 1)
+    return node_hash(_subtree(hashes[:split]), _subtree(hashes[split:]))
+
+
+def file_name(seq: int) -> str:
+    return f"{seq:0{FILE_DIGITS}d}.json"
+
+
+def body(seq: int, at: str, prev_hash: str, procedures: Iterable[Head], admin_log: Head, key_id: str) -> dict[str, Any]:
+    """The signed content. Procedures are listed as [id, seq, hash] in id order, the log's head last."""
+    listed = sorted(procedures, key=lambda h: h.procedure_id or 0)
+    leaves = [h.leaf() for h in (*listed, admin_log)]
+    return {"format": FORMAT, "seq": seq, "at": at, "prev_hash": prev_hash, "key_id": key_id,
+            "tree": {"algorithm": TREE, "size": len(leaves), "root": merkle_root(leaves).hex()},
+            "procedures": [[h.procedure_id, h.seq, h.hash] for h in listed],
+            "admin_log": {"seq": admin_log.seq, "hash": admin_log.hash}}
+
+
+def body_hash(content: dict[str, Any]) -> str:
+    """What the next checkpoint's `prev_hash` names: SHA-256 of the canonical body."""
+    return hashlib.sha256(canonical(content)).hexdigest()
+
+
+def sign(content: dict[str, Any], private: Ed25519PrivateKey, public_key_hex: str) -> bytes:
+    """The file's bytes: the body and an Ed25519 signature over its canonical bytes."""
+    signature = {"algorithm": "Ed25519", "key_id": content["key_id"], "public_key": public_key_hex,
+                 "signed": "RFC 8785 canonical JSON of `checkpoint`",
+                 "value": private.sign(canonical(content)).hex()}
+    return (json.dumps({"checkpoint": content, "signature": signature}, ensure_ascii=False, indent=1,
+                       sort_keys=True) + "\n").encode("utf-8")
+
+
+def heads(content: dict[str, Any]) -> list[Head]:
+    """The leaves a body lists, procedures in order then the administration log."""
+    log = content["admin_log"]
+    return [*(Head(int(p), int(s), str(h)) for p, s, h in content["procedures"]),
+            Head(None, int(log["seq"]), str(log["hash"]))]
+
+
+def problems(document: dict[str, Any], public_keys: dict[str, str],
+             previous: dict[str, Any] | None) -> list[tuple[str, str]]:
+    """What is wrong with one checkpoint file, each as (English, Chinese); empty when it is sound.
+
+    `public_keys` maps key ids to the hex public keys trusted for them (the server's key ring, or
+    the key an auditor keeps); `previous` is the body of the checkpoint before it, None for the first.
+    """
+    try:
+        content, signature = document["checkpoint"], document["signature"]
+        if content.get("format") != FORMAT:
+            return [(f"not a checkpoint of format {FORMAT}", f"不是格式为 {FORMAT} 的检查点")]
+        found = _signature_problem(content, signature, public_keys)
+        leaves = [h.leaf() for h in heads(content)]
+        if merkle_root(leaves).hex() != content["tree"]["root"] or len(leaves) != content["tree"]["size"]:
+            found.append(("the Merkle root does not match the heads listed", "默克尔树根与所列链头不符"))
+        expected_prev = GENESIS if previous is None else body_hash(previous)
+        expected_seq = 1 if previous is None else int(previous["seq"]) + 1
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        return [(f"unreadable: {error!r}", f"无法读取：{error!r}")]
+    if content["seq"] != expected_seq:
+        found.append((f"its number is {content['seq']}, the chain of checkpoints expects {expected_seq}",
+                      f"编号为 {content['seq']}，按检查点链应为 {expected_seq}"))
+    if content["prev_hash"] != expected_prev:
+        found.append(("prev_hash does not name the previous checkpoint", "prev_hash 与上一个检查点不符"))
+    return found
+
+
+def _signature_problem(content: dict[str, Any], signature: dict[str, Any],
+                       public_keys: dict[str, str]) -> list[tuple[str, str]]:
+    key_id = content["key_id"]
+    if signature.get("key_id") != key_id or signature.get("algorithm") != "Ed25519":
+        return [("the signature names another key or algorithm than the checkpoint", "签名所注密钥或算法与检查点不符")]
+    trusted = public_keys.get(key_id)
+    if trusted is None:
+        return [(f"signed with key {key_id}, which is not a trusted key", f"签名密钥 {key_id} 不是可信密钥")]
+    if signature.get("public_key") != trusted:
+        return [(f"the public key in the file is not the trusted key {key_id}",
+                 f"文件中的公钥不是可信密钥 {key_id}")]
+    try:
+        Ed25519PublicKey.from_public_bytes(bytes.fromhex(trusted)).verify(bytes.fromhex(signature["value"]),
+                                                                          canonical(content))
+    except (InvalidSignature, ValueError):
+        return [("the Ed25519 signature does not match the content", "Ed25519 签名与内容不符")]
+    return []
+
+
+def main(argv: list[str]) -> int:
+    """Check a directory of kept copies; trust --public-key HEX (repeatable), else each file's own key."""
+    from pathlib import Path
+
+    folder, keys = Path(argv[0]), argv[1:]
+    trusted = [keys[i + 1] for i, a in enumerate(keys[:-1]) if a == "--public-key"]
+    previous, bad = None, 0
+    for path in sorted(folder.glob("*.json")):
+        document = json.loads(path.read_bytes())
+        own = document.get("signature", {})
+        pool = trusted or [own.get("public_key", "")]
+        public_keys = {own.get("key_id", ""): own.get("public_key")} if own.get("public_key") in pool else {}
+        found = problems(document, public_keys, previous)
+        bad += bool(found)
+        print(f"{path.name}: {'; '.join(en for en, _ in found) or 'OK'}")
+        previous = document.get("checkpoint")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
