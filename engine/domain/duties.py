@@ -82,6 +82,13 @@ DUTIES: dict[str, tuple[Duty, ...]] = {
 }
 
 
+NAMED_DOERS: dict[str, str] = {
+    "enforcement_submission": "investigators",
+}
+"""ER-3: the persons a step names in this field count as having done it — every investigator the
+submission lists, not only the account that sent it — at every door (page, claim, complete, inbox)."""
+
+
 def apart_for(kind: str) -> tuple[Apart, ...]:
     """The pairs that constrain whoever does a step of `kind`."""
     return tuple(d for duties in DUTIES.values() for d in duties if isinstance(d, Apart) and d.across(kind))

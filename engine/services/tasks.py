@@ -24,14 +24,16 @@ from engine.domain.actors import Actor
 from engine.domain.errors import (
     AdministratorBarred,
     DocumentTooLarge,
+    DutiesApart,
     FormInvalid,
     ProcedureEnded,
+    SponsorMayNotReview,
     TaskNotFound,
     VersionConflict,
 )
 from engine.domain.roles import ADMIN
 from engine.forms import document_pattern, place_documents, require_json_object
-from engine.persistence.tables import Document, Procedure, User, WorkItem
+from engine.persistence.tables import Document, Event, Procedure, User, WorkItem
 from engine.persistence.uow import LockedProcedure, UnitOfWork
 from engine.services import catalogue, consultation, definitions, facts, history, order, progress, registry
 from engine.services.views import StepResult, Upload, WorkItemView
@@ -41,19 +43,32 @@ __all__ = ["claim", "complete", "inbox", "item", "known"]
 
 
 def inbox(uow: UnitOfWork, actor: Actor) -> list[WorkItemView]:
-    """Open steps the actor may do: their roles, their organisation where the lane names one.
+    """Open steps the actor may do: their roles, their organisation where the lane names one, and none that
+    separation of duties bars them from (engine/domain/duties.py), as the step's page and claim would.
 
     Administrators have no steps and see none (DF-ADMIN-SEPARATION): asking is refused."""
     if actor.holds(ADMIN):
         raise AdministratorBarred(username=actor.username)
     with uow.read():
-        stmt = (select(WorkItem).join(Procedure, Procedure.id == WorkItem.procedure_id)
+        stmt = (select(WorkItem, Procedure.sponsor_org).join(Procedure, Procedure.id == WorkItem.procedure_id)
                 .where(WorkItem.status == rules.OPEN, Procedure.status == progress.RUNNING,
                        WorkItem.role.in_(sorted(actor.roles)),
                        or_(WorkItem.org.is_(None), WorkItem.org == actor.org),
                        or_(WorkItem.assignee.is_(None), WorkItem.assignee == actor.username))
                 .order_by(WorkItem.due_at.is_(None), WorkItem.due_at, WorkItem.created_at))
-        return [WorkItemView.of(i) for i in uow.session.scalars(stmt)]
+        rows = uow.session.execute(stmt).all()
+        constrained = {i.procedure_id for i, _ in rows if duties.earlier_kinds(i.step_kind)}
+        done = _done_in(uow, constrained)
+        return [WorkItemView.of(i) for i, sponsor in rows if _allowed(_step_ref(i), actor, sponsor, done)]
+
+
+def _allowed(step: rules.StepRef, actor: Actor, sponsor_org: str,
+             done: Mapping[int, list[rules.Done]]) -> bool:
+    try:
+        rules.require_separation(step, actor, sponsor_org, done.get(step.procedure_id, ()))
+    except (DutiesApart, SponsorMayNotReview):
+        return False
+    return True
 
 
 def item(uow: UnitOfWork, task_id: str, actor: Actor) -> WorkItemView:
@@ -88,9 +103,14 @@ def known(uow: UnitOfWork, task_id: str, actor: Actor) -> dict[str, Any]:
         return known_facts.known(meta.form, task.data)
 
 
-def claim(uow: UnitOfWork, task_id: str, actor: Actor) -> WorkItemView:
-    """Take a step so colleagues with the same role see it is being handled."""
+def claim(uow: UnitOfWork, task_id: str, actor: Actor, *, procedure_id: int | None = None) -> WorkItemView:
+    """Take a step so colleagues with the same role see it is being handled.
+
+    `procedure_id` (from the caller's URL), as for `complete`: the step must be that procedure's, and a
+    step of it not yet open is refused naming the statutory steps still missing before it."""
     with uow:
+        if procedure_id is not None:
+            _lock(uow, task_id, procedure_id, actor)  # refuses another procedure's step, names what is missing
         procedure, item = uow.lock_procedure_of(task_id)
         _require_running(procedure)
         step = _step_ref(item)
@@ -271,15 +291,44 @@ def _step_ref(item: WorkItem) -> rules.StepRef:
 def _done_by(uow: UnitOfWork, procedure_id: int, step: rules.StepRef) -> list[rules.Done]:
     """Who did the earlier steps separation of duties keeps apart from this one, by the account the engine
     recorded (engine/domain/duties.py); no query when none are named."""
-    kinds = duties.earlier_kinds(step.step_kind)
-    if not kinds:
+    if not duties.earlier_kinds(step.step_kind):
         return []
+    return _done_in(uow, {procedure_id}).get(procedure_id, [])
+
+
+def _done_in(uow: UnitOfWork, procedure_ids: set[int]) -> dict[int, list[rules.Done]]:
+    """`_done_by` for several procedures in two queries: the accounts that completed the constrained step
+    kinds, and the persons those steps name (duties.NAMED_DOERS: ER-3's investigators), from history."""
+    found: dict[int, list[rules.Done]] = {}
+    if not procedure_ids:
+        return found
+    kinds = sorted({k for d in duties.DUTIES.values() for pair in d if isinstance(pair, duties.Apart)
+                    for k in (*pair.one, *pair.other)})
     rows = uow.session.execute(
-        select(WorkItem.step_kind, WorkItem.title, WorkItem.completed_by, User.id)
+        select(WorkItem.procedure_id, WorkItem.step_kind, WorkItem.title, WorkItem.completed_by, User.id)
         .outerjoin(User, User.username == WorkItem.completed_by)
-        .where(WorkItem.procedure_id == procedure_id, WorkItem.status == rules.COMPLETED,
+        .where(WorkItem.procedure_id.in_(sorted(procedure_ids)), WorkItem.status == rules.COMPLETED,
                WorkItem.step_kind.in_(kinds), WorkItem.completed_by.is_not(None)))
-    return [rules.Done(kind, title, user, user_id) for kind, title, user, user_id in rows]
+    named: dict[tuple[int, str], str] = {}
+    for procedure_id, kind, title, user, user_id in rows:
+        found.setdefault(procedure_id, []).append(rules.Done(kind, title, user, user_id))
+        if kind in duties.NAMED_DOERS:
+            named[(procedure_id, kind)] = title
+    if named:
+        events = uow.session.execute(
+            select(Event.procedure_id, Event.payload).where(
+                Event.procedure_id.in_(sorted({p for p, _ in named})), Event.kind == "task_completed")
+            .order_by(Event.procedure_id, Event.seq))
+        latest: dict[tuple[int, str], Any] = {}
+        for procedure_id, payload in events:
+            kind = payload.get("step_kind")
+            if (procedure_id, kind) in named:
+                latest[(procedure_id, kind)] = (payload.get("data") or {}).get(duties.NAMED_DOERS[kind])
+        for (procedure_id, kind), people in latest.items():
+            for person in people if isinstance(people, list) else []:
+                found.setdefault(procedure_id, []).append(rules.Done(kind, named[(procedure_id, kind)],
+                                                                     str(person), None))
+    return found
 
 
 def _check_sizes(documents: Mapping[str, Upload], limit: int) -> None:

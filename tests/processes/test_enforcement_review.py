@@ -287,3 +287,26 @@ def test_er9_history_shows_both_signers_and_the_hashes_they_answer_for(er):
     assert opinion["derived"]["reviewed_submission_sha256"] == submission["data"]["proposed_decision"]["sha256"]
     assert len(opinion["data"]["opinion_document"]["sha256"]) == 64
     assert er.engine.history.verify(er.procedure_id).ok
+
+
+def test_er3_a_listed_investigator_is_barred_at_every_door_not_only_at_completion(er):
+    """Issue 19 item 5: the page (`tasks.item`), the claim and the inbox bar a listed investigator who holds
+    the review role, as completion does; another reviewer of the office sees and claims the step."""
+    er.submit()  # investigators: zhao_inv, qian_inv; qian_inv also holds the review role
+    task = next(iter(er.ready))
+    investigator = er.people["inv_reviewer"]
+    refused(er.engine, errors.InvestigatorMayNotReview, "ER-3", er.engine.tasks.item, task, investigator)
+    refused(er.engine, errors.InvestigatorMayNotReview, "ER-3", er.engine.tasks.claim, task, investigator)
+    assert task not in {i.task_id for i in er.engine.tasks.inbox(investigator)}
+    reviewer = er.people["reviewer"]
+    assert task in {i.task_id for i in er.engine.tasks.inbox(reviewer)}
+    assert er.engine.tasks.claim(task, reviewer, procedure_id=er.procedure_id).assignee == reviewer.username
+
+
+def test_er3_claim_names_the_procedure_and_refuses_another_procedures_step(er):
+    er.submit()
+    task = next(iter(er.ready))
+    with pytest.raises(errors.DomainError) as caught:
+        er.engine.tasks.claim(task, er.people["reviewer"], procedure_id=er.procedure_id + 1000)
+    assert caught.value.rule in ("DF-NOT-FOUND", "DF-ORDER")
+    assert er.engine.tasks.item(task, er.people["reviewer"]).assignee is None  # nothing claimed

@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import request
 from flask_smorest import Blueprint, abort
-from marshmallow import ValidationError
+from marshmallow import Schema, ValidationError, fields, validate
 
 from engine.services.tasks import Upload
 from webapp.api import access
@@ -47,12 +47,19 @@ def inbox() -> Any:
     return engine().tasks.inbox(access.actor())
 
 
+class ClaimArgs(Schema):
+    procedure_id = fields.Integer(load_default=None, validate=validate.Range(min=1, max=2**31 - 1),
+                                  metadata={"description": "the step's procedure: a step of it not open yet is "
+                                            "refused naming the statutory steps still missing before it"})
+
+
 @bp.post("/<string:task_id>/claim")
+@bp.arguments(ClaimArgs, location="query")
 @bp.response(200, WorkItemSchema)
 @errors(bp, 403, 404, 422)
-def claim(task_id: str) -> Any:
+def claim(args: dict[str, Any], task_id: str) -> Any:
     """Take a step, so colleagues with the same role see it is being handled."""
-    return engine().tasks.claim(task_id, access.actor())
+    return engine().tasks.claim(task_id, access.actor(), procedure_id=args.get("procedure_id"))
 
 
 @bp.post("/<string:task_id>/complete")
