@@ -222,6 +222,8 @@ def _procedure_row(row: Any, projection: Projection, definitions: Mapping[int, t
         yield Finding("extra_row", "procedures", str(row.id), procedure_id=row.id)
         return
     yield from _columns("procedures", str(row.id), row.id, expected, row, PROCEDURE_COLUMNS)
+    if row.definition_id not in definitions:
+        yield Finding("missing_row", "definitions", str(row.definition_id), procedure_id=row.id, seq=1)
     if definitions.get(row.definition_id) != projection.definition:
         yield Finding("differs", "procedures", str(row.id), "definition_id", row.id, 1,
                       projection.definition, definitions.get(row.definition_id))
