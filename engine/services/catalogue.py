@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 
 from engine import catalogue as rules
-from engine.chain import canonical
+from engine.chain import canonical, timestamp
 from engine.persistence.tables import CatalogueItem
 from engine.persistence.uow import UnitOfWork
 from engine.services import adminlog
@@ -52,9 +53,23 @@ def load(uow: UnitOfWork, data: dict[str, Any], loaded_by: str) -> list[ItemView
         adminlog.append(uow, loaded_by, "catalogue_loaded", f"catalogue:{data['year']}",
                         {"year": data["year"], "sha256": digest, "items": len(views),
                          "published": sum(v.status == "published" for v in views),
-                         "new": sorted(e["code"] for e in data["items"] if e["code"] not in existing)}, now)
+                         "new": sorted(e["code"] for e in data["items"] if e["code"] not in existing),
+                         "rows": recorded_rows(uow.session.scalars(
+                             select(CatalogueItem).where(CatalogueItem.year == data["year"])))}, now)
         uow.commit()
         return views
+
+
+ROW_COLUMNS = ("title", "category", "sponsor_org", "decision_organ", "status", "approvals", "source_sha256",
+               "loaded_by", "loaded_at")
+"""What a `catalogue_loaded` entry records of each item of the year, so verify (engine/integrity/) can
+rebuild every row and name a changed column."""
+
+
+def recorded_rows(rows: Iterable[CatalogueItem]) -> list[dict[str, Any]]:
+    """A year's stored items after a load, as its `catalogue_loaded` entry keeps them (by code)."""
+    return sorted(({"code": r.code, **{c: getattr(r, c) for c in ROW_COLUMNS if c != "loaded_at"},
+                    "loaded_at": timestamp(r.loaded_at)} for r in rows), key=lambda r: str(r["code"]))
 
 
 def items(uow: UnitOfWork, year: int) -> list[ItemView]:

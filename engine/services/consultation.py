@@ -221,6 +221,8 @@ def submit(uow: UnitOfWork, procedure_id: int, text: str, name: str | None, cont
         procedure.version += 1
         history.append(uow, procedure, "opinion_received", "public", None,
                        {"receipt": receipt, "text_sha256": digest, "attachment_sha256": attachment_sha,
+                        **({"attachment_media_type": attachment.media_type[:127],
+                            "attachment_size": len(attachment.content)} if attachment is not None else {}),
                         "duplicate": earlier is not None}, now)
         uow.commit()
         return receipt
@@ -235,7 +237,9 @@ def opinions(uow: UnitOfWork, actor: Actor, procedure_id: int) -> list[OpinionVi
 
 
 def mark(uow: UnitOfWork, actor: Actor, receipt: str, topic: str, adoption: str, reason: str | None) -> OpinionView:
-    """Sort an opinion under a topic and record how it was handled; not (fully) adopted needs a reason."""
+    """Sort an opinion under a topic and record how it was handled; not (fully) adopted needs a reason.
+
+    The mark is an event of the procedure's history too (`opinion_marked`), so verify can rebuild it."""
     topic, reason = (topic or "").strip(), (reason or "").strip() or None
     if not topic or len(topic) > 100:
         raise OpinionInvalid(field="topic", problem="1 to 100 characters are required",
@@ -248,8 +252,14 @@ def mark(uow: UnitOfWork, actor: Actor, receipt: str, topic: str, adoption: str,
     with uow:
         opinion = _opinion_row(uow, receipt)
         _handled_by(uow, actor, opinion.procedure_id)
+        procedure = uow.lock_procedure(opinion.procedure_id)
+        now = uow.clock.now()
         opinion.topic, opinion.adoption, opinion.adoption_reason = topic, adoption, reason
-        opinion.marked_by, opinion.marked_at = actor.username, uow.clock.now()
+        opinion.marked_by, opinion.marked_at = actor.username, now
+        procedure.version += 1
+        history.append(uow, procedure, "opinion_marked", actor.username, None,
+                       {"receipt": receipt, "topic": topic, "adoption": adoption, "reason": reason,
+                        "by": actor.as_payload()}, now)
         view = _opinion(opinion)
         uow.commit()
         return view
@@ -303,8 +313,8 @@ def publish_statement(uow: UnitOfWork, actor: Actor, procedure_id: int) -> str:
         row.adoption_sha256, row.adoption_published_at = sha, now
         procedure.version += 1
         history.append(uow, procedure, "adoption_published", actor.username, None,
-                       {"sha256": sha, "filename": "意见采纳情况说明.html", "opinions": len(marked),
-                        "by": actor.as_payload()}, now)
+                       {"sha256": sha, "filename": "意见采纳情况说明.html", "size": len(content),
+                        "opinions": len(marked), "by": actor.as_payload()}, now)
         uow.commit()
         return sha
 

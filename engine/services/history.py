@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -10,11 +10,13 @@ from sqlalchemy import insert, select
 
 from engine import chain
 from engine.domain.errors import ProcedureNotFound
+from engine.integrity import check as integrity
+from engine.integrity.findings import Finding
 from engine.persistence.tables import Event, Procedure
 from engine.persistence.uow import UnitOfWork
 from engine.services.views import EventView
 
-__all__ = ["events", "verify", "verify_all"]
+__all__ = ["events", "findings", "verify", "verify_all"]
 
 
 class ChainHead(Protocol):
@@ -66,6 +68,16 @@ def verify_all(uow: UnitOfWork) -> Iterator[chain.ChainReport]:
             procedure = uow.session.get(Procedure, procedure_id)
             assert procedure is not None
             yield _verify(uow, procedure)
+
+
+def findings(uow: UnitOfWork, heads: Mapping[int, int] | None = None,
+             tally: integrity.Tally | None = None) -> Iterator[Finding]:
+    """Everything the history does not back (DF-INTEGRITY): chains, projections, documents, admin tables.
+
+    `heads` ({procedure_id: head_seq}, a checkpoint's) limits the procedures checked to those whose head
+    moved since; None checks every procedure. Streams in one read transaction; changes nothing."""
+    with uow.read():
+        yield from integrity.verify(uow.session.connection(), heads, tally)
 
 
 def _verify(uow: UnitOfWork, procedure: Procedure) -> chain.ChainReport:

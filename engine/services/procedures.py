@@ -110,7 +110,8 @@ def create(uow: UnitOfWork, key: str, title: str, sponsor_org: str, actor: Actor
     payload = {"definition": {"key": definition.key, "version": definition.version,
                               "sha256": definition.sha256},
                "title": title, "sponsor_org": sponsor_org, "facts": facts, "configuration": configuration,
-               "by": actor.as_payload(), **moved.as_payload()}
+               "by": actor.as_payload(), **moved.as_payload(), "status": procedure.status,
+               "state_sha256": progress.state_sha256(procedure.state)}
     history.append(uow, procedure, "procedure_started", actor.username, None, payload, now)
     uow.session.flush()
     return view_of(uow, procedure, definition)

@@ -7,6 +7,7 @@ timer or a withdrawal) are closed, and WAITING timers become timer rows.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -26,7 +27,7 @@ RUNNING, COMPLETED, WITHDRAWN = "running", "completed", "withdrawn"
 
 @dataclass(frozen=True)
 class Progress:
-    opened: list[dict[str, str]]
+    opened: list[dict[str, str | None]]
     cancelled: list[str]
     timers: list[dict[str, str]]
     timers_ended: list[str] = field(default_factory=list)
@@ -53,9 +54,9 @@ def record(uow: UnitOfWork, procedure: Procedure | LockedProcedure, compiled: Co
            done_task: str | None = None, fired_timer: str | None = None) -> Progress:
     opened = [task_id for task_id in after.ready if task_id not in before.ready]
     gone = [task_id for task_id in before.ready if task_id not in after.ready and task_id != done_task]
-    if opened:
-        uow.execute(insert(_ITEMS), [_work_item(uow, procedure, compiled, workflow, task_id,
-                                                        after.ready[task_id], now) for task_id in opened])
+    rows = [_work_item(uow, procedure, compiled, workflow, task_id, after.ready[task_id], now) for task_id in opened]
+    if rows:
+        uow.execute(insert(_ITEMS), rows)
     if gone:
         uow.session.execute(update(_ITEMS).where(_ITEMS.c.task_id.in_(gone))
                             .values(status=CANCELLED, completed_at=now))
@@ -68,7 +69,7 @@ def record(uow: UnitOfWork, procedure: Procedure | LockedProcedure, compiled: Co
     if ended_timers:
         uow.session.execute(update(_TIMERS).where(_TIMERS.c.task_id.in_(ended_timers), _TIMERS.c.status == "pending")
                             .values(status="done", fired_at=now))
-    return Progress(opened=[{"task": t, "step": after.ready[t]} for t in opened], cancelled=gone,
+    return Progress(opened=[_opened(row) for row in rows], cancelled=gone,
                     timers=[{"task": t.task_id, "step": t.spec, "due_at": t.due_at.isoformat()}
                             for t in new_timers],
                     timers_ended=[t for t in ended_timers if t != fired_timer])
@@ -86,6 +87,20 @@ def _work_item(uow: UnitOfWork, procedure: Procedure | LockedProcedure, compiled
     return {"task_id": task_id, "procedure_id": procedure.id, "spec": spec, "title": meta.name,
             "step_kind": meta.step_kind, "role": meta.role, "org": org, "status": OPEN, "assignee": None,
             "created_at": now, "due_at": due, "completed_at": None, "completed_by": None}
+
+
+def _opened(row: dict[str, Any]) -> dict[str, str | None]:
+    """What the history keeps of a new work item: every column `decisionflow verify` rebuilds it from
+    (engine/integrity/); `task` and `step` are what replay reads."""
+    due = row["due_at"]
+    return {"task": row["task_id"], "step": row["spec"], "title": row["title"], "kind": row["step_kind"],
+            "role": row["role"], "org": row["org"], "due_at": due.isoformat() if due is not None else None}
+
+
+def state_sha256(state: bytes) -> str:
+    """The digest of a serialized workflow that every event changing it carries (`state_sha256`): verify
+    compares the last one with the stored `procedures.state`, which is too large to chain itself."""
+    return hashlib.sha256(state).hexdigest()
 
 
 def finish_if_done(procedure: Procedure | LockedProcedure, workflow_completed: bool, now: datetime) -> None:

@@ -85,7 +85,7 @@ def at(uow: UnitOfWork, actor: Actor, procedure_id: int, upto_seq: int | None = 
     if not 1 <= upto_seq <= last:
         raise SeqOutOfRange(procedure_id=procedure_id, seq=upto_seq, last=last)
     events = [e for e in full.events if e.seq <= upto_seq]
-    fold = _Fold()
+    fold = Fold()
     for event in events:
         fold.apply(event)
     open_steps = {task: OpenStep(spec, full.names.get(spec, spec), by) for task, (spec, by) in fold.open.items()}
@@ -100,7 +100,7 @@ def at(uow: UnitOfWork, actor: Actor, procedure_id: int, upto_seq: int | None = 
         bpmn=full.bpmn, forms=full.forms, names=full.names)
 
 
-class _Fold:
+class Fold:
     """Open steps (task id → spec, claimant) and pending timers (task id → spec, due) after each event."""
 
     def __init__(self) -> None:

@@ -181,8 +181,10 @@ def complete(uow: UnitOfWork, task_id: str, actor: Actor, data: Mapping[str, Any
         payload = {"step": step.spec, "step_kind": step.step_kind, "by": actor.as_payload(),
                    "data": values, **({"derived": derived} if derived else {}), **moved.as_payload(),
                    "status": procedure.status}
+        state = compiled.serializer.dump(workflow)
+        payload["state_sha256"] = progress.state_sha256(state)
         history.append(uow, procedure, "task_completed", actor.username, task_id, payload, now)
-        _save(uow, procedure, compiled.serializer.dump(workflow))
+        _save(uow, procedure, state)
         result = StepResult(procedure.id, procedure.version, procedure.status, dict(after.ready))
         uow.commit()
         return result

@@ -114,7 +114,7 @@ def _fire_locked(uow: UnitOfWork, timer: Timer, procedure: Procedure, now: datet
     procedure.version += 1
     history.append(uow, procedure, "timer_fired", SYSTEM.username, timer.task_id,
                    {"step": timer.spec, "due_at": timer.due_at.isoformat(), **moved.as_payload(),
-                    "status": procedure.status}, now)
+                    "status": procedure.status, "state_sha256": progress.state_sha256(procedure.state)}, now)
     return True
 
 

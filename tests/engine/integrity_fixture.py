@@ -1,0 +1,70 @@
+"""A small database that holds every kind of row verify rebuilds (DF-INTEGRITY), built through the doors.
+
+A major decision past its public comment (documents, a consultation with opinions — one with an
+attachment, one a duplicate, one hidden, all marked — the adoption statement, the comment timer
+fired, a claimed step and a supervisor's reminder), a running one with its comment timer pending,
+and a review-loop procedure finished and another withdrawn.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from engine.clock import FixedClock
+from engine.core import Engine
+from engine.services.definitions import read_bundle
+from engine.services.views import Upload
+from tests.conftest import DRAFT, FIXTURES
+from tests.processes.md_scenario import MajorDecision
+
+
+@dataclass(frozen=True)
+class Built:
+    decided: int      # major decision past its comment period, with everything public participation makes
+    commenting: int   # major decision in its comment period: a pending timer
+    finished: int     # review loop, completed
+    withdrawn: int    # review loop, withdrawn
+
+
+def build(engine: Engine, clock: FixedClock) -> Built:
+    md = MajorDecision.start(engine, clock)
+    second = MajorDecision(engine, clock, md.people)
+    second.procedure_id = engine.procedures.start("major_decision", "县城停车收费调整", "dev_reform",
+                                                  md.people.sponsor).id
+    second.ready = {i.task_id: i.spec for i in engine.procedures.get(second.procedure_id).open_items}
+    md.to_open_comment()
+    second.to_open_comment()
+    sponsor = md.people.sponsor
+    pid = md.procedure_id
+    a = engine.consultation.submit(pid, "建议增加夜班线", "市民甲", "138", Upload("附件.pdf", "application/pdf",
+                                                                             b"%PDF-1.7 attachment"), "client-1")
+    b = engine.consultation.submit(pid, "建议 增加夜班线", None, None, None, "client-2")
+    c = engine.consultation.submit(pid, "辱骂内容", None, None, None, "client-3")
+    engine.consultation.hide(sponsor, c, "含有辱骂性语言")
+    engine.consultation.mark(sponsor, a, "线路", "adopted", None)
+    engine.consultation.mark(sponsor, b, "线路", "partly_adopted", "部分线路试行")
+    engine.consultation.publish_statement(sponsor, pid)
+    clock.advance(days=31)
+    md.wake()
+    md.summarise()
+    engine.tasks.claim(md.task("review_submission"), sponsor)
+    engine.people.ensure_user("duban", "gov_office", ["supervisor"], "督办员")
+    engine.supervision.remind(engine.people.actor("duban"), md.task("review_submission"), "请尽快报送审查")
+
+    people = _review_people(engine)
+    engine.definitions.deploy(*read_bundle(FIXTURES / "review_loop.bpmn"), "test")
+    done = engine.procedures.start("review_loop", "县城公交线网优化调整", "dev_reform", people["sponsor"])
+    step = engine.tasks.complete(done.task("draft"), people["sponsor"], DRAFT)
+    step = engine.tasks.complete(step.task("review"), people["reviewer"], {"outcome": "lawful"})
+    engine.tasks.complete(step.task("deliberation"), people["secretary"], {"decision": "adopt"})
+    gone = engine.procedures.start("review_loop", "撤回的决策", "dev_reform", people["sponsor"])
+    engine.procedures.withdraw(gone.id, md.people.organ, "决策机关决定不再推进")
+    return Built(pid, second.procedure_id, done.id, gone.id)
+
+
+def _review_people(engine: Engine) -> dict[str, object]:
+    p = engine.people
+    p.ensure_organisation("review_office", "县司法局审查科", "review_office")
+    return {"sponsor": p.ensure_user("li_na", "dev_reform", ["sponsor"], "李娜"),
+            "reviewer": p.ensure_user("chen_jing2", "review_office", ["legality_reviewer"], "陈静"),
+            "secretary": p.ensure_user("zhao_lei", "gov_office", ["meeting_secretary"], "赵磊")}
