@@ -20,8 +20,8 @@ from datetime import datetime
 from typing import Any
 
 from engine.domain.rules import CANCELLED, COMPLETED, OPEN
+from engine.fold import Fold
 from engine.services.progress import RUNNING
-from engine.services.replay import Fold
 
 UNKNOWN: Any = object()
 """A value the events of the time did not record; never compared."""

@@ -20,9 +20,9 @@ from typing import Any
 
 from engine.domain.actors import Actor
 from engine.domain.errors import NotFound
+from engine.fold import Fold
 from engine.persistence.uow import UnitOfWork
 from engine.services import record
-from engine.services.progress import RUNNING, WITHDRAWN
 from engine.services.record import DocumentRef, StepRecord
 from engine.services.views import EventView
 
@@ -98,41 +98,3 @@ def at(uow: UnitOfWork, actor: Actor, procedure_id: int, upto_seq: int | None = 
         documents=tuple(d for d in full.documents if d.seq <= upto_seq),
         done_specs=record._done_specs(events), current_specs=current,  # the record page's rule, up to seq
         bpmn=full.bpmn, forms=full.forms, names=full.names)
-
-
-class Fold:
-    """Open steps (task id → spec, claimant) and pending timers (task id → spec, due) after each event."""
-
-    def __init__(self) -> None:
-        self.open: dict[str, tuple[str, str | None]] = {}
-        self.timers: dict[str, tuple[str, datetime]] = {}
-        self.status = RUNNING
-
-    def apply(self, event: EventView) -> None:
-        payload = event.payload
-        if event.kind == "task_claimed" and event.task_id in self.open:
-            self.open[event.task_id] = (self.open[event.task_id][0], _user(payload.get("by"), event.actor))
-        if event.kind == "task_completed" and event.task_id:
-            self.open.pop(event.task_id, None)
-        if event.kind == "timer_fired" and event.task_id:
-            self.timers.pop(event.task_id, None)
-        for task_id in payload.get("cancelled", []) or []:
-            self.open.pop(str(task_id), None)
-            self.timers.pop(str(task_id), None)
-        for task_id in payload.get("timers_ended", []) or []:
-            self.timers.pop(str(task_id), None)
-        for opened in payload.get("opened", []) or []:
-            self.open[str(opened["task"])] = (str(opened["step"]), None)
-        for timer in payload.get("timers", []) or []:
-            self.timers[str(timer["task"])] = (str(timer["step"]), datetime.fromisoformat(str(timer["due_at"])))
-        if event.kind == "procedure_withdrawn":
-            self.status = WITHDRAWN
-        elif "status" in payload:
-            self.status = str(payload["status"])
-        if self.status != RUNNING:  # a withdrawal cancels everything; a completed workflow waits for nothing
-            self.open.clear()
-            self.timers.clear()
-
-
-def _user(by: Any, fallback: str) -> str:
-    return str(by.get("user", fallback)) if isinstance(by, dict) else fallback
