@@ -30,7 +30,8 @@ class Document(Walk):
         return deadlines.workdays.local_date(self.clock.now()).isoformat()
 
     def draft(self, who="drafter", **over):
-        data = {"document_title": "示范县促进个体工商户发展若干措施", "legal_basis": "《促进个体工商户发展条例》",
+        data = {"document_title": "示范县促进个体工商户发展若干措施",
+                "legal_basis": [{"instrument": "《促进个体工商户发展条例》", "article": "第五条"}],
                 **QUALIFIED, **over}
         self.do("drafting", who, {k: v for k, v in data.items() if v is not None},
                 {"draft": pdf("文件草案"), "drafting_statement": pdf("起草说明")})
