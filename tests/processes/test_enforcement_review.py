@@ -287,3 +287,19 @@ def test_er9_history_shows_both_signers_and_the_hashes_they_answer_for(er):
     assert opinion["derived"]["reviewed_submission_sha256"] == submission["data"]["proposed_decision"]["sha256"]
     assert len(opinion["data"]["opinion_document"]["sha256"]) == 64
     assert er.engine.history.verify(er.procedure_id).ok
+
+
+def test_df_form_an_enforcement_decision_number_is_unique_across_procedures(er):
+    er.submit()
+    er.review("agree")
+    er.decide()
+    view = er.engine.procedures.start("enforcement_review", "另一食品公司案拟罚款决定法制审核", "market_enforcement",
+                                      er.people["unit"])
+    other = Review.of(er.engine, er.people, view)
+    other.submit(case_number="市监罚〔2026〕19号")
+    other.review("agree")
+    error = refused(other.engine, errors.DocumentNumberTaken, "DF-FORM", other.decide,
+                    decision_number=" 市监罚决(2026)18号 ")
+    assert (error.field, error.context["procedure"]) == ("decision_number", er.procedure_id)
+    other.decide(decision_number="市监罚决〔2026〕19号")
+    assert other.status() == "completed"
