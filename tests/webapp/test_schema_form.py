@@ -467,3 +467,13 @@ def test_df_hardening_a_file_input_accepts_what_its_field_allows():
     other = {f.name: f for f in fields(schema_of("md_proposal"))}
     assert other["study_report"].accept is not None and ".docx" in other["study_report"].accept
     assert other["summary"].accept is None
+
+
+def test_md_12a_legal_bases_recorded_as_text_before_they_were_structured_still_display():
+    """History is immutable: a record page shows an old event's strings under the new schema."""
+    [old_list] = display(schema_of("md_drafting"), {"legal_basis": ["《重大行政决策程序暂行条例》"]})
+    assert (old_list.kind, old_list.value) == ("list", ("《重大行政决策程序暂行条例》",))
+    [old_text] = display(schema_of("nd_drafting"), {"legal_basis": "《促进个体工商户发展条例》"})
+    assert (old_text.kind, old_text.value) == ("text", "《促进个体工商户发展条例》")
+    [new] = display(schema_of("nd_drafting"), {"legal_basis": [{"instrument": "《条例》", "article": "第五条"}]})
+    assert new.kind == "table" and [c.value for c in new.rows[0]] == ["《条例》", "第五条"]
