@@ -73,6 +73,10 @@ def create(settings: Settings, today: date) -> list[int]:
         engine.dispose()
 
 
+MD_BASIS = [{"instrument": "《重大行政决策程序暂行条例》", "article": "第十二条"}]
+"""The legal basis the demo cites: an instrument and its article (MD-12a, MD-26a)."""
+
+
 def drive(d: Driver, sponsor: str, item: str, stage: str) -> None:
     """Take a procedure from its proposal to `stage`: "comment", "review" or "archived"."""
     d.do("proposal", sponsor, {"proposal_source": "leadership", "summary": "按年度决策事项目录开展前期研究"},
@@ -81,7 +85,7 @@ def drive(d: Driver, sponsor: str, item: str, stage: str) -> None:
                                 "matter_type": "major_decision", "category": "public_policy",
                                 "category_justification": "涉及社会公众切身利益的重要政策", "catalogue_item": item,
                                 "lead_sponsor": d.engine.procedures.get(d.procedure_id).sponsor_org})
-    draft: dict[str, Any] = {"legal_basis": ["《重大行政决策程序暂行条例》"], "options_count": 1,
+    draft: dict[str, Any] = {"legal_basis": MD_BASIS, "options_count": 1,
                              "cost_benefit_not_needed_reason": "不涉及新增财政支出"}
     draft.update({fact: False for fact in FACTS})
     d.do("drafting", sponsor, draft, {"draft": pdf("决策草案"), "explanation": pdf("起草说明")})
@@ -100,7 +104,7 @@ def drive(d: Driver, sponsor: str, item: str, stage: str) -> None:
         {"topic": "实施范围", "summary": "建议扩大实施范围", "adoption": "adopted"}]},
         {"adoption_statement": pdf("意见采纳情况说明")})
     d.do("review_submission", sponsor, {"procedures_account": "已履行公众参与等法定程序",
-                                        "legal_basis": ["《重大行政决策程序暂行条例》"]}, {"draft": pdf("送审稿")})
+                                        "legal_basis": MD_BASIS}, {"draft": pdf("送审稿")})
     if stage == "review":
         return
     d.do("legal_opinion", "adviser", {"adviser_name": "陈静", "adviser_role": "legal_adviser", "signed": True,
@@ -153,7 +157,8 @@ def sister_samples(engine: Engine, clock: FixedClock, today: date) -> list[int]:
 def _normative_document(d: Driver) -> None:
     """Drafted without public comment (no major effect), found lawful, adopted, signed, numbered, published, filed."""
     d.do("drafting", "sponsor", {
-        "document_title": "示范县促进个体工商户发展若干措施", "legal_basis": "《促进个体工商户发展条例》",
+        "document_title": "示范县促进个体工商户发展若干措施",
+        "legal_basis": [{"instrument": "《促进个体工商户发展条例》", "article": "第五条"}],
         "within_powers": True, "affects_rights_obligations": True, "generally_binding": True,
         "repeatedly_applicable": True, "to_be_published": True, "major_effect": False,
         "market_entities_affected": False, "is_major_decision": False},

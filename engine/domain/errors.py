@@ -288,6 +288,10 @@ class FormInvalid(Refused):
     en = "Field {field}: {problem}"
 
 
+class DocumentNumberTaken(FormInvalid):
+    en = "Field {field}: document number {number} is already held by procedure {procedure}; a number is given once."
+
+
 class BeyondCalendar(Refused):
     """A period from a date the engine accepts that would end where the working-day calendar cannot count."""
 
@@ -515,6 +519,35 @@ class HearingSignaturesIncomplete(Refused):
 class ExpertInterested(Refused):
     rule = "MD-20"
     en = "Expert {expert} has a direct interest in the matter and may not argue it."
+
+
+class ExpertNotIndependent(Refused):
+    rule = "MD-20"
+    en = ("Expert {expert} belongs to {organisation}, the sponsoring unit by the organisation registry: an expert "
+          "or institution with a direct interest may not argue the matter (Art. 20), whatever the declaration says.")
+
+
+class RiskAssessorNotIndependent(Refused):
+    rule = "MD-23"
+    en = ("The third-party risk assessor {assessor} belongs to {organisation}, the sponsoring unit by the "
+          "organisation registry: a third party is not the sponsor (Art. 23).")
+
+
+class LegalBasisInvalid(Refused):
+    rule = "MD-12a"
+    en = "Legal basis ({field}): {problem}; each legal basis names an instrument and its article (Art. 12)."
+
+
+class ReviewLegalBasisInvalid(LegalBasisInvalid):
+    rule = "MD-26a"
+    en = ("Legal basis ({field}): {problem}; the review request cites each instrument and its article "
+          "(Art. 26).")
+
+
+class NdLegalBasisInvalid(LegalBasisInvalid):
+    rule = "ND-2"
+    en = ("Legal basis ({field}): {problem}; a normative document cites the higher-law instrument and article "
+          "it rests on.")
 
 
 class ExpertOpinionUnsigned(Refused):
@@ -746,6 +779,11 @@ class RegistrationNumberInvalid(Refused):
     en = "The unified number {number} does not have the form <organ>规〔<year>〕<n>号."
 
 
+class RegistrationNumberTaken(Refused):
+    rule = "ND-6"
+    en = "The unified number {number} is already held by procedure {procedure}: each number is given once."
+
+
 class DocumentNotRegistered(Refused):
     rule = "ND-6"
     en = "A normative document is issued and published only under its unified registration number."
@@ -924,6 +962,12 @@ class DecisionWorsens(Refused):
     rule = "RC-13"
     en = ("A change may not make the applicant worse off ({new} > {old} yuan) unless a third party asked for it "
           "(Art. 63).")
+
+
+class ChangedFineAmountMissing(Refused):
+    rule = "RC-13"
+    en = ("A decision that changes a fine states the new amount, a positive sum in yuan with at most two "
+          "decimals (Art. 63); got {amount}.")
 
 
 class UpheldWithoutEvidence(Refused):

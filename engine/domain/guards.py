@@ -19,9 +19,10 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from engine import workdays
+from engine.domain import citations, inputs
 from engine.domain import errors as e
-from engine.domain import inputs
 from engine.domain.actors import Actor, canonical_username
+from engine.domain.independence import Affiliations
 from engine.domain.known_facts import identity
 from engine.domain.materials import ENFORCEMENT_CONDITIONS, ENFORCEMENT_MATERIALS
 from engine.domain.steps import StepKind as K
@@ -83,6 +84,12 @@ class Context:
     completed: Mapping[str, tuple[datetime, ...]] = field(default_factory=dict)
     """When earlier steps were completed, by step kind, oldest first: the work items' record, looked up
     for the steps `COMPLETED_NEEDED` names (MD-26b), never a date the client typed."""
+    affiliations: Affiliations | None = None
+    """The sponsor's unit and the named users' units from the registry, for the steps `AFFILIATIONS_NEEDED`
+    names (MD-20, MD-23): a declaration of no interest never stands in for them."""
+    numbers_in_use: Mapping[str, int] | None = None
+    """Canonical number → the other procedure holding it, read from history for the steps `NUMBERS_NEEDED`
+    names (ND-6 and document numbers)."""
 
     @property
     def today(self) -> date:
@@ -94,6 +101,17 @@ COMPLETED_NEEDED: dict[tuple[str, str], tuple[str, ...]] = {
     ("major_decision", K.deliberation): (K.review_submission, K.supplement, K.legality_review),
 }
 """(statute, step kind) → the earlier step kinds whose completion moments its guard reads (`Context.completed`)."""
+AFFILIATIONS_NEEDED: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {
+    ("major_decision", K.expert_argumentation): (("experts", "username"),),
+    ("major_decision", K.risk_assessment): (("third_party_assessors", "username"),),
+}
+"""(statute, step kind) → the (list field, username sub-field) whose users the service looks up in the
+registry, with the sponsor, for `Context.affiliations`."""
+NUMBERS_NEEDED: dict[tuple[str, str], str] = {
+    ("normative_document", K.registration): "registration_number",
+    ("enforcement_review", K.enforcement_decision): "decision_number",
+}
+"""(statute, step kind) → the number field that is unique across procedures (`Context.numbers_in_use`)."""
 GUARDS: dict[tuple[str, str], Guard] = {}
 """(statute, step kind) → guard: the major-decision guards encode the Regulation's articles
 and apply to definitions that declare `statute=major_decision`; sister procedures add theirs."""
@@ -228,9 +246,13 @@ def _hearing(c: Context) -> dict[str, Any]:
 
 @guard(K.expert_argumentation)
 def _expert(c: Context) -> dict[str, Any]:
-    for expert in c.data.get("experts", []):
+    for index, expert in enumerate(c.data.get("experts", [])):
         if expert.get("direct_interest"):
             raise e.ExpertInterested(expert=expert.get("name"))
+        organisation = _registered_unit(c, "experts", index, expert)
+        if organisation:
+            raise e.ExpertNotIndependent(expert=expert.get("name"), organisation=organisation,
+                                         field=f"experts.{index}.organisation")
     if not c.data.get("signed_or_sealed"):
         raise e.ExpertOpinionUnsigned()
     return {}
@@ -238,7 +260,42 @@ def _expert(c: Context) -> dict[str, Any]:
 
 @guard(K.risk_assessment)
 def _risk(c: Context) -> dict[str, Any]:
+    """MD-23: a third party that assesses the risk is not the sponsoring unit (by the registry)."""
+    for index, assessor in enumerate(c.data.get("third_party_assessors", [])):
+        organisation = _registered_unit(c, "third_party_assessors", index, assessor)
+        if organisation:
+            raise e.RiskAssessorNotIndependent(assessor=assessor.get("name"), organisation=organisation,
+                                               field=f"third_party_assessors.{index}.organisation")
     return {"risk_controllable": c.data.get("conclusion") == "controllable"}
+
+
+def _registered_unit(c: Context, list_field: str, index: int, person: Mapping[str, Any]) -> str | None:
+    """The excluded unit (the sponsor's) a named person belongs to, by the registry for a user and by the
+    stated unit otherwise; a username the registry does not know is refused, never trusted."""
+    if c.affiliations is None:
+        return None
+    username = person.get("username")
+    if username and c.affiliations.unit_of(username) is None:
+        raise e.FormInvalid(field=f"{list_field}.{index}.username", problem=f"no user {username} in the registry",
+                            problem_zh=f"用户名 {username} 不在组织机构登记中")
+    return c.affiliations.conflict(person.get("organisation"), username)
+
+
+def _require_legal_basis(c: Context, error: type[e.LegalBasisInvalid]) -> None:
+    """MD-12a, MD-26a, ND-2: each legal basis names an instrument and an article (never 无)."""
+    problem = citations.legal_basis_problem(c.data.get("legal_basis", []))
+    if problem:
+        index, sub, text, text_zh = problem
+        raise error(field=f"legal_basis.{index}.{sub}", problem=text, problem_zh=text_zh)
+
+
+def _require_unique_number(c: Context, field_name: str, number: str) -> None:
+    """ND-6 and document numbers: a number another procedure already recorded is refused, naming it."""
+    held_by = citations.holder(c.numbers_in_use, number)
+    if held_by is not None and field_name == "registration_number":
+        raise e.RegistrationNumberTaken(number=number, procedure=held_by, field=field_name)
+    if held_by is not None:
+        raise e.DocumentNumberTaken(number=number, procedure=held_by, field=field_name)
 
 
 def _draft_sha(c: Context, field_name: str) -> dict[str, Any]:
@@ -249,6 +306,7 @@ def _draft_sha(c: Context, field_name: str) -> dict[str, Any]:
 
 @guard(K.drafting)
 def _drafting_sha(c: Context) -> dict[str, Any]:
+    _require_legal_basis(c, e.LegalBasisInvalid)
     return {**_drafting(c), **_draft_sha(c, "draft")}
 
 
@@ -261,6 +319,7 @@ def _revision(c: Context) -> dict[str, Any]:
 def _review_submission(c: Context) -> dict[str, Any]:
     if c.before.get("county_sc5") and not c.before.get("consistency_assessed"):
         raise e.ConsistencyAssessmentMissing()
+    _require_legal_basis(c, e.ReviewLegalBasisInvalid)
     clock = _review_clock(c)
     if c.data.get("requested_meeting_date"):
         _require_meeting_after_review(c, "requested_meeting_date", c.data["requested_meeting_date"], c.today, None)
@@ -560,6 +619,7 @@ def _er_decision(c: Context) -> dict[str, Any]:
         raise e.SubmissionChangedAfterReview()
     if c.before.get("collective_required") and not c.before.get("collective_discussed"):
         raise e.CollectiveDiscussionMissing()
+    _require_unique_number(c, "decision_number", str(c.data.get("decision_number", "")))
     return {"decided_submission_sha256": c.before.get("current_submission_sha256")}
 
 # --- administrative normative documents (statute normative_document, ND-…) ---
@@ -588,6 +648,7 @@ def _nd_drafting(c: Context) -> dict[str, Any]:
     missing = [zh for field_name, zh in QUALIFICATION.items() if c.data.get(field_name) is not True]
     if missing:
         raise e.QualificationUnconfirmed(missing="、".join(missing))
+    _require_legal_basis(c, e.NdLegalBasisInvalid)
     if c.data.get("is_major_decision") and not c.data.get("major_decision_procedure"):
         raise e.MajorDecisionProcedureRequired()
     market = bool(c.data.get("market_entities_affected"))
@@ -684,6 +745,7 @@ def _nd_registration(c: Context) -> dict[str, Any]:
     number = str(c.data.get("registration_number", "")).strip()
     if not REGISTRATION_NUMBER.match(number):
         raise e.RegistrationNumberInvalid(number=number)
+    _require_unique_number(c, "registration_number", number)
     return {"registration_number": number}
 
 
@@ -1099,6 +1161,9 @@ def _rc_decision(c: Context) -> dict[str, Any]:
     if kind == "change" and old is not None and new is not None and new > old and not c.data.get(
             "third_party_request"):
         raise e.DecisionWorsens(new=new, old=old)
+    if kind == "change" and (old is not None or c.before.get("sanction") == "fine") and \
+            citations.positive_yuan(new) is None:
+        raise e.ChangedFineAmountMissing(amount=new, field="new_fine_amount")
     if kind == "uphold" and c.before.get("respondent_without_evidence"):
         raise e.UpheldWithoutEvidence()
     served = c.data.get("served_on")

@@ -10,20 +10,18 @@ outcome are exposed: the applicant and the facts stay in the case record (DF-VIE
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 
+from engine.domain.citations import canonical_number
 from engine.persistence.tables import Definition, Event, Procedure
 from engine.persistence.uow import UnitOfWork
 
 __all__ = ["IncidentalReview", "by_number", "normalise_number"]
 
 KEY = "reconsideration"
-_BRACKETS = str.maketrans({"[": "〔", "]": "〕", "(": "〔", ")": "〕", "（": "〔", "）": "〕", "【": "〔", "】": "〕",
-                           "［": "〔", "］": "〕"})
 
 
 @dataclass(frozen=True)
@@ -41,8 +39,9 @@ class IncidentalReview:
 
 
 def normalise_number(number: str) -> str:
-    """One spelling of a document number: no spaces, the 〔 〕 brackets whatever was typed."""
-    return re.sub(r"\s+", "", number).translate(_BRACKETS)
+    """One spelling of a document number: no spaces, the 〔 〕 brackets whatever was typed, half-width,
+    case-folded — the spelling the uniqueness checks use too (engine/domain/citations.py)."""
+    return canonical_number(number)
 
 
 def by_number(uow: UnitOfWork) -> dict[str, list[IncidentalReview]]:

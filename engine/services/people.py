@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from engine.domain.actors import Actor, canonical_username
 from engine.domain.errors import UserNotFound
+from engine.domain.independence import Affiliations, Unit
 from engine.domain.rules import require_admin_alone
 from engine.persistence.tables import Organisation, Role, User, UserRole
 from engine.persistence.uow import UnitOfWork
@@ -116,3 +117,15 @@ def names(uow: UnitOfWork, usernames: Iterable[str] = ()) -> Names:
                                    .where(User.username.in_(wanted))).all() if wanted else []
         people = {username: (display, unit) for username, display, unit in rows}
     return Names(people, organisations)
+
+
+def affiliations(uow: UnitOfWork, sponsor_org: str, usernames: Iterable[str]) -> Affiliations:
+    """The sponsoring unit and the units of the named users, from the registry (users.org_id), in the
+    caller's unit of work: what the independence guards compare with (MD-20, MD-23)."""
+    name = uow.session.scalar(select(Organisation.name).where(Organisation.code == sponsor_org))
+    wanted = sorted({canonical_username(str(u)) for u in usernames if u})
+    rows = uow.session.execute(select(User.username, Organisation.code, Organisation.name)
+                               .join(Organisation, Organisation.id == User.org_id)
+                               .where(User.username.in_(wanted))).all() if wanted else []
+    return Affiliations(Unit(sponsor_org, name or sponsor_org),
+                        {username: Unit(code, unit) for username, code, unit in rows})

@@ -21,8 +21,9 @@ from typing import Any
 from sqlalchemy import select
 
 from engine.content import unaltered_bytes
+from engine.domain.citations import canonical_number
 from engine.domain.errors import DocumentNotFound
-from engine.persistence.tables import Definition, Document, Event, Organisation, Procedure
+from engine.persistence.tables import Definition, Document, Event, Organisation, Procedure, WorkItem
 from engine.persistence.uow import UnitOfWork
 from engine.services import incidental
 from engine.services.incidental import IncidentalReview, normalise_number
@@ -250,3 +251,20 @@ def _last_decision(evaluation: tuple[dict[str, Any], datetime] | None, cleanup: 
     decisions = [(at, str(data.get("validity_decision"))) for data, at in ([evaluation] if evaluation else [])]
     decisions += [(cleanup.at, cleanup.decision)] if cleanup else []
     return max(decisions)[1] if decisions else None
+
+
+def numbers_in_use(uow: UnitOfWork, step_kind: str, field_name: str, excluding: int) -> dict[str, int]:
+    """Canonical number → the procedure that recorded it at a completed `step_kind` step, read from history
+    (the events, joined to their work items), other than procedure `excluding`: what the uniqueness guards
+    compare with (ND-6 registration numbers, document numbers), in the caller's unit of work."""
+    rows = uow.session.execute(
+        select(Event.procedure_id, Event.payload)
+        .join(WorkItem, WorkItem.task_id == Event.task_id)
+        .where(Event.kind == "task_completed", WorkItem.step_kind == step_kind, Event.procedure_id != excluding)
+        .order_by(Event.procedure_id, Event.seq)).all()
+    found: dict[str, int] = {}
+    for procedure_id, payload in rows:
+        number = {**(payload.get("data") or {}), **(payload.get("derived") or {})}.get(field_name)
+        if number:
+            found.setdefault(canonical_number(number), procedure_id)
+    return found

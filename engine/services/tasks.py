@@ -35,7 +35,7 @@ from engine.domain.roles import ADMIN
 from engine.forms import document_pattern, place_documents, require_json_object
 from engine.persistence.tables import Document, Event, Procedure, User, WorkItem
 from engine.persistence.uow import LockedProcedure, UnitOfWork
-from engine.services import catalogue, consultation, definitions, facts, history, order, progress, registry
+from engine.services import catalogue, consultation, definitions, facts, history, order, people, progress, registry
 from engine.services.views import StepResult, Upload, WorkItemView
 from engine.workdays import local_date
 
@@ -167,7 +167,9 @@ def complete(uow: UnitOfWork, task_id: str, actor: Actor, data: Mapping[str, Any
         known_facts.check(form_name, values, task.data, facts.on_record(uow, form_name, values))
         derived = guards.run(compiled.statute, step.step_kind, guards.Context(
             values, task.data, now, uow.settings.limits, _catalogue_status(uow, step.step_kind, values, now),
-            actor, _registry(uow, step.step_kind), _completed(uow, procedure.id, compiled.statute, step.step_kind)))
+            actor, _registry(uow, step.step_kind), _completed(uow, procedure.id, compiled.statute, step.step_kind),
+            _affiliations(uow, compiled.statute, step.step_kind, values, procedure.sponsor_org),
+            _numbers_in_use(uow, compiled.statute, step.step_kind, procedure.id)))
 
         before = runtime.snapshot(workflow)
         runtime.complete(workflow, task, {**values, **derived}, now)
@@ -255,6 +257,25 @@ def _catalogue_status(uow: UnitOfWork, step_kind: str, values: Mapping[str, Any]
 def _registry(uow: UnitOfWork, step_kind: str) -> tuple[dict[str, Any], ...] | None:
     """The registry of normative documents, for the clean-up's scope step only (ND-9; no query otherwise)."""
     return registry.snapshot(uow) if step_kind == "cleanup" else None
+
+
+def _affiliations(uow: UnitOfWork, statute: str | None, step_kind: str, values: Mapping[str, Any],
+                  sponsor_org: str) -> guards.Affiliations | None:
+    """The sponsor's unit and the named users' units from the registry, for the independence guards
+    (MD-20, MD-23) only; no query for other steps."""
+    named = guards.AFFILIATIONS_NEEDED.get((statute or "", step_kind))
+    if not named:
+        return None
+    usernames = [row.get(sub) for list_field, sub in named for row in values.get(list_field) or []
+                 if isinstance(row, Mapping)]
+    return people.affiliations(uow, sponsor_org, [str(u) for u in usernames if u])
+
+
+def _numbers_in_use(uow: UnitOfWork, statute: str | None, step_kind: str,
+                    procedure_id: int) -> dict[str, int] | None:
+    """The numbers other procedures recorded at this kind of step, for the uniqueness guards only."""
+    field_name = guards.NUMBERS_NEEDED.get((statute or "", step_kind))
+    return registry.numbers_in_use(uow, step_kind, field_name, procedure_id) if field_name else None
 
 
 def _moments(now: datetime, step: rules.StepRef, procedure: LockedProcedure) -> form_dates.Moments:

@@ -62,7 +62,8 @@ def test_sponsor_starts_a_procedure_and_carries_it_to_legality_review(browser, s
     submit(head)
 
     open_step(sponsor, "起草决策草案")
-    fill(sponsor, {"legal_basis": "《城市公共交通条例》", "options_count": 1,
+    fill(sponsor, {"legal_basis.0.instrument": "《城市公共交通条例》", "legal_basis.0.article": "第十条",
+                   "options_count": 1,
                    "cost_benefit_not_needed_reason": "不涉及新增财政支出", **FALSE_FACTS},
          {"draft": pdf("决策草案"), "explanation": pdf("起草说明")})
     submit(sponsor)
@@ -90,7 +91,8 @@ def test_sponsor_starts_a_procedure_and_carries_it_to_legality_review(browser, s
                    "register.0.adoption": "adopted"}, {"adoption_statement": pdf("意见采纳情况说明")})
     submit(sponsor)
     open_step(sponsor, "报送合法性审查")
-    fill(sponsor, {"procedures_account": "已履行公众参与等法定程序", "legal_basis": "《城市公共交通条例》"},
+    fill(sponsor, {"procedures_account": "已履行公众参与等法定程序",
+                   "legal_basis.0.instrument": "《城市公共交通条例》", "legal_basis.0.article": "第十条"},
          {"draft": pdf("送审稿")})
     submit(sponsor)
 

@@ -120,7 +120,8 @@ def test_normative_document_from_drafting_to_the_public_registry(browser, server
 
     sponsor = log_in(browser, server, "sponsor")
     open_step(sponsor, "起草规范性文件")
-    fill(sponsor, {"document_title": title, "legal_basis": "《促进个体工商户发展条例》",
+    fill(sponsor, {"document_title": title, "legal_basis.0.instrument": "《促进个体工商户发展条例》",
+                   "legal_basis.0.article": "第五条",
                    "within_powers": True, "affects_rights_obligations": True, "generally_binding": True,
                    "repeatedly_applicable": True, "to_be_published": True,
                    "major_effect": False, "market_entities_affected": False, "is_major_decision": False},

@@ -61,6 +61,9 @@ def cast(engine: Engine) -> Cast:
     )
 
 
+BASIS = [{"instrument": "《城市公共交通条例》", "article": "第十条"}]
+"""A legal basis as the forms take it: an instrument and its article (MD-12a, MD-26a)."""
+
 FACTS = ("professional_technical", "stability_or_safety_risk", "affects_market_entities", "specific_group_affected",
          "directly_affects_interests", "hearing_required_by_law", "wide_public_concern", "major_divergence")
 
@@ -119,7 +122,7 @@ class MajorDecision:
         self.do("initiation", self.people.organ, data)
 
     def draft(self, **facts: Any) -> None:
-        data: dict[str, Any] = {"legal_basis": ["《城市公共交通条例》"], "options_count": 1,
+        data: dict[str, Any] = {"legal_basis": BASIS, "options_count": 1,
                                 "cost_benefit_not_needed_reason": "不涉及新增财政支出"}
         for fact in FACTS:
             data[fact] = False
@@ -157,7 +160,7 @@ class MajorDecision:
 
     def submit_for_review(self) -> None:
         self.do("review_submission", self.people.sponsor,
-                {"procedures_account": "已履行公众参与、征求意见等法定程序", "legal_basis": ["《城市公共交通条例》"]},
+                {"procedures_account": "已履行公众参与、征求意见等法定程序", "legal_basis": BASIS},
                 {"draft": pdf("送审稿")})
 
     def legal_opinion(self, actor: Actor | None = None) -> None:

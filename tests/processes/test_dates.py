@@ -23,7 +23,8 @@ from tests.processes.test_reconsideration import rc
 FIXTURES = (er, ex, nd, rc)
 """The procedures' own fixtures (an enforcement review, an execution, a normative document, a case), used here
 by name; `md` comes from conftest.py."""
-SUBMISSION = {"procedures_account": "已履行公众参与、征求意见等法定程序", "legal_basis": ["《城市公共交通条例》"]}
+SUBMISSION = {"procedures_account": "已履行公众参与、征求意见等法定程序",
+              "legal_basis": [{"instrument": "《城市公共交通条例》", "article": "第十条"}]}
 
 
 def shift(day: str, days: int) -> str:

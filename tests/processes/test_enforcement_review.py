@@ -310,3 +310,19 @@ def test_er3_claim_names_the_procedure_and_refuses_another_procedures_step(er):
         er.engine.tasks.claim(task, er.people["reviewer"], procedure_id=er.procedure_id + 1000)
     assert caught.value.rule in ("DF-NOT-FOUND", "DF-ORDER")
     assert er.engine.tasks.item(task, er.people["reviewer"]).assignee is None  # nothing claimed
+
+
+def test_df_form_an_enforcement_decision_number_is_unique_across_procedures(er):
+    er.submit()
+    er.review("agree")
+    er.decide()
+    view = er.engine.procedures.start("enforcement_review", "另一食品公司案拟罚款决定法制审核", "market_enforcement",
+                                      er.people["unit"])
+    other = Review.of(er.engine, er.people, view)
+    other.submit(case_number="市监罚〔2026〕19号")
+    other.review("agree")
+    error = refused(other.engine, errors.DocumentNumberTaken, "DF-FORM", other.decide,
+                    decision_number=" 市监罚决(2026)18号 ")
+    assert (error.field, error.context["procedure"]) == ("decision_number", er.procedure_id)
+    other.decide(decision_number="市监罚决〔2026〕19号")
+    assert other.status() == "completed"

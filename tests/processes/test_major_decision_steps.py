@@ -329,3 +329,93 @@ def test_county_steps_come_from_the_environment():
     assert Settings.from_env({"DECISIONFLOW_COUNTY_STEPS": "sc5, sc6"}).county_steps == {"sc5", "sc6"}
     with pytest.raises(ValueError, match="unknown step"):
         Settings.from_env({"DECISIONFLOW_COUNTY_STEPS": "sc9"})
+
+
+def test_md_20_an_expert_of_the_sponsoring_unit_is_refused_whatever_the_declaration(md):
+    md.through_comment(professional_technical=True)
+    for stated in ("县发展和改革局", " 县发展和改革局 ", "ＤＥＶ_ＲＥＦＯＲＭ"):  # by name or code, canonically
+        expert = {"name": "王工", "organisation": stated, "pool_source": "own", "direct_interest": False}
+        error = refused(md.engine, errors.ExpertNotIndependent, "MD-20", md.do, "expert_argumentation",
+                        md.people.expert, expert_data(experts=[expert]), {"opinion": pdf("意见")})
+        assert (error.context["expert"], error.context["organisation"]) == ("王工", "县发展和改革局（dev_reform）")
+        assert error.field == "experts.0.organisation"
+        assert "王工" in error.message() and "县发展和改革局" in error.message() and "第二十条" in error.article
+    assert md.open() == {"expert_argumentation"}
+
+
+def test_md_20_a_registered_expert_is_judged_by_the_registry_not_by_the_unit_stated(md):
+    md.through_comment(professional_technical=True)
+    sponsor_staff = {"name": "张伟", "organisation": "某大学", "pool_source": "own", "direct_interest": False,
+                     "username": " Zhang_Wei "}
+    error = refused(md.engine, errors.ExpertNotIndependent, "MD-20", md.do, "expert_argumentation",
+                    md.people.expert, expert_data(experts=[sponsor_staff]), {"opinion": pdf("意见")})
+    assert "县发展和改革局" in error.context["organisation"]
+    stranger = {**sponsor_staff, "username": "nobody_here"}
+    error = refused(md.engine, errors.FormInvalid, "DF-FORM", md.do, "expert_argumentation", md.people.expert,
+                    expert_data(experts=[stranger]), {"opinion": pdf("意见")})
+    assert error.field == "experts.0.username"
+    pool_member = {**sponsor_staff, "name": "周娇", "username": "zhou_jiao"}
+    md.do("expert_argumentation", md.people.expert, expert_data(experts=[pool_member]), {"opinion": pdf("意见")})
+    assert md.open() == {"review_submission"}
+
+
+def test_md_20_a_declared_interest_still_refuses_an_independent_unit(md):
+    md.through_comment(professional_technical=True)
+    expert = {"name": "周教授", "organisation": "某大学", "pool_source": "own", "direct_interest": True}
+    refused(md.engine, errors.ExpertInterested, "MD-20", md.do, "expert_argumentation", md.people.expert,
+            expert_data(experts=[expert]), {"opinion": pdf("意见")})
+
+
+RISK = {"methods": ["走访"], "departments_heard": ["公安局"], "risk_points": "站点撤并",
+        "prevention_measures": "过渡线路", "contingency_plan": "应急运力", "conclusion": "controllable"}
+
+
+def test_md_23_a_third_party_risk_assessor_is_not_the_sponsoring_unit(md):
+    md.through_comment(stability_or_safety_risk=True)
+    inside = [{"name": "评估组", "organisation": "县发展和改革局"}]
+    error = refused(md.engine, errors.RiskAssessorNotIndependent, "MD-23", md.do, "risk_assessment",
+                    md.people.assessor, {**RISK, "third_party_assessors": inside}, {"report": pdf("报告")})
+    assert error.field == "third_party_assessors.0.organisation" and "评估组" in error.message()
+    registered = [{"name": "张伟", "organisation": "某评估公司", "username": "zhang_wei"}]
+    refused(md.engine, errors.RiskAssessorNotIndependent, "MD-23", md.do, "risk_assessment", md.people.assessor,
+            {**RISK, "third_party_assessors": registered}, {"report": pdf("报告")})
+    outside = [{"name": "吴敏", "organisation": "县社会稳定风险评估中心", "username": "wu_min"}]
+    md.do("risk_assessment", md.people.assessor, {**RISK, "third_party_assessors": outside}, {"report": pdf("报告")})
+    assert "risk_assessment" not in md.open()
+
+
+@pytest.mark.parametrize("instrument", ["无", " 暂无 ", "Ｎ／Ａ", "《无》", "—", "none"])
+def test_md_12a_a_placeholder_is_no_legal_basis(md, instrument):
+    to_drafting(md)
+    error = refused(md.engine, errors.LegalBasisInvalid, "MD-12a", md.draft,
+                    legal_basis=[{"instrument": instrument, "article": "第一条"}])
+    assert error.field == "legal_basis.0.instrument" and "第十二条" in error.article
+
+
+@pytest.mark.parametrize(("article", "lawful"), [
+    ("第十二条", True), ("第12条第2款", True), ("第十二条第一款第（三）项", True), ("第１２条", True),
+    ("12", False), ("第十二款", False), ("全文", False), ("无", False)])
+def test_md_12a_a_legal_basis_cites_an_article(md, article, lawful):
+    to_drafting(md)
+    basis = [{"instrument": "《城市公共交通条例》", "article": article}]
+    if lawful:
+        md.draft(legal_basis=basis)
+        assert "drafting" not in md.open()
+    else:
+        error = refused(md.engine, errors.LegalBasisInvalid, "MD-12a", md.draft, legal_basis=basis)
+        assert error.field == "legal_basis.0.article"
+
+
+def test_md_12a_free_text_is_no_longer_a_legal_basis(md):
+    to_drafting(md)
+    error = refused(md.engine, errors.FormInvalid, "DF-FORM", md.draft, legal_basis=["无"])
+    assert (error.field or "").startswith("legal_basis")
+
+
+def test_md_26a_the_review_request_cites_instrument_and_article(md):
+    md.through_comment()
+    data = {"procedures_account": "已履行公众参与等法定程序",
+            "legal_basis": [{"instrument": "没有", "article": "第一条"}]}
+    error = refused(md.engine, errors.ReviewLegalBasisInvalid, "MD-26a", md.do, "review_submission",
+                    md.people.sponsor, data, {"draft": pdf("送审稿")})
+    assert "第二十六条" in error.article and "没有" in error.message()

@@ -30,7 +30,8 @@ class Document(Walk):
         return deadlines.workdays.local_date(self.clock.now()).isoformat()
 
     def draft(self, who="drafter", **over):
-        data = {"document_title": "示范县促进个体工商户发展若干措施", "legal_basis": "《促进个体工商户发展条例》",
+        data = {"document_title": "示范县促进个体工商户发展若干措施",
+                "legal_basis": [{"instrument": "《促进个体工商户发展条例》", "article": "第五条"}],
                 **QUALIFIED, **over}
         self.do("drafting", who, {k: v for k, v in data.items() if v is not None},
                 {"draft": pdf("文件草案"), "drafting_statement": pdf("起草说明")})
@@ -329,3 +330,31 @@ def test_nd6_nd8_the_registry_lists_registered_documents_with_validity_filing_an
         nd.engine.registry.document(nd.procedure_id, "0" * 64)
     clock.set(datetime.fromisoformat(entry.valid_until + "T12:00:00+08:00") + timedelta(days=1))
     assert nd.engine.registry.entries()[0].status == "expired"
+
+
+def test_nd_2_a_normative_document_cites_the_instrument_and_article_it_rests_on(nd):
+    error = refused(nd.engine, errors.NdLegalBasisInvalid, "ND-2", nd.draft,
+                    legal_basis=[{"instrument": "无", "article": "第五条"}])
+    assert error.field == "legal_basis.0.instrument"
+    error = refused(nd.engine, errors.FormInvalid, "DF-FORM", nd.draft, legal_basis="《促进个体工商户发展条例》")
+    assert (error.field or "").startswith("legal_basis")
+    nd.draft()
+    assert nd.open() == {"submission"}
+
+
+def test_nd_6_a_registration_number_is_unique_across_procedures_compared_canonically(nd):
+    nd.to_collective_review()
+    nd.collective()
+    nd.sign()
+    nd.register()
+    view = nd.engine.procedures.start("normative_document", "示范县另一份规范性文件", "county_market",
+                                      nd.people["drafter"])
+    other = Document.of(nd.engine, nd.people, view)
+    other.to_collective_review()
+    other.collective()
+    other.sign()
+    error = refused(other.engine, errors.RegistrationNumberTaken, "ND-6", other.register, "示范府规〔２０２６〕3号")
+    assert (error.context["procedure"], error.field) == (nd.procedure_id, "registration_number")
+    assert str(nd.procedure_id) in error.message() and "示范府规〔２０２６〕3号" in error.message()
+    other.register("示范府规〔2026〕4号")
+    assert other.open() == {"publication"}

@@ -525,3 +525,21 @@ def test_rc15_an_opinion_letter_is_answered_within_60_days_and_a_late_report_is_
           {"report": pdf("纠正情况报告")})
     assert rc.derived()["opinion_letter_reply_late"] is True
     assert rc.status() == "completed"
+
+
+
+@pytest.mark.parametrize("amount", [None, 1000.005])
+def test_rc_13_a_change_of_a_fine_states_the_new_amount_in_yuan(rc, amount):
+    rc.to_decision()
+    over = {} if amount is None else {"new_fine_amount": amount}
+    error = refused(rc.engine, errors.ChangedFineAmountMissing, "RC-13", rc.decide, "change", **over)
+    assert error.field == "new_fine_amount" and "第六十三条" in error.article
+    rc.decide("change", new_fine_amount=2000.5)
+    assert rc.derived()["decision_outcome"] == "decide"
+
+
+@pytest.mark.parametrize("amount", [0, -100])
+def test_rc_13_a_changed_fine_of_zero_or_less_is_refused_by_the_form(rc, amount):
+    rc.to_decision()
+    error = refused(rc.engine, errors.FormInvalid, "DF-FORM", rc.decide, "change", new_fine_amount=amount)
+    assert error.field == "new_fine_amount"

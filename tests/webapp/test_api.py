@@ -333,3 +333,36 @@ def test_md30d_a_member_s_view_counted_twice_is_422_naming_the_row_rule_and_arti
     done = as_user("secretary")("post", f"/tasks/{task}/complete", content_type="multipart/form-data", data={
         "data": json.dumps(meeting), "minutes": (io.BytesIO(PDF), "会议纪要.pdf")})
     assert done.status_code == 200, done.json
+
+
+def test_md_12a_api_refuses_a_legal_basis_of_none_naming_rule_article_and_field(site, as_user, clock):
+    procedure_id = _started(site)
+    d = Driver(site, clock, procedure_id)
+    d.do("proposal", "sponsor", {"proposal_source": "leadership", "summary": "按年度决策事项目录开展前期研究"},
+         {"study_report": pdf("研究论证报告")})
+    d.do("initiation", "head", {"launched": True, "reason": "列入年度重大行政决策事项目录", "decision_level": "county",
+                                "matter_type": "major_decision", "category": "public_policy",
+                                "category_justification": "涉及社会公众切身利益的重要政策", "catalogue_item": "2026-05",
+                                "lead_sponsor": "dev_reform"})
+    sponsor, seen = as_user("sponsor"), len(site.history.events(procedure_id))
+    task = site.procedures.get(procedure_id).task("drafting")
+    facts = {fact: False for fact in ("professional_technical", "stability_or_safety_risk", "affects_market_entities",
+                                      "specific_group_affected", "directly_affects_interests",
+                                      "hearing_required_by_law", "wide_public_concern", "major_divergence")}
+    draft = {"options_count": 1, "cost_benefit_not_needed_reason": "不涉及新增财政支出", **facts}
+
+    def post(basis: list[dict[str, str]]):  # type: ignore[no-untyped-def]
+        return sponsor("post", f"/tasks/{task}/complete", content_type="multipart/form-data", data={
+            "data": json.dumps({**draft, "legal_basis": basis}), "draft": (io.BytesIO(PDF), "决策草案.pdf"),
+            "explanation": (io.BytesIO(PDF), "起草说明.pdf")})
+
+    refused = post([{"instrument": "《重大行政决策程序暂行条例》", "article": "第十二条"},
+                    {"instrument": " 无 ", "article": "第一条"}])
+    assert refused.status_code == 422 and refused.headers["Content-Type"].startswith(PROBLEM)
+    assert (refused.json["rule"], refused.json["field"]) == ("MD-12a", "legal_basis.1.instrument")
+    assert "第十二条" in refused.json["article"] and "无" in refused.json["title"]
+    assert len(site.history.events(procedure_id)) == seen
+    done = post([{"instrument": "《重大行政决策程序暂行条例》", "article": "第十二条"}])
+    assert done.status_code == 200, done.json
+    stored = site.history.events(procedure_id)[-1].payload["data"]["legal_basis"]
+    assert stored == [{"instrument": "《重大行政决策程序暂行条例》", "article": "第十二条"}]

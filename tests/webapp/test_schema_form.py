@@ -173,7 +173,8 @@ def test_widgets_follow_the_schema():
     assert open_comment["channels"].widget == "checkboxes"
     assert ("gov_website", "政府网站") in open_comment["channels"].options
     assert open_comment["url"].widget == "url"
-    assert {f.key: f.widget for f in fields(schema_of("md_drafting"))}["legal_basis"] == "lines"
+    assert {f.key: f.widget for f in fields(schema_of("md_drafting"))}["affected_units"] == "lines"
+    assert {f.key: f.widget for f in fields(schema_of("md_drafting"))}["legal_basis"] == "rows"
     assert {f.key: f.widget for f in fields(schema_of("md_archiving"))} == {
         "archive_number": "text", "archived_on": "date", "complete": "checkbox"}
 
@@ -311,10 +312,12 @@ def test_checkboxes_and_lines_parse_to_lists_and_are_omitted_when_empty():
     assert data == {"channels": ["gov_website", "press"], "url": "https://example.gov.cn/x",
                     "start_date": "2026-11-02"}
 
-    post = MultiDict([("legal_basis", "《重大行政决策程序暂行条例》\r\n\r\n  《某省实施办法》  \r\n"),
-                      ("affected_units", "\r\n")])
+    post = MultiDict([("affected_units", "财政局\r\n\r\n  交通局  \r\n"),
+                      ("legal_basis.0.instrument", "《某省实施办法》"), ("legal_basis.0.article", " 第三条 "),
+                      ("legal_basis.1.instrument", ""), ("legal_basis.1.article", "")])
     data, _ = parse(schema_of("md_drafting"), post, None)
-    assert data == {"legal_basis": ["《重大行政决策程序暂行条例》", "《某省实施办法》"]}
+    assert data == {"affected_units": ["财政局", "交通局"],
+                    "legal_basis": [{"instrument": "《某省实施办法》", "article": "第三条"}]}
 
 
 def test_row_uploads_follow_their_row_when_a_blank_row_is_skipped():
@@ -464,3 +467,13 @@ def test_df_hardening_a_file_input_accepts_what_its_field_allows():
     other = {f.name: f for f in fields(schema_of("md_proposal"))}
     assert other["study_report"].accept is not None and ".docx" in other["study_report"].accept
     assert other["summary"].accept is None
+
+
+def test_md_12a_legal_bases_recorded_as_text_before_they_were_structured_still_display():
+    """History is immutable: a record page shows an old event's strings under the new schema."""
+    [old_list] = display(schema_of("md_drafting"), {"legal_basis": ["《重大行政决策程序暂行条例》"]})
+    assert (old_list.kind, old_list.value) == ("list", ("《重大行政决策程序暂行条例》",))
+    [old_text] = display(schema_of("nd_drafting"), {"legal_basis": "《促进个体工商户发展条例》"})
+    assert (old_text.kind, old_text.value) == ("text", "《促进个体工商户发展条例》")
+    [new] = display(schema_of("nd_drafting"), {"legal_basis": [{"instrument": "《条例》", "article": "第五条"}]})
+    assert new.kind == "table" and [c.value for c in new.rows[0]] == ["《条例》", "第五条"]
