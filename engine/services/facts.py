@@ -23,12 +23,21 @@ from engine.services import definitions
 DECISION_STATUTE = "major_decision"
 
 
-def on_record(uow: UnitOfWork, form: str, values: Mapping[str, Any]) -> dict[str, list[str]]:
-    """Field → entries other procedures' records fix for `form`; no query for any other form."""
-    if form != "ex_assign" or values.get("decision_procedure") is None:
+def on_record(uow: UnitOfWork, form: str, values: Mapping[str, Any], this_procedure: int) -> dict[str, list[str]]:
+    """Field → entries other procedures' records fix for `form`; no query for any other form.
+
+    The decision an execution carries out is the one its procedure was started for (the start facts of
+    its `procedure_started` event) when the form does not name it: the check is not left to the form."""
+    if form != "ex_assign":
         return {}
-    procedure_id = values["decision_procedure"]
-    procedure = uow.session.get(Procedure, procedure_id)
+    procedure_id = values.get("decision_procedure")
+    if procedure_id is None:
+        started = uow.session.scalar(select(Event.payload).where(Event.procedure_id == this_procedure,
+                                                                 Event.seq == 1))
+        procedure_id = ((started or {}).get("facts") or {}).get("decision_procedure")
+    if procedure_id is None:
+        return {}
+    procedure = uow.session.get(Procedure, int(procedure_id))
     if procedure is None or definitions.load_compiled(uow, procedure.definition_id).statute != DECISION_STATUTE:
         raise FormInvalid(field="decision_procedure", problem=f"no major-decision procedure {procedure_id} exists",
                           problem_zh=f"不存在编号为 {procedure_id} 的重大行政决策程序")

@@ -164,3 +164,16 @@ def test_rc8_one_officer_typed_twice_is_one_investigator(rc):
             investigation_officers=["复议员Ａ", "复议员a"])  # full-width and case: one person
     rc.review(investigated=True, investigation_officers=["复议员a", "复议员b"])
     assert rc.open() == {"decision"}
+
+
+def test_md36b_an_execution_started_for_a_decision_checks_its_units_without_the_form_naming_it(md, ex):
+    """The decision an execution carries out is fixed at its start (the start page's choice): the assignment
+    is checked against that decision's record even when its form leaves `decision_procedure` out."""
+    assessed(md)
+    view = ex.engine.procedures.start("decision_execution", "县城公交线网优化调整方案的执行（按决定启动）", "transport",
+                                      ex.people["executor"], {"decision_procedure": md.procedure_id})
+    started = type(ex).of(ex.engine, ex.people, view)
+    error = refused(started.engine, errors.PreDecisionUnitsIncomplete, "MD-36b", started.assign,
+                    pre_decision_units=["expert_pool"])
+    assert error.context["entries"] == ["risk_center"]
+    started.assign(pre_decision_units=["expert_pool", "risk_center"])
