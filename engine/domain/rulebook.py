@@ -778,6 +778,15 @@ _CATALOGUE: tuple[Rule, ...] = (
          "deploys and catalogue changes are recorded in a chained, append-only administration log open to "
          "auditors; an account is locked for a set time after repeated failed logins",
          certainty="P", phase="engine"),
+    Rule("DF-INTEGRITY", "DecisionFlow 设计不变量 4、9、11（防篡改记录；文件按摘要校验；事实皆有证据）",
+         "系统读取的每一项事实或是链式历史记录本身，或是可由历史记录重建并经核验比对的投影；不由历史记录重建的列"
+         "集中列明并说明理由；核验重新计算每一文件的摘要，逐项指明程序、表、记录、字段和首个不符的事件，有任何"
+         "不符即以非零状态退出",
+         "Every fact the system reads is a chained history event or a projection that verify rebuilds from the "
+         "history and compares; columns not rebuilt are listed in one place with the reason; verify re-hashes "
+         "every document, names the procedure, table, row, column and first bad event of each finding, and "
+         "exits non-zero on any",
+         certainty="P", phase="engine"),
     Rule("DF-SUPERVISION", "DecisionFlow 设计文档（督办）",
          "督办由督办人员发起：督办台账向督办人员和审计监督人员开放，督办通知只能由督办人员对未办结的步骤发出，"
          "并记入程序历史",
