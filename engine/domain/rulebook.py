@@ -719,10 +719,15 @@ _CATALOGUE: tuple[Rule, ...] = (
          "文件必须通过上传提交，在大小限制内，且按内容识别属于该项允许的类型（PDF、OFD、DOCX 等）",
          "Documents are uploaded, within the size limit, of a type the field allows as read from their content",
          certainty="P", phase="engine"),
-    Rule("DF-INTEGRITY", "DecisionFlow 设计不变量 9、11（文件完整性）",
-         "存储的文件在下载、接口返回和归档封存之前重新计算 SHA-256 和大小；与记录不符的文件拒绝发出，记入日志并计数",
-         "A stored document's SHA-256 and size are recomputed before it is downloaded, returned by the API or "
-         "sealed in an archive; a document that does not match its record is refused, logged and counted",
+    Rule("DF-INTEGRITY", "DecisionFlow 设计不变量 4、9、11（防篡改记录；文件按摘要校验；事实皆有证据）",
+         "系统读取的每一项事实或是链式历史记录本身，或是可由历史记录重建并经核验比对的投影；不由历史记录重建的列"
+         "集中列明并说明理由；核验重新计算每一文件的摘要，逐项指明程序、表、记录、字段和首个不符的事件，有任何"
+         "不符即以非零状态退出；存储的文件在下载、接口返回和归档封存之前重新计算摘要和大小，不符的拒绝发出，记入日志并计数",
+         "Every fact the system reads is a chained history event or a projection that verify rebuilds from the "
+         "history and compares; columns not rebuilt are listed in one place with the reason; verify re-hashes "
+         "every document, names the procedure, table, row, column and first bad event of each finding, and "
+         "exits non-zero on any; a stored document's SHA-256 and size are recomputed before it is downloaded, "
+         "returned by the API or sealed in an archive, and one that does not match is refused, logged and counted",
          certainty="P", phase="engine"),
     Rule("DF-CONFLICT", "DecisionFlow 设计不变量 5（并发）",
          "该程序已被他人同时修改，请刷新后重试",
