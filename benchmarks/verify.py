@@ -22,7 +22,7 @@ from sqlalchemy import insert, select, text
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.engine import fresh_postgres_database, postgres_base_url  # noqa: E402
+from benchmarks.shared.postgres import fresh_postgres_database, postgres_base_url  # noqa: E402
 from engine import chain  # noqa: E402
 from engine.clock import FixedClock  # noqa: E402
 from engine.config import Settings  # noqa: E402
