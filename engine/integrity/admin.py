@@ -4,8 +4,8 @@ The admin log (engine/services/adminlog.py) is recomputed from its first entry t
 A definition is checked against its own content (`sha256` of the BPMN, `bundle_sha256` of BPMN and
 forms, the compliance report re-derived) and against its `definition_deployed` entry (key, version,
 name, hashes, who deployed it and when). A year's catalogue rows are checked against the digest of the
-rows that its last `catalogue_loaded` entry recorded, column by column. What the log cannot rebuild yet
-(accounts, roles, grants, tokens) is listed in cache.py's GAPS.
+rows that its last `catalogue_loaded` entry recorded, column by column. Organisations, roles, users,
+grants and tokens are folded from their entries and compared (accounts.py).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from engine import chain
+from engine.integrity import accounts
 from engine.integrity.findings import Finding
 from engine.persistence.tables import AdminEvent, AdminLogHead, CatalogueItem, Definition
 from engine.services import adminlog
@@ -28,6 +29,7 @@ _A, _H = AdminEvent.__table__, AdminLogHead.__table__
 def check(connection: Connection) -> Iterator[Finding]:
     deployed: dict[tuple[Any, Any], Any] = {}
     loaded: dict[Any, Any] = {}
+    folded = accounts.Accounts()
 
     def entries() -> Iterator[Any]:
         for row in connection.execution_options(stream_results=True, yield_per=2000).execute(
@@ -36,6 +38,8 @@ def check(connection: Connection) -> Iterator[Finding]:
                 deployed[(row.payload.get("key"), row.payload.get("version"))] = row
             elif row.kind == "catalogue_loaded":
                 loaded[row.payload.get("year")] = row
+            elif row.kind in accounts.KINDS:
+                folded.fold(row)
             yield row
 
     head = connection.execute(select(_H.c.seq, _H.c.hash).where(_H.c.id == 1)).one_or_none()
@@ -45,6 +49,7 @@ def check(connection: Connection) -> Iterator[Finding]:
                       reason=report.reason)
     yield from _definitions(connection, deployed)
     yield from _catalogue(connection, loaded)
+    yield from accounts.check(connection, folded)
 
 
 def _definitions(connection: Connection, deployed: dict[tuple[Any, Any], Any]) -> Iterator[Finding]:

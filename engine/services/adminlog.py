@@ -2,7 +2,8 @@
 
 Logins (and failed ones), lockouts, account, role and password changes (roles before and
 after), four-eyes role grants asked for, approved and rejected (DF-FOUR-EYES), organisations,
-API tokens, definition deploys and catalogue loads are recorded the way procedure
+API tokens (with the SHA-256 of the secret, never the secret), definition deploys and catalogue
+loads, and set-up's organisations, roles and users (people.py) are recorded the way procedure
 history is (DESIGN invariant 4): `hash = SHA-256(RFC 8785 canonical JSON of
 {seq, at, actor, kind, subject, payload, prev_hash})`, the first `prev_hash` is 64 zeros,
 and `verify` names the first seq that does not match. Triggers refuse UPDATE and DELETE
@@ -12,7 +13,8 @@ on `admin_events` (migration 0007).
 before its commit, so the change and its record are one transaction. It locks the
 one-row `admin_log_head` first (`SELECT … FOR UPDATE` on PostgreSQL; on SQLite the
 writer's `BEGIN IMMEDIATE` already serialises): concurrent appends queue, and every seq
-is taken once. What the log never holds: passwords, password hashes, token secrets.
+is taken once. What the log never holds: passwords, password hashes, token secrets. Verify folds
+the account entries into the rows they imply and compares (engine/integrity/accounts.py).
 """
 
 from __future__ import annotations
@@ -36,7 +38,8 @@ __all__ = ["count", "events", "verify"]
 AUDITOR_ROLE = "auditor"
 KINDS = ("login", "login_failed", "lockout", "password_changed", "roles_changed", "active_changed", "user_changed",
          "user_created", "organisation_created", "token_issued", "token_revoked", "definition_deployed",
-         "catalogue_loaded", "grant_requested", "grant_approved", "grant_rejected")
+         "catalogue_loaded", "grant_requested", "grant_approved", "grant_rejected", "role_defined",
+         "accounts_baseline")
 """Every kind of entry; `append` refuses others, so the page and the docs can list them all."""
 
 _E, _H = AdminEvent.__table__, AdminLogHead.__table__

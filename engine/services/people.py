@@ -1,5 +1,9 @@
 """Organisations, roles and users, and the Actor a service call acts as.
 
+Set-up (the demo, the command line, tests) makes rows without an administrator, but never without a
+record: each row made or changed here is an administration log entry by `system`, in the same unit of
+work, so that verify can rebuild every account row from the log (engine/integrity/accounts.py).
+
 Roles are loaded from the database on every `actor()` call, so a revoked role stops
 working at the next request. Passwords are stored hashed by the web layer (argon2);
 the engine stores the hash it is given and never sees a password.
@@ -18,6 +22,10 @@ from engine.domain.independence import Affiliations, Unit
 from engine.domain.rules import require_admin_alone
 from engine.persistence.tables import Organisation, Role, User, UserRole
 from engine.persistence.uow import UnitOfWork
+from engine.services import adminlog
+
+SETUP = "system"
+"""Who set-up's log entries name: no person did it."""
 
 __all__ = ["actor", "ensure_organisation", "ensure_role", "ensure_user", "names", "set_password_hash"]
 
@@ -39,6 +47,8 @@ def ensure_organisation(uow: UnitOfWork, code: str, name: str, kind: str = "depa
             org = Organisation(code=code, name=name, kind=kind)
             uow.session.add(org)
             uow.session.flush()
+            adminlog.append(uow, SETUP, "organisation_created", f"organisation:{code}",
+                            {"code": code, "name": name, "kind": kind}, uow.clock.now())
         org_id = org.id
         uow.commit()
         return org_id
@@ -47,8 +57,14 @@ def ensure_organisation(uow: UnitOfWork, code: str, name: str, kind: str = "depa
 def ensure_role(uow: UnitOfWork, name: str, title_zh: str, title_en: str) -> None:
     with uow:
         if uow.session.get(Role, name) is None:
-            uow.session.add(Role(name=name, title_zh=title_zh, title_en=title_en))
+            _define_role(uow, name, title_zh, title_en)
         uow.commit()
+
+
+def _define_role(uow: UnitOfWork, name: str, title_zh: str, title_en: str) -> None:
+    uow.session.add(Role(name=name, title_zh=title_zh, title_en=title_en))
+    adminlog.append(uow, SETUP, "role_defined", f"role:{name}",
+                    {"name": name, "title_zh": title_zh, "title_en": title_en}, uow.clock.now())
 
 
 def ensure_user(uow: UnitOfWork, username: str, org_code: str, roles: Iterable[str],
@@ -65,20 +81,28 @@ def ensure_user(uow: UnitOfWork, username: str, org_code: str, roles: Iterable[s
     with uow:
         org = uow.session.scalars(select(Organisation).where(Organisation.code == org_code)).one()
         user = uow.session.scalars(select(User).where(User.username == username)).one_or_none()
+        for role in sorted(wanted):
+            if uow.session.get(Role, role) is None:
+                _define_role(uow, role, role, role)
+        uow.session.flush()
+        now, created = uow.clock.now(), user is None
         if user is None:
             user = User(username=username, display_name=display_name or username, org_id=org.id,
-                        password_hash=password_hash, active=True, created_at=uow.clock.now())
+                        password_hash=password_hash, active=True, created_at=now)
             uow.session.add(user)
             uow.session.flush()
-        for role in wanted:
-            if uow.session.get(Role, role) is None:
-                uow.session.add(Role(name=role, title_zh=role, title_en=role))
-        uow.session.flush()
-        have = set(uow.session.scalars(select(UserRole.role).where(UserRole.user_id == user.id)))
+            adminlog.append(uow, SETUP, "user_created", f"user:{username}",
+                            {"display_name": user.display_name, "org": org.code, "roles": sorted(wanted)}, now)
+        have = set() if created else set(uow.session.scalars(select(UserRole.role)
+                                                              .where(UserRole.user_id == user.id)))
         for role in wanted - have:
             uow.session.add(UserRole(user_id=user.id, role=role))
         for role in have - wanted:
             uow.session.delete(uow.session.get(UserRole, (user.id, role)))
+        if not created and have != wanted:
+            adminlog.append(uow, SETUP, "roles_changed", f"user:{username}",
+                            {"before": sorted(have), "after": sorted(wanted), "added": sorted(wanted - have),
+                             "removed": sorted(have - wanted)}, now)
         result = Actor(user.id, user.username, org.code, frozenset(wanted))
         uow.commit()
         return result
@@ -104,6 +128,8 @@ def set_password_hash(uow: UnitOfWork, username: str, password_hash: str) -> Non
         if user is None:
             raise UserNotFound(username=username)
         user.password_hash = password_hash
+        adminlog.append(uow, SETUP, "password_changed", f"user:{username}", {"unlocked": False},
+                        uow.clock.now())
         uow.commit()
 
 

@@ -79,7 +79,7 @@ def issue(uow: UnitOfWork, actor: Actor, name: str, days: int = 90) -> IssuedTok
         view = _view(row)
         adminlog.append(uow, actor.username, "token_issued", f"user:{actor.username}",
                         {"token_id": view.id, "name": name, "prefix": view.prefix,
-                         "expires_at": timestamp(view.expires_at)}, now)
+                         "expires_at": timestamp(view.expires_at), "token_sha256": row.token_hash}, now)
         uow.commit()
         return IssuedToken(secret, view)
 

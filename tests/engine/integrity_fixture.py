@@ -3,7 +3,9 @@
 A major decision past its public comment (documents, a consultation with opinions — one with an
 attachment, one a duplicate, one hidden, all marked — the adoption statement, the comment timer
 fired, a claimed step and a supervisor's reminder), a running one with its comment timer pending,
-and a review-loop procedure finished and another withdrawn.
+and a review-loop procedure finished and another withdrawn; the accounts an administrator makes
+(an organisation, a user, a four-eyes grant approved and one rejected, an API token issued and one
+revoked) beside those set-up makes.
 """
 
 from __future__ import annotations
@@ -59,7 +61,30 @@ def build(engine: Engine, clock: FixedClock) -> Built:
     engine.tasks.complete(step.task("deliberation"), people["secretary"], {"decision": "adopt"})
     gone = engine.procedures.start("review_loop", "撤回的决策", "dev_reform", people["sponsor"])
     engine.procedures.withdraw(gone.id, md.people.organ, "决策机关决定不再推进")
+    _administration(engine)
     return Built(pid, second.procedure_id, done.id, gone.id)
+
+
+def _administration(engine: Engine) -> None:
+    """What administrators do to accounts, so that every account table holds rows verify must rebuild."""
+    p = engine.people
+    p.ensure_role("auditor", "审计人员", "Auditor")
+    first, second = (p.ensure_user(name, "gov_office", ["admin"], title) for name, title in
+                     (("admin_a", "管理员甲"), ("admin_b", "管理员乙")))
+    engine.accounts.create_organisation(first, "transport", "县交通运输局", "department")
+    made = engine.accounts.create_user(first, "zhou_min", "周敏", "transport", ["sponsor", "legality_reviewer"],
+                                       "argon2-hash")
+    engine.accounts.update_user(first, "zhou_min", display_name="周敏（借调）")
+    pending = engine.grants.pending(second)
+    assert made.pending and pending, "the fixture needs a four-eyes role to ask for"
+    engine.grants.approve(second, pending[0].id)
+    engine.accounts.update_user(first, "zhou_min", grant=["sponsor", "legality_reviewer", "auditor"])
+    for grant in engine.grants.pending(second):
+        engine.grants.reject(second, grant.id)
+    kept = engine.tokens.issue(p.actor("li_na"), "对接系统", 30)
+    gone = engine.tokens.issue(p.actor("li_na"), "旧对接", 30)
+    engine.tokens.revoke(p.actor("li_na"), gone.token.id)
+    assert kept.token.id != gone.token.id
 
 
 def _review_people(engine: Engine) -> dict[str, object]:

@@ -17,6 +17,7 @@ from engine.cli import cli
 from engine.config import Settings
 from engine.core import build_engine
 from engine.domain.errors import AccountForbidden, AccountInvalid, AdminLogForbidden
+from engine.integrity import check
 from engine.services.accounts import NOT_A_USERNAME
 from engine.services.adminlog import admin_event_hash
 from tests.conftest import FIXTURES, bundle
@@ -28,7 +29,7 @@ CLIENT = "10.0.0.7"
 
 @pytest.fixture
 def staff(engine):
-    """An administrator and an auditor, set up directly (set-up is not an administrative act)."""
+    """An administrator and an auditor, set up directly (set-up's entries are by `system`)."""
     engine.people.ensure_organisation("gov_office", "县人民政府办公室", "gov_office")
     engine.people.ensure_organisation("audit_office", "县审计局", "auditor")
     for role in ("admin", "auditor", "sponsor", "supervisor"):
@@ -45,6 +46,27 @@ def kinds(engine, auditor):
     return [e.kind for e in entries(engine, auditor)]
 
 
+def administrative(engine, auditor):
+    """The kinds of the entries an administrator (not set-up) wrote, in order."""
+    return [e.kind for e in entries(engine, auditor) if e.actor != "system"]
+
+
+def test_df_integrity_set_up_is_logged_by_system_so_verify_can_rebuild_accounts(engine, staff):
+    """Set-up makes rows without an administrator, never without an entry: organisations, roles, users."""
+    _, auditor = staff
+    setup = [(e.kind, e.subject) for e in entries(engine, auditor) if e.actor == "system"]
+    assert setup[:2] == [("organisation_created", "organisation:gov_office"),
+                         ("organisation_created", "organisation:audit_office")]
+    assert [s for k, s in setup if k == "role_defined"] == ["role:admin", "role:auditor", "role:sponsor",
+                                                             "role:supervisor"]
+    assert [s for k, s in setup if k == "user_created"] == ["user:admin", "user:auditor"]
+    engine.people.ensure_user("auditor", "audit_office", ["auditor", "supervisor"])
+    changed = [e for e in entries(engine, auditor) if e.kind == "roles_changed"][-1]
+    assert (changed.actor, changed.payload["added"]) == ("system", ["supervisor"])
+    with engine.db.connect() as connection:
+        assert list(check.verify(connection)) == []
+
+
 def test_df_audit_log_records_each_administrative_act(engine, staff, clock):
     admin, auditor = staff
     key = engine.definitions.deploy(*bundle("review_loop.bpmn"), "admin").key
@@ -59,7 +81,7 @@ def test_df_audit_log_records_each_administrative_act(engine, staff, clock):
     assert engine.accounts.record_login("admin", True, CLIENT)
     assert not engine.accounts.record_login("admin", False, CLIENT)
 
-    log = {e.kind: e for e in entries(engine, auditor)}
+    log = {e.kind: e for e in entries(engine, auditor) if e.actor != "system"}
     assert list(log) == ["definition_deployed", "catalogue_loaded", "organisation_created", "user_created",
                          "roles_changed", "password_changed", "active_changed", "token_issued", "token_revoked",
                          "login", "login_failed"]
@@ -85,13 +107,14 @@ def test_df_audit_log_is_chained_from_genesis(engine, staff):
     for name in ("a1", "a2", "a3"):
         engine.accounts.create_organisation(admin, name, name, "other")
     log = entries(engine, auditor)
-    assert [e.seq for e in log] == [1, 2, 3]
+    assert [e.seq for e in log] == list(range(1, len(log) + 1))
+    assert [e.subject for e in log[-3:]] == ["organisation:a1", "organisation:a2", "organisation:a3"]
     assert log[0].prev_hash == GENESIS
     for previous, entry in pairwise(log):
         assert entry.prev_hash == previous.hash
     for e in log:
         assert e.hash == admin_event_hash(e.seq, e.at, e.actor, e.kind, e.subject, e.payload, e.prev_hash)
-    assert engine.adminlog.count(auditor) == 3
+    assert engine.adminlog.count(auditor) == len(log)
 
 
 def test_unchanged_deploys_and_unchanged_values_write_no_entry(engine, staff):
@@ -100,12 +123,13 @@ def test_unchanged_deploys_and_unchanged_values_write_no_entry(engine, staff):
     engine.definitions.deploy(*bundle("review_loop.bpmn"), "admin")
     engine.accounts.create_user(admin, "zhou_min", "周敏", "gov_office", ["sponsor"], "h")
     engine.accounts.update_user(admin, "zhou_min", display_name="周敏", grant=["sponsor"], active=True)
-    assert kinds(engine, auditor) == ["definition_deployed", "user_created"]
+    assert administrative(engine, auditor) == ["definition_deployed", "user_created"]
 
 
 def test_df_audit_log_a_refused_change_writes_no_entry(engine, staff):
     admin, auditor = staff
     sponsor = engine.people.ensure_user("zhang_wei", "gov_office", ["sponsor"])
+    before = engine.adminlog.count(auditor)
     with pytest.raises(AccountInvalid):
         engine.accounts.create_user(admin, "Bad Name", "x", "gov_office", [], "h")
     with pytest.raises(AccountForbidden) as refused:
@@ -113,7 +137,7 @@ def test_df_audit_log_a_refused_change_writes_no_entry(engine, staff):
     assert refused.value.rule == "DF-ACCOUNT"
     with pytest.raises(AccountInvalid):
         engine.accounts.update_user(admin, "admin", grant=[])  # nobody removes their own admin rights
-    assert engine.adminlog.count(auditor) == 0
+    assert engine.adminlog.count(auditor) == before
 
 
 def test_df_audit_log_entry_and_change_are_one_transaction(engine, staff):
@@ -122,24 +146,26 @@ def test_df_audit_log_entry_and_change_are_one_transaction(engine, staff):
     def crash() -> None:
         raise RuntimeError("power cut before the commit")
 
+    before = engine.adminlog.count(auditor)
     engine.before_commit = crash
     with pytest.raises(RuntimeError):
         engine.accounts.create_user(admin, "zhou_min", "周敏", "gov_office", ["sponsor"], "h")
     engine.before_commit = None
     assert "zhou_min" not in {u.username for u in engine.accounts.users(admin)}
-    assert engine.adminlog.count(auditor) == 0
+    assert engine.adminlog.count(auditor) == before
     engine.accounts.create_user(admin, "zhou_min", "周敏", "gov_office", ["sponsor"], "h")
-    assert [e.seq for e in entries(engine, auditor)] == [1]
+    assert [e.seq for e in entries(engine, auditor)][before:] == [before + 1]
 
 
 def test_df_audit_log_is_open_to_auditors_only(engine, staff):
     admin, auditor = staff
     engine.accounts.create_organisation(admin, "transport", "县交通运输局", "department")
-    for who in (admin, engine.people.ensure_user("zhang_wei", "gov_office", ["sponsor"])):
+    sponsor = engine.people.ensure_user("zhang_wei", "gov_office", ["sponsor"])
+    for who in (admin, sponsor):
         with pytest.raises(AdminLogForbidden) as refused:
             engine.adminlog.events(who)
         assert refused.value.rule == "DF-AUDIT"
-    assert len(engine.adminlog.events(auditor)) == 1
+    assert administrative(engine, auditor) == ["organisation_created"]
 
 
 # --- logins and lockout ------------------------------------------------------------------------------
@@ -275,14 +301,15 @@ def test_df_audit_log_deleting_an_entry_is_found(logged):
 def test_df_audit_log_an_entry_past_the_head_is_found(logged):
     last = logged.adminlog.events(logged.people.actor("auditor"))[-1]
     at = last.at + timedelta(seconds=1)
-    forged = admin_event_hash(6, at, "admin", "login", "user:admin", {}, last.hash)
+    seq = last.seq + 1
+    forged = admin_event_hash(seq, at, "admin", "login", "user:admin", {}, last.hash)
     with logged.db.begin() as connection:
         connection.execute(text("INSERT INTO admin_events (seq, at, actor, kind, subject, payload, prev_hash, hash) "
-                                "VALUES (6, :at, 'admin', 'login', 'user:admin', '{}', :prev, :hash)"),
-                           {"at": at if logged.db.dialect.name == "postgresql" else at.replace(tzinfo=None),
+                                "VALUES (:seq, :at, 'admin', 'login', 'user:admin', '{}', :prev, :hash)"),
+                           {"seq": seq, "at": at if logged.db.dialect.name == "postgresql" else at.replace(tzinfo=None),
                             "prev": last.hash, "hash": forged})
     report = logged.adminlog.verify()
-    assert not report.ok and report.first_bad_seq == 6
+    assert not report.ok and report.first_bad_seq == seq
 
 
 @pytest.mark.parametrize("sql", [
@@ -302,7 +329,7 @@ def test_verify_admin_command_prints_first_bad_seq_and_exits_1(logged, db_url):
     runner = CliRunner()
     ok = runner.invoke(cli, ["verify", "--admin", "--database", db_url])
     assert ok.exit_code == 0, ok.output
-    assert "5 entries; OK" in ok.output
+    assert f"{logged.adminlog.count(logged.people.actor('auditor'))} entries; OK" in ok.output
     tamper_log(logged, "UPDATE admin_events SET actor = 'x' WHERE seq = 4")
     broken = runner.invoke(cli, ["verify", "--admin", "--database", db_url])
     assert broken.exit_code == 1
@@ -328,6 +355,7 @@ def test_deploy_and_catalogue_commands_are_logged_with_who_ran_them(engine, staf
 def test_df_audit_log_concurrent_appends_take_each_seq_once(engine, staff, db_url, clock, tmp_path):
     admin, auditor = staff
     writers, errors = 6, []
+    before = engine.adminlog.count(auditor)
     barrier = threading.Barrier(writers)
     engines = [build_engine(Settings(database_url=db_url, key_dir=str(tmp_path / "keys")), clock)
                for _ in range(writers)]
@@ -349,5 +377,5 @@ def test_df_audit_log_concurrent_appends_take_each_seq_once(engine, staff, db_ur
         built.dispose()
     assert errors == []
     log = entries(engine, auditor)
-    assert [e.seq for e in log] == list(range(1, 2 * writers + 1))
+    assert [e.seq for e in log] == list(range(1, before + 2 * writers + 1))
     assert engine.adminlog.verify().ok

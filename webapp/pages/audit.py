@@ -40,6 +40,8 @@ ADMIN_KINDS = {
     "user_changed": lazy_gettext("User details changed"),
     "user_created": lazy_gettext("User created"),
     "organisation_created": lazy_gettext("Organisation created"),
+    "role_defined": lazy_gettext("Role defined"),
+    "accounts_baseline": lazy_gettext("Accounts baseline recorded"),
     "token_issued": lazy_gettext("API token issued"),
     "token_revoked": lazy_gettext("API token revoked"),
     "definition_deployed": lazy_gettext("Process definition deployed"),
