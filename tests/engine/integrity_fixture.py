@@ -5,18 +5,20 @@ attachment, one a duplicate, one hidden, all marked — the adoption statement, 
 fired, a claimed step and a supervisor's reminder), a running one with its comment timer pending,
 and a review-loop procedure finished and another withdrawn; the accounts an administrator makes
 (an organisation, a user, a four-eyes grant approved and one rejected, an API token issued and one
-revoked) beside those set-up makes.
+revoked) beside those set-up makes; and a yearly clean-up started by the scheduler (a `scheduled_runs`
+row that starts a procedure).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from engine.clock import FixedClock
-from engine.core import Engine
+from engine.core import Engine, build_engine
 from engine.services.definitions import read_bundle
 from engine.services.views import Upload
-from tests.conftest import DRAFT, FIXTURES
+from tests.conftest import DRAFT, FIXTURES, ROOT
 from tests.processes.md_scenario import MajorDecision
 
 
@@ -62,6 +64,7 @@ def build(engine: Engine, clock: FixedClock) -> Built:
     gone = engine.procedures.start("review_loop", "撤回的决策", "dev_reform", people["sponsor"])
     engine.procedures.withdraw(gone.id, md.people.organ, "决策机关决定不再推进")
     _administration(engine)
+    _periodic_cleanup(engine, clock)
     return Built(pid, second.procedure_id, done.id, gone.id)
 
 
@@ -93,3 +96,13 @@ def _review_people(engine: Engine) -> dict[str, object]:
     return {"sponsor": p.ensure_user("li_na", "dev_reform", ["sponsor"], "李娜"),
             "reviewer": p.ensure_user("chen_jing2", "review_office", ["legality_reviewer"], "陈静"),
             "secretary": p.ensure_user("zhao_lei", "gov_office", ["meeting_secretary"], "赵磊")}
+
+
+def _periodic_cleanup(engine: Engine, clock: FixedClock) -> None:
+    """The scheduler's yearly clean-up (ND-9), started as a worker starts it: its run row names the procedure."""
+    engine.definitions.deploy(*read_bundle(ROOT / "processes" / "nd_cleanup.bpmn"), "test")
+    worker = build_engine(dataclasses.replace(engine.settings, cleanup_org="review_office"), clock)
+    try:
+        assert worker.cleanup.start_periodic(str(clock.now().year)) is not None
+    finally:
+        worker.dispose()
