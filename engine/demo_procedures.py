@@ -117,7 +117,7 @@ def drive(d: Driver, sponsor: str, item: str, stage: str) -> None:
         "meeting_type": "standing", "meeting_date": d.today(), "members_total": 5, "members_present": 3,
         "views": [{"member": "副县长甲", "is_head": False, "position": "support"},
                   {"member": "副县长乙", "is_head": False, "position": "support"},
-                  {"member": "县长", "is_head": True, "position": "support"}],
+                  {"member": "孙县长", "is_head": True, "position": "support"}],
         "decision_outcome": "adopt"}, {"minutes": pdf("会议纪要")})
     d.do("party_report", "liaison", {"reported_on": d.today(), "form": "written", "reply": "同意"})
     d.do("publication", "secretary", {"channels": ["gov_website"], "published_on": d.today(),

@@ -614,6 +614,23 @@ class MemberViewRepeated(Refused):
     en = "{field}: {entry} already has a view (row {first}); each member's view is recorded once."
 
 
+class MembersTotalNotOnRecord(Refused):
+    rule = "MD-30a"
+    en = ("{field}: {total} members stated, but the registry lists {on_record} members of the government's "
+          "meeting ({members}); the total is the registry's.")
+
+
+class MemberNotOnRecord(Refused):
+    rule = "MD-30a"
+    en = ("{field}: {entry} is not a member of the government's meeting by the registry ({members}); only "
+          "members' views decide.")
+
+
+class HeadNotOnRecord(Refused):
+    rule = "MD-30b"
+    en = "{field}: {entry} is recorded as the head, but the registry's head of government is {heads}."
+
+
 class HeadViewMissing(Refused):
     rule = "MD-30b"
     en = "The record must contain exactly one view of the head of government, found {count}."

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from engine.domain import errors as e
@@ -37,6 +38,23 @@ PRE_DECISION_STEPS = ("expert_argumentation", "risk_assessment")
 """MD-36b: the steps whose units did the main argumentation or assessment before the decision."""
 
 
+@dataclass(frozen=True)
+class Composition:
+    """Who sits on a body by the organisation registry (MD-30a): each member as (username, display name),
+    and the usernames of those who chair it (the head, MD-30b). Looked up by the service, never typed."""
+
+    members: tuple[tuple[str, str], ...]
+    chairs: frozenset[str]
+
+    def who(self, typed: object) -> str | None:
+        """The username of the member a typed name is (by username or display name, however typed)."""
+        key = identity(typed)
+        return next((u for u, shown in self.members if key in (identity(u), identity(shown))), None)
+
+    def names(self) -> str:
+        return "、".join(shown for _, shown in self.members)
+
+
 def known(form: str, before: Mapping[str, Any]) -> dict[str, Rows]:
     """The rows the engine fills in for `form` from what earlier steps recorded (field → rows)."""
     fn = _KNOWN.get(form)
@@ -44,13 +62,17 @@ def known(form: str, before: Mapping[str, Any]) -> dict[str, Rows]:
 
 
 def check(form: str, data: Mapping[str, Any], before: Mapping[str, Any],
-          on_record: Mapping[str, list[str]] | None = None) -> None:
+          on_record: Mapping[str, list[str]] | None = None, composition: Composition | None = None) -> None:
     """Refuse a list that drops, alters or repeats a known entry, or a count its list contradicts.
 
-    `on_record`: entries another procedure's chain fixes (field → entries), looked up by the service."""
+    `on_record`: entries another procedure's chain fixes (field → entries), looked up by the service.
+    `composition`: the body the registry says met (a meeting's members), for the forms that record one."""
     fn = _CHECKS.get(form)
     if fn:
         fn(data, before)
+    composed = _COMPOSED.get(form)
+    if composed and composition is not None:
+        composed(data, composition)
     for field_name, entries in (on_record or {}).items():
         typed = {identity(n) for n in data.get(field_name) or []}
         missing = [n for n in entries if identity(n) not in typed]
@@ -129,6 +151,23 @@ def _deliberation_check(data: Mapping[str, Any], before: Mapping[str, Any]) -> N
         raise e.PresentCountMismatch(field="members_present", present=present, listed=len(views))
 
 
+def _deliberation_members(data: Mapping[str, Any], body: Composition) -> None:
+    """MD-30a: the meeting's members are the government's, as the registry lists them, so the total is
+    theirs and every view is a member's; MD-30b: the view recorded as the head's is the head's."""
+    total = data.get("members_total")
+    if isinstance(total, int) and total != len(body.members):
+        raise e.MembersTotalNotOnRecord(field="members_total", total=total, on_record=len(body.members),
+                                        members=body.names())
+    for i, view in enumerate(v for v in data.get("views") or [] if isinstance(v, Mapping)):
+        name = view.get("member", "")
+        who = body.who(name)
+        if who is None:
+            raise e.MemberNotOnRecord(field=f"views.{i}.member", entry=name, members=body.names(), entries=[name])
+        if view.get("is_head") and who not in body.chairs:
+            raise e.HeadNotOnRecord(field=f"views.{i}.member", entry=name, entries=[name],
+                                    heads="、".join(shown for u, shown in body.members if u in body.chairs))
+
+
 # --- collective discussion of an enforcement decision (ER-8) -----------------------------------
 
 def _er_collective_check(data: Mapping[str, Any], before: Mapping[str, Any]) -> None:
@@ -153,6 +192,9 @@ def _cleanup_review_known(before: Mapping[str, Any]) -> dict[str, Rows]:
 _KNOWN: dict[str, Callable[[Mapping[str, Any]], dict[str, Rows]]] = {
     "md_hearing_record": _hearing_record_known,
     "ndc_review": _cleanup_review_known,
+}
+_COMPOSED: dict[str, Callable[[Mapping[str, Any], Composition], None]] = {
+    "md_deliberation": _deliberation_members,
 }
 _CHECKS: dict[str, Callable[[Mapping[str, Any], Mapping[str, Any]], None]] = {
     "md_hearing_notice": _hearing_notice_check,

@@ -1,10 +1,11 @@
-"""Facts another procedure's chain records, looked up for a form that restates them (MD-36b).
+"""Facts another procedure's chain or the registry records, looked up for a form that restates them.
 
 Not a door: `tasks.complete` asks it inside its own unit of work. The execution of a decision runs as
 its own procedure; when its assignment names the major-decision procedure it executes, the units that
 did that decision's expert argumentation and risk assessment are read from that procedure's chained
 events (who completed the steps, from which organisation, and the institutions their forms name),
-never from what the organ types (engine/domain/known_facts.py compares them).
+never from what the organ types (engine/domain/known_facts.py compares them). A meeting's members are
+the government's by the organisation registry (MD-30a, MD-30b): `composition` reads them.
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ from sqlalchemy import select
 
 from engine.domain import known_facts
 from engine.domain.errors import FormInvalid
-from engine.persistence.tables import Event, Procedure
+from engine.persistence.tables import Event, Procedure, User, UserRole
 from engine.persistence.uow import UnitOfWork
 from engine.services import definitions
 
 DECISION_STATUTE = "major_decision"
+BODIES = {"md_deliberation": ("meeting_member", "head")}
+"""Form → (the role of the body's members, the role of who chairs it), in the registry."""
 
 
 def on_record(uow: UnitOfWork, form: str, values: Mapping[str, Any], this_procedure: int) -> dict[str, list[str]]:
@@ -44,3 +47,24 @@ def on_record(uow: UnitOfWork, form: str, values: Mapping[str, Any], this_proced
     payloads = uow.session.scalars(select(Event.payload).where(
         Event.procedure_id == procedure.id, Event.kind == "task_completed").order_by(Event.seq))
     return {"pre_decision_units": known_facts.pre_decision_units(payloads)}
+
+
+def composition(uow: UnitOfWork, form: str) -> known_facts.Composition | None:
+    """The body that meets for `form` by the registry: active holders of the member or chair role (a head
+    is a member). None when the form records no body, or the registry lists nobody for it yet (a deployment
+    that has not entered its meeting's members: the typed record is then checked by its own consistency)."""
+    roles = BODIES.get(form)
+    if roles is None:
+        return None
+    rows = uow.session.execute(
+        select(User.username, User.display_name, UserRole.role).join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role.in_(roles), User.active.is_(True)).order_by(User.username))
+    members: dict[str, str] = {}
+    chairs: set[str] = set()
+    for username, shown, role in rows:
+        members[username] = shown
+        if role == roles[1]:
+            chairs.add(username)
+    if not members:
+        return None
+    return known_facts.Composition(tuple(members.items()), frozenset(chairs))

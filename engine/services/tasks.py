@@ -164,7 +164,8 @@ def complete(uow: UnitOfWork, task_id: str, actor: Actor, data: Mapping[str, Any
         form.validate(values, frozenset(refs))
         now = uow.clock.now()
         form_dates.check(form.dates, values, _moments(now, step, procedure))
-        known_facts.check(form_name, values, task.data, facts.on_record(uow, form_name, values, procedure.id))
+        known_facts.check(form_name, values, task.data, facts.on_record(uow, form_name, values, procedure.id),
+                          facts.composition(uow, form_name))
         derived = guards.run(compiled.statute, step.step_kind, guards.Context(
             values, task.data, now, uow.settings.limits, _catalogue_status(uow, step.step_kind, values, now),
             actor, _registry(uow, step.step_kind), _completed(uow, procedure.id, compiled.statute, step.step_kind),
