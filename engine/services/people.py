@@ -1,7 +1,7 @@
 """Organisations, roles and users, and the Actor a service call acts as.
 
 Set-up (the demo, the command line, tests) makes rows without an administrator, but never without a
-record: each row made or changed here is an administration log entry by `system`, in the same unit of
+record: each row made or changed here is an administration log entry by `setup`, in the same unit of
 work, so that verify can rebuild every account row from the log (engine/integrity/accounts.py).
 
 Roles are loaded from the database on every `actor()` call, so a revoked role stops
@@ -24,7 +24,7 @@ from engine.persistence.tables import Organisation, Role, User, UserRole
 from engine.persistence.uow import UnitOfWork
 from engine.services import adminlog
 
-SETUP = "system"
+SETUP = "setup"
 """Who set-up's log entries name: no person did it."""
 
 __all__ = ["actor", "ensure_organisation", "ensure_role", "ensure_user", "names", "set_password_hash"]

@@ -35,8 +35,8 @@ def upgrade() -> None:
     events, head = AdminEvent.__table__, AdminLogHead.__table__  # the columns' types (UTC times, JSON)
     head_seq, head_hash = connection.execute(sa.select(head.c.seq, head.c.hash).where(head.c.id == 1)).one()
     at, seq = datetime.now(UTC), head_seq + 1
-    digest = admin_event_hash(seq, at, "system", "accounts_baseline", "accounts", rows, head_hash)
-    connection.execute(sa.insert(events).values(seq=seq, at=at, actor="system", kind="accounts_baseline",
+    digest = admin_event_hash(seq, at, "setup", "accounts_baseline", "accounts", rows, head_hash)
+    connection.execute(sa.insert(events).values(seq=seq, at=at, actor="setup", kind="accounts_baseline",
                                                 subject="accounts", payload=rows, prev_hash=head_hash, hash=digest))
     connection.execute(sa.update(head).where(head.c.id == 1).values(seq=seq, hash=digest))
 

@@ -63,7 +63,7 @@ def test_df_integrity_accounts_made_before_set_up_was_logged_are_proved_from_the
     schema.upgrade(db_url)
 
     [baseline] = _log(db_url)
-    assert (baseline.actor, baseline.kind) == ("system", "accounts_baseline")
+    assert (baseline.actor, baseline.kind) == ("setup", "accounts_baseline")
     payload = baseline.payload if isinstance(baseline.payload, dict) else json.loads(baseline.payload)
     assert payload["users"] == [{"username": "zhang_wei", "display_name": "张伟", "org": "gov_office", "active": True,
                                  "created_at": "2026-03-01T08:00:00.000000Z", "roles": ["sponsor"]}]

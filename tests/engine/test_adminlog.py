@@ -29,7 +29,7 @@ CLIENT = "10.0.0.7"
 
 @pytest.fixture
 def staff(engine):
-    """An administrator and an auditor, set up directly (set-up's entries are by `system`)."""
+    """An administrator and an auditor, set up directly (set-up's entries are by `setup`)."""
     engine.people.ensure_organisation("gov_office", "县人民政府办公室", "gov_office")
     engine.people.ensure_organisation("audit_office", "县审计局", "auditor")
     for role in ("admin", "auditor", "sponsor", "supervisor"):
@@ -48,13 +48,13 @@ def kinds(engine, auditor):
 
 def administrative(engine, auditor):
     """The kinds of the entries an administrator (not set-up) wrote, in order."""
-    return [e.kind for e in entries(engine, auditor) if e.actor != "system"]
+    return [e.kind for e in entries(engine, auditor) if e.actor != "setup"]
 
 
-def test_df_integrity_set_up_is_logged_by_system_so_verify_can_rebuild_accounts(engine, staff):
+def test_df_integrity_set_up_is_logged_as_setup_so_verify_can_rebuild_accounts(engine, staff):
     """Set-up makes rows without an administrator, never without an entry: organisations, roles, users."""
     _, auditor = staff
-    setup = [(e.kind, e.subject) for e in entries(engine, auditor) if e.actor == "system"]
+    setup = [(e.kind, e.subject) for e in entries(engine, auditor) if e.actor == "setup"]
     assert setup[:2] == [("organisation_created", "organisation:gov_office"),
                          ("organisation_created", "organisation:audit_office")]
     assert [s for k, s in setup if k == "role_defined"] == ["role:admin", "role:auditor", "role:sponsor",
@@ -62,7 +62,7 @@ def test_df_integrity_set_up_is_logged_by_system_so_verify_can_rebuild_accounts(
     assert [s for k, s in setup if k == "user_created"] == ["user:admin", "user:auditor"]
     engine.people.ensure_user("auditor", "audit_office", ["auditor", "supervisor"])
     changed = [e for e in entries(engine, auditor) if e.kind == "roles_changed"][-1]
-    assert (changed.actor, changed.payload["added"]) == ("system", ["supervisor"])
+    assert (changed.actor, changed.payload["added"]) == ("setup", ["supervisor"])
     with engine.db.connect() as connection:
         assert list(check.verify(connection)) == []
 
@@ -81,7 +81,7 @@ def test_df_audit_log_records_each_administrative_act(engine, staff, clock):
     assert engine.accounts.record_login("admin", True, CLIENT)
     assert not engine.accounts.record_login("admin", False, CLIENT)
 
-    log = {e.kind: e for e in entries(engine, auditor) if e.actor != "system"}
+    log = {e.kind: e for e in entries(engine, auditor) if e.actor != "setup"}
     assert list(log) == ["definition_deployed", "catalogue_loaded", "organisation_created", "user_created",
                          "roles_changed", "password_changed", "active_changed", "token_issued", "token_revoked",
                          "login", "login_failed"]

@@ -48,8 +48,8 @@ def accounts_state(engine) -> tuple[object, ...]:
 
 
 def log(engine, kind: str | None = None):
-    """The entries administrators wrote (set-up's, by `system`, are left out)."""
-    return [e for e in engine.adminlog.events(engine.people.actor("auditor"), kind=kind) if e.actor != "system"]
+    """The entries administrators wrote (set-up's, by `setup`, are left out)."""
+    return [e for e in engine.adminlog.events(engine.people.actor("auditor"), kind=kind) if e.actor != "setup"]
 
 
 def held(engine, username: str) -> frozenset[str]:

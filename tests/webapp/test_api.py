@@ -146,7 +146,7 @@ def test_df_date_a_meeting_dated_ahead_of_today_is_422_naming_field_date_and_bou
     task, seen = site.procedures.get(procedure_id).task("deliberation"), len(site.history.events(procedure_id))
     tomorrow = (date.fromisoformat(d.today()) + timedelta(days=1)).isoformat()
     meeting = {"meeting_type": "standing", "meeting_date": tomorrow, "members_total": 5, "members_present": 5,
-               "views": [{"member": "县长", "is_head": True, "position": "support"}], "decision_outcome": "adopt"}
+               "views": [{"member": "孙县长", "is_head": True, "position": "support"}], "decision_outcome": "adopt"}
     refused = as_user("secretary")("post", f"/tasks/{task}/complete", content_type="multipart/form-data", data={
         "data": json.dumps(meeting), "minutes": (io.BytesIO(PDF), "会议纪要.pdf")})
     assert refused.status_code == 422 and refused.headers["Content-Type"].startswith(PROBLEM)
@@ -319,7 +319,7 @@ def test_md30d_a_member_s_view_counted_twice_is_422_naming_the_row_rule_and_arti
     task, seen = site.procedures.get(procedure_id).task("deliberation"), len(site.history.events(procedure_id))
     views = [{"member": "副县长甲", "is_head": False, "position": "support"},
              {"member": "副县长甲 ", "is_head": False, "position": "support"},
-             {"member": "县长", "is_head": True, "position": "support"}]
+             {"member": "孙县长", "is_head": True, "position": "support"}]
     meeting = {"meeting_type": "standing", "meeting_date": d.today(), "members_total": 5, "members_present": 3,
                "views": views, "decision_outcome": "adopt"}
     refused = as_user("secretary")("post", f"/tasks/{task}/complete", content_type="multipart/form-data", data={
