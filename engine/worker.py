@@ -1,11 +1,12 @@
 """Firing due timers: `decisionflow worker`, and an in-process scheduler for the demo.
 
-`fire_due` is the whole job: each due timer fires in its own transaction, claimed with
-SKIP LOCKED on PostgreSQL (`timers.fire_next`), so several workers share the work and
-none fires a timer twice; a worker killed mid-transaction leaves its timer pending for
-the others. Timers missed while no worker ran are all due at the next start and fire
-then, in due order. `decisionflow serve --demo` runs the job on an APScheduler background
-thread; production runs `decisionflow worker` processes (APScheduler's blocking scheduler).
+`fire_due` is the whole job: due timers are claimed in batches (`timers.claim`: one transaction
+leases their procedures to this pass, SKIP LOCKED on PostgreSQL), and each fires in its own
+transaction, so several workers share the work, none fires a timer twice, and a procedure's timers
+fire in due order by one worker at a time; a worker killed mid-batch leaves its timers pending, and
+its leases run out after `timers.CLAIM_SECONDS` for the others. Timers missed while no worker ran
+are all due at the next start and fire then, in due order. `decisionflow serve --demo` runs the job
+on an APScheduler background thread; production runs `decisionflow worker` processes (APScheduler's blocking scheduler).
 
 Each pass also starts the year's clean-up of normative documents once its day has come (ND-9,
 DECISIONFLOW_CLEANUP_ORG and DECISIONFLOW_CLEANUP_DAY): exactly once, however many workers run and
@@ -23,6 +24,7 @@ import signal
 import smtplib
 import socket
 import time
+import uuid
 from datetime import UTC, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -31,37 +33,63 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from engine.clock import CST
 from engine.core import Engine
 from engine.domain.errors import DomainError
+from engine.services.timers import Poisoned
 
 log = logging.getLogger(__name__)
 DIGEST_JOB = "digest"
 CHECKPOINT_JOB = "checkpoint"
 IDLE_RECHECK_SECONDS = 0.2
+CLAIM_BATCH = 50  # timers leased per claim: one claim transaction for up to this many firings
 
 
-def fire_due(engine: Engine, limit: int | None = None, skipped: set[int] | None = None) -> int:
-    """Fire every timer due now, earliest first, one transaction each; return how many fired.
+def fire_due(engine: Engine, limit: int | None = None, skipped: set[int] | None = None,
+             batch: int = CLAIM_BATCH) -> int:
+    """Fire every timer due now, in due order per procedure, one transaction each; return how many fired.
 
-    A timer that did not fire (its workflow's own time has not come, SpiffWorkflow firing strictly
-    after it; or a poisoned row, logged and counted by `timers.fire_next`) is added to `skipped` and
-    not taken again in this pass: the timers due after it still fire, and the pass ends when nothing
-    but skipped timers is due, or after `limit` timers. First it starts the year's clean-up of
-    normative documents if that is due (`start_due_cleanup`).
+    Timers are claimed `batch` at a time (`timers.claim`: one transaction leasing their procedures to
+    this pass, SKIP LOCKED on PostgreSQL), then fired one transaction each (`timers.fire_claimed`),
+    then the leases are released. A timer that did not fire (its workflow's own time has not come,
+    SpiffWorkflow firing strictly after it; or a poisoned row, logged and counted) is added to
+    `skipped` and not taken again in this pass; after a poisoned one, the later timers of its procedure
+    wait for the next pass, so they never fire before it. The timers due after it still fire, and the
+    pass ends when nothing but skipped timers is due, or after `limit` timers. First it starts the
+    year's clean-up of normative documents if that is due (`start_due_cleanup`).
     """
     start_due_cleanup(engine)
     send_due_digest(engine)
     skipped = set() if skipped is None else skipped
     write_due_checkpoint(engine)
     fired = 0
+    worker = uuid.uuid4().hex  # this pass's name on its leases: threads and processes each have their own
     while limit is None or fired < limit:
-        claimed = engine.timers.fire_next(skipped)
-        if claimed is None:
+        size = batch if limit is None else min(batch, limit - fired)
+        groups = engine.timers.claim(worker, size, skipped)
+        if not groups:
             return fired
-        timer_id, done = claimed
-        if not done:
-            log.debug("timer %s is due but did not fire: skipped in this pass", timer_id)
-            skipped.add(timer_id)
-            continue
-        fired += 1
+        try:
+            fired += _fire_claimed(engine, groups, skipped, None if limit is None else limit - fired)
+        finally:
+            engine.timers.release(worker)
+    return fired
+
+
+def _fire_claimed(engine: Engine, groups: list[list[int]], skipped: set[int], limit: int | None) -> int:
+    """Fire a claimed batch, each procedure's timers in due order; a poisoned one ends its procedure's turn."""
+    fired = 0
+    for timer_ids in groups:
+        for position, timer_id in enumerate(timer_ids):
+            if limit is not None and fired >= limit:
+                return fired
+            try:
+                done = engine.timers.fire_claimed(timer_id)
+            except Poisoned:
+                skipped.update(timer_ids[position:])
+                break
+            if done:
+                fired += 1
+            else:
+                log.debug("timer %s is due but did not fire: skipped in this pass", timer_id)
+                skipped.add(timer_id)
     return fired
 
 
