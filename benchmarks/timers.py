@@ -27,6 +27,7 @@ import argparse  # noqa: E402
 import logging  # noqa: E402
 import os  # noqa: E402
 import platform  # noqa: E402
+import resource  # noqa: E402
 import shutil  # noqa: E402
 import subprocess  # noqa: E402
 import time  # noqa: E402
@@ -73,6 +74,7 @@ def workers(engine: Engine, sa_url: str, n: int, count: int, run: int) -> Run:
     """(b)/(c): N fresh due periods in the shared database, `count` `decisionflow worker` processes."""
     load(engine, n, run)
     command = [_decisionflow(), "worker", "--until-idle", "--database", sa_url]
+    cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
     began = time.perf_counter()
     procs = [subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for _ in range(count)]
     for proc in procs:
@@ -80,6 +82,8 @@ def workers(engine: Engine, sa_url: str, n: int, count: int, run: int) -> Run:
         if proc.returncode != 0:
             raise SystemExit(f"a worker failed: {err.decode(errors='replace')[-2000:]}")
     wall = time.perf_counter() - began
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu_s = (after.ru_utime + after.ru_stime) - (cpu.ru_utime + cpu.ru_stime)
     with engine.db.connect() as connection:
         fired, first, last = connection.execute(text(
             "SELECT count(*), min(fired_at), max(fired_at) FROM timers WHERE status = 'fired' "
@@ -88,7 +92,7 @@ def workers(engine: Engine, sa_url: str, n: int, count: int, run: int) -> Run:
             "SELECT count(*) FROM (SELECT procedure_id FROM events WHERE kind = 'timer_fired' "
             "GROUP BY procedure_id HAVING count(*) > 1) AS t")).scalar_one()
     window = (last - first).total_seconds() if fired > 1 else wall
-    return Run(count, int(fired) / window, int(fired) / wall, int(fired), int(twice))
+    return Run(count, int(fired) / window, int(fired) / wall, int(fired), int(twice), 1000 * cpu_s / max(fired, 1))
 
 
 @dataclass(frozen=True)
@@ -100,6 +104,7 @@ class Run:
     wall_rate: float
     fired: int
     twice: int
+    cpu_ms: float  # the worker processes' own CPU per fired timer, start-up included (not PostgreSQL's)
 
 
 def _decisionflow() -> str:
@@ -121,7 +126,7 @@ def main() -> int:
     if base_url is None:
         print(f"(b), (c) skipped: {why}")
         return 0
-    print(f"PostgreSQL {postgres_version(base_url)}")
+    print(f"PostgreSQL {postgres_version(base_url)}; load average {os.getloadavg()[0]:.1f} at the start")
     with fresh_postgres_database(base_url) as url:
         sa_url = url.replace("postgresql://", "postgresql+psycopg://", 1)
         schema.upgrade(sa_url)
@@ -134,8 +139,10 @@ def main() -> int:
             engine.dispose()
     for label, result in zip(("(b) 1 worker,  PostgreSQL", "(c) 4 workers, PostgreSQL"), runs, strict=True):
         print(f"{label}   {result.rate:8.0f} timers/s   (wall, start-up included: {result.wall_rate:5.0f}/s)   "
-              f"fired {result.fired}/{args.timers}, twice {result.twice}, a/this {a / result.rate:6.1f}×")
-    print(f"(c)/(b) four workers over one: {runs[1].rate / runs[0].rate:.2f}×")
+              f"fired {result.fired}/{args.timers}, twice {result.twice}, a/this {a / result.rate:6.1f}×, "
+              f"worker CPU {result.cpu_ms:.1f} ms/timer")
+    print(f"(c)/(b) four workers over one: {runs[1].rate / runs[0].rate:.2f}×; "
+          f"load average {os.getloadavg()[0]:.1f} at the end")
     return 0
 
 

@@ -1,10 +1,10 @@
 """Firing due timers: `decisionflow worker`, and an in-process scheduler for the demo.
 
-`fire_due` is the whole job: due timers are claimed in batches (`timers.claim`: one transaction
-leases their procedures to this pass, SKIP LOCKED on PostgreSQL), and each fires in its own
-transaction, so several workers share the work, none fires a timer twice, and a procedure's timers
-fire in due order by one worker at a time; a worker killed mid-batch leaves its timers pending, and
-its leases run out after `timers.CLAIM_SECONDS` for the others. Timers missed while no worker ran
+`fire_due` is the whole job: due timers are claimed in batches (`timers.claim`: one transaction,
+SKIP LOCKED on PostgreSQL, each procedure held by one worker until its batch is done), and each
+fires in its own transaction, so several workers share the work, none fires a timer twice, and a
+procedure's timers fire in due order by one worker at a time; a worker killed mid-batch leaves its
+timers pending, and its procedures free for the others as its connections close. Timers missed while no worker ran
 are all due at the next start and fire then, in due order. `decisionflow serve --demo` runs the job
 on an APScheduler background thread; production runs `decisionflow worker` processes (APScheduler's blocking scheduler).
 
@@ -24,7 +24,6 @@ import signal
 import smtplib
 import socket
 import time
-import uuid
 from datetime import UTC, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -46,9 +45,9 @@ def fire_due(engine: Engine, limit: int | None = None, skipped: set[int] | None 
              batch: int = CLAIM_BATCH) -> int:
     """Fire every timer due now, in due order per procedure, one transaction each; return how many fired.
 
-    Timers are claimed `batch` at a time (`timers.claim`: one transaction leasing their procedures to
-    this pass, SKIP LOCKED on PostgreSQL), then fired one transaction each (`timers.fire_claimed`),
-    then the leases are released. A timer that did not fire (its workflow's own time has not come,
+    Timers are claimed `batch` at a time (`timers.claim`: one transaction, SKIP LOCKED on PostgreSQL,
+    their procedures held by this worker until the batch is done), then fired one transaction each
+    (`timers.fire_claimed`). A timer that did not fire (its workflow's own time has not come,
     SpiffWorkflow firing strictly after it; or a poisoned row, logged and counted) is added to
     `skipped` and not taken again in this pass; after a poisoned one, the later timers of its procedure
     wait for the next pass, so they never fire before it. The timers due after it still fire, and the
@@ -60,16 +59,12 @@ def fire_due(engine: Engine, limit: int | None = None, skipped: set[int] | None 
     skipped = set() if skipped is None else skipped
     write_due_checkpoint(engine)
     fired = 0
-    worker = uuid.uuid4().hex  # this pass's name on its leases: threads and processes each have their own
     while limit is None or fired < limit:
         size = batch if limit is None else min(batch, limit - fired)
-        groups = engine.timers.claim(worker, size, skipped)
-        if not groups:
-            return fired
-        try:
-            fired += _fire_claimed(engine, groups, skipped, None if limit is None else limit - fired)
-        finally:
-            engine.timers.release(worker)
+        with engine.timers.claim(size, skipped) as claimed:
+            if not claimed.groups:
+                return fired
+            fired += _fire_claimed(engine, claimed.groups, skipped, None if limit is None else limit - fired)
     return fired
 
 

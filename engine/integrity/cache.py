@@ -43,8 +43,6 @@ CACHE: dict[str, str] = {
     "used_challenges.expires_at": _CHALLENGE,
     **{f"worker_heartbeats.{c}": "liveness of a worker for /readyz; operational, decides nothing"
        for c in ("name", "host", "pid", "started_at", "beat_at", "fired")},
-    **{f"timer_claims.{c}": "a worker's lease on a procedure's due timers while it fires them (timers.claim); "
-       "operational, deleted when done, decides nothing" for c in ("procedure_id", "worker", "until")},
     **{f"drafts.{c}": "a user's unsubmitted typing (暂存, engine/services/drafts.py): no guard, record page, "
        "archive or API of the record reads it; it becomes a fact only through tasks.complete"
        for c in ("task_id", "username", "data", "saved_at")},

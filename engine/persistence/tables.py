@@ -172,20 +172,6 @@ class Timer(Base):
     fired_at: Mapped[datetime | None]
 
 
-class TimerClaim(Base):
-    """A worker's lease on a procedure's due timers (engine/services/timers.py `claim`).
-
-    One row per procedure being fired: while `until` is ahead, no other worker claims that procedure,
-    so its timers fire in due order by one worker. The row is deleted when the worker is done; a
-    killed worker's lease simply runs out. Operational: it decides nothing in the record.
-    """
-
-    __tablename__ = "timer_claims"
-    procedure_id: Mapped[int] = mapped_column(ForeignKey("procedures.id"), primary_key=True, autoincrement=False)
-    worker: Mapped[str] = mapped_column(String(64))
-    until: Mapped[datetime]
-
-
 class Document(Base):
     """An immutable document, stored once by content hash (DESIGN invariant 9)."""
 

@@ -6,24 +6,21 @@ is no longer pending. The workflow sees the engine's clock, never the wall clock
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import bindparam, delete, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Connection, bindparam, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from engine.bpmn import runtime
 from engine.domain.actors import SYSTEM
 from engine.domain.errors import NotFound, VersionConflict
-from engine.persistence.tables import Procedure, Timer, TimerClaim, WorkerHeartbeat
+from engine.persistence.tables import Procedure, Timer, WorkerHeartbeat
 from engine.persistence.uow import PROCEDURE_COLUMNS, LockedProcedure, UnitOfWork
 from engine.services import definitions, history, progress
 
-__all__ = ["beat", "claim", "due", "fire", "fire_claimed", "fire_next", "heartbeats", "release"]
+__all__ = ["beat", "claim", "due", "fire", "fire_claimed", "fire_next", "heartbeats"]
 
 
 class TimerNotFound(NotFound):
@@ -53,7 +50,10 @@ _SET_TIMER = update(_T).where(_T.c.id == bindparam("timer_id")).values(status=bi
 _SAVE = (update(_P).where(_P.c.id == bindparam("pid"), _P.c.version == bindparam("old"))
          .values(state=bindparam("state"), version=bindparam("new"), status=bindparam("status"),
                  ended_at=bindparam("ended"), head_seq=bindparam("seq"), head_hash=bindparam("head")))
-CLAIM_SECONDS = 300  # a killed worker's procedures wait this long before another worker takes them
+_LOCK_SPACE = 7421  # the first key of the timer claims' advisory locks; the second is the procedure id
+_TRY_LOCK = text("SELECT id FROM unnest(CAST(:ids AS integer[])) AS id WHERE pg_try_advisory_lock(:space, id)"
+                 ).bindparams(space=_LOCK_SPACE)
+_UNLOCK_ALL = text("SELECT pg_advisory_unlock_all()")
 
 
 @dataclass(frozen=True)
@@ -81,53 +81,81 @@ def fire(uow: UnitOfWork, timer_id: int) -> bool:
         return False
 
 
-def claim(uow: UnitOfWork, worker: str, limit: int = 100, skip: Collection[int] = ()) -> list[list[int]]:
-    """Lease up to `limit` due timers for `worker`, grouped by procedure, each group in due order.
+class Claim:
+    """Due timers held by one worker, grouped by procedure, each group in due order; a context manager.
 
-    One transaction for the whole batch: the due timers' procedures are locked with SKIP LOCKED on
-    PostgreSQL (rows another worker is claiming, or a user is completing a step of, are passed over,
-    never waited for), and each procedure gets a lease (`timer_claims`) that no other worker's claim
-    takes over while it runs (the upsert re-checks it against the newest committed row). So a
-    procedure's timers are handled by one worker at a time, in due order, while the workers share the
-    procedures. On SQLite the claim is one BEGIN IMMEDIATE transaction: writers are serialised.
-    Returns the timer ids to fire (`fire_claimed`, one transaction each); `release` ends the leases.
+    On PostgreSQL the claim keeps one connection for as long as it is held: each claimed procedure
+    carries a session-level advisory lock on it, which no other worker's claim can take, so a
+    procedure's timers are handled by one worker at a time. The locks end with `close()`, or with the
+    connection if the worker dies: its procedures are free for the others at once, nothing to expire.
     """
-    with uow:
-        now = uow.clock.now()
-        leased = select(TimerClaim.procedure_id).where(TimerClaim.procedure_id == Timer.procedure_id,
-                                                       TimerClaim.until > now)
-        rows = uow.session.execute(
-            select(Timer.procedure_id).join(Procedure, Procedure.id == Timer.procedure_id)
-            .where(Timer.status == "pending", Timer.due_at < now, Timer.id.not_in(skip), ~leased.exists())
-            .order_by(Timer.due_at, Timer.id).limit(limit)
-            .with_for_update(of=Procedure, skip_locked=True)).all()
-        wanted = list(dict.fromkeys(row.procedure_id for row in rows))  # earliest due first
-        if not wanted:
-            return []
-        until = now + timedelta(seconds=CLAIM_SECONDS)
-        insert = pg_insert if uow.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-        stmt = insert(TimerClaim).values([{"procedure_id": p, "worker": worker, "until": until} for p in wanted])
-        stmt = stmt.on_conflict_do_update(index_elements=[TimerClaim.procedure_id],
-                                          set_={"worker": stmt.excluded.worker, "until": stmt.excluded.until},
-                                          where=TimerClaim.until <= now).returning(TimerClaim.procedure_id)
-        owned = set(uow.session.scalars(stmt))
-        timers = uow.session.execute(
+
+    def __init__(self, groups: list[list[int]], connection: Connection | None = None) -> None:
+        self.groups = groups
+        self._connection = connection
+
+    def close(self) -> None:
+        if self._connection is not None:
+            try:
+                self._connection.execute(_UNLOCK_ALL)
+                self._connection.commit()
+            finally:
+                self._connection.close()
+                self._connection = None
+
+    def __enter__(self) -> Claim:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def claim(uow: UnitOfWork, limit: int = 100, skip: Collection[int] = ()) -> Claim:
+    """Claim up to `limit` due timers for this worker, in one transaction; fire each with `fire_claimed`.
+
+    PostgreSQL: the due timers' procedures are locked with `FOR UPDATE … SKIP LOCKED` (procedures another
+    worker is claiming, or a user is completing a step of, are passed over, never waited for), and each
+    gets an advisory lock on the claim's own connection (`Claim`), kept until the claim is closed; the
+    transaction then commits, so the firings, one transaction each, take their procedures' row locks as
+    every completion does. SQLite has one writer and one worker: the batch is read in one transaction.
+    Timers in `skip` (did not fire earlier in this pass) are left out.
+    """
+    now = uow.clock.now()
+    due = (select(Timer.procedure_id).join(Procedure, Procedure.id == Timer.procedure_id)
+           .where(Timer.status == "pending", Timer.due_at < now, Timer.id.not_in(skip))
+           .order_by(Timer.due_at, Timer.id).limit(limit))
+    if uow.engine.db.dialect.name != "postgresql":
+        with uow.read():
+            wanted = list(dict.fromkeys(uow.session.scalars(due)))
+            return Claim(_group(uow.session.connection(), wanted, now, skip))
+    connection = uow.engine.db.connect()
+    try:
+        rows = connection.execute(due.with_for_update(of=Procedure, skip_locked=True)).scalars()
+        wanted = list(dict.fromkeys(rows))  # earliest due first
+        owned = set(connection.execute(_TRY_LOCK, {"ids": wanted}).scalars()) if wanted else set()
+        groups = _group(connection, [p for p in wanted if p in owned], now, skip)
+        connection.commit()
+    except BaseException:
+        connection.close()  # the server drops the connection's advisory locks with it
+        raise
+    held = Claim(groups, connection)
+    if not groups:
+        held.close()  # nothing to fire: the connection goes back at once
+    return held
+
+
+def _group(connection: Connection, procedures: list[int], now: datetime, skip: Collection[int]) -> list[list[int]]:
+    """The due timers of `procedures`, one list per procedure in the procedures' order, each in due order."""
+    if not procedures:
+        return []
+    groups: dict[int, list[int]] = {p: [] for p in procedures}
+    for timer in connection.execute(
             select(Timer.id, Timer.procedure_id)
-            .where(Timer.procedure_id.in_(owned), Timer.status == "pending", Timer.due_at < now,
+            .where(Timer.procedure_id.in_(procedures), Timer.status == "pending", Timer.due_at < now,
                    Timer.id.not_in(skip))
-            .order_by(Timer.due_at, Timer.id)).all()
-        uow.commit()
-    groups: dict[int, list[int]] = {p: [] for p in wanted if p in owned}
-    for timer in timers:
+            .order_by(Timer.due_at, Timer.id)):
         groups[timer.procedure_id].append(timer.id)
     return [ids for ids in groups.values() if ids]
-
-
-def release(uow: UnitOfWork, worker: str) -> None:
-    """End `worker`'s leases: its procedures' later timers are free for any worker again."""
-    with uow:
-        uow.session.execute(delete(TimerClaim).where(TimerClaim.worker == worker))
-        uow.commit()
 
 
 def fire_claimed(uow: UnitOfWork, timer_id: int) -> bool:
@@ -169,19 +197,14 @@ def fire_next(uow: UnitOfWork, skip: Collection[int] = ()) -> tuple[int, bool] |
 
     Returns None when nothing is due but the timers in `skip`, else (timer id, whether it fired).
     """
-    worker = uuid.uuid4().hex
-    groups = claim(uow, worker, limit=1, skip=skip)
-    try:
-        if not groups:
+    with claim(uow, limit=1, skip=skip) as claimed:
+        if not claimed.groups:
             return None
-        timer_id = groups[0][0]
+        timer_id = claimed.groups[0][0]
         try:
-            return timer_id, fire_claimed(uow, timer_id)
+            return timer_id, fire_claimed(uow.engine.uow(), timer_id)
         except Poisoned:
             return timer_id, False
-    finally:
-        if groups:
-            release(uow, worker)
 
 
 def _lock(uow: UnitOfWork, timer_id: int) -> tuple[LockedProcedure, _TimerRow] | None:
