@@ -1,7 +1,9 @@
-"""Timers: rows with a due time, fired by the scheduler in one transaction each.
+"""Timers: rows with a due time, claimed by the workers in batches and fired in one transaction each.
 
-A timer fires exactly once: `fire` locks its procedure and does nothing when the timer
-is no longer pending. The workflow sees the engine's clock, never the wall clock.
+A timer fires exactly once: `fire` and `fire_claimed` lock its procedure and do nothing when the
+timer is no longer pending. Workers take due timers in batches (`claim`), each procedure held by
+one worker at a time, so a procedure's timers fire in due order (docs/timers.md). The workflow sees
+the engine's clock, never the wall clock.
 """
 
 from __future__ import annotations
