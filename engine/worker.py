@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 DIGEST_JOB = "digest"
 CHECKPOINT_JOB = "checkpoint"
 IDLE_RECHECK_SECONDS = 0.2
-CLAIM_BATCH = 50  # timers leased per claim: one claim transaction for up to this many firings
+CLAIM_BATCH = 50  # timers per claim: one claim transaction for up to this many firings
 
 
 def fire_due(engine: Engine, limit: int | None = None, skipped: set[int] | None = None,

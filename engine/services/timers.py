@@ -22,7 +22,7 @@ from engine.persistence.tables import Procedure, Timer, WorkerHeartbeat
 from engine.persistence.uow import PROCEDURE_COLUMNS, LockedProcedure, UnitOfWork
 from engine.services import definitions, history, progress
 
-__all__ = ["beat", "claim", "due", "fire", "fire_claimed", "fire_next", "heartbeats"]
+__all__ = ["beat", "claim", "due", "fire", "fire_claimed", "heartbeats"]
 
 
 class TimerNotFound(NotFound):
@@ -192,21 +192,6 @@ def fire_claimed(uow: UnitOfWork, timer_id: int) -> bool:
         if fired:
             uow.commit()
         return fired
-
-
-def fire_next(uow: UnitOfWork, skip: Collection[int] = ()) -> tuple[int, bool] | None:
-    """Claim the earliest due timer no other worker holds, and fire it (a batch of one).
-
-    Returns None when nothing is due but the timers in `skip`, else (timer id, whether it fired).
-    """
-    with claim(uow, limit=1, skip=skip) as claimed:
-        if not claimed.groups:
-            return None
-        timer_id = claimed.groups[0][0]
-        try:
-            return timer_id, fire_claimed(uow.engine.uow(), timer_id)
-        except Poisoned:
-            return timer_id, False
 
 
 def _lock(uow: UnitOfWork, timer_id: int) -> tuple[LockedProcedure, _TimerRow] | None:
