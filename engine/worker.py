@@ -32,7 +32,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from engine.clock import CST
 from engine.core import Engine
 from engine.domain.errors import DomainError
-from engine.services.timers import Poisoned
+from engine.services import timers
 
 log = logging.getLogger(__name__)
 DIGEST_JOB = "digest"
@@ -64,20 +64,20 @@ def fire_due(engine: Engine, limit: int | None = None, skipped: set[int] | None 
         with engine.timers.claim(size, skipped) as claimed:
             if not claimed.groups:
                 return fired
-            fired += _fire_claimed(engine, claimed.groups, skipped, None if limit is None else limit - fired)
+            fired += _fire_claimed(engine, claimed, skipped, None if limit is None else limit - fired)
     return fired
 
 
-def _fire_claimed(engine: Engine, groups: list[list[int]], skipped: set[int], limit: int | None) -> int:
+def _fire_claimed(engine: Engine, claimed: timers.Claim, skipped: set[int], limit: int | None) -> int:
     """Fire a claimed batch, each procedure's timers in due order; a poisoned one ends its procedure's turn."""
     fired = 0
-    for timer_ids in groups:
+    for timer_ids in claimed.groups:
         for position, timer_id in enumerate(timer_ids):
             if limit is not None and fired >= limit:
                 return fired
             try:
-                done = engine.timers.fire_claimed(timer_id)
-            except Poisoned:
+                done = timers.fire_claimed(claimed.uow(engine), timer_id)
+            except timers.Poisoned:
                 skipped.update(timer_ids[position:])
                 break
             if done:

@@ -11,16 +11,22 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, bindparam, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
 
 from engine.bpmn import runtime
 from engine.domain.actors import SYSTEM
 from engine.domain.errors import NotFound, VersionConflict
+from engine.persistence import stored_text
 from engine.persistence.tables import Procedure, Timer, WorkerHeartbeat
 from engine.persistence.uow import PROCEDURE_COLUMNS, LockedProcedure, UnitOfWork
 from engine.services import definitions, history, progress
+
+if TYPE_CHECKING:
+    from engine.core import Engine
 
 __all__ = ["beat", "claim", "due", "fire", "fire_claimed", "heartbeats"]
 
@@ -95,6 +101,20 @@ class Claim:
     def __init__(self, groups: list[list[int]], connection: Connection | None = None) -> None:
         self.groups = groups
         self._connection = connection
+        self._sessions: sessionmaker[Session] | None = None
+        if connection is not None:
+            self._sessions = sessionmaker(bind=connection, expire_on_commit=False)
+            stored_text.guard(self._sessions)
+
+    def uow(self, engine: Engine) -> UnitOfWork:
+        """A unit of work for one firing: on the claim's own connection when it has one.
+
+        Each firing is still its own transaction; it only skips the pool's check-out, pre-ping and
+        reset round trips, three of the nine a firing otherwise costs.
+        """
+        if self._sessions is None:
+            return engine.uow()
+        return UnitOfWork(engine, self._sessions, engine.before_commit)
 
     def close(self) -> None:
         if self._connection is not None:
