@@ -1,11 +1,12 @@
 """Firing due timers: `decisionflow worker`, and an in-process scheduler for the demo.
 
-`fire_due` is the whole job: each due timer fires in its own transaction, claimed with
-SKIP LOCKED on PostgreSQL (`timers.fire_next`), so several workers share the work and
-none fires a timer twice; a worker killed mid-transaction leaves its timer pending for
-the others. Timers missed while no worker ran are all due at the next start and fire
-then, in due order. `decisionflow serve --demo` runs the job on an APScheduler background
-thread; production runs `decisionflow worker` processes (APScheduler's blocking scheduler).
+`fire_due` is the whole job: due timers are claimed in batches (`timers.claim`: one transaction,
+SKIP LOCKED on PostgreSQL, each procedure held by one worker until its batch is done), and each
+fires in its own transaction, so several workers share the work, none fires a timer twice, and a
+procedure's timers fire in due order by one worker at a time; a worker killed mid-batch leaves its
+timers pending, and its procedures free for the others as its connections close. Timers missed while no worker ran
+are all due at the next start and fire then, in due order. `decisionflow serve --demo` runs the job
+on an APScheduler background thread; production runs `decisionflow worker` processes (APScheduler's blocking scheduler).
 
 Each pass also starts the year's clean-up of normative documents once its day has come (ND-9,
 DECISIONFLOW_CLEANUP_ORG and DECISIONFLOW_CLEANUP_DAY): exactly once, however many workers run and
@@ -31,21 +32,27 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from engine.clock import CST
 from engine.core import Engine
 from engine.domain.errors import DomainError
+from engine.services import timers
 
 log = logging.getLogger(__name__)
 DIGEST_JOB = "digest"
 CHECKPOINT_JOB = "checkpoint"
 IDLE_RECHECK_SECONDS = 0.2
+CLAIM_BATCH = 50  # timers per claim: one claim transaction for up to this many firings
 
 
-def fire_due(engine: Engine, limit: int | None = None, skipped: set[int] | None = None) -> int:
-    """Fire every timer due now, earliest first, one transaction each; return how many fired.
+def fire_due(engine: Engine, limit: int | None = None, skipped: set[int] | None = None,
+             batch: int = CLAIM_BATCH) -> int:
+    """Fire every timer due now, in due order per procedure, one transaction each; return how many fired.
 
-    A timer that did not fire (its workflow's own time has not come, SpiffWorkflow firing strictly
-    after it; or a poisoned row, logged and counted by `timers.fire_next`) is added to `skipped` and
-    not taken again in this pass: the timers due after it still fire, and the pass ends when nothing
-    but skipped timers is due, or after `limit` timers. First it starts the year's clean-up of
-    normative documents if that is due (`start_due_cleanup`).
+    Timers are claimed `batch` at a time (`timers.claim`: one transaction, SKIP LOCKED on PostgreSQL,
+    their procedures held by this worker until the batch is done), then fired one transaction each
+    (`timers.fire_claimed`). A timer that did not fire (its workflow's own time has not come,
+    SpiffWorkflow firing strictly after it; or a poisoned row, logged and counted) is added to
+    `skipped` and not taken again in this pass; after a poisoned one, the later timers of its procedure
+    wait for the next pass, so they never fire before it. The timers due after it still fire, and the
+    pass ends when nothing but skipped timers is due, or after `limit` timers. First it starts the
+    year's clean-up of normative documents if that is due (`start_due_cleanup`).
     """
     start_due_cleanup(engine)
     send_due_digest(engine)
@@ -53,15 +60,31 @@ def fire_due(engine: Engine, limit: int | None = None, skipped: set[int] | None 
     write_due_checkpoint(engine)
     fired = 0
     while limit is None or fired < limit:
-        claimed = engine.timers.fire_next(skipped)
-        if claimed is None:
-            return fired
-        timer_id, done = claimed
-        if not done:
-            log.debug("timer %s is due but did not fire: skipped in this pass", timer_id)
-            skipped.add(timer_id)
-            continue
-        fired += 1
+        size = batch if limit is None else min(batch, limit - fired)
+        with engine.timers.claim(size, skipped) as claimed:
+            if not claimed.groups:
+                return fired
+            fired += _fire_claimed(engine, claimed, skipped, None if limit is None else limit - fired)
+    return fired
+
+
+def _fire_claimed(engine: Engine, claimed: timers.Claim, skipped: set[int], limit: int | None) -> int:
+    """Fire a claimed batch, each procedure's timers in due order; a poisoned one ends its procedure's turn."""
+    fired = 0
+    for timer_ids in claimed.groups:
+        for position, timer_id in enumerate(timer_ids):
+            if limit is not None and fired >= limit:
+                return fired
+            try:
+                done = timers.fire_claimed(claimed.uow(engine), timer_id)
+            except timers.Poisoned:
+                skipped.update(timer_ids[position:])
+                break
+            if done:
+                fired += 1
+            else:
+                log.debug("timer %s is due but did not fire: skipped in this pass", timer_id)
+                skipped.add(timer_id)
     return fired
 
 

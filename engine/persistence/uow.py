@@ -19,14 +19,14 @@ from engine.domain.rules import StepRef
 from engine.persistence.tables import Procedure, WorkItem
 
 _P, _W = Procedure.__table__, WorkItem.__table__
-_PROCEDURE_COLUMNS = (_P.c.id, _P.c.definition_id, _P.c.sponsor_org, _P.c.status, _P.c.state, _P.c.version,
+PROCEDURE_COLUMNS = (_P.c.id, _P.c.definition_id, _P.c.sponsor_org, _P.c.status, _P.c.state, _P.c.version,
                       _P.c.head_seq, _P.c.head_hash, _P.c.ended_at, _P.c.started_at)
 _ITEM_COLUMNS = (_W.c.task_id, _W.c.procedure_id, _W.c.spec, _W.c.title, _W.c.step_kind, _W.c.role, _W.c.org,
                  _W.c.status.label("item_status"), _W.c.assignee, _W.c.created_at)
 # Prebuilt once: the completion path is the engine's hottest and its statements never change.
-_LOCK_STEP = (select(*_PROCEDURE_COLUMNS, *_ITEM_COLUMNS).join_from(_P, _W, _W.c.procedure_id == _P.c.id)
+_LOCK_STEP = (select(*PROCEDURE_COLUMNS, *_ITEM_COLUMNS).join_from(_P, _W, _W.c.procedure_id == _P.c.id)
               .where(_W.c.task_id == bindparam("task_id")).with_for_update(of=(_P, _W)))
-_LOCK_PROCEDURE = select(*_PROCEDURE_COLUMNS).where(_P.c.id == bindparam("procedure_id")).with_for_update()
+_LOCK_PROCEDURE = select(*PROCEDURE_COLUMNS).where(_P.c.id == bindparam("procedure_id")).with_for_update()
 _ITEM = select(*_ITEM_COLUMNS).where(_W.c.task_id == bindparam("task_id"))
 
 
@@ -114,7 +114,7 @@ class UnitOfWork:
         row = self.execute(_LOCK_STEP, {"task_id": task_id}).one_or_none()
         if row is None:
             raise TaskNotFound(task_id=task_id)
-        split = len(_PROCEDURE_COLUMNS)
+        split = len(PROCEDURE_COLUMNS)
         return LockedProcedure(*row[:split]), StepRef(*row[split:])
 
     def lock_procedure_row(self, procedure_id: int) -> LockedProcedure:
