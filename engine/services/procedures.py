@@ -6,10 +6,12 @@ decision organ only); there is no delete, reset or edit.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import defer
 
 from engine.bpmn import runtime
 from engine.bpmn.definition import CompiledDefinition
@@ -161,16 +163,27 @@ def search_page(uow: UnitOfWork, title: str | None = None, sponsor_org: str | No
     seek = [Procedure.id < key[0]] if key is not None else []
     with uow.read():
         total = uow.session.scalar(select(func.count()).select_from(Procedure).where(*filters)) or 0
+        # The definition's key and version only (its BPMN and forms are large), and never the workflow state.
         rows = uow.session.execute(
-            select(Procedure, Definition).join(Definition, Definition.id == Procedure.definition_id)
+            select(Procedure, Definition.id, Definition.key, Definition.version).options(defer(Procedure.state))
+            .join(Definition, Definition.id == Procedure.definition_id)
             .where(*filters, *seek).order_by(Procedure.id.desc()).limit(n + 1)
             .offset(0 if key is not None else max(0, offset))).all()
         more, rows = len(rows) > n, rows[:n]
-        views = views_of(uow, [(p, d) for p, d in rows])
+        views = views_of(uow, [(p, DefinitionRef(i, k, v)) for p, i, k, v in rows])
         return total, Page(tuple(views), paging.encode(rows[-1][0].id) if more else None)
 
 
-def views_of(uow: UnitOfWork, rows: list[tuple[Procedure, Definition]]) -> list[ProcedureView]:
+@dataclass(frozen=True)
+class DefinitionRef:
+    """What a procedure's view needs of its definition: which one, its key and version."""
+
+    id: int
+    key: str
+    version: int
+
+
+def views_of(uow: UnitOfWork, rows: list[tuple[Procedure, DefinitionRef]]) -> list[ProcedureView]:
     """`view_of` for a page of procedures in two statements: their open steps, then their pending timers."""
     ids = [p.id for p, _ in rows]
     if not ids:
@@ -266,7 +279,7 @@ def _timers(uow: UnitOfWork, procedure: Procedure, definition: Definition) -> tu
     return _timer_views(uow, definition, rows)
 
 
-def _timer_views(uow: UnitOfWork, definition: Definition, rows: list[Timer]) -> tuple[TimerView, ...]:
+def _timer_views(uow: UnitOfWork, definition: Definition | DefinitionRef, rows: list[Timer]) -> tuple[TimerView, ...]:
     if not rows:
         return ()
     specs = definitions.load_compiled(uow, definition.id).spec.task_specs
