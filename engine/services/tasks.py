@@ -83,6 +83,12 @@ def inbox_page(uow: UnitOfWork, actor: Actor, after: str | None = None,
         return paging.Page(items, paging.encode(last.due_at, last.task_id) if more and last else None)
 
 
+INBOX_ORDER = (WorkItem.role, WorkItem.org, WorkItem.due_at, WorkItem.task_id)
+"""Each inbox branch's order: the index's own columns. Role and lane are fixed in a branch (and due_at, in
+the undated one), so this is (due_at, task_id) order; spelled as the index is, PostgreSQL reads the index
+in order and stops at the limit, where `ORDER BY task_id` alone let it walk the primary key instead."""
+
+
 def _inbox_rows(uow: UnitOfWork, actor: Actor, key: tuple[object, ...] | None,
                 n: int) -> list[tuple[WorkItem, str]]:
     """At most `n` open steps of running procedures for the actor's roles, in (due_at NULLS LAST, task_id)
@@ -98,9 +104,9 @@ def _inbox_rows(uow: UnitOfWork, actor: Actor, key: tuple[object, ...] | None,
             if key is None or due is not None:
                 seek = ([tuple_(WorkItem.due_at, WorkItem.task_id) > tuple_(literal(due, UTCDateTime()), literal(task))]
                         if key is not None else [])
-                parts.append(([WorkItem.due_at.is_not(None), *seek], [WorkItem.due_at, WorkItem.task_id]))
+                parts.append(([WorkItem.due_at.is_not(None), *seek], INBOX_ORDER))
             parts.append(([WorkItem.due_at.is_(None), *([WorkItem.task_id > task] if due is None and key else [])],
-                          [WorkItem.task_id]))
+                          INBOX_ORDER))
             for where, sort in parts:
                 branch = (select(WorkItem.task_id, WorkItem.due_at, Procedure.sponsor_org)
                           .join(Procedure, Procedure.id == WorkItem.procedure_id)
