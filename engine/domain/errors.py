@@ -283,6 +283,11 @@ class ReminderInvalid(Refused):
     en = "Reminder field {field}: {problem}"
 
 
+class CursorInvalid(Refused):
+    rule = "DF-VIEW"
+    en = "Field {field}: not a page cursor this list gave; start again from the first page."
+
+
 class FormInvalid(Refused):
     rule = "DF-FORM"
     en = "Field {field}: {problem}"

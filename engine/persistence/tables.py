@@ -144,7 +144,15 @@ class WorkItem(Base):
     """The projection of a READY human task: who may do it and by when."""
 
     __tablename__ = "work_items"
-    __table_args__ = (Index(None, "role", "status"),)
+    __table_args__ = (
+        Index(None, "role", "status"),
+        # The inbox seeks its page here: open steps of one role and lane, by deadline (migration 0014a).
+        Index("ix_work_items_open_inbox", "role", "org", "due_at", "task_id",
+              postgresql_where=text("status = 'open'"), sqlite_where=text("status = 'open'")),
+        # The supervision board seeks its page here: every open step by deadline (migration 0014a).
+        Index("ix_work_items_open_due", "due_at", "task_id",
+              postgresql_where=text("status = 'open'"), sqlite_where=text("status = 'open'")),
+    )
     task_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     procedure_id: Mapped[int] = mapped_column(ForeignKey("procedures.id"), index=True)
     spec: Mapped[str] = mapped_column(String(100))

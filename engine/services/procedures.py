@@ -6,10 +6,12 @@ decision organ only); there is no delete, reset or edit.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import defer
 
 from engine.bpmn import runtime
 from engine.bpmn.definition import CompiledDefinition
@@ -32,11 +34,12 @@ from engine.domain.steps import StepKind
 from engine.forms import require_json_object
 from engine.persistence.tables import Definition, Event, Organisation, Procedure, Timer, WorkItem
 from engine.persistence.uow import UnitOfWork
-from engine.services import definitions, history, progress
+from engine.services import definitions, history, paging, progress
+from engine.services.paging import Page
 from engine.services.views import ProcedureView, TimerView
 from engine.workdays import local_date
 
-__all__ = ["get", "search", "search_visible", "start", "withdraw"]
+__all__ = ["get", "search", "search_page", "search_visible", "search_visible_page", "start", "withdraw"]
 
 SPONSOR_ROLE = "sponsor"
 DECISION_ORGAN_ROLE = "decision_organ"
@@ -129,8 +132,21 @@ def get(uow: UnitOfWork, procedure_id: int) -> ProcedureView:
 
 def search(uow: UnitOfWork, title: str | None = None, sponsor_org: str | None = None,
            status: str | None = None, limit: int = 50, offset: int = 0, started_from: datetime | None = None,
-           started_before: datetime | None = None) -> tuple[int, list[ProcedureView]]:
-    """Procedures matching every given filter, newest first, with the total count."""
+           started_before: datetime | None = None, after: str | None = None) -> tuple[int, list[ProcedureView]]:
+    """Procedures matching every given filter, newest first, with the total count: `search_page`'s page."""
+    total, page = search_page(uow, title, sponsor_org, status, limit, offset, started_from, started_before, after)
+    return total, list(page.items)
+
+
+def search_page(uow: UnitOfWork, title: str | None = None, sponsor_org: str | None = None,
+                status: str | None = None, limit: int | None = None, offset: int = 0,
+                started_from: datetime | None = None, started_before: datetime | None = None,
+                after: str | None = None) -> tuple[int, Page[ProcedureView]]:
+    """Procedures matching every given filter, newest first, with the total count and the next page's cursor.
+
+    Keyset-paged: `after` is the last row's id, and the page seeks the primary key from there (an `offset`
+    is still honoured for old links, but costs the rows it skips). Four statements a page whatever its
+    size: the count, the page with its definitions, the page's open steps, the page's pending timers."""
     filters = []
     if started_from is not None:
         filters.append(Procedure.started_at >= started_from)
@@ -142,16 +158,49 @@ def search(uow: UnitOfWork, title: str | None = None, sponsor_org: str | None = 
         filters.append(Procedure.sponsor_org == sponsor_org)
     if status:
         filters.append(Procedure.status == status)
-    limit = max(1, min(limit, 500))
+    n = paging.size(limit)
+    key = paging.decode(after, (int,))
+    seek = [Procedure.id < key[0]] if key is not None else []
     with uow.read():
         total = uow.session.scalar(select(func.count()).select_from(Procedure).where(*filters)) or 0
+        # The definition's key and version only (its BPMN and forms are large), and never the workflow state.
         rows = uow.session.execute(
-            select(Procedure, Definition).join(Definition, Definition.id == Procedure.definition_id)
-            .where(*filters).order_by(Procedure.id.desc()).limit(limit).offset(max(0, offset))).all()
-        return total, [view_of(uow, p, d) for p, d in rows]
+            select(Procedure, Definition.id, Definition.key, Definition.version).options(defer(Procedure.state))
+            .join(Definition, Definition.id == Procedure.definition_id)
+            .where(*filters, *seek).order_by(Procedure.id.desc()).limit(n + 1)
+            .offset(0 if key is not None else max(0, offset))).all()
+        more, rows = len(rows) > n, rows[:n]
+        views = views_of(uow, [(p, DefinitionRef(i, k, v)) for p, i, k, v in rows])
+        return total, Page(tuple(views), paging.encode(rows[-1][0].id) if more else None)
 
 
-def search_visible(uow: UnitOfWork, actor: Actor, **filters: Any) -> tuple[int, list[ProcedureView]]:
+@dataclass(frozen=True)
+class DefinitionRef:
+    """What a procedure's view needs of its definition: which one, its key and version."""
+
+    id: int
+    key: str
+    version: int
+
+
+def views_of(uow: UnitOfWork, rows: list[tuple[Procedure, DefinitionRef]]) -> list[ProcedureView]:
+    """`view_of` for a page of procedures in two statements: their open steps, then their pending timers."""
+    ids = [p.id for p, _ in rows]
+    if not ids:
+        return []
+    items: dict[int, list[WorkItem]] = {}
+    for item in uow.session.scalars(select(WorkItem).where(WorkItem.procedure_id.in_(ids), WorkItem.status == OPEN)
+                                    .order_by(WorkItem.created_at, WorkItem.task_id)):
+        items.setdefault(item.procedure_id, []).append(item)
+    timers: dict[int, list[Timer]] = {}
+    for timer in uow.session.scalars(select(Timer).where(Timer.procedure_id.in_(ids), Timer.status == "pending")
+                                     .order_by(Timer.due_at, Timer.id)):
+        timers.setdefault(timer.procedure_id, []).append(timer)
+    return [ProcedureView.of(p, d.key, d.version, items.get(p.id, []), _timer_views(uow, d, timers.get(p.id, [])))
+            for p, d in rows]
+
+
+def search_visible_page(uow: UnitOfWork, actor: Actor, **filters: Any) -> tuple[int, Page[ProcedureView]]:
     """`search` within what the actor may see (DF-VIEW): everything for the oversight roles, otherwise
     the procedures of the actor's own unit (steps for others arrive by the inbox); never an administrator's
     (DF-ADMIN-SEPARATION), whatever unit they sit in."""
@@ -159,9 +208,15 @@ def search_visible(uow: UnitOfWork, actor: Actor, **filters: Any) -> tuple[int, 
         raise AdministratorBarred(username=actor.username)
     if not any(actor.holds(role) for role in OVERSIGHT_ROLES):
         if filters.get("sponsor_org") not in (None, actor.org):
-            return 0, []
+            return 0, Page((), None)
         filters["sponsor_org"] = actor.org
-    return search(uow, **filters)
+    return search_page(uow, **filters)
+
+
+def search_visible(uow: UnitOfWork, actor: Actor, **filters: Any) -> tuple[int, list[ProcedureView]]:
+    """`search_visible_page`'s page as a list."""
+    total, page = search_visible_page(uow, actor, **filters)
+    return total, list(page.items)
 
 
 def withdraw(uow: UnitOfWork, procedure_id: int, actor: Actor, reason: str) -> ProcedureView:
@@ -221,6 +276,10 @@ def _timers(uow: UnitOfWork, procedure: Procedure, definition: Definition) -> tu
     """The statutory periods the procedure is waiting out, soonest first, with their BPMN names."""
     rows = list(uow.session.scalars(select(Timer).where(Timer.procedure_id == procedure.id,
                                                         Timer.status == "pending").order_by(Timer.due_at)))
+    return _timer_views(uow, definition, rows)
+
+
+def _timer_views(uow: UnitOfWork, definition: Definition | DefinitionRef, rows: list[Timer]) -> tuple[TimerView, ...]:
     if not rows:
         return ()
     specs = definitions.load_compiled(uow, definition.id).spec.task_specs

@@ -22,7 +22,7 @@ from email.errors import HeaderParseError
 from email.headerregistry import Address
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, func, literal, or_, select, tuple_
 
 from engine import deadlines
 from engine.domain import rules
@@ -37,8 +37,9 @@ from engine.domain.errors import (
     UserNotFound,
 )
 from engine.persistence.tables import Organisation, Procedure, Reminder, User, UserRole, WorkItem
+from engine.persistence.types import UTCDateTime
 from engine.persistence.uow import UnitOfWork
-from engine.services import history, progress
+from engine.services import history, paging, progress
 from engine.workdays import local_date
 
 __all__ = ["board", "digest", "digests", "remind", "reminders_for", "set_email"]
@@ -111,6 +112,8 @@ class Board:
     groups: tuple[BoardGroup, ...]
     org_names: dict[str, str]
     """Organisation code → name, for the sponsoring units the rows name."""
+    next: str | None = None
+    """The cursor of the board's next page (the last row's (due_at, task_id)), None on the last."""
 
     @property
     def items(self) -> tuple[DueItem, ...]:
@@ -167,17 +170,22 @@ class Digest:
         return not self.items and not self.reminders
 
 
-def board(uow: UnitOfWork, actor: Actor, now: datetime | None = None) -> Board:
+def board(uow: UnitOfWork, actor: Actor, now: datetime | None = None, after: str | None = None,
+          limit: int | None = None) -> Board:
     """Overdue and due-soon steps of running procedures, by organisation (or role) and step.
 
-    Open to supervisors and auditors (DF-SUPERVISION); anyone else is refused. Groups with
-    the most overdue work come first; within a group, steps by title, then by due date.
+    Open to supervisors and auditors (DF-SUPERVISION); anyone else is refused. One page at a time: the
+    `limit` (paging.PAGE_SIZE) steps due soonest — the most overdue first — after the cursor `after`,
+    sought on the partial index ix_work_items_open_due; on a page, groups with the most overdue work come
+    first, within a group steps by title, then by due date.
     """
     if not actor.roles & BOARD_ROLES:
         raise SupervisionForbidden(username=actor.username)
+    n = paging.size(limit)
+    key = paging.decode(after, (datetime, str))
     with uow.read():
         at = now or uow.clock.now()
-        items = _due_items(uow, at, [])
+        items, last = _due_items(uow, at, [], key, n)
         names = {code: name for code, name in uow.session.execute(select(Organisation.code, Organisation.name))}
     grouped: dict[tuple[str | None, str | None], list[DueItem]] = {}
     for item in items:
@@ -186,7 +194,7 @@ def board(uow: UnitOfWork, actor: Actor, now: datetime | None = None) -> Board:
                          tuple(sorted(rows, key=lambda i: (i.step_title, i.due_at, i.procedure_id))))
               for (org, role), rows in grouped.items()]
     groups.sort(key=lambda g: (-g.overdue, -g.due_soon, g.key))
-    return Board(at, tuple(groups), names)
+    return Board(at, tuple(groups), names, paging.encode(*last) if last is not None else None)
 
 
 def remind(uow: UnitOfWork, actor: Actor, task_id: str, message: str) -> ReminderView:
@@ -273,7 +281,7 @@ def _mailable(address: str) -> bool:
 
 
 def _digest(uow: UnitOfWork, actor: Actor, display_name: str, email: str | None, at: datetime) -> Digest:
-    items = _due_items(uow, at, _visible_to(actor)) if actor.roles else []
+    items = _due_items(uow, at, _visible_to(actor))[0] if actor.roles else []
     items.sort(key=lambda i: (i.state != "overdue", i.due_at, i.procedure_id))
     recent = _reminders(uow, actor, at - DIGEST_WINDOW)
     return Digest(actor.username, display_name, email, at, tuple(items), tuple(recent))
@@ -285,13 +293,25 @@ def _visible_to(actor: Actor) -> list[ColumnElement[bool]]:
             or_(WorkItem.assignee.is_(None), WorkItem.assignee == actor.username)]
 
 
-def _due_items(uow: UnitOfWork, at: datetime, where: Iterable[ColumnElement[bool]]) -> list[DueItem]:
+def _due_items(uow: UnitOfWork, at: datetime, where: Iterable[ColumnElement[bool]],
+               key: tuple[object, ...] | None = None,
+               limit: int | None = None) -> tuple[list[DueItem], tuple[datetime, str] | None]:
+    """Overdue and due-soon open steps in (due_at, task_id) order, after `key`; with a `limit`, at most
+    that many rows are read and the last one's key is returned when there may be more."""
+    seek = ([tuple_(WorkItem.due_at, WorkItem.task_id) > tuple_(literal(key[0], UTCDateTime()), literal(key[1]))]
+            if key is not None else [])
     stmt = (select(WorkItem, Procedure.title, Procedure.sponsor_org)
             .join(Procedure, Procedure.id == WorkItem.procedure_id)
             .where(WorkItem.status == rules.OPEN, Procedure.status == progress.RUNNING,
-                   WorkItem.due_at.is_not(None), WorkItem.due_at < at + HORIZON, *where))
+                   WorkItem.due_at.is_not(None), WorkItem.due_at < at + HORIZON, *seek, *where)
+            .order_by(WorkItem.due_at, WorkItem.task_id))
+    rows = uow.session.execute(stmt.limit(limit + 1) if limit is not None else stmt).all()
+    last = None
+    if limit is not None and len(rows) > limit:
+        rows = rows[:limit]
+        last = (rows[-1][0].due_at, rows[-1][0].task_id)
     found = []
-    for item, title, sponsor_org in uow.session.execute(stmt):
+    for item, title, sponsor_org in rows:
         try:
             state, late = deadlines.state(item.due_at, at), deadlines.working_days_overdue(item.due_at, at)
         except deadlines.UNREADABLE as failed:  # one poisoned row never empties the board or the digests
@@ -304,7 +324,7 @@ def _due_items(uow: UnitOfWork, at: datetime, where: Iterable[ColumnElement[bool
     return [DueItem(item.task_id, item.procedure_id, title, sponsor_org, item.spec, item.title, item.step_kind,
                     item.role, item.org, item.assignee, item.created_at, item.due_at, state, late,
                     *counts.get(item.task_id, (0, None)))
-            for item, title, sponsor_org, state, late in found]
+            for item, title, sponsor_org, state, late in found], last
 
 
 def _reminder_counts(uow: UnitOfWork, task_ids: list[str]) -> dict[str, tuple[int, datetime | None]]:

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy import bindparam, literal, or_, select, tuple_, union_all, update
 
 from engine import form_dates
 from engine.bpmn import runtime
@@ -34,32 +34,92 @@ from engine.domain.errors import (
 from engine.domain.roles import ADMIN
 from engine.forms import document_pattern, place_documents, require_json_object
 from engine.persistence.tables import Document, Event, Procedure, User, WorkItem
+from engine.persistence.types import UTCDateTime
 from engine.persistence.uow import LockedProcedure, UnitOfWork
-from engine.services import catalogue, consultation, definitions, facts, history, order, people, progress, registry
+from engine.services import (
+    catalogue,
+    consultation,
+    definitions,
+    facts,
+    history,
+    order,
+    paging,
+    people,
+    progress,
+    registry,
+)
+from engine.services.paging import Page
 from engine.services.views import StepResult, Upload, WorkItemView
 from engine.workdays import local_date
 
-__all__ = ["claim", "complete", "inbox", "item", "known"]
+__all__ = ["claim", "complete", "inbox", "inbox_page", "item", "known"]
 
 
-def inbox(uow: UnitOfWork, actor: Actor) -> list[WorkItemView]:
+def inbox(uow: UnitOfWork, actor: Actor, after: str | None = None, limit: int | None = None) -> list[WorkItemView]:
+    """The first (or, with `after`, the next) page of `inbox_page`'s steps, as a list."""
+    return list(inbox_page(uow, actor, after, limit).items)
+
+
+def inbox_page(uow: UnitOfWork, actor: Actor, after: str | None = None,
+               limit: int | None = None) -> Page[WorkItemView]:
     """Open steps the actor may do: their roles, their organisation where the lane names one, and none that
     separation of duties bars them from (engine/domain/duties.py), as the step's page and claim would.
+    Soonest deadline first (none last), then by task id; one page of `limit` (paging.PAGE_SIZE) at a time,
+    continued after the cursor `after` (the last row's (due_at, task_id)).
 
     Administrators have no steps and see none (DF-ADMIN-SEPARATION): asking is refused."""
     if actor.holds(ADMIN):
         raise AdministratorBarred(username=actor.username)
+    n = paging.size(limit)
+    key = paging.decode(after, (datetime, str))
     with uow.read():
-        stmt = (select(WorkItem, Procedure.sponsor_org).join(Procedure, Procedure.id == WorkItem.procedure_id)
-                .where(WorkItem.status == rules.OPEN, Procedure.status == progress.RUNNING,
-                       WorkItem.role.in_(sorted(actor.roles)),
-                       or_(WorkItem.org.is_(None), WorkItem.org == actor.org),
-                       or_(WorkItem.assignee.is_(None), WorkItem.assignee == actor.username))
-                .order_by(WorkItem.due_at.is_(None), WorkItem.due_at, WorkItem.created_at))
-        rows = uow.session.execute(stmt).all()
+        rows = _inbox_rows(uow, actor, key, n + 1)
+        more = len(rows) > n
+        rows = rows[:n]
         constrained = {i.procedure_id for i, _ in rows if duties.earlier_kinds(i.step_kind)}
         done = _done_in(uow, constrained)
-        return [WorkItemView.of(i) for i, sponsor in rows if _allowed(_step_ref(i), actor, sponsor, done)]
+        items = tuple(WorkItemView.of(i) for i, sponsor in rows if _allowed(_step_ref(i), actor, sponsor, done))
+        last = rows[-1][0] if rows else None
+        return paging.Page(items, paging.encode(last.due_at, last.task_id) if more and last else None)
+
+
+INBOX_ORDER = (WorkItem.role, WorkItem.org, WorkItem.due_at, WorkItem.task_id)
+"""Each inbox branch's order: the index's own columns. Role and lane are fixed in a branch (and due_at, in
+the undated one), so this is (due_at, task_id) order; spelled as the index is, PostgreSQL reads the index
+in order and stops at the limit, where `ORDER BY task_id` alone let it walk the primary key instead."""
+
+
+def _inbox_rows(uow: UnitOfWork, actor: Actor, key: tuple[object, ...] | None,
+                n: int) -> list[tuple[WorkItem, str]]:
+    """At most `n` open steps of running procedures for the actor's roles, in (due_at NULLS LAST, task_id)
+    order after `key`: one statement, a UNION ALL of one branch per role, lane (the actor's organisation or
+    none) and dated/undated part, so that each branch seeks the partial index ix_work_items_open_inbox
+    (status 'open'; role, org, due_at, task_id) and stops after `n` rows, whatever the table's size."""
+    due, task = key if key is not None else (None, None)
+    mine = or_(WorkItem.assignee.is_(None), WorkItem.assignee == actor.username)
+    branches = []
+    for role in sorted(actor.roles):
+        for lane in (WorkItem.org.is_(None), WorkItem.org == actor.org):
+            parts = []
+            if key is None or due is not None:
+                seek = ([tuple_(WorkItem.due_at, WorkItem.task_id) > tuple_(literal(due, UTCDateTime()), literal(task))]
+                        if key is not None else [])
+                parts.append(([WorkItem.due_at.is_not(None), *seek], INBOX_ORDER))
+            parts.append(([WorkItem.due_at.is_(None), *([WorkItem.task_id > task] if due is None and key else [])],
+                          INBOX_ORDER))
+            for where, sort in parts:
+                branch = (select(WorkItem.task_id, WorkItem.due_at, Procedure.sponsor_org)
+                          .join(Procedure, Procedure.id == WorkItem.procedure_id)
+                          .where(WorkItem.status == rules.OPEN, WorkItem.role == role, lane, mine, *where,
+                                 Procedure.status == progress.RUNNING)
+                          .order_by(*sort).limit(n).subquery())
+                branches.append(select(*branch.c))
+    if not branches:
+        return []
+    found = union_all(*branches).subquery()
+    stmt = (select(WorkItem, found.c.sponsor_org).join(found, found.c.task_id == WorkItem.task_id)
+            .order_by(found.c.due_at.asc().nulls_last(), found.c.task_id).limit(n))
+    return [(item, sponsor) for item, sponsor in uow.session.execute(stmt)]
 
 
 def _allowed(step: rules.StepRef, actor: Actor, sponsor_org: str,

@@ -44,13 +44,15 @@ def start(body: dict[str, Any]) -> Any:
 @errors(bp, 403, 422)
 def search(query: dict[str, Any]) -> Any:
     """Procedures the caller may see, newest first: all for auditors and the decision organ,
-    otherwise the caller's own unit's; none for administrators (403, DF-ADMIN-SEPARATION)."""
+    otherwise the caller's own unit's; none for administrators (403, DF-ADMIN-SEPARATION).
+    Pass the page's `next` as `after` for the following page (keyset: its cost does not grow with the
+    page number); `page` still works and costs the rows it skips."""
     page, per_page = query["page"], query["per_page"]
-    total, items = engine().procedures.search_visible(
+    total, found = engine().procedures.search_visible_page(
         access.actor(), title=query.get("title"), sponsor_org=query.get("sponsor_org"), status=query.get("status"),
         started_from=_day(query.get("started_from")), started_before=_day(query.get("started_before")),
-        limit=per_page, offset=(page - 1) * per_page)
-    return {"total": total, "page": page, "per_page": per_page, "items": items}
+        limit=per_page, offset=(page - 1) * per_page, after=query.get("after"))
+    return {"total": total, "page": page, "per_page": per_page, "items": found.items, "next": found.next}
 
 
 @bp.get("/<id:procedure_id>")

@@ -181,6 +181,8 @@ class ProcedureQuerySchema(Strict):
     started_before = day()
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    after = fields.String(validate=validate.Length(max=400), metadata={
+        "description": "the cursor `next` of the previous page: the page after it, sought on the key (issue 21)"})
 
 
 class ProcedurePageSchema(Schema):
@@ -188,6 +190,15 @@ class ProcedurePageSchema(Schema):
     page = fields.Integer(required=True)
     per_page = fields.Integer(required=True)
     items = fields.List(fields.Nested(ProcedureSchema), required=True)
+    next = fields.String(allow_none=True, metadata={"description": "the cursor of the next page, null on the last"})
+
+
+class CursorArgs(Strict):
+    """A keyset page of a collection: its size and the cursor of the page before it."""
+
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    after = fields.String(validate=validate.Length(max=400), metadata={
+        "description": "the cursor the previous page gave in its Link: rel=\"next\" header"})
 
 
 class WithdrawSchema(Strict):

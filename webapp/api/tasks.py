@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
+from flask import request, url_for
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, ValidationError, fields, validate
 
 from engine.services.tasks import Upload
 from webapp.api import access
 from webapp.api.docs import errors
-from webapp.api.schemas import CompleteSchema, StepResultSchema, WorkItemSchema
+from webapp.api.schemas import CompleteSchema, CursorArgs, StepResultSchema, WorkItemSchema
 from webapp.inputs import load_json
 from webapp.pages.common import engine
 
@@ -40,11 +40,17 @@ _COMPLETE_DOC = {
 
 
 @bp.get("/")
+@bp.arguments(CursorArgs, location="query")
 @bp.response(200, WorkItemSchema(many=True))
-@errors(bp, 403)
-def inbox() -> Any:
-    """Open steps the caller may do, soonest deadline first; administrators have none (403, DF-ADMIN-SEPARATION)."""
-    return engine().tasks.inbox(access.actor())
+@errors(bp, 403, 422)
+def inbox(args: dict[str, Any]) -> Any:
+    """Open steps the caller may do, soonest deadline first; administrators have none (403, DF-ADMIN-SEPARATION).
+    A page of `per_page` (50); when there are more, a `Link: <…?after=…>; rel="next"` header names the next."""
+    page = engine().tasks.inbox_page(access.actor(), args.get("after"), args["per_page"])
+    if page.next is None:
+        return list(page.items)
+    link = url_for("api_tasks.inbox", after=page.next, per_page=args["per_page"])
+    return list(page.items), 200, {"Link": f'<{link}>; rel="next"'}
 
 
 class ClaimArgs(Schema):

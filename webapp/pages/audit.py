@@ -60,15 +60,17 @@ LOGIN_REFUSALS = {
 def search() -> Any:
     filters = {k: (request.args.get(k) or "").strip() for k in ("title", "org", "status", "from", "to")}
     page, size = page_args()
-    total, views = engine().procedures.search(
+    after = request.args.get("after") or None
+    total, found = engine().procedures.search_page(
         title=filters["title"] or None, sponsor_org=filters["org"] or None,
         status=filters["status"] if filters["status"] in STATUSES else None,
         started_from=_day_start("from", filters["from"]), started_before=_day_start("to", filters["to"], 1),
-        limit=size, offset=(page - 1) * size)
+        limit=size, offset=(page - 1) * size, after=after)
     organisations = engine().accounts.organisations()
-    return render_template("pages/audit_search.html", views=views, total=total, filters=filters,
-                           organisations=organisations, statuses=STATUSES, page=page, pages=pages(total, size),
-                           query=args_without("page"))
+    query = {k: v for k, v in request.args.items() if k not in ("page", "after")}
+    return render_template("pages/audit_search.html", views=found.items, total=total, filters=filters,
+                           organisations=organisations, statuses=STATUSES, next=found.next, query=query,
+                           paged=bool(after) or page > 1)
 
 
 @bp.get("/procedures/<id:procedure_id>")

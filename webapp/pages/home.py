@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 from flask_login import login_required
 
 from engine.domain.roles import REVIEW_ROLES
 from engine.services.supervision import ReminderView
 from webapp.auth import STEP_ROLES, actor, requires
-from webapp.pages.common import engine, today
+from webapp.pages.common import args_without, engine, today
 from webapp.progress_text import due
 
 bp = Blueprint("home", __name__)
@@ -30,9 +30,9 @@ def index() -> Any:
 @requires(*STEP_ROLES)
 def inbox() -> Any:
     day = today()
-    items = engine().tasks.inbox(actor())
-    return render_template("pages/inbox.html", items=[(i, due(i, day)) for i in items], reviews=False,
-                           reminded=_reminded())
+    page = engine().tasks.inbox_page(actor(), request.args.get("after"))
+    return render_template("pages/inbox.html", items=[(i, due(i, day)) for i in page.items], reviews=False,
+                           reminded=_reminded(), **_paging(page.next))
 
 
 @bp.get("/reviews")
@@ -42,9 +42,16 @@ def reviews() -> Any:
     day = today()
     kinds = {"legality_review", "legal_opinion"}
     me = actor()
-    items = [i for i in engine().tasks.inbox(me) if i.step_kind in kinds]
+    page = engine().tasks.inbox_page(me, request.args.get("after"))
+    items = [i for i in page.items if i.step_kind in kinds]
     return render_template("pages/inbox.html", items=[(i, due(i, day)) for i in items], reviews=True,
-                           reminded=_reminded(), cleanup_startable=engine().cleanup.startable(me))
+                           reminded=_reminded(), cleanup_startable=engine().cleanup.startable(me),
+                           **_paging(page.next))
+
+
+def _paging(cursor: str | None) -> dict[str, Any]:
+    """What the `next_page` macro needs: the next cursor, the query without `after`, whether this is page 1."""
+    return {"next": cursor, "query": args_without("after"), "paged": bool(request.args.get("after"))}
 
 
 def _reminded() -> dict[str, list[ReminderView]]:

@@ -19,7 +19,7 @@ from engine.services.supervision import BOARD_ROLES, SUPERVISOR_ROLE
 from webapp.auth import actor, requires
 from webapp.errors import status_of
 from webapp.i18n import refusal
-from webapp.pages.common import engine
+from webapp.pages.common import args_without, engine
 
 bp = Blueprint("supervision", __name__)
 
@@ -62,9 +62,10 @@ def email() -> Any:
 
 
 def _board_page(**extra: Any) -> str:
-    view = engine().supervision.board(actor())
+    view = engine().supervision.board(actor(), after=request.args.get("after"))
     shown = {item.task_id for item in view.items}
-    return render_template("pages/supervision.html", board=view, shown=shown, **extra)
+    return render_template("pages/supervision.html", board=view, shown=shown, query=args_without("after"),
+                           paged=bool(request.args.get("after")), **extra)
 
 
 def _digest_page(**extra: Any) -> str:

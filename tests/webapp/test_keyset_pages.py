@@ -1,0 +1,73 @@
+"""Keyset pages over HTTP (issue 21): the API's collections and the pages carry the cursor of the next page.
+
+The API inbox names its next page in a `Link: <…>; rel="next"` header and keeps its body a list; procedure
+search returns `next` beside `total`; the auditor's search page links "下一页" with the cursor. Following
+the links visits every row once.
+"""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+from tests.webapp.site import login
+
+TITLES = [f"县城公交线路调整方案第{n}号" for n in range(3)]
+LINK = re.compile(r'<([^>]+)>; rel="next"')
+NEXT = re.compile(r'<a rel="next" href="([^"]+)">下一页</a>')
+
+
+def _start(site) -> list[int]:  # type: ignore[no-untyped-def]
+    sponsor = site.people.actor("sponsor")
+    return [site.procedures.start("major_decision", title, "dev_reform", sponsor).id for title in TITLES]
+
+
+def test_df_view_api_inbox_links_the_next_page_until_the_last(site, app):
+    _start(site)
+    secret = site.tokens.issue(site.people.actor("sponsor"), "test").secret
+    client, headers = app.test_client(), {"Authorization": f"Bearer {secret}"}
+    whole = client.get("/api/v1/tasks/", headers=headers).json
+    assert len(whole) == len(TITLES)
+    seen, path = [], "/api/v1/tasks/?per_page=2"
+    while path:
+        response = client.get(path, headers=headers)
+        assert response.status_code == 200
+        seen += [i["task_id"] for i in response.json]
+        found = LINK.search(response.headers.get("Link", ""))
+        path = found.group(1) if found else None
+    assert seen == [i["task_id"] for i in whole]
+
+
+def test_df_view_api_inbox_refuses_a_bad_cursor_naming_the_field(site, app):
+    secret = site.tokens.issue(site.people.actor("sponsor"), "test").secret
+    response = app.test_client().get("/api/v1/tasks/?after=nonsense", headers={"Authorization": f"Bearer {secret}"})
+    assert response.status_code == 422
+    assert response.json["rule"] == "DF-VIEW" and response.json["field"] == "after"
+
+
+def test_df_view_api_procedure_search_gives_next_until_the_last_page(site, app):
+    started = _start(site)
+    secret = site.tokens.issue(site.people.actor("auditor"), "test").secret
+    client, headers = app.test_client(), {"Authorization": f"Bearer {secret}"}
+    seen, after = [], ""
+    while True:
+        page = client.get(f"/api/v1/procedures/?per_page=2{after}", headers=headers).json
+        assert page["total"] == len(started)
+        seen += [p["id"] for p in page["items"]]
+        if page["next"] is None:
+            break
+        after = f"&after={page['next']}"
+    assert seen == sorted(started, reverse=True)
+
+
+def test_df_view_audit_search_page_links_下一页_with_the_cursor(site, app):
+    started = _start(site)
+    app.config["PAGE_SIZE"] = 2
+    auditor = login(app, "auditor")
+    first = auditor.get("/audit/").get_data(as_text=True)
+    link = NEXT.search(first)
+    assert link, "the first page links the next"
+    second = auditor.get(unescape(link.group(1))).get_data(as_text=True)
+    assert NEXT.search(second) is None and "第一页" in second
+    shown = [int(n) for n in re.findall(r"/audit/procedures/(\d+)", first + second)]
+    assert sorted(set(shown), reverse=True) == sorted(started, reverse=True)
