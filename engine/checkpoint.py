@@ -25,6 +25,7 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from engine import archive_verify
 from engine.chain import GENESIS, canonical
 
 FORMAT = "decisionflow-checkpoint/1"
@@ -95,6 +96,19 @@ def sign(content: dict[str, Any], private: Ed25519PrivateKey, public_key_hex: st
                        sort_keys=True) + "\n").encode("utf-8")
 
 
+def with_timestamp(signed_file: bytes, record: dict[str, Any]) -> bytes:
+    """The file's bytes with an RFC 3161 timestamp record beside the signature (engine/timestamping.py). The
+    token stamps the signature value's bytes, so it needs no place inside what is signed."""
+    document = json.loads(signed_file)
+    document["timestamp"] = record
+    return (json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+def signature_bytes(document: dict[str, Any]) -> bytes:
+    """What a timestamp token over this checkpoint stamps: the signature value's bytes."""
+    return bytes.fromhex(document["signature"]["value"])
+
+
 def heads(content: dict[str, Any]) -> list[Head]:
     """The leaves a body lists, procedures in order then the administration log."""
     log = content["admin_log"]
@@ -126,7 +140,16 @@ def problems(document: dict[str, Any], public_keys: dict[str, str],
                       f"编号为 {content['seq']}，按检查点链应为 {expected_seq}"))
     if content["prev_hash"] != expected_prev:
         found.append(("prev_hash does not name the previous checkpoint", "prev_hash 与上一个检查点不符"))
-    return found
+    return found + _timestamp_problem(document)
+
+
+def _timestamp_problem(document: dict[str, Any]) -> list[tuple[str, str]]:
+    """A token must stamp this checkpoint's signature; a recorded TSA failure is not a problem of the file."""
+    try:
+        archive_verify.timestamp_status(document.get("timestamp"), signature_bytes(document))
+    except (archive_verify.Mismatch, ValueError, KeyError) as error:
+        return [(f"timestamp: {error}", f"可信时间戳与本检查点的签名不符：{error}")]
+    return []
 
 
 def _signature_problem(content: dict[str, Any], signature: dict[str, Any],
