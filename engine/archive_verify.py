@@ -100,18 +100,19 @@ def event_hash(event: dict[str, Any]) -> str:
     return hashlib.sha256(canonical(body)).hexdigest()
 
 
-def verify(path: str, trusted_keys: frozenset[str] = frozenset()) -> Report:
-    """Check an archive; `trusted_keys` (hex public keys) pins the seal to keys the office published."""
+def verify(path: str, trusted_keys: frozenset[str] = frozenset(), tsa_ca: str | None = None) -> Report:
+    """Check an archive; `trusted_keys` (hex public keys) pins the seal to keys the office published;
+    `tsa_ca` (the TSA's root certificate, PEM) has a seal's timestamp token verified by `openssl ts`."""
     try:
         with zipfile.ZipFile(path) as archive:
-            return Report(True, facts=_check(archive, trusted_keys))
+            return Report(True, facts=_check(archive, trusted_keys, tsa_ca))
     except Mismatch as mismatch:
         return Report(False, str(mismatch))
     except (zipfile.BadZipFile, OSError) as error:
         return Report(False, f"not a readable ZIP archive: {error}")
 
 
-def _check(archive: zipfile.ZipFile, trusted_keys: frozenset[str]) -> dict[str, Any]:
+def _check(archive: zipfile.ZipFile, trusted_keys: frozenset[str], tsa_ca: str | None = None) -> dict[str, Any]:
     names = set(archive.namelist())
     manifest_bytes = _read(archive, "manifest.json")
     manifest = _json(manifest_bytes, "manifest.json")
@@ -122,6 +123,7 @@ def _check(archive: zipfile.ZipFile, trusted_keys: frozenset[str]) -> dict[str, 
     documents = _check_documents(archive, manifest, names)
     _check_files(archive, manifest, names)
     _check_seal(seal, manifest_bytes, head, trusted_keys)
+    _seal_timestamp(seal, tsa_ca)
     return {"procedure": manifest["procedure"]["id"], "events": head[0], "documents": documents,
             "key_id": seal.get("key_id")}
 
@@ -313,6 +315,15 @@ def timestamp_status(record: dict[str, Any] | None, signed: bytes, tsa_ca: str |
     return "verified", f"{time_note}；openssl ts -verify 通过"
 
 
+def _seal_timestamp(seal: dict[str, Any], tsa_ca: str | None) -> tuple[str, str]:
+    """The seal's RFC 3161 token, if it has one, must stamp its signature (and verify, given the TSA's root)."""
+    try:
+        signed = bytes.fromhex(seal.get("signature", ""))
+        return timestamp_status(seal.get("timestamp"), signed, tsa_ca)
+    except (ValueError, TypeError) as error:
+        raise Mismatch(f"seal.json: its timestamp cannot be read ({type(error).__name__})") from error
+
+
 def _document_refs(value: Any) -> list[str]:
     if isinstance(value, dict):
         found = [value["sha256"]] if isinstance(value.get("sha256"), str) and "filename" in value else []
@@ -339,6 +350,236 @@ def _json(data: bytes, name: str) -> dict[str, Any]:
     return value
 
 
+# --- the archives' four checks (DA/T 97-2023, GB/T 18894-2016): 真实性, 完整性, 可用性, 安全性 -----------------
+
+ASPECTS = {"真实性": "authenticity", "完整性": "integrity", "可用性": "usability", "安全性": "security"}
+METADATA_NS = "{urn:decisionflow:archive-metadata:1}"
+REQUIRED_METADATA = ("全宗号", "档号", "年度", "保管期限", "件号", "题名", "责任者", "日期", "密级", "页数", "载体",
+                     "归档日期")
+MAX_TOTAL_BYTES = 4 * 1024**3
+MAX_RATIO = 200
+EXECUTABLE_MAGIC = (b"\x7fELF", b"MZ", b"\xfe\xed\xfa", b"\xcf\xfa\xed\xfe", b"\xca\xfe\xba\xbe", b"#!")
+EXECUTABLE_SUFFIXES = (".exe", ".dll", ".so", ".sh", ".bat", ".cmd", ".ps1", ".js", ".vbs", ".jar", ".com", ".scr")
+ACTIVE_CONTENT = {"record.html": (b"<script", b"javascript:", b" onload=", b" onerror="),
+                  "record.pdf": (b"/JavaScript", b"/JS", b"/Launch", b"/EmbeddedFile"),
+                  "record.ofd": (b"Actions", b"Attachments")}
+
+
+@dataclass(frozen=True)
+class Check:
+    """One line of the four-checks report: its aspect (真实性 …), what was checked (zh, en), and the result:
+    True passed, False failed, None a note (e.g. no timestamp was asked for)."""
+
+    aspect: str
+    item: tuple[str, str]
+    ok: bool | None
+    detail: str = ""
+
+
+def four_checks(path: str, trusted_keys: frozenset[str] = frozenset(), tsa_ca: str | None = None) -> list[Check]:
+    """Every check of the four, each run on its own, so the report shows all that fails, not only the first."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as error:
+        return [Check("可用性", ("档案包可读取", "the package opens"), False, f"not a readable ZIP archive: {error}")]
+    with archive:
+        run, names = _Checks(), set(archive.namelist())
+        manifest_bytes = run("可用性", ("manifest.json 可解析", "manifest.json parses"),
+                             lambda: _read(archive, "manifest.json"))
+        manifest = run("可用性", ("manifest.json 是 JSON", "manifest.json is JSON"),
+                       lambda: _json(manifest_bytes, "manifest.json")) if manifest_bytes is not None else None
+        seal = run("可用性", ("seal.json 可解析", "seal.json parses"),
+                   lambda: _json(_read(archive, "seal.json"), "seal.json"))
+        if manifest is not None:
+            head = run("真实性", ("历史记录链逐条复核", "the history chain, event by event"),
+                       lambda: _check_chain(manifest))
+            if seal is not None and head is not None:
+                run("真实性", ("封印签名", "the seal's signature"),
+                    lambda: _check_seal(seal, manifest_bytes, head, trusted_keys))
+            run("完整性", ("清单所列文件齐全、哈希相符、无多余文件", "listed files present and unaltered, none extra"),
+                lambda: _check_files(archive, manifest, names))
+            run("完整性", ("历史所载文件齐全", "every document the history names"),
+                lambda: f"{_check_documents(archive, manifest, names)} 份文件")
+        run("完整性", ("元数据所列组件与档案包一致", "the metadata's components match the package"),
+            lambda: _metadata_components(archive, names))
+        if seal is not None:
+            run("真实性", ("可信时间戳", "the trusted timestamp"), lambda: _timestamp_check(seal, tsa_ca))
+        run("可用性", ("元数据可读且要素齐全", "the metadata is readable and complete"),
+            lambda: _usable_metadata(archive))
+        run("可用性", ("OFD 版式文件可读", "the OFD record is readable"), lambda: _usable_ofd(archive))
+        run("可用性", ("PDF、HTML、BPMN 可读", "the PDF, HTML and BPMN are readable"), lambda: _usable_others(archive))
+        run("安全性", ("无可执行内容", "no executable content"), lambda: _no_executables(archive))
+        run("安全性", ("路径与大小", "paths and sizes"), lambda: _sizes(archive, manifest or {}))
+    return run.checks
+
+
+class _Checks:
+    """Runs one check, records its line, and hands back its result (None when it failed)."""
+
+    def __init__(self) -> None:
+        self.checks: list[Check] = []
+
+    def __call__(self, aspect: str, item: tuple[str, str], action: Any) -> Any:
+        try:
+            result = action()
+        except Mismatch as mismatch:
+            self.checks.append(Check(aspect, item, False, str(mismatch)))
+            return None
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            self.checks.append(Check(aspect, item, False, f"unreadable: {type(error).__name__}: {error}"))
+            return None
+        if isinstance(result, Check):
+            self.checks.append(result)
+        else:
+            self.checks.append(Check(aspect, item, True, result if isinstance(result, str) else ""))
+        return result
+
+
+def render(checks: list[Check], lang: str = "zh") -> str:
+    """The report: each aspect with its checks, then its verdict."""
+    zh = lang == "zh"
+    marks = {True: "通过" if zh else "passed", False: "不通过" if zh else "FAILED", None: "提示" if zh else "note"}
+    lines = ["档案四性检测报告" if zh else "Four-checks report (authenticity, integrity, usability, security)"]
+    for aspect, english in ASPECTS.items():
+        mine = [c for c in checks if c.aspect == aspect]
+        verdict = marks[not any(c.ok is False for c in mine)] if mine else ("未能检测" if zh else "not checked")
+        title = aspect if zh else english
+        lines.append(f"{title}：{verdict}" if zh else f"{title}: {verdict}")
+        for check in mine:
+            label = check.item[0] if zh else check.item[1]
+            detail = f"（{check.detail}）" if zh and check.detail else (f" ({check.detail})" if check.detail else "")
+            lines.append(f"  [{marks[check.ok]}] {label}{detail}")
+    return "\n".join(lines)
+
+
+def _timestamp_check(seal: dict[str, Any], tsa_ca: str | None) -> Check:
+    status, note = _seal_timestamp(seal, tsa_ca)
+    return Check("真实性", ("可信时间戳", "the trusted timestamp"), status in ("imprint", "verified") or None, note)
+
+
+def _metadata_components(archive: zipfile.ZipFile, names: set[str]) -> str:
+    root = _xml(archive, "metadata.xml")
+    listed = {}
+    for entry in root.iter(f"{METADATA_NS}文件"):
+        name = entry.findtext(f"{METADATA_NS}名称", "")
+        digest = entry.find(f"{METADATA_NS}哈希值[@算法='SHA-256']")
+        listed[name] = (int(entry.findtext(f"{METADATA_NS}字节数", "-1")), "" if digest is None else digest.text)
+    for name, (size, digest) in sorted(listed.items()):
+        data = _read(archive, name)
+        if len(data) != size or hashlib.sha256(data).hexdigest() != digest:
+            raise Mismatch(f"{name}: its size or SHA-256 differs from metadata.xml")
+    unlisted = sorted(names - set(listed) - {"manifest.json", "seal.json", "metadata.xml"})
+    if unlisted:
+        raise Mismatch(f"{unlisted[0]}: in the package but not among the metadata's components")
+    return f"{len(listed)} 个组件"
+
+
+def _xml(archive: zipfile.ZipFile, name: str) -> Any:
+    return _parse_xml(_read(archive, name), name)
+
+
+def _parse_xml(data: bytes, name: str) -> Any:
+    """Parse XML of the package; a document type declaration (entities, external references) is refused
+    first, since no part of an archive needs one, so the parser never expands anything."""
+    from xml.etree import ElementTree
+
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        raise Mismatch(f"{name}: holds a document type declaration, which no part of an archive may")
+    try:
+        return ElementTree.fromstring(data)  # noqa: S314 - no DTD, checked above
+    except ElementTree.ParseError as error:
+        raise Mismatch(f"{name} is not well-formed XML: {error}") from error
+
+
+def _usable_metadata(archive: zipfile.ZipFile) -> str:
+    root = _xml(archive, "metadata.xml")
+    if root.tag != f"{METADATA_NS}决策档案":
+        raise Mismatch(f"metadata.xml: the root element is {root.tag}, not 决策档案")
+    missing = [name for name in REQUIRED_METADATA if not (root.findtext(f"{METADATA_NS}{name}") or "").strip()]
+    if missing:
+        raise Mismatch(f"metadata.xml: no {'、'.join(missing)}")
+    return f"题名：{root.findtext(f'{METADATA_NS}题名')}；档号：{root.findtext(f'{METADATA_NS}档号')}"
+
+
+def _usable_ofd(archive: zipfile.ZipFile) -> str:
+    import io
+
+    ns = "{http://www.ofdspec.org/2016}"
+    try:
+        with zipfile.ZipFile(io.BytesIO(_read(archive, "record.ofd"))) as ofd:
+            entry = _parse_xml(ofd.read("OFD.xml"), "record.ofd OFD.xml")
+            doc_root = entry.findtext(f"{ns}DocBody/{ns}DocRoot") or ""
+            document = _parse_xml(ofd.read(doc_root), f"record.ofd {doc_root}")
+            folder = doc_root.rpartition("/")[0]
+            pages = [p.get("BaseLoc", "") for p in document.iter(f"{ns}Page")]
+            texts = sum(len(_parse_xml(ofd.read(f"{folder}/{p}"), f"record.ofd {p}").findall(f".//{ns}TextCode"))
+                        for p in pages)
+    except (zipfile.BadZipFile, KeyError) as error:
+        raise Mismatch(f"record.ofd is not a readable OFD package: {type(error).__name__}: {error}") from error
+    if not pages or not texts:
+        raise Mismatch("record.ofd has no page with text")
+    return f"{len(pages)} 页，{texts} 个文字对象"
+
+
+def _usable_others(archive: zipfile.ZipFile) -> None:
+    pdf = _read(archive, "record.pdf")
+    if not pdf.startswith(b"%PDF-") or b"%%EOF" not in pdf[-1024:]:
+        raise Mismatch("record.pdf is not a complete PDF file")
+    try:
+        html = _read(archive, "record.html").decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise Mismatch("record.html is not UTF-8 text") from error
+    if "<html" not in html.lower():
+        raise Mismatch("record.html is not an HTML document")
+    _xml(archive, "definition.bpmn")
+
+
+def _no_executables(archive: zipfile.ZipFile) -> None:
+    for info in archive.infolist():
+        name = info.filename
+        if (info.external_attr >> 16) & 0o111:
+            raise Mismatch(f"{name}: marked executable")
+        if name.lower().endswith(EXECUTABLE_SUFFIXES):
+            raise Mismatch(f"{name}: an executable file type")
+        if name == "verify.py":
+            continue  # the verifier itself: plain text, mode 0644, hashed in the manifest like every file
+        with archive.open(info) as handle:
+            head = handle.read(4)
+        if head.startswith(EXECUTABLE_MAGIC):
+            raise Mismatch(f"{name}: starts like a program or script")
+        for marker in ACTIVE_CONTENT.get(name, ()):
+            if marker in _active_text(archive, name):
+                raise Mismatch(f"{name}: holds active content ({marker.decode()})")
+
+
+def _active_text(archive: zipfile.ZipFile, name: str) -> bytes:
+    """The bytes to search for active content: the OFD's XML parts, others as they are."""
+    data = archive.read(name)
+    if name != "record.ofd":
+        return data
+    import io
+
+    with zipfile.ZipFile(io.BytesIO(data)) as ofd:
+        return b"".join(ofd.read(n) for n in ofd.namelist() if n.endswith(".xml"))
+
+
+def _sizes(archive: zipfile.ZipFile, manifest: dict[str, Any]) -> str:
+    total = 0
+    sizes = {d.get("path"): d.get("size") for d in manifest.get("documents", [])}
+    for info in archive.infolist():
+        name = info.filename
+        if name.startswith("/") or "\\" in name or ".." in name.split("/"):
+            raise Mismatch(f"{name}: a path outside the package")
+        if info.file_size > MAX_RATIO * max(info.compress_size, 1) and info.file_size > 1024 * 1024:
+            raise Mismatch(f"{name}: compressed more than {MAX_RATIO} to 1 (a ZIP bomb?)")
+        if name in sizes and sizes[name] != info.file_size:
+            raise Mismatch(f"{name}: {info.file_size} bytes, the manifest says {sizes[name]}")
+        total += info.file_size
+    if total > MAX_TOTAL_BYTES:
+        raise Mismatch(f"the package unpacks to {total} bytes, more than {MAX_TOTAL_BYTES}")
+    return f"{len(archive.infolist())} 个条目，共 {total} 字节"
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m engine.archive_verify",
@@ -346,6 +587,11 @@ def _parser() -> argparse.ArgumentParser:
                     "hash and the seal. Exit status 0 when it verifies, 1 when something does not match, "
                     "2 for a usage error.")
     parser.add_argument("archive", metavar="ARCHIVE.zip", help="the archive made by 'decisionflow archive'")
+    parser.add_argument("--tsa-ca", metavar="CA.pem", default=None,
+                        help="the time-stamping authority's root certificate: the seal's RFC 3161 token is then "
+                             "verified with `openssl ts -verify` (without it only its message imprint is checked)")
+    parser.add_argument("--lang", choices=("zh", "en"), default="zh",
+                        help="language of the four-checks report (default zh: 中文)")
     parser.add_argument("--trusted-key", metavar="HEX[,HEX…]", type=_trusted_keys, default=frozenset(),
                         help="public keys (hex) the seal must be made with; without it any key that "
                              "verifies the seal is reported, not checked against a list")
@@ -365,8 +611,13 @@ def main(argv: list[str] | None = None) -> int:
         args = _parser().parse_args(argv)
     except SystemExit as stop:  # argparse's own exit: keep its status for callers of main()
         return int(stop.code or 0)
-    report = verify(args.archive, args.trusted_key)
+    report = verify(args.archive, args.trusted_key, args.tsa_ca)
+    checks = four_checks(args.archive, args.trusted_key, args.tsa_ca)
+    failed = [c for c in checks if c.ok is False]
+    if report.ok and failed:
+        report = Report(False, f"{failed[0].item[1]}: {failed[0].detail}")
     print(report)
+    print(render(checks, args.lang))
     return 0 if report.ok else 1
 
 
