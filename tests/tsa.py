@@ -1,6 +1,6 @@
 """A real RFC 3161 time-stamping authority for tests: `openssl ts -reply` behind a tiny HTTP server.
 
-`local_tsa(tmp)` makes a test CA and a TSA certificate (extendedKeyUsage critical timeStamping) with
+`local_tsa(tmp)` makes a test CA and a TSA certificate (P-256 keys; extendedKeyUsage critical timeStamping) with
 the openssl binary, and serves `application/timestamp-query` on 127.0.0.1 in a thread; every request
 is answered by running `openssl ts -reply` on it. Nothing is mocked: the tokens are what OpenSSL makes.
 """
@@ -51,6 +51,9 @@ ess_cert_id_alg = sha256
 """
 
 
+P256 = ("-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes")
+
+
 @dataclass(frozen=True)
 class LocalTsa:
     url: str
@@ -68,9 +71,9 @@ def make_authority(folder: Path) -> Path:
     config = folder / "tsa.cnf"
     config.write_text(CONFIG.format(dir=folder), encoding="utf-8")
     (folder / "serial").write_text("01\n", encoding="ascii")
-    _openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt", "-days", "3650",
+    _openssl("req", "-x509", *P256, "-keyout", "ca.key", "-out", "ca.crt", "-days", "3650",
              "-subj", "/CN=DecisionFlow Test TSA Root", "-config", str(config), "-extensions", "ca_ext", cwd=folder)
-    _openssl("req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", "tsa.key", "-out", "tsa.csr",
+    _openssl("req", "-new", *P256, "-keyout", "tsa.key", "-out", "tsa.csr",
              "-subj", "/CN=DecisionFlow Test TSA", "-config", str(config), cwd=folder)
     _openssl("x509", "-req", "-in", "tsa.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
              "-out", "tsa.crt", "-days", "3650", "-extfile", str(config), "-extensions", "tsa_ext", cwd=folder)
@@ -79,8 +82,9 @@ def make_authority(folder: Path) -> Path:
 
 @contextlib.contextmanager
 def local_tsa(folder: Path, broken: bool = False) -> Iterator[LocalTsa]:
-    """Serve the TSA on a free port; `broken` answers every request with HTTP 500 (a TSA that is down)."""
-    config = make_authority(folder)
+    """Serve the TSA on a free port; `broken` answers every request with HTTP 500 (a TSA that is down).
+    The authority in `folder` is made once and reused."""
+    config = folder / "tsa.cnf" if (folder / "tsa.crt").exists() else make_authority(folder)
     seen: list[bytes] = []
 
     class Handler(BaseHTTPRequestHandler):
