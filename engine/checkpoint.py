@@ -117,11 +117,12 @@ def heads(content: dict[str, Any]) -> list[Head]:
 
 
 def problems(document: dict[str, Any], public_keys: dict[str, str],
-             previous: dict[str, Any] | None) -> list[tuple[str, str]]:
+             previous: dict[str, Any] | None, tsa_ca: str | None = None) -> list[tuple[str, str]]:
     """What is wrong with one checkpoint file, each as (English, Chinese); empty when it is sound.
 
     `public_keys` maps key ids to the hex public keys trusted for them (the server's key ring, or
-    the key an auditor keeps); `previous` is the body of the checkpoint before it, None for the first.
+    the key an auditor keeps); `previous` is the body of the checkpoint before it, None for the first;
+    `tsa_ca`, the TSA's root certificate, has a timestamp token's signature checked by `openssl ts -verify`.
     """
     try:
         content, signature = document["checkpoint"], document["signature"]
@@ -140,13 +141,13 @@ def problems(document: dict[str, Any], public_keys: dict[str, str],
                       f"编号为 {content['seq']}，按检查点链应为 {expected_seq}"))
     if content["prev_hash"] != expected_prev:
         found.append(("prev_hash does not name the previous checkpoint", "prev_hash 与上一个检查点不符"))
-    return found + _timestamp_problem(document)
+    return found + _timestamp_problem(document, tsa_ca)
 
 
-def _timestamp_problem(document: dict[str, Any]) -> list[tuple[str, str]]:
+def _timestamp_problem(document: dict[str, Any], tsa_ca: str | None) -> list[tuple[str, str]]:
     """A token must stamp this checkpoint's signature; a recorded TSA failure is not a problem of the file."""
     try:
-        archive_verify.timestamp_status(document.get("timestamp"), signature_bytes(document))
+        archive_verify.timestamp_status(document.get("timestamp"), signature_bytes(document), tsa_ca)
     except (archive_verify.Mismatch, ValueError, KeyError) as error:
         return [(f"timestamp: {error}", f"可信时间戳与本检查点的签名不符：{error}")]
     return []
@@ -172,18 +173,20 @@ def _signature_problem(content: dict[str, Any], signature: dict[str, Any],
 
 
 def main(argv: list[str]) -> int:
-    """Check a directory of kept copies; trust --public-key HEX (repeatable), else each file's own key."""
+    """Check a directory of kept copies; trust --public-key HEX (repeatable), else each file's own key;
+    --tsa-ca PEM checks timestamp tokens' signatures against that TSA root."""
     from pathlib import Path
 
     folder, keys = Path(argv[0]), argv[1:]
     trusted = [keys[i + 1] for i, a in enumerate(keys[:-1]) if a == "--public-key"]
+    tsa_ca = next((keys[i + 1] for i, a in enumerate(keys[:-1]) if a == "--tsa-ca"), None)
     previous, bad = None, 0
     for path in sorted(folder.glob("*.json")):
         document = json.loads(path.read_bytes())
         own = document.get("signature", {})
         pool = trusted or [own.get("public_key", "")]
         public_keys = {own.get("key_id", ""): own.get("public_key")} if own.get("public_key") in pool else {}
-        found = problems(document, public_keys, previous)
+        found = problems(document, public_keys, previous, tsa_ca)
         bad += bool(found)
         print(f"{path.name}: {'; '.join(en for en, _ in found) or 'OK'}")
         previous = document.get("checkpoint")

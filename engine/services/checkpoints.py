@@ -147,7 +147,7 @@ def check(uow: UnitOfWork) -> list[Finding]:
                                         f"第 {number} 号检查点：无法读取（{error}）"))
                 previous = None
                 continue
-            for en, zh in checkpoint.problems(signed, trusted, previous):
+            for en, zh in checkpoint.problems(signed, trusted, previous, uow.settings.tsa_ca_file):
                 findings.append(Finding(number, None, None, f"checkpoint {number} ({path.name}): {en}",
                                         f"第 {number} 号检查点（{path.name}）：{zh}"))
             previous = signed.get("checkpoint")

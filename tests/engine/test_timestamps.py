@@ -77,9 +77,21 @@ def test_df_checkpoint_carries_a_token_from_the_configured_tsa_that_openssl_veri
     assert archive_verify.timestamp_status(record, signature, tsa.ca_file)[0] == "verified"
     assert archive_verify.token_facts(base64.b64decode(record["token"])).imprint == hashlib.sha256(signature).digest()
     assert stamped.checkpoints.check() == []
-    offline = subprocess.run([sys.executable, "-m", "engine.checkpoint", stamped.settings.checkpoint_dir],
-                             capture_output=True, text=True, check=False)
+    offline = subprocess.run([sys.executable, "-m", "engine.checkpoint", stamped.settings.checkpoint_dir,
+                              "--tsa-ca", tsa.ca_file], capture_output=True, text=True, check=False)
     assert offline.returncode == 0 and "00000001.json: OK" in offline.stdout, offline.stdout
+
+
+def test_df_checkpoint_a_token_from_another_tsa_fails_against_the_trusted_tsa_root(stamped, procedure, tmp_path):
+    stamped.checkpoints.make()
+    with local_tsa(tmp_path / "rogue") as rogue:  # a TSA with its own root, which nobody trusts
+        folder = Path(stamped.settings.checkpoint_dir)
+        document = _document(stamped, 1)
+        forged = timestamping.stamp(rogue.url, checkpoint.signature_bytes(document))
+    document["timestamp"] = forged.record()
+    (folder / checkpoint.file_name(1)).write_text(json.dumps(document), encoding="utf-8")
+    findings = stamped.checkpoints.check()
+    assert len(findings) == 1 and "openssl ts -verify" in findings[0].en
 
 
 def test_df_checkpoint_is_written_without_a_token_when_the_tsa_fails_and_says_so(engine, clock, procedure,
