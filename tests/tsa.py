@@ -81,9 +81,10 @@ def make_authority(folder: Path) -> Path:
 
 
 @contextlib.contextmanager
-def local_tsa(folder: Path, broken: bool = False) -> Iterator[LocalTsa]:
-    """Serve the TSA on a free port; `broken` answers every request with HTTP 500 (a TSA that is down).
-    The authority in `folder` is made once and reused."""
+def local_tsa(folder: Path, broken: bool = False, answer: bytes | None = None) -> Iterator[LocalTsa]:
+    """Serve the TSA on a free port; `broken` answers every request with HTTP 500 (a TSA that is down),
+    `answer` with these bytes and HTTP 200 (a TSA that answers nonsense). The authority in `folder` is
+    made once and reused."""
     config = folder / "tsa.cnf" if (folder / "tsa.crt").exists() else make_authority(folder)
     seen: list[bytes] = []
 
@@ -94,8 +95,9 @@ def local_tsa(folder: Path, broken: bool = False) -> Iterator[LocalTsa]:
             if broken or self.headers.get("Content-Type") != "application/timestamp-query":
                 self.send_error(500)
                 return
-            reply = subprocess.run(["openssl", "ts", "-reply", "-config", str(config), "-queryfile", "/dev/stdin"],
-                                   input=query, capture_output=True, check=True).stdout
+            reply = answer if answer is not None else subprocess.run(
+                ["openssl", "ts", "-reply", "-config", str(config), "-queryfile", "/dev/stdin"],
+                input=query, capture_output=True, check=True).stdout
             self.send_response(200)
             self.send_header("Content-Type", "application/timestamp-reply")
             self.send_header("Content-Length", str(len(reply)))

@@ -67,6 +67,28 @@ def test_timestamp_request_is_an_rfc3161_query_over_sha256_with_a_nonce(tsa, tmp
     assert hashlib.sha256(b"signature bytes").hexdigest().upper()[:8] in shown.replace(" ", "").replace("-", "").upper()
 
 
+@pytest.mark.parametrize("answer", [b"not DER at all", b"\x30\x03\x02\x01\x02"])
+def test_timestamp_a_tsa_answering_nonsense_gives_no_token_and_a_reason(authority, answer):
+    with local_tsa(authority, answer=answer) as nonsense:
+        made = timestamping.stamp(nonsense.url, b"signature bytes")
+    assert made.token is None and made.error and made.error.startswith("ValueError")
+    assert made.record()["error"] == made.error and "token" not in made.record()
+
+
+def test_timestamp_a_token_over_other_bytes_is_refused_before_it_is_kept(authority, tmp_path):
+    (tmp_path / "other").write_bytes(b"other bytes")
+    config = str(authority / "tsa.cnf")
+    with local_tsa(authority):  # makes the authority, if no test has yet
+        subprocess.run(["openssl", "ts", "-query", "-data", str(tmp_path / "other"), "-sha256", "-cert",
+                        "-out", str(tmp_path / "other.tsq")], capture_output=True, check=True)
+        subprocess.run(["openssl", "ts", "-reply", "-config", config, "-queryfile", str(tmp_path / "other.tsq"),
+                        "-out", str(tmp_path / "other.tsr")], capture_output=True, check=True)
+    # a TSA that answers every request with a granted reply it made for another request
+    with local_tsa(authority, answer=(tmp_path / "other.tsr").read_bytes()) as replaying:
+        made = timestamping.stamp(replaying.url, b"signature bytes")
+    assert made.token is None and "another message imprint" in (made.error or "")
+
+
 def test_df_checkpoint_carries_a_token_from_the_configured_tsa_that_openssl_verifies(stamped, procedure, tsa):
     view = stamped.checkpoints.make()
     document = _document(stamped, view.seq)
