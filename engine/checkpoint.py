@@ -9,8 +9,9 @@ checkpoint by that one's hash, and is signed with the archive-sealing Ed25519 ke
 (engine/signing.py). The file lives outside the database and is published, so a chain recomputed
 inside the database no longer matches a head that others have kept.
 
-Pure: no database, no Flask. `python -m engine.checkpoint DIR [--public-key HEX]` checks a directory
-of copies (signatures, links, roots) with nothing but this file, `cryptography` and `rfc8785`.
+Pure: no database, no Flask. `python -m engine.checkpoint DIR [--public-key HEX] [--tsa-ca PEM]` checks a
+directory of copies (signatures, links, roots, RFC 3161 tokens) with nothing but this file,
+engine/archive_verify.py (standard library), `cryptography` and `rfc8785`.
 """
 
 from __future__ import annotations
