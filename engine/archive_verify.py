@@ -14,10 +14,14 @@ our server. It reports OK, or the first thing that does not match:
 from __future__ import annotations
 
 import argparse
+import base64
 import hashlib
 import json
 import math
+import shutil
+import subprocess
 import sys
+import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from typing import Any
@@ -96,18 +100,19 @@ def event_hash(event: dict[str, Any]) -> str:
     return hashlib.sha256(canonical(body)).hexdigest()
 
 
-def verify(path: str, trusted_keys: frozenset[str] = frozenset()) -> Report:
-    """Check an archive; `trusted_keys` (hex public keys) pins the seal to keys the office published."""
+def verify(path: str, trusted_keys: frozenset[str] = frozenset(), tsa_ca: str | None = None) -> Report:
+    """Check an archive; `trusted_keys` (hex public keys) pins the seal to keys the office published;
+    `tsa_ca` (the TSA's root certificate, PEM) has a seal's timestamp token verified by `openssl ts`."""
     try:
         with zipfile.ZipFile(path) as archive:
-            return Report(True, facts=_check(archive, trusted_keys))
+            return Report(True, facts=_check(archive, trusted_keys, tsa_ca))
     except Mismatch as mismatch:
         return Report(False, str(mismatch))
     except (zipfile.BadZipFile, OSError) as error:
         return Report(False, f"not a readable ZIP archive: {error}")
 
 
-def _check(archive: zipfile.ZipFile, trusted_keys: frozenset[str]) -> dict[str, Any]:
+def _check(archive: zipfile.ZipFile, trusted_keys: frozenset[str], tsa_ca: str | None = None) -> dict[str, Any]:
     names = set(archive.namelist())
     manifest_bytes = _read(archive, "manifest.json")
     manifest = _json(manifest_bytes, "manifest.json")
@@ -118,6 +123,7 @@ def _check(archive: zipfile.ZipFile, trusted_keys: frozenset[str]) -> dict[str, 
     documents = _check_documents(archive, manifest, names)
     _check_files(archive, manifest, names)
     _check_seal(seal, manifest_bytes, head, trusted_keys)
+    _seal_timestamp(seal, tsa_ca)
     return {"procedure": manifest["procedure"]["id"], "events": head[0], "documents": documents,
             "key_id": seal.get("key_id")}
 
@@ -199,6 +205,126 @@ def _check_seal(seal: dict[str, Any], manifest_bytes: bytes, head: tuple[int, st
         raise Mismatch(f"seal.json: key {seal.get('key_id')} is not one of the trusted keys")
 
 
+# --- RFC 3161 timestamp tokens, with the standard library -------------------------------------------------
+
+TSTINFO = "1.2.840.113549.1.9.16.1.4"
+SIGNED_DATA = "1.2.840.113549.1.7.2"
+HASHES = {"2.16.840.1.101.3.4.2.1": "sha256", "2.16.840.1.101.3.4.2.2": "sha384", "2.16.840.1.101.3.4.2.3": "sha512",
+          "1.2.156.10197.1.401": "sm3"}
+
+
+@dataclass(frozen=True)
+class TokenFacts:
+    """What a TimeStampToken states: the hash algorithm and imprint it stamps, and the TSA's time."""
+
+    hash_name: str
+    imprint: bytes
+    gen_time: str
+
+
+def _der(data: bytes, at: int = 0) -> tuple[int, int, int]:
+    """(tag, start of content, end of content) of the DER element at `at`."""
+    if at + 2 > len(data):
+        raise Mismatch("timestamp token: truncated DER")
+    tag, length, at = data[at], data[at + 1], at + 2
+    if length & 0x80:
+        count = length & 0x7F
+        if count == 0 or count > 4 or at + count > len(data):
+            raise Mismatch("timestamp token: bad DER length")
+        length, at = int.from_bytes(data[at:at + count], "big"), at + count
+    if at + length > len(data):
+        raise Mismatch("timestamp token: truncated DER")
+    return tag, at, at + length
+
+
+def _children(data: bytes, start: int, end: int) -> list[tuple[int, int, int]]:
+    found, at = [], start
+    while at < end:
+        tag, begin, stop = _der(data, at)
+        found.append((tag, begin, stop))
+        at = stop
+    return found
+
+
+def _oid(raw: bytes) -> str:
+    first, value = raw[0], 0
+    parts = [str(min(first // 40, 2)), str(first - 40 * min(first // 40, 2))]
+    for byte in raw[1:]:
+        value = (value << 7) | (byte & 0x7F)
+        if not byte & 0x80:
+            parts.append(str(value))
+            value = 0
+    return ".".join(parts)
+
+
+def token_facts(token: bytes) -> TokenFacts:
+    """Walk ContentInfo → SignedData → encapContentInfo → TSTInfo (RFC 3161 §2.4.2) to its messageImprint
+    and genTime. This reads the token; it does not check the TSA's signature (see `timestamp_status`)."""
+    try:
+        _, start, end = _der(token)
+        content_type, explicit = _children(token, start, end)[:2]
+        if _oid(token[content_type[1]:content_type[2]]) != SIGNED_DATA:
+            raise Mismatch("timestamp token: not CMS SignedData")
+        _, sd_start, sd_end = _der(token, explicit[1])
+        encapsulated = _children(token, sd_start, sd_end)[2]
+        e_type, e_content = _children(token, encapsulated[1], encapsulated[2])[:2]
+        if _oid(token[e_type[1]:e_type[2]]) != TSTINFO:
+            raise Mismatch("timestamp token: it does not hold a TSTInfo")
+        o_start = _der(token, e_content[1])[1]
+        _, t_start, t_end = _der(token, o_start)
+        fields = _children(token, t_start, t_end)
+        algorithm, hashed = _children(token, fields[2][1], fields[2][2])
+        oid = _children(token, algorithm[1], algorithm[2])[0]
+        gen_time = token[fields[4][1]:fields[4][2]].decode("ascii")
+    except (IndexError, ValueError) as error:
+        raise Mismatch(f"timestamp token: unreadable ({type(error).__name__})") from error
+    name = HASHES.get(_oid(token[oid[1]:oid[2]]), _oid(token[oid[1]:oid[2]]))
+    return TokenFacts(name, token[hashed[1]:hashed[2]], gen_time)
+
+
+def timestamp_status(record: dict[str, Any] | None, signed: bytes, tsa_ca: str | None = None) -> tuple[str, str]:
+    """Check a timestamp record over `signed` (a signature's bytes): ("none" | "failed" | "imprint" |
+    "verified", Chinese note). Raises Mismatch when the token stamps something else or OpenSSL rejects it.
+
+    The imprint is always checked here; the TSA's CMS signature and certificate chain only by
+    `openssl ts -verify`, when an openssl binary is on PATH and the TSA's root certificate is given
+    (`tsa_ca`): a CMS verifier is more than the standard library offers.
+    """
+    if not record:
+        return "none", "未加盖可信时间戳"
+    if not record.get("token"):
+        return "failed", f"时间戳服务未能盖戳，已如实记录：{record.get('error')}"
+    token = base64.b64decode(record["token"], validate=True)
+    facts = token_facts(token)
+    digest = hashlib.new(facts.hash_name, signed).digest() if facts.hash_name in HASHES.values() else None
+    if digest is None or facts.imprint != digest:
+        raise Mismatch("the timestamp token stamps another message than this signature (imprint mismatch)")
+    if record.get("imprint") != facts.imprint.hex():
+        raise Mismatch("the timestamp record names another imprint than its token")
+    time_note = f"时间戳时间 {facts.gen_time}（{record.get('tsa')}）"
+    if not tsa_ca or shutil.which("openssl") is None:
+        why = "未给出时间戳机构根证书" if not tsa_ca else "本机没有 openssl"
+        return "imprint", f"{time_note}；消息摘要相符，签名未验（{why}）"
+    with tempfile.NamedTemporaryFile(suffix=".tst") as handle:
+        handle.write(token)
+        handle.flush()
+        command = ["openssl", "ts", "-verify", "-token_in", "-in", handle.name, "-digest", digest.hex(),
+                   "-CAfile", tsa_ca]
+        run = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603 - fixed command
+    if run.returncode != 0 or "Verification: OK" not in run.stdout:
+        raise Mismatch(f"the timestamp token does not verify with openssl ts -verify against {tsa_ca}")
+    return "verified", f"{time_note}；openssl ts -verify 通过"
+
+
+def _seal_timestamp(seal: dict[str, Any], tsa_ca: str | None) -> tuple[str, str]:
+    """The seal's RFC 3161 token, if it has one, must stamp its signature (and verify, given the TSA's root)."""
+    try:
+        signed = bytes.fromhex(seal.get("signature", ""))
+        return timestamp_status(seal.get("timestamp"), signed, tsa_ca)
+    except (ValueError, TypeError) as error:
+        raise Mismatch(f"seal.json: its timestamp cannot be read ({type(error).__name__})") from error
+
+
 def _document_refs(value: Any) -> list[str]:
     if isinstance(value, dict):
         found = [value["sha256"]] if isinstance(value.get("sha256"), str) and "filename" in value else []
@@ -225,6 +351,236 @@ def _json(data: bytes, name: str) -> dict[str, Any]:
     return value
 
 
+# --- the archives' four checks (DA/T 97-2023, GB/T 18894-2016): 真实性, 完整性, 可用性, 安全性 -----------------
+
+ASPECTS = {"真实性": "authenticity", "完整性": "integrity", "可用性": "usability", "安全性": "security"}
+METADATA_NS = "{urn:decisionflow:archive-metadata:1}"
+REQUIRED_METADATA = ("全宗号", "档号", "年度", "保管期限", "件号", "题名", "责任者", "日期", "密级", "页数", "载体",
+                     "归档日期")
+MAX_TOTAL_BYTES = 4 * 1024**3
+MAX_RATIO = 200
+EXECUTABLE_MAGIC = (b"\x7fELF", b"MZ", b"\xfe\xed\xfa", b"\xcf\xfa\xed\xfe", b"\xca\xfe\xba\xbe", b"#!")
+EXECUTABLE_SUFFIXES = (".exe", ".dll", ".so", ".sh", ".bat", ".cmd", ".ps1", ".js", ".vbs", ".jar", ".com", ".scr")
+ACTIVE_CONTENT = {"record.html": (b"<script", b"javascript:", b" onload=", b" onerror="),
+                  "record.pdf": (b"/JavaScript", b"/JS", b"/Launch", b"/EmbeddedFile"),
+                  "record.ofd": (b"Actions", b"Attachments")}
+
+
+@dataclass(frozen=True)
+class Check:
+    """One line of the four-checks report: its aspect (真实性 …), what was checked (zh, en), and the result:
+    True passed, False failed, None a note (e.g. no timestamp was asked for)."""
+
+    aspect: str
+    item: tuple[str, str]
+    ok: bool | None
+    detail: str = ""
+
+
+def four_checks(path: str, trusted_keys: frozenset[str] = frozenset(), tsa_ca: str | None = None) -> list[Check]:
+    """Every check of the four, each run on its own, so the report shows all that fails, not only the first."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as error:
+        return [Check("可用性", ("档案包可读取", "the package opens"), False, f"not a readable ZIP archive: {error}")]
+    with archive:
+        run, names = _Checks(), set(archive.namelist())
+        manifest_bytes = run("可用性", ("manifest.json 可解析", "manifest.json parses"),
+                             lambda: _read(archive, "manifest.json"))
+        manifest = run("可用性", ("manifest.json 是 JSON", "manifest.json is JSON"),
+                       lambda: _json(manifest_bytes, "manifest.json")) if manifest_bytes is not None else None
+        seal = run("可用性", ("seal.json 可解析", "seal.json parses"),
+                   lambda: _json(_read(archive, "seal.json"), "seal.json"))
+        if manifest is not None:
+            head = run("真实性", ("历史记录链逐条复核", "the history chain, event by event"),
+                       lambda: _check_chain(manifest))
+            if seal is not None and head is not None:
+                run("真实性", ("封印签名", "the seal's signature"),
+                    lambda: _check_seal(seal, manifest_bytes, head, trusted_keys))
+            run("完整性", ("清单所列文件齐全、哈希相符、无多余文件", "listed files present and unaltered, none extra"),
+                lambda: _check_files(archive, manifest, names))
+            run("完整性", ("历史所载文件齐全", "every document the history names"),
+                lambda: f"{_check_documents(archive, manifest, names)} 份文件")
+        run("完整性", ("元数据所列组件与档案包一致", "the metadata's components match the package"),
+            lambda: _metadata_components(archive, names))
+        if seal is not None:
+            run("真实性", ("可信时间戳", "the trusted timestamp"), lambda: _timestamp_check(seal, tsa_ca))
+        run("可用性", ("元数据可读且要素齐全", "the metadata is readable and complete"),
+            lambda: _usable_metadata(archive))
+        run("可用性", ("OFD 版式文件可读", "the OFD record is readable"), lambda: _usable_ofd(archive))
+        run("可用性", ("PDF、HTML、BPMN 可读", "the PDF, HTML and BPMN are readable"), lambda: _usable_others(archive))
+        run("安全性", ("无可执行内容", "no executable content"), lambda: _no_executables(archive))
+        run("安全性", ("路径与大小", "paths and sizes"), lambda: _sizes(archive, manifest or {}))
+    return run.checks
+
+
+class _Checks:
+    """Runs one check, records its line, and hands back its result (None when it failed)."""
+
+    def __init__(self) -> None:
+        self.checks: list[Check] = []
+
+    def __call__(self, aspect: str, item: tuple[str, str], action: Any) -> Any:
+        try:
+            result = action()
+        except Mismatch as mismatch:
+            self.checks.append(Check(aspect, item, False, str(mismatch)))
+            return None
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            self.checks.append(Check(aspect, item, False, f"unreadable: {type(error).__name__}: {error}"))
+            return None
+        if isinstance(result, Check):
+            self.checks.append(result)
+        else:
+            self.checks.append(Check(aspect, item, True, result if isinstance(result, str) else ""))
+        return result
+
+
+def render(checks: list[Check], lang: str = "zh") -> str:
+    """The report: each aspect with its checks, then its verdict."""
+    zh = lang == "zh"
+    marks = {True: "通过" if zh else "passed", False: "不通过" if zh else "FAILED", None: "提示" if zh else "note"}
+    lines = ["档案四性检测报告" if zh else "Four-checks report (authenticity, integrity, usability, security)"]
+    for aspect, english in ASPECTS.items():
+        mine = [c for c in checks if c.aspect == aspect]
+        verdict = marks[not any(c.ok is False for c in mine)] if mine else ("未能检测" if zh else "not checked")
+        title = aspect if zh else english
+        lines.append(f"{title}：{verdict}" if zh else f"{title}: {verdict}")
+        for check in mine:
+            label = check.item[0] if zh else check.item[1]
+            detail = f"（{check.detail}）" if zh and check.detail else (f" ({check.detail})" if check.detail else "")
+            lines.append(f"  [{marks[check.ok]}] {label}{detail}")
+    return "\n".join(lines)
+
+
+def _timestamp_check(seal: dict[str, Any], tsa_ca: str | None) -> Check:
+    status, note = _seal_timestamp(seal, tsa_ca)
+    return Check("真实性", ("可信时间戳", "the trusted timestamp"), status in ("imprint", "verified") or None, note)
+
+
+def _metadata_components(archive: zipfile.ZipFile, names: set[str]) -> str:
+    root = _xml(archive, "metadata.xml")
+    listed = {}
+    for entry in root.iter(f"{METADATA_NS}文件"):
+        name = entry.findtext(f"{METADATA_NS}名称", "")
+        digest = entry.find(f"{METADATA_NS}哈希值[@算法='SHA-256']")
+        listed[name] = (int(entry.findtext(f"{METADATA_NS}字节数", "-1")), "" if digest is None else digest.text)
+    for name, (size, digest) in sorted(listed.items()):
+        data = _read(archive, name)
+        if len(data) != size or hashlib.sha256(data).hexdigest() != digest:
+            raise Mismatch(f"{name}: its size or SHA-256 differs from metadata.xml")
+    unlisted = sorted(names - set(listed) - {"manifest.json", "seal.json", "metadata.xml"})
+    if unlisted:
+        raise Mismatch(f"{unlisted[0]}: in the package but not among the metadata's components")
+    return f"{len(listed)} 个组件"
+
+
+def _xml(archive: zipfile.ZipFile, name: str) -> Any:
+    return _parse_xml(_read(archive, name), name)
+
+
+def _parse_xml(data: bytes, name: str) -> Any:
+    """Parse XML of the package; a document type declaration (entities, external references) is refused
+    first, since no part of an archive needs one, so the parser never expands anything."""
+    from xml.etree import ElementTree
+
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        raise Mismatch(f"{name}: holds a document type declaration, which no part of an archive may")
+    try:
+        return ElementTree.fromstring(data)  # noqa: S314 - no DTD, checked above
+    except ElementTree.ParseError as error:
+        raise Mismatch(f"{name} is not well-formed XML: {error}") from error
+
+
+def _usable_metadata(archive: zipfile.ZipFile) -> str:
+    root = _xml(archive, "metadata.xml")
+    if root.tag != f"{METADATA_NS}决策档案":
+        raise Mismatch(f"metadata.xml: the root element is {root.tag}, not 决策档案")
+    missing = [name for name in REQUIRED_METADATA if not (root.findtext(f"{METADATA_NS}{name}") or "").strip()]
+    if missing:
+        raise Mismatch(f"metadata.xml: no {'、'.join(missing)}")
+    return f"题名：{root.findtext(f'{METADATA_NS}题名')}；档号：{root.findtext(f'{METADATA_NS}档号')}"
+
+
+def _usable_ofd(archive: zipfile.ZipFile) -> str:
+    import io
+
+    ns = "{http://www.ofdspec.org/2016}"
+    try:
+        with zipfile.ZipFile(io.BytesIO(_read(archive, "record.ofd"))) as ofd:
+            entry = _parse_xml(ofd.read("OFD.xml"), "record.ofd OFD.xml")
+            doc_root = entry.findtext(f"{ns}DocBody/{ns}DocRoot") or ""
+            document = _parse_xml(ofd.read(doc_root), f"record.ofd {doc_root}")
+            folder = doc_root.rpartition("/")[0]
+            pages = [p.get("BaseLoc", "") for p in document.iter(f"{ns}Page")]
+            texts = sum(len(_parse_xml(ofd.read(f"{folder}/{p}"), f"record.ofd {p}").findall(f".//{ns}TextCode"))
+                        for p in pages)
+    except (zipfile.BadZipFile, KeyError) as error:
+        raise Mismatch(f"record.ofd is not a readable OFD package: {type(error).__name__}: {error}") from error
+    if not pages or not texts:
+        raise Mismatch("record.ofd has no page with text")
+    return f"{len(pages)} 页，{texts} 个文字对象"
+
+
+def _usable_others(archive: zipfile.ZipFile) -> None:
+    pdf = _read(archive, "record.pdf")
+    if not pdf.startswith(b"%PDF-") or b"%%EOF" not in pdf[-1024:]:
+        raise Mismatch("record.pdf is not a complete PDF file")
+    try:
+        html = _read(archive, "record.html").decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise Mismatch("record.html is not UTF-8 text") from error
+    if "<html" not in html.lower():
+        raise Mismatch("record.html is not an HTML document")
+    _xml(archive, "definition.bpmn")
+
+
+def _no_executables(archive: zipfile.ZipFile) -> None:
+    for info in archive.infolist():
+        name = info.filename
+        if (info.external_attr >> 16) & 0o111:
+            raise Mismatch(f"{name}: marked executable")
+        if name.lower().endswith(EXECUTABLE_SUFFIXES):
+            raise Mismatch(f"{name}: an executable file type")
+        if name == "verify.py":
+            continue  # the verifier itself: plain text, mode 0644, hashed in the manifest like every file
+        with archive.open(info) as handle:
+            head = handle.read(4)
+        if head.startswith(EXECUTABLE_MAGIC):
+            raise Mismatch(f"{name}: starts like a program or script")
+        for marker in ACTIVE_CONTENT.get(name, ()):
+            if marker in _active_text(archive, name):
+                raise Mismatch(f"{name}: holds active content ({marker.decode()})")
+
+
+def _active_text(archive: zipfile.ZipFile, name: str) -> bytes:
+    """The bytes to search for active content: the OFD's XML parts, others as they are."""
+    data = archive.read(name)
+    if name != "record.ofd":
+        return data
+    import io
+
+    with zipfile.ZipFile(io.BytesIO(data)) as ofd:
+        return b"".join(ofd.read(n) for n in ofd.namelist() if n.endswith(".xml"))
+
+
+def _sizes(archive: zipfile.ZipFile, manifest: dict[str, Any]) -> str:
+    total = 0
+    sizes = {d.get("path"): d.get("size") for d in manifest.get("documents", [])}
+    for info in archive.infolist():
+        name = info.filename
+        if name.startswith("/") or "\\" in name or ".." in name.split("/"):
+            raise Mismatch(f"{name}: a path outside the package")
+        if info.file_size > MAX_RATIO * max(info.compress_size, 1) and info.file_size > 1024 * 1024:
+            raise Mismatch(f"{name}: compressed more than {MAX_RATIO} to 1 (a ZIP bomb?)")
+        if name in sizes and sizes[name] != info.file_size:
+            raise Mismatch(f"{name}: {info.file_size} bytes, the manifest says {sizes[name]}")
+        total += info.file_size
+    if total > MAX_TOTAL_BYTES:
+        raise Mismatch(f"the package unpacks to {total} bytes, more than {MAX_TOTAL_BYTES}")
+    return f"{len(archive.infolist())} 个条目，共 {total} 字节"
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m engine.archive_verify",
@@ -232,6 +588,11 @@ def _parser() -> argparse.ArgumentParser:
                     "hash and the seal. Exit status 0 when it verifies, 1 when something does not match, "
                     "2 for a usage error.")
     parser.add_argument("archive", metavar="ARCHIVE.zip", help="the archive made by 'decisionflow archive'")
+    parser.add_argument("--tsa-ca", metavar="CA.pem", default=None,
+                        help="the time-stamping authority's root certificate: the seal's RFC 3161 token is then "
+                             "verified with `openssl ts -verify` (without it only its message imprint is checked)")
+    parser.add_argument("--lang", choices=("zh", "en"), default="zh",
+                        help="language of the four-checks report (default zh: 中文)")
     parser.add_argument("--trusted-key", metavar="HEX[,HEX…]", type=_trusted_keys, default=frozenset(),
                         help="public keys (hex) the seal must be made with; without it any key that "
                              "verifies the seal is reported, not checked against a list")
@@ -251,8 +612,13 @@ def main(argv: list[str] | None = None) -> int:
         args = _parser().parse_args(argv)
     except SystemExit as stop:  # argparse's own exit: keep its status for callers of main()
         return int(stop.code or 0)
-    report = verify(args.archive, args.trusted_key)
+    report = verify(args.archive, args.trusted_key, args.tsa_ca)
+    checks = four_checks(args.archive, args.trusted_key, args.tsa_ca)
+    failed = [c for c in checks if c.ok is False]
+    if report.ok and failed:
+        report = Report(False, f"{failed[0].item[1]}: {failed[0].detail}")
     print(report)
+    print(render(checks, args.lang))
     return 0 if report.ok else 1
 
 

@@ -9,8 +9,9 @@ checkpoint by that one's hash, and is signed with the archive-sealing Ed25519 ke
 (engine/signing.py). The file lives outside the database and is published, so a chain recomputed
 inside the database no longer matches a head that others have kept.
 
-Pure: no database, no Flask. `python -m engine.checkpoint DIR [--public-key HEX]` checks a directory
-of copies (signatures, links, roots) with nothing but this file, `cryptography` and `rfc8785`.
+Pure: no database, no Flask. `python -m engine.checkpoint DIR [--public-key HEX] [--tsa-ca PEM]` checks a
+directory of copies (signatures, links, roots, RFC 3161 tokens) with nothing but this file,
+engine/archive_verify.py (standard library), `cryptography` and `rfc8785`.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from engine import archive_verify
 from engine.chain import GENESIS, canonical
 
 FORMAT = "decisionflow-checkpoint/1"
@@ -95,6 +97,19 @@ def sign(content: dict[str, Any], private: Ed25519PrivateKey, public_key_hex: st
                        sort_keys=True) + "\n").encode("utf-8")
 
 
+def with_timestamp(signed_file: bytes, record: dict[str, Any]) -> bytes:
+    """The file's bytes with an RFC 3161 timestamp record beside the signature (engine/timestamping.py). The
+    token stamps the signature value's bytes, so it needs no place inside what is signed."""
+    document = json.loads(signed_file)
+    document["timestamp"] = record
+    return (json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+def signature_bytes(document: dict[str, Any]) -> bytes:
+    """What a timestamp token over this checkpoint stamps: the signature value's bytes."""
+    return bytes.fromhex(document["signature"]["value"])
+
+
 def heads(content: dict[str, Any]) -> list[Head]:
     """The leaves a body lists, procedures in order then the administration log."""
     log = content["admin_log"]
@@ -103,11 +118,12 @@ def heads(content: dict[str, Any]) -> list[Head]:
 
 
 def problems(document: dict[str, Any], public_keys: dict[str, str],
-             previous: dict[str, Any] | None) -> list[tuple[str, str]]:
+             previous: dict[str, Any] | None, tsa_ca: str | None = None) -> list[tuple[str, str]]:
     """What is wrong with one checkpoint file, each as (English, Chinese); empty when it is sound.
 
     `public_keys` maps key ids to the hex public keys trusted for them (the server's key ring, or
-    the key an auditor keeps); `previous` is the body of the checkpoint before it, None for the first.
+    the key an auditor keeps); `previous` is the body of the checkpoint before it, None for the first;
+    `tsa_ca`, the TSA's root certificate, has a timestamp token's signature checked by `openssl ts -verify`.
     """
     try:
         content, signature = document["checkpoint"], document["signature"]
@@ -126,7 +142,16 @@ def problems(document: dict[str, Any], public_keys: dict[str, str],
                       f"编号为 {content['seq']}，按检查点链应为 {expected_seq}"))
     if content["prev_hash"] != expected_prev:
         found.append(("prev_hash does not name the previous checkpoint", "prev_hash 与上一个检查点不符"))
-    return found
+    return found + _timestamp_problem(document, tsa_ca)
+
+
+def _timestamp_problem(document: dict[str, Any], tsa_ca: str | None) -> list[tuple[str, str]]:
+    """A token must stamp this checkpoint's signature; a recorded TSA failure is not a problem of the file."""
+    try:
+        archive_verify.timestamp_status(document.get("timestamp"), signature_bytes(document), tsa_ca)
+    except (archive_verify.Mismatch, ValueError, KeyError) as error:
+        return [(f"timestamp: {error}", f"可信时间戳与本检查点的签名不符：{error}")]
+    return []
 
 
 def _signature_problem(content: dict[str, Any], signature: dict[str, Any],
@@ -149,18 +174,20 @@ def _signature_problem(content: dict[str, Any], signature: dict[str, Any],
 
 
 def main(argv: list[str]) -> int:
-    """Check a directory of kept copies; trust --public-key HEX (repeatable), else each file's own key."""
+    """Check a directory of kept copies; trust --public-key HEX (repeatable), else each file's own key;
+    --tsa-ca PEM checks timestamp tokens' signatures against that TSA root."""
     from pathlib import Path
 
     folder, keys = Path(argv[0]), argv[1:]
     trusted = [keys[i + 1] for i, a in enumerate(keys[:-1]) if a == "--public-key"]
+    tsa_ca = next((keys[i + 1] for i, a in enumerate(keys[:-1]) if a == "--tsa-ca"), None)
     previous, bad = None, 0
     for path in sorted(folder.glob("*.json")):
         document = json.loads(path.read_bytes())
         own = document.get("signature", {})
         pool = trusted or [own.get("public_key", "")]
         public_keys = {own.get("key_id", ""): own.get("public_key")} if own.get("public_key") in pool else {}
-        found = problems(document, public_keys, previous)
+        found = problems(document, public_keys, previous, tsa_ca)
         bad += bool(found)
         print(f"{path.name}: {'; '.join(en for en, _ in found) or 'OK'}")
         previous = document.get("checkpoint")

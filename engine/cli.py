@@ -321,6 +321,11 @@ def checkpoint_command(database_url: str | None) -> None:
         engine.dispose()
     click.echo(f"checkpoint {view.seq} at {view.at}: {view.size} head(s), root {view.root}, key {view.key_id} "
                f"({engine.settings.checkpoint_dir})")
+    if view.timestamped_at:
+        click.echo(f"RFC 3161 timestamp from {engine.settings.tsa_url}: {view.timestamped_at}")
+    if view.timestamp_error:
+        click.echo(f"WARNING: the TSA gave no timestamp ({view.timestamp_error}); the checkpoint was written "
+                   "without one and records the failure", err=True)
 
 
 @cli.group("key")

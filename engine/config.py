@@ -31,6 +31,18 @@ class Settings:
     checkpoint_minutes: int = 60
     """How often the workers write a checkpoint, once per period however many run
     (DECISIONFLOW_CHECKPOINT_MINUTES; 0: only `decisionflow checkpoint` writes them)."""
+    tsa_url: str | None = None
+    """An RFC 3161 time-stamping authority (DECISIONFLOW_TSA_URL): checkpoints and archive seals carry its
+    token over their signature. None: no timestamps. A TSA that fails never costs a checkpoint or an
+    archive: it is written without a token and the failure is recorded in it and reported."""
+    tsa_ca_file: str | None = None
+    """PEM file of the TSA's root certificate (DECISIONFLOW_TSA_CA_FILE): with it a fresh token's signature
+    and certificate chain are verified before it is kept; without it only its imprint and nonce are."""
+    tsa_timeout: float = 10.0
+    """Seconds to wait for the TSA (DECISIONFLOW_TSA_TIMEOUT)."""
+    fonds: str = "0000"
+    """全宗号, the fonds number the archives bureau gave this office (DECISIONFLOW_FONDS), written into every
+    decision archive's DA/T 46 metadata."""
     county_steps: frozenset[str] = frozenset()
     """Extra statutory steps this county requires: "sc5" (consistency assessments before the
     legality review, SC-5) and "sc6" (the government party group's prior review before
@@ -76,6 +88,7 @@ class Settings:
         if env.get("DECISIONFLOW_KEY_DIR"):
             values["key_dir"] = env["DECISIONFLOW_KEY_DIR"]
         values.update(_checkpoints(env))
+        values.update(_archives(env))
         steps = {s.strip() for s in env.get("DECISIONFLOW_COUNTY_STEPS", "").split(",") if s.strip()}
         unknown = steps - COUNTY_STEPS
         if unknown:
@@ -113,6 +126,27 @@ def _checkpoints(env: Mapping[str, str]) -> dict[str, object]:
         if not raw.isdigit():
             raise ValueError(f"DECISIONFLOW_CHECKPOINT_MINUTES: a whole number of 0 or more, not {raw!r}")
         values["checkpoint_minutes"] = int(raw)
+    return values
+
+
+def _archives(env: Mapping[str, str]) -> dict[str, object]:
+    """DECISIONFLOW_TSA_URL, _TSA_CA_FILE, _TSA_TIMEOUT (seconds, above 0) and DECISIONFLOW_FONDS."""
+    values: dict[str, object] = {}
+    for name, key in (("DECISIONFLOW_TSA_URL", "tsa_url"), ("DECISIONFLOW_TSA_CA_FILE", "tsa_ca_file"),
+                      ("DECISIONFLOW_FONDS", "fonds")):
+        if env.get(name, "").strip():
+            values[key] = env[name].strip()
+    url = str(values.get("tsa_url", ""))
+    if url and not url.startswith(("http://", "https://")):
+        raise ValueError(f"DECISIONFLOW_TSA_URL: an http:// or https:// address, not {url!r}")
+    raw = env.get("DECISIONFLOW_TSA_TIMEOUT", "").strip()
+    if raw:
+        try:
+            values["tsa_timeout"] = float(raw)
+        except ValueError:
+            raise ValueError(f"DECISIONFLOW_TSA_TIMEOUT: seconds, a number above 0, not {raw!r}") from None
+        if not values["tsa_timeout"] > 0:  # type: ignore[operator]
+            raise ValueError(f"DECISIONFLOW_TSA_TIMEOUT: seconds, a number above 0, not {raw!r}")
     return values
 
 

@@ -157,6 +157,8 @@ def write_due_checkpoint(engine: Engine) -> int | None:
         log.exception("the checkpoint of %s was not written", period)
         return None
     log.info("wrote checkpoint %d (root %s) for %s", view.seq, view.root, period)
+    if view.timestamp_error:
+        log.warning("checkpoint %d has no RFC 3161 timestamp: %s", view.seq, view.timestamp_error)
     return view.seq
 
 

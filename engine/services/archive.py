@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import logging
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -20,20 +21,24 @@ from typing import Any
 
 from sqlalchemy import select
 
-from engine import archive_record, archive_verify
+from engine import archive_metadata, archive_ofd, archive_record, archive_verify, timestamping
 from engine.chain import GENESIS, timestamp
 from engine.clock import CST
 from engine.content import unaltered_bytes
 from engine.domain.actors import Actor
 from engine.domain.errors import DocumentNotFound
-from engine.persistence.tables import Document
+from engine.persistence.tables import Document, Organisation
 from engine.persistence.uow import UnitOfWork
 from engine.services import record
 from engine.signing import KeyRing
 
 __all__ = ["export"]
 
+log = logging.getLogger(__name__)
+
 VERIFIER = Path(archive_verify.__file__).read_bytes()
+MEDIA_TYPES = {"definition.bpmn": "application/xml", "record.html": "text/html", "record.pdf": "application/pdf",
+               "record.ofd": "application/ofd", "verify.py": "text/x-python", "metadata.xsd": "application/xml"}
 
 
 def export(uow: UnitOfWork, actor: Actor, procedure_id: int) -> bytes:
@@ -46,13 +51,22 @@ def export(uow: UnitOfWork, actor: Actor, procedure_id: int) -> bytes:
     head_seq, head_hash = (rec.events[-1].seq, rec.events[-1].hash) if rec.events else (0, GENESIS)
     started = rec.events[0].payload.get("definition", {}) if rec.events else {}
     view = rec.procedure
-    html = archive_record.render_html({
-        "procedure": view, "definition": started, "head_seq": head_seq, "head_hash": head_hash,
-        "events": rec.events, "documents": rec.documents,
-        "steps": [{**vars(s), "rows": archive_record.rows(rec.forms.get(s.form or "", {}), s.data)}
-                  for s in rec.steps]}).encode("utf-8")
+    responsible = _organisation_name(uow, view.sponsor_org)
+    context = {"procedure": view, "definition": started, "head_seq": head_seq, "head_hash": head_hash,
+               "events": rec.events, "documents": rec.documents, "responsible": responsible,
+               "steps": [{**vars(s), "rows": archive_record.rows(rec.forms.get(s.form or "", {}), s.data)}
+                         for s in rec.steps]}
+    html = archive_record.render_html(context).encode("utf-8")
+    moment = rec.events[-1].at if rec.events else view.started_at
+    ofd, pages = archive_ofd.write(archive_ofd.record_lines(context, archive_record.KINDS_ZH, archive_record.STATUS_ZH),
+                                   view.title, responsible, moment, f"decisionflow-{view.id}-{head_hash[:16]}")
     files = {"definition.bpmn": rec.bpmn.encode("utf-8"), "record.html": html,
-             "record.pdf": archive_record.render_pdf(html.decode("utf-8")), "verify.py": VERIFIER}
+             "record.pdf": archive_record.render_pdf(html.decode("utf-8")), "record.ofd": ofd,
+             "verify.py": VERIFIER, "metadata.xsd": archive_metadata.SCHEMA.read_bytes()}
+    files["metadata.xml"] = archive_metadata.to_xml(
+        _metadata(uow, rec, responsible, pages, moment, head_seq, head_hash),
+        {**{name: (MEDIA_TYPES[name], data) for name, data in files.items()},
+         **{f"documents/{sha}": (media, content) for sha, (media, content) in contents.items()}})
     manifest = {
         "format": archive_verify.FORMAT,
         "procedure": {"id": view.id, "title": view.title, "sponsor_org": view.sponsor_org, "status": view.status,
@@ -72,7 +86,30 @@ def export(uow: UnitOfWork, actor: Actor, procedure_id: int) -> bytes:
     seal = _seal(uow, manifest_bytes, head_seq, head_hash)
     entries = {"manifest.json": manifest_bytes, "seal.json": seal, **files,
                **{f"documents/{sha}": content for sha, (_, content) in contents.items()}}
-    return _zip(entries, rec.events[-1].at if rec.events else view.started_at)
+    return _zip(entries, moment)
+
+
+def _organisation_name(uow: UnitOfWork, code: str) -> str:
+    with uow.read():
+        return uow.session.scalar(select(Organisation.name).where(Organisation.code == code)) or code
+
+
+def _metadata(uow: UnitOfWork, rec: record.ProcedureRecord, responsible: str, pages: int, moment: datetime,
+              head_seq: int, head_hash: str) -> archive_metadata.Metadata:
+    """DA/T 46 metadata from the record: 档号 and 归档日期 from the archiving step when it was done."""
+    view, data = rec.procedure, [s.data for s in rec.steps]
+    archiving = next((s.data for s in reversed(rec.steps) if "archive_number" in s.data), {})
+    decided = view.ended_at or moment
+    fonds = uow.settings.fonds
+    number = str(archiving.get("archive_number") or
+                 f"{fonds}-JC-{decided.astimezone(CST).year}-{archive_metadata.RETENTION}-{view.id:04d}")
+    archived_on = str(archiving.get("archived_on") or moment.astimezone(CST).date().isoformat())
+    return archive_metadata.Metadata(
+        fonds=fonds, archive_number=number, procedure_id=view.id, title=view.title, responsible=responsible,
+        decided_on=decided, document_number=archive_metadata.document_number(data),
+        classification=archive_metadata.classification(data), pages=pages, archived_on=archived_on,
+        kind=f"{view.definition_key} 第 {view.definition_version} 版", status=archive_record.STATUS_ZH.get(
+            view.status, view.status), head_seq=head_seq, head_hash=head_hash)
 
 
 def _documents(uow: UnitOfWork, procedure_id: int, shas: set[str]) -> dict[str, tuple[str, bytes]]:
@@ -88,13 +125,21 @@ def _documents(uow: UnitOfWork, procedure_id: int, shas: set[str]) -> dict[str, 
 
 
 def _seal(uow: UnitOfWork, manifest_bytes: bytes, head_seq: int, head_hash: str) -> bytes:
-    """Sign the manifest's bytes with the current key; Ed25519 signatures are deterministic."""
+    """Sign the manifest's bytes with the current key; Ed25519 signatures are deterministic. With a TSA
+    configured, an RFC 3161 token over the signature is added (or the TSA's failure, recorded): the
+    token is not part of what the seal signs, so a TSA that is down never stops an archive."""
     key, private = KeyRing(uow.settings.key_dir).current(uow.clock.now())
     seal: dict[str, Any] = {"algorithm": "Ed25519", "key_id": key.key_id, "public_key": key.public_key,
                             "signed_file": "manifest.json",
                             "manifest_sha256": hashlib.sha256(manifest_bytes).hexdigest(),
                             "head_seq": head_seq, "head_hash": head_hash,
                             "signature": private.sign(manifest_bytes).hex()}
+    if uow.settings.tsa_url:
+        stamp = timestamping.stamp(uow.settings.tsa_url, bytes.fromhex(seal["signature"]), uow.settings.tsa_timeout,
+                                   uow.settings.tsa_ca_file)
+        if stamp.error:
+            log.warning("the archive seal has no RFC 3161 timestamp: %s", stamp.error)
+        seal["timestamp"] = stamp.record()
     return (json.dumps(seal, indent=2, sort_keys=True) + "\n").encode("utf-8")
 
 

@@ -20,13 +20,13 @@ import json
 import os
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
-from engine import checkpoint
+from engine import checkpoint, timestamping
 from engine.chain import GENESIS, timestamp
 from engine.domain.errors import CheckpointExists, CheckpointNotFound
 from engine.persistence.tables import AdminEvent, AdminLogHead, Event, Procedure
@@ -49,6 +49,10 @@ class CheckpointView:
     size: int
     """Leaves: procedures and the administration log."""
     prev_hash: str
+    timestamped_at: str | None = None
+    """The TSA's time on the RFC 3161 token, when the checkpoint carries one."""
+    timestamp_error: str | None = None
+    """Why a configured TSA gave no token: the checkpoint was written without one, and says so."""
 
 
 @dataclass(frozen=True)
@@ -82,8 +86,17 @@ def make(uow: UnitOfWork) -> CheckpointView:
     key, private = KeyRing(uow.settings.key_dir).current(uow.clock.now())
     content = checkpoint.body(seq, timestamp(uow.clock.now()), prev_hash, procedures,
                               checkpoint.Head(None, log_seq, log_hash), key.key_id)
-    _write_once(folder, checkpoint.file_name(seq), checkpoint.sign(content, private, key.public_key))
-    return _view(content)
+    data = checkpoint.sign(content, private, key.public_key)
+    stamp = None
+    if uow.settings.tsa_url:
+        stamp = timestamping.stamp(uow.settings.tsa_url, checkpoint.signature_bytes(json.loads(data)),
+                                   uow.settings.tsa_timeout, uow.settings.tsa_ca_file)
+        data = checkpoint.with_timestamp(data, stamp.record())
+    _write_once(folder, checkpoint.file_name(seq), data)
+    view = _view(content)
+    if stamp is None:
+        return view
+    return replace(view, timestamped_at=stamp.gen_time, timestamp_error=stamp.error)
 
 
 def listing(uow: UnitOfWork, limit: int | None = None) -> list[CheckpointView]:
@@ -134,7 +147,7 @@ def check(uow: UnitOfWork) -> list[Finding]:
                                         f"第 {number} 号检查点：无法读取（{error}）"))
                 previous = None
                 continue
-            for en, zh in checkpoint.problems(signed, trusted, previous):
+            for en, zh in checkpoint.problems(signed, trusted, previous, uow.settings.tsa_ca_file):
                 findings.append(Finding(number, None, None, f"checkpoint {number} ({path.name}): {en}",
                                         f"第 {number} 号检查点（{path.name}）：{zh}"))
             previous = signed.get("checkpoint")
