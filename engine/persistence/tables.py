@@ -134,7 +134,8 @@ class Procedure(Base):
     state: Mapped[bytes] = mapped_column(LargeBinary)
     version: Mapped[int] = mapped_column(Integer)
     head_seq: Mapped[int] = mapped_column(Integer)
-    head_hash: Mapped[str] = mapped_column(String(64))
+    head_hash: Mapped[str] = mapped_column(String(72))
+    """SHA-256 as 64 hex digits, or SM3 as `sm3:` and 64 (engine/crypto_suite.py)."""
     started_by: Mapped[str] = mapped_column(String(64))
     started_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
@@ -195,8 +196,8 @@ class Event(Base):
     kind: Mapped[str] = mapped_column(String(32))
     task_id: Mapped[str | None] = mapped_column(String(36))
     payload: Mapped[dict[str, Any]]
-    prev_hash: Mapped[str] = mapped_column(String(64))
-    hash: Mapped[str] = mapped_column(String(64))
+    prev_hash: Mapped[str] = mapped_column(String(72))
+    hash: Mapped[str] = mapped_column(String(72))
 
 
 class CatalogueItem(Base):

@@ -1,0 +1,32 @@
+"""Crypto suite: chain hashes may be SM3, written `sm3:` and 64 hex digits (issue 23).
+
+Revision ID: 0014c
+Revises: 0013d
+Create Date: 2026-12-05 03:45:00
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = '0014c'
+down_revision = '0013d'
+branch_labels = None
+depends_on = None
+
+_COLUMNS = (("procedures", "head_hash"), ("events", "prev_hash"), ("events", "hash"))
+
+
+def upgrade() -> None:
+    for table, column in _COLUMNS:
+        with op.batch_alter_table(table) as batch:
+            batch.alter_column(column, existing_type=sa.String(length=64), type_=sa.String(length=72),
+                               existing_nullable=False)
+
+
+def downgrade() -> None:
+    for table, column in _COLUMNS:
+        with op.batch_alter_table(table) as batch:
+            batch.alter_column(column, existing_type=sa.String(length=72), type_=sa.String(length=64),
+                               existing_nullable=False)
