@@ -353,11 +353,13 @@ def _check_chain(manifest: dict[str, Any]) -> tuple[int, str]:
 
 def _check_documents(archive: zipfile.ZipFile, manifest: dict[str, Any], names: set[str], alg: str) -> int:
     listed = {d["sha256"]: d for d in manifest.get("documents", [])}
+    named_sm3 = {r["sha256"]: r["sm3"] for r in _document_ref_dicts(manifest.get("events", [])) if "sm3" in r}
     for sha, entry in sorted(listed.items()):
         content = _read(archive, entry["path"])
         if hashlib.sha256(content).hexdigest() != sha:
             raise Mismatch(f"document {entry['path']}: its SHA-256 does not match (the document was altered)")
-        if alg == "sm3" and entry.get("sm3") != digest(content, "sm3"):
+        content_sm3 = digest(content, "sm3") if alg == "sm3" or sha in named_sm3 else None
+        if (alg == "sm3" and entry.get("sm3") != content_sm3) or named_sm3.get(sha, content_sm3) != content_sm3:
             raise Mismatch(f"document {entry['path']}: its SM3 does not match (the document was altered)")
     referenced = set(_document_refs(manifest.get("events", [])))
     missing = sorted(referenced - set(listed))
@@ -424,6 +426,16 @@ def _check_sm2_seal(seal: dict[str, Any], manifest_bytes: bytes, head: tuple[int
         raise Mismatch(f"seal.json: the SM2 signature or key cannot be read ({error})") from error
     if not valid:
         raise Mismatch("seal.json: the SM2 signature does not verify with the archive's public key")
+
+
+def _document_ref_dicts(value: Any) -> list[dict[str, Any]]:
+    """The document references in the history (objects with a sha256 and a filename), as they are."""
+    if isinstance(value, dict):
+        found = [value] if isinstance(value.get("sha256"), str) and "filename" in value else []
+        return found + [r for v in value.values() for r in _document_ref_dicts(v)]
+    if isinstance(value, list):
+        return [r for v in value for r in _document_ref_dicts(v)]
+    return []
 
 
 def _document_refs(value: Any) -> list[str]:

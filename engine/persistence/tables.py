@@ -183,6 +183,9 @@ class Document(Base):
     content: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime]
     created_by: Mapped[str] = mapped_column(String(64))
+    sm3: Mapped[str | None] = mapped_column(String(72))
+    """The content's SM3 as `sm3:HEX`, for documents stored under the sm crypto suite; None under intl. The
+    SHA-256 stays the key, so a document stored under either suite is found the same way."""
 
 
 class Event(Base):

@@ -1,4 +1,4 @@
-"""Crypto suite: chain hashes may be SM3, written `sm3:` and 64 hex digits (issue 23).
+"""Crypto suite: chain hashes may be SM3, written `sm3:` and 64 hex digits; documents keep their SM3 (issue 23).
 
 Revision ID: 0014c
 Revises: 0013d
@@ -19,6 +19,7 @@ _COLUMNS = (("procedures", "head_hash"), ("events", "prev_hash"), ("events", "ha
 
 
 def upgrade() -> None:
+    op.add_column('documents', sa.Column('sm3', sa.String(length=72), nullable=True))
     for table, column in _COLUMNS:
         with op.batch_alter_table(table) as batch:
             batch.alter_column(column, existing_type=sa.String(length=64), type_=sa.String(length=72),
@@ -26,6 +27,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_column('documents', 'sm3')
     for table, column in _COLUMNS:
         with op.batch_alter_table(table) as batch:
             batch.alter_column(column, existing_type=sa.String(length=72), type_=sa.String(length=64),
