@@ -85,3 +85,22 @@ def test_df_integrity_an_sm3_event_rewritten_with_sha256_is_found(engine, people
                            {"h": downgraded, "p": procedure.id})
     report = engine.history.verify(procedure.id)
     assert not report.ok and report.first_bad_seq == last.seq
+
+
+def test_df_integrity_a_document_whose_sm3_no_longer_matches_is_not_sent(engine, people, review_loop):
+    """Under sm a document is re-hashed with SM3 as well as SHA-256 before it leaves (engine/content.py)."""
+    import hashlib
+
+    import pytest
+
+    from engine.domain.errors import DocumentAltered
+
+    procedure = engine.procedures.start(review_loop, "县城公交线网优化调整", "dev_reform", people.sponsor)
+    engine.tasks.complete(procedure.task("draft"), people.sponsor, DRAFT,
+                          {"draft": Upload("草案.pdf", "application/pdf", b"%PDF-1.7 sm draft")})
+    sha = hashlib.sha256(b"%PDF-1.7 sm draft").hexdigest()
+    assert engine.record.document(people.sponsor, procedure.id, sha).content == b"%PDF-1.7 sm draft"
+    with engine.db.begin() as connection:
+        connection.execute(text("UPDATE documents SET sm3 = :h WHERE sha256 = :s"), {"h": "sm3:" + "0" * 64, "s": sha})
+    with pytest.raises(DocumentAltered):
+        engine.record.document(people.sponsor, procedure.id, sha)
