@@ -309,7 +309,8 @@ def test_the_verifier_module_answers_help_without_reading_a_file():
     assert run.returncode == 0 and "ARCHIVE.zip" in run.stdout and "FAILED" not in run.stdout
 
 
-def test_md33a_an_sm_archive_resealed_with_ed25519_is_refused(exported, tmp_path):
+@pytest.mark.parametrize("crypto_suite", ["sm"])
+def test_md33a_an_sm_archive_resealed_with_ed25519_is_refused(exported, tmp_path, crypto_suite):
     """Downgrade the seal of an sm archive: an Ed25519 signature over the same manifest (which names suite sm)
     is refused for its algorithm; relabelling the manifest as intl too breaks every SM3 file hash, and with the
     office's SM2 key trusted no Ed25519 key is accepted."""
@@ -335,7 +336,8 @@ def test_md33a_an_sm_archive_resealed_with_ed25519_is_refused(exported, tmp_path
     assert verify(str(exported), trusted_keys=frozenset({seal["public_key"]})).ok
 
 
-def test_md33a_an_sm_archive_verifies_with_the_standard_library_only(exported, tmp_path):
+@pytest.mark.parametrize("crypto_suite", ["sm"])
+def test_md33a_an_sm_archive_verifies_with_the_standard_library_only(exported, tmp_path, crypto_suite):
     """`python -I -S verify.py`: no site-packages at all (so no `cryptography`): SM3 and SM2 in pure Python."""
     shipped = tmp_path / "bare"
     shipped.mkdir()
