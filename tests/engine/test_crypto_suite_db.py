@@ -3,6 +3,7 @@ deployment switches to `sm`; each chain keeps the algorithm it began with; check
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from click.testing import CliRunner
@@ -64,7 +65,8 @@ def test_df_integrity_an_intl_database_keeps_verifying_after_the_switch_to_sm(db
         sm.dispose()
 
 
-def test_df_integrity_an_sm3_event_rewritten_with_sha256_is_found(engine, people, review_loop):
+@pytest.mark.parametrize("crypto_suite", ["sm"])
+def test_df_integrity_an_sm3_event_rewritten_with_sha256_is_found(engine, people, review_loop, crypto_suite):
     """Downgrade in the database: one event's hash replaced by the SHA-256 of its body and the head moved
     along — verify names the seq, because the chain's genesis says SM3."""
     import hashlib
@@ -87,11 +89,10 @@ def test_df_integrity_an_sm3_event_rewritten_with_sha256_is_found(engine, people
     assert not report.ok and report.first_bad_seq == last.seq
 
 
-def test_df_integrity_a_document_whose_sm3_no_longer_matches_is_not_sent(engine, people, review_loop):
+@pytest.mark.parametrize("crypto_suite", ["sm"])
+def test_df_integrity_a_document_whose_sm3_no_longer_matches_is_not_sent(engine, people, review_loop, crypto_suite):
     """Under sm a document is re-hashed with SM3 as well as SHA-256 before it leaves (engine/content.py)."""
     import hashlib
-
-    import pytest
 
     from engine.domain.errors import DocumentAltered
 
