@@ -231,3 +231,24 @@ def test_offline_verifier_falls_back_to_pure_sm3_when_openssl_lacks_it(monkeypat
     dumped = {"procedure_id": 7, "seq": 1, "at": chain.timestamp(NOW), "actor": "a", "kind": "task_completed",
               "task_id": None, "payload": {"n": 1}, "prev_hash": events[0].prev_hash}
     assert archive_verify.event_hash(dumped) == events[0].hash
+
+
+@needs_openssl
+def test_backup_restores_sm2_keys_and_keeps_each_suite_current_on_its_own(tmp_path):
+    """A backup's SM2 key joins a directory that has only an Ed25519 current key as the current SM2 key; a
+    backed-up Ed25519 key joins as retired, the directory's own Ed25519 key staying current."""
+    from engine.backup import _merge_keys, _plan_keys
+    from engine.backup_file import KEYS
+
+    backed = KeyRing(tmp_path / "work" / KEYS)
+    sm, _ = backed.current(NOW, "sm")
+    old_ed, _ = backed.current(NOW, "intl")
+    here = KeyRing(tmp_path / "keys")
+    mine, _ = here.current(NOW, "intl")
+    missing = _plan_keys(tmp_path / "work", tmp_path / "keys")
+    assert sorted(p.name for p in missing) == sorted([f"{sm.key_id}.pem", f"{old_ed.key_id}.pem"])
+    _merge_keys(tmp_path / "work", tmp_path / "keys", missing, NOW)
+    listed = {k.key_id: k for k in here.listed()}
+    assert listed[sm.key_id].retired_at is None and listed[sm.key_id].algorithm == "SM2-SM3"
+    assert listed[old_ed.key_id].retired_at is not None and listed[mine.key_id].retired_at is None
+    assert here.current(NOW, "sm")[0].key_id == sm.key_id and here.current(NOW, "intl")[0].key_id == mine.key_id
