@@ -1,14 +1,18 @@
 """Verify a DecisionFlow decision archive offline: `python -m engine.archive_verify ARCHIVE.zip`.
 
-This file needs only the Python standard library and, for the Ed25519 seal, the
-`cryptography` package; it imports nothing else of DecisionFlow, and every archive
+This file needs only the Python standard library (SM3 and SM2 included, below) and, for
+an Ed25519 seal only, the `cryptography` package; it imports nothing else of DecisionFlow, and every archive
 carries a copy as `verify.py`, so an auditor can check an archive years later without
 our server. It reports OK, or the first thing that does not match:
 
-1. every event's hash is recomputed (SHA-256 of the RFC 8785 canonical JSON of the
-   event with its predecessor's hash), in order from the genesis hash to the head;
-2. every document's and file's SHA-256 matches the manifest, and nothing is unlisted;
-3. the seal: an Ed25519 signature over the exact bytes of manifest.json.
+1. every event's hash is recomputed (SHA-256, or SM3 for a chain written `sm3:…`, of the
+   RFC 8785 canonical JSON of the event with its predecessor's hash), in order from the
+   genesis hash to the head, every event in the algorithm the chain began with;
+2. every document's and file's hash (SHA-256; SM3 as well in an `sm` archive) matches the
+   manifest, and nothing is unlisted;
+3. the seal: a signature over the exact bytes of manifest.json — Ed25519 for an `intl`
+   archive, SM2 with the user id 1234567812345678 for an `sm` one; the manifest names its
+   suite and the seal's algorithm must be that suite's, and a trusted key must be of that kind.
 """
 
 from __future__ import annotations
@@ -39,12 +43,197 @@ class Report:
     def __str__(self) -> str:
         if self.ok:
             return ("OK: procedure {procedure}, {events} events, {documents} documents, "
-                    "sealed by key {key_id}").format(**self.facts)
+                    "sealed by key {key_id} (suite {suite})").format(**self.facts)
         return f"FAILED: {self.problem}"
 
 
 class Mismatch(Exception):
     """The first thing in the archive that does not match."""
+
+
+# --- SM3 (GB/T 32905) and SM2 signature verification (GB/T 32918), standard library only -----------------
+# OpenSSL 3 provides SM3 to hashlib on most systems; where it does not, the small implementation below is
+# used. SM2 verification is plain elliptic-curve arithmetic on the recommended curve, so this file still
+# needs nothing but Python to check an `sm` archive.
+
+SM2_USER_ID = b"1234567812345678"
+"""The default user id of GM/T 0009 (and OpenSSL's `distid`), hashed into Z with the public key."""
+SM3_PREFIX = "sm3:"
+GENESIS_SM3 = SM3_PREFIX + GENESIS
+
+_IV = (0x7380166F, 0x4914B2B9, 0x172442D7, 0xDA8A0600, 0xA96F30BC, 0x163138AA, 0xE38DEE4D, 0xB0FB0E4E)
+_MASK = 0xFFFFFFFF
+
+
+def _rol(x: int, n: int) -> int:
+    n %= 32
+    return ((x << n) | (x >> (32 - n))) & _MASK
+
+
+def sm3_pure(data: bytes) -> bytes:
+    """SM3 (GB/T 32905-2016) in pure Python, for a Python whose OpenSSL lacks it."""
+    length = len(data) * 8
+    data = data + b"\x80" + b"\x00" * ((55 - len(data)) % 64) + length.to_bytes(8, "big")
+    v = list(_IV)
+    for offset in range(0, len(data), 64):
+        w = [int.from_bytes(data[offset + 4 * i:offset + 4 * i + 4], "big") for i in range(16)]
+        for j in range(16, 68):
+            x = w[j - 16] ^ w[j - 9] ^ _rol(w[j - 3], 15)
+            w.append((x ^ _rol(x, 15) ^ _rol(x, 23)) ^ _rol(w[j - 13], 7) ^ w[j - 6])
+        a, b, c, d, e, f, g, h = v
+        for j in range(64):
+            t = 0x79CC4519 if j < 16 else 0x7A879D8A
+            ss1 = _rol((_rol(a, 12) + e + _rol(t, j)) & _MASK, 7)
+            ss2 = ss1 ^ _rol(a, 12)
+            ff = a ^ b ^ c if j < 16 else (a & b) | (a & c) | (b & c)
+            gg = e ^ f ^ g if j < 16 else (e & f) | (~e & g)
+            tt1 = (ff + d + ss2 + (w[j] ^ w[j + 4])) & _MASK
+            tt2 = (gg + h + ss1 + w[j]) & _MASK
+            a, b, c, d = tt1, a, _rol(b, 9), c
+            e, f, g, h = tt2 ^ _rol(tt2, 9) ^ _rol(tt2, 17), e, _rol(f, 19), g
+        v = [x ^ y for x, y in zip(v, (a, b, c, d, e, f, g, h), strict=True)]
+    return b"".join(x.to_bytes(4, "big") for x in v)
+
+
+def sm3(data: bytes) -> bytes:
+    """SM3 through OpenSSL when hashlib offers it, else the pure-Python one (same result)."""
+    try:
+        return hashlib.new("sm3", data).digest()
+    except ValueError:
+        return sm3_pure(data)
+
+
+def digest(data: bytes, alg: str) -> str:
+    """A digest as this project writes it: bare hex for SHA-256, `sm3:` and hex for SM3."""
+    if alg == "sm3":
+        return SM3_PREFIX + sm3(data).hex()
+    if alg == "sha256":
+        return hashlib.sha256(data).hexdigest()
+    raise Mismatch(f"unknown hash algorithm {alg!r}")
+
+
+def alg_of(value: str) -> str:
+    """The algorithm a digest names by its form: `sm3:…` is SM3, bare hex SHA-256."""
+    return "sm3" if str(value).startswith(SM3_PREFIX) else "sha256"
+
+
+@dataclass(frozen=True)
+class Curve:
+    """A short Weierstrass curve y² = x³ + ax + b over GF(p) with base point (gx, gy) of order n."""
+
+    p: int
+    a: int
+    b: int
+    gx: int
+    gy: int
+    n: int
+
+
+SM2_CURVE = Curve(
+    p=0xFFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF00000000FFFFFFFFFFFFFFFF,
+    a=0xFFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF00000000FFFFFFFFFFFFFFFC,
+    b=0x28E9FA9E9D9F5E344D5A9E4BCF6509A7F39789F515AB8F92DDBCBD414D940E93,
+    gx=0x32C4AE2C1F1981195F9904466A39C9948FE30BBFF2660BE1715A4589334C74C7,
+    gy=0xBC3736A2F4F6779C59BDCEE36B692153D0A9877CC62A474002DF32E52139F0A0,
+    n=0xFFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFF7203DF6B21C6052B53BBF40939D54123)
+"""The SM2 recommended curve (GB/T 32918.5)."""
+
+Point = tuple[int, int] | None
+
+
+def _add(curve: Curve, left: Point, right: Point) -> Point:
+    if left is None:
+        return right
+    if right is None:
+        return left
+    (x1, y1), (x2, y2), p = left, right, curve.p
+    if x1 == x2 and (y1 + y2) % p == 0:
+        return None
+    slope = ((3 * x1 * x1 + curve.a) * pow(2 * y1, -1, p) if left == right
+             else (y2 - y1) * pow(x2 - x1, -1, p)) % p
+    x3 = (slope * slope - x1 - x2) % p
+    return x3, (slope * (x1 - x3) - y1) % p
+
+
+def multiply(curve: Curve, k: int, point: Point) -> Point:
+    """k·point by double-and-add; only public values pass through here (verification), so no constant time."""
+    result: Point = None
+    while k:
+        if k & 1:
+            result = _add(curve, result, point)
+        point, k = _add(curve, point, point), k >> 1
+    return result
+
+
+def on_curve(curve: Curve, point: tuple[int, int]) -> bool:
+    x, y = point
+    return 0 <= x < curve.p and 0 <= y < curve.p and (y * y - x * x * x - curve.a * x - curve.b) % curve.p == 0
+
+
+def sm2_z(public: tuple[int, int], user_id: bytes = SM2_USER_ID, curve: Curve = SM2_CURVE) -> bytes:
+    """Z = SM3(ENTL ‖ ID ‖ a ‖ b ‖ xG ‖ yG ‖ xA ‖ yA): the signer's identity hashed into every signature."""
+    size = (curve.p.bit_length() + 7) // 8
+    parts = [curve.a, curve.b, curve.gx, curve.gy, *public]
+    return sm3((len(user_id) * 8).to_bytes(2, "big") + user_id + b"".join(v.to_bytes(size, "big") for v in parts))
+
+
+def sm2_verify(public: tuple[int, int], message: bytes, r: int, s: int, user_id: bytes = SM2_USER_ID,
+               curve: Curve = SM2_CURVE) -> bool:
+    """GB/T 32918.2 §7: e = SM3(Z ‖ M), t = r + s, (x1, y1) = sG + tP, valid when (e + x1) mod n = r."""
+    if not (1 <= r < curve.n and 1 <= s < curve.n) or not on_curve(curve, public):
+        return False
+    e = int.from_bytes(sm3(sm2_z(public, user_id, curve) + message), "big")
+    t = (r + s) % curve.n
+    if t == 0:
+        return False
+    point = _add(curve, multiply(curve, s, (curve.gx, curve.gy)), multiply(curve, t, public))
+    return point is not None and (e + point[0]) % curve.n == r
+
+
+def sm2_public_key(hex_point: str, curve: Curve = SM2_CURVE) -> tuple[int, int]:
+    """An SM2 public key written as hex of the uncompressed point 04 ‖ x ‖ y."""
+    raw = bytes.fromhex(hex_point)
+    size = (curve.p.bit_length() + 7) // 8
+    if len(raw) != 1 + 2 * size or raw[0] != 4:
+        raise ValueError("an SM2 public key is 04 ‖ x ‖ y")
+    point = int.from_bytes(raw[1:1 + size], "big"), int.from_bytes(raw[1 + size:], "big")
+    if not on_curve(curve, point):
+        raise ValueError("the point is not on the SM2 curve")
+    return point
+
+
+def der_signature(data: bytes) -> tuple[int, int]:
+    """(r, s) from the DER SEQUENCE of two INTEGERs that OpenSSL and GM/T 0009 write."""
+    def length(at: int) -> tuple[int, int]:
+        first = data[at]
+        if first < 0x80:
+            return first, at + 1
+        count = first & 0x7F
+        return int.from_bytes(data[at + 1:at + 1 + count], "big"), at + 1 + count
+
+    if not data or data[0] != 0x30:
+        raise ValueError("not a DER SEQUENCE")
+    total, at = length(1)
+    if at + total != len(data):
+        raise ValueError("the DER SEQUENCE's length does not match")
+    values = []
+    for _ in range(2):
+        if data[at] != 0x02:
+            raise ValueError("not a DER INTEGER")
+        size, at = length(at + 1)
+        values.append(int.from_bytes(data[at:at + size], "big"))
+        at += size
+    if at != len(data):
+        raise ValueError("bytes after the signature")
+    return values[0], values[1]
+
+
+def spki_point(der: bytes) -> str:
+    """The hex point 04 ‖ x ‖ y of an SM2 SubjectPublicKeyInfo (the last 65 bytes of its BIT STRING)."""
+    sm2_oid = bytes.fromhex("06082a811ccf5501822d")  # 1.2.156.10197.1.301
+    if sm2_oid not in der or len(der) < 65 or der[-65] != 4:
+        raise ValueError("not an SM2 SubjectPublicKeyInfo")
+    return der[-65:].hex()
 
 
 def canonical(value: Any) -> bytes:
@@ -93,11 +282,18 @@ def _number(value: float) -> str:
     return f"{sign}{body}e{'+' if e > 0 else '-'}{abs(e)}"
 
 
+SUITES = {"intl": ("sha256", "Ed25519"), "sm": ("sm3", "SM2-SM3")}
+
+
 def event_hash(event: dict[str, Any]) -> str:
+    """The event's hash in the algorithm its prev_hash names; an SM3 body also says `"alg": "sm3"`."""
+    alg = alg_of(event["prev_hash"])
     body = {"procedure": event["procedure_id"], "seq": event["seq"], "at": event["at"], "actor": event["actor"],
             "kind": event["kind"], "task": event["task_id"], "payload": event["payload"],
             "prev_hash": event["prev_hash"]}
-    return hashlib.sha256(canonical(body)).hexdigest()
+    if alg != "sha256":
+        body["alg"] = alg
+    return digest(canonical(body), alg)
 
 
 def verify(path: str, trusted_keys: frozenset[str] = frozenset(), tsa_ca: str | None = None) -> Report:
@@ -119,17 +315,22 @@ def _check(archive: zipfile.ZipFile, trusted_keys: frozenset[str], tsa_ca: str |
     seal = _json(_read(archive, "seal.json"), "seal.json")
     if manifest.get("format") != FORMAT:
         raise Mismatch(f"manifest.json: unknown format {manifest.get('format')!r}")
+    suite = manifest.get("suite", "intl")  # archives made before suites existed are intl
+    if suite not in SUITES:
+        raise Mismatch(f"manifest.json: unknown crypto suite {suite!r}")
     head = _check_chain(manifest)
-    documents = _check_documents(archive, manifest, names)
-    _check_files(archive, manifest, names)
-    _check_seal(seal, manifest_bytes, head, trusted_keys)
+    documents = _check_documents(archive, manifest, names, SUITES[suite][0])
+    _check_files(archive, manifest, names, SUITES[suite][0])
+    _check_seal(seal, manifest_bytes, head, trusted_keys, SUITES[suite][1])
     _seal_timestamp(seal, tsa_ca)
     return {"procedure": manifest["procedure"]["id"], "events": head[0], "documents": documents,
-            "key_id": seal.get("key_id")}
+            "key_id": seal.get("key_id"), "suite": suite}
 
 
 def _check_chain(manifest: dict[str, Any]) -> tuple[int, str]:
-    previous, procedure_id = GENESIS, manifest["procedure"]["id"]
+    previous, procedure_id = manifest.get("chain", {}).get("genesis", GENESIS), manifest["procedure"]["id"]
+    if previous not in (GENESIS, GENESIS_SM3):
+        raise Mismatch(f"the chain's genesis {previous!r} is not one this verifier knows")
     for position, event in enumerate(manifest.get("events", []), start=1):
         where = f"event {position}"
         if event.get("seq") != position:
@@ -143,6 +344,8 @@ def _check_chain(manifest: dict[str, Any]) -> tuple[int, str]:
             recomputed = event_hash(event)
         except (KeyError, Mismatch) as error:
             raise Mismatch(f"{where}: cannot be hashed: {error}") from error
+        if alg_of(event.get("hash", "")) != alg_of(previous):
+            raise Mismatch(f"{where}: its hash is not in the chain's algorithm ({alg_of(previous)})")
         if recomputed != event.get("hash"):
             raise Mismatch(f"{where}: its content does not match its hash (the event was altered)")
         previous = recomputed
@@ -154,12 +357,16 @@ def _check_chain(manifest: dict[str, Any]) -> tuple[int, str]:
     return count, previous
 
 
-def _check_documents(archive: zipfile.ZipFile, manifest: dict[str, Any], names: set[str]) -> int:
+def _check_documents(archive: zipfile.ZipFile, manifest: dict[str, Any], names: set[str], alg: str) -> int:
     listed = {d["sha256"]: d for d in manifest.get("documents", [])}
+    named_sm3 = {r["sha256"]: r["sm3"] for r in _document_ref_dicts(manifest.get("events", [])) if "sm3" in r}
     for sha, entry in sorted(listed.items()):
         content = _read(archive, entry["path"])
         if hashlib.sha256(content).hexdigest() != sha:
             raise Mismatch(f"document {entry['path']}: its SHA-256 does not match (the document was altered)")
+        content_sm3 = digest(content, "sm3") if alg == "sm3" or sha in named_sm3 else None
+        if (alg == "sm3" and entry.get("sm3") != content_sm3) or named_sm3.get(sha, content_sm3) != content_sm3:
+            raise Mismatch(f"document {entry['path']}: its SM3 does not match (the document was altered)")
     referenced = set(_document_refs(manifest.get("events", [])))
     missing = sorted(referenced - set(listed))
     if missing:
@@ -170,13 +377,14 @@ def _check_documents(archive: zipfile.ZipFile, manifest: dict[str, Any], names: 
     return len(listed)
 
 
-def _check_files(archive: zipfile.ZipFile, manifest: dict[str, Any], names: set[str]) -> None:
+def _check_files(archive: zipfile.ZipFile, manifest: dict[str, Any], names: set[str], alg: str) -> None:
     files = manifest.get("files", {})
-    for name, sha in sorted(files.items()):
-        if hashlib.sha256(_read(archive, name)).hexdigest() != sha:
-            raise Mismatch(f"{name}: its SHA-256 does not match the manifest (the file was altered)")
+    for name, listed in sorted(files.items()):
+        if digest(_read(archive, name), alg) != listed:
+            raise Mismatch(f"{name}: its {alg.upper()} does not match the manifest (the file was altered)")
     definition = manifest.get("definition", {})
-    if files.get(definition.get("file", "")) != definition.get("sha256"):
+    if hashlib.sha256(_read(archive, definition.get("file", "definition.bpmn"))).hexdigest() != definition.get(
+            "sha256"):
         raise Mismatch("the definition's BPMN is not the version the procedure ran on")
     known = {"manifest.json", "seal.json", *files}
     extra = sorted(n for n in names if n not in known and not n.startswith("documents/"))
@@ -185,12 +393,18 @@ def _check_files(archive: zipfile.ZipFile, manifest: dict[str, Any], names: set[
 
 
 def _check_seal(seal: dict[str, Any], manifest_bytes: bytes, head: tuple[int, str],
-                trusted_keys: frozenset[str]) -> None:
+                trusted_keys: frozenset[str], algorithm: str) -> None:
+    if seal.get("algorithm") != algorithm:
+        raise Mismatch(f"seal.json: its algorithm {seal.get('algorithm')!r} is not the manifest's suite's "
+                       f"({algorithm})")
+    if trusted_keys and seal.get("public_key") not in trusted_keys:
+        raise Mismatch(f"seal.json: key {seal.get('key_id')} is not one of the trusted keys")
+    if algorithm == "SM2-SM3":
+        _check_sm2_seal(seal, manifest_bytes, head)
+        return
     from cryptography.exceptions import InvalidSignature
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-    if seal.get("algorithm") != "Ed25519":
-        raise Mismatch(f"seal.json: unknown algorithm {seal.get('algorithm')!r}")
     if seal.get("manifest_sha256") != hashlib.sha256(manifest_bytes).hexdigest():
         raise Mismatch("seal.json: it seals a different manifest.json (the manifest was altered)")
     if (seal.get("head_seq"), seal.get("head_hash")) != head:
@@ -201,8 +415,33 @@ def _check_seal(seal: dict[str, Any], manifest_bytes: bytes, head: tuple[int, st
     except (InvalidSignature, ValueError, KeyError) as error:
         raise Mismatch("seal.json: the signature does not verify with the archive's public key "
                        f"({type(error).__name__})") from error
-    if trusted_keys and seal["public_key"] not in trusted_keys:
-        raise Mismatch(f"seal.json: key {seal.get('key_id')} is not one of the trusted keys")
+
+
+def _check_sm2_seal(seal: dict[str, Any], manifest_bytes: bytes, head: tuple[int, str]) -> None:
+    """An SM2 seal, with nothing but this file: the user id must be the standard one it was made with."""
+    if seal.get("manifest_sm3") != digest(manifest_bytes, "sm3"):
+        raise Mismatch("seal.json: it seals a different manifest.json (the manifest was altered)")
+    if (seal.get("head_seq"), seal.get("head_hash")) != head:
+        raise Mismatch("seal.json: it seals a different chain head")
+    if seal.get("user_id") != SM2_USER_ID.decode("ascii"):
+        raise Mismatch(f"seal.json: the SM2 user id {seal.get('user_id')!r} is not {SM2_USER_ID.decode('ascii')}")
+    try:
+        r, s = der_signature(bytes.fromhex(seal["signature"]))
+        valid = sm2_verify(sm2_public_key(seal["public_key"]), manifest_bytes, r, s)
+    except (ValueError, KeyError, IndexError) as error:
+        raise Mismatch(f"seal.json: the SM2 signature or key cannot be read ({error})") from error
+    if not valid:
+        raise Mismatch("seal.json: the SM2 signature does not verify with the archive's public key")
+
+
+def _document_ref_dicts(value: Any) -> list[dict[str, Any]]:
+    """The document references in the history (objects with a sha256 and a filename), as they are."""
+    if isinstance(value, dict):
+        found = [value] if isinstance(value.get("sha256"), str) and "filename" in value else []
+        return found + [r for v in value.values() for r in _document_ref_dicts(v)]
+    if isinstance(value, list):
+        return [r for v in value for r in _document_ref_dicts(v)]
+    return []
 
 
 # --- RFC 3161 timestamp tokens, with the standard library -------------------------------------------------

@@ -273,7 +273,8 @@ def _plan_keys(work: Path, key_dir: Path) -> list[Path]:
 
 
 def _merge_keys(work: Path, key_dir: Path, missing: list[Path], now: datetime) -> list[str]:
-    """Add the missing keys; list every key of either listing. Keys the directory already had stay current."""
+    """Add the missing keys (Ed25519 and SM2 alike); list every key of either listing. Keys the directory already
+    had stay current, each suite on its own."""
     key_dir.mkdir(parents=True, exist_ok=True)
     for key in missing:
         descriptor = os.open(key_dir / key.name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -284,8 +285,10 @@ def _merge_keys(work: Path, key_dir: Path, missing: list[Path], now: datetime) -
     known = {k["key_id"] for k in present}
     added = [k for k in backed_up if k["key_id"] not in known]
     if added:
-        if present:  # the directory has its own current key: the backup's keys join as retired
-            added = [{**k, "retired_at": k.get("retired_at") or timestamp(now)} for k in added]
+        # where the directory has its own current key of a suite, the backup's keys of that suite join as retired
+        live = {k.get("algorithm", "Ed25519") for k in present if not k.get("retired_at")}
+        added = [{**k, "retired_at": k.get("retired_at") or timestamp(now)} if k.get("algorithm", "Ed25519") in live
+                 else k for k in added]
         listing = key_dir / "keys.json"
         temporary = listing.with_suffix(".tmp")
         temporary.write_text(json.dumps({"keys": present + added}, ensure_ascii=False, indent=2) + "\n",

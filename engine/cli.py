@@ -330,12 +330,14 @@ def checkpoint_command(database_url: str | None) -> None:
 
 @cli.group("key")
 def key_group() -> None:
-    """The server's Ed25519 keys that seal archives (DECISIONFLOW_KEY_DIR)."""
+    """The server's keys that seal archives and checkpoints: SM2 (suite sm) and Ed25519 (suite intl)
+    (DECISIONFLOW_KEY_DIR; DECISIONFLOW_CRYPTO_SUITE chooses which seals new ones)."""
 
 
 @key_group.command("show")
 def key_show() -> None:
-    """Print the current sealing key and the retired ones (still valid for old archives)."""
+    """Print every sealing key of both suites with its algorithm: current and retired (still valid for old
+    archives)."""
     ring = KeyRing(Settings.from_env().key_dir)
     keys = ring.listed()  # only read: showing never makes a private key
     if not keys:
@@ -343,14 +345,18 @@ def key_show() -> None:
         return
     for key in keys:
         state = "current" if key.retired_at is None else f"retired {key.retired_at}"
-        click.echo(f"{key.key_id}  {key.public_key}  created {key.created_at}  {state}")
+        click.echo(f"{key.key_id}  {key.algorithm}  {key.public_key}  created {key.created_at}  {state}")
 
 
 @key_group.command("rotate")
-def key_rotate() -> None:
-    """Make a new current key; the old ones stay listed for verification."""
-    key, _ = KeyRing(Settings.from_env().key_dir).rotate(SystemClock().now())
-    click.echo(f"new current key {key.key_id}  {key.public_key}")
+@click.option("--suite", type=click.Choice(["sm", "intl"]), default=None,
+              help="Whose key to rotate; default: the configured DECISIONFLOW_CRYPTO_SUITE.")
+def key_rotate(suite: str | None) -> None:
+    """Make a new current key of one suite; its old ones stay listed for verification, the other suite's
+    keys are untouched."""
+    settings = Settings.from_env()
+    key, _ = KeyRing(settings.key_dir).rotate(SystemClock().now(), suite or settings.crypto_suite)
+    click.echo(f"new current key {key.key_id}  {key.algorithm}  {key.public_key}")
 
 
 @cli.command("worker")

@@ -23,6 +23,10 @@ class Settings:
     limits: Limits = field(default_factory=Limits)
     step_deadlines: dict[str, str] = field(default_factory=dict)
     """Time limits per step kind for steps the law leaves open (DECISIONFLOW_STEP_DEADLINES)."""
+    crypto_suite: str = "sm"
+    """What new chains, document hashes, checkpoints and seals use (DECISIONFLOW_CRYPTO_SUITE): "sm" (SM3 and
+    SM2, the default for new deployments) or "intl" (SHA-256 and Ed25519). Records keep the algorithm they
+    name, so switching leaves what exists verifiable (docs/crypto.md)."""
     key_dir: str = "instance/keys"
     """Where the Ed25519 archive-sealing keys live (DECISIONFLOW_KEY_DIR)."""
     checkpoint_dir: str = "instance/checkpoints"
@@ -85,6 +89,11 @@ class Settings:
                                               DEFAULT_MAX_DOCUMENT_BYTES)),
         }
         values["step_deadlines"] = parse_limits(env.get("DECISIONFLOW_STEP_DEADLINES", ""))
+        suite = env.get("DECISIONFLOW_CRYPTO_SUITE", "").strip()
+        if suite:
+            if suite not in ("sm", "intl"):
+                raise ValueError(f"DECISIONFLOW_CRYPTO_SUITE: 'sm' or 'intl', not {suite!r}")
+            values["crypto_suite"] = suite
         if env.get("DECISIONFLOW_KEY_DIR"):
             values["key_dir"] = env["DECISIONFLOW_KEY_DIR"]
         values.update(_checkpoints(env))

@@ -33,6 +33,7 @@ DOCUMENT_REF: dict[str, Any] = {
         "filename": {"type": "string", "maxLength": 255},
         "size": {"type": "integer", "minimum": 0},
         "media_type": {"type": "string", "maxLength": 127},
+        "sm3": {"type": "string", "pattern": "^sm3:[0-9a-f]{64}$"},
     },
     "additionalProperties": False,
 }

@@ -76,8 +76,15 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture
-def engine(db_url: str, clock: FixedClock, tmp_path: Path) -> Iterator[Engine]:
-    built = build_engine(Settings(database_url=db_url, max_document_bytes=1024 * 1024,
+def crypto_suite() -> str:
+    """The deployment's crypto suite under test: DF_TEST_CRYPTO_SUITE (sm, the default, or intl), so the
+    whole suite can be run under either; tests about both parametrize this fixture by name."""
+    return os.environ.get("DF_TEST_CRYPTO_SUITE", "sm")
+
+
+@pytest.fixture
+def engine(db_url: str, clock: FixedClock, tmp_path: Path, crypto_suite: str) -> Iterator[Engine]:
+    built = build_engine(Settings(database_url=db_url, max_document_bytes=1024 * 1024, crypto_suite=crypto_suite,
                                   key_dir=str(tmp_path / "keys"), checkpoint_dir=str(tmp_path / "checkpoints")),
                          clock)
     yield built

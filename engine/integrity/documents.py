@@ -6,6 +6,10 @@ adoption statements) say its media type and size: the row must agree, and a refe
 whose row is missing is a finding. On a full run, a document no event refers to is a finding too
 (something put there outside every door), and its creator and creation time are those of the first
 event that handed it in. PostgreSQL hashes the content itself, so no document crosses the wire.
+
+A document stored under the sm crypto suite also keeps its SM3 (`documents.sm3`): it must be the SM3 the
+history's reference names (the SM3 chain covers it) and, where no reference names one, the SM3 of the
+content, recomputed here (PostgreSQL has no SM3 of its own, so only those few rows' bytes are read).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
+from engine.crypto_suite import digest as sm3_digest
 from engine.integrity.findings import Finding
 from engine.integrity.projection import DocumentUse
 from engine.persistence.tables import Document
@@ -28,7 +33,7 @@ def check(connection: Connection, uses: Mapping[str, DocumentUse], tally: Any, *
     """Each document row in key order; then the referenced documents that have no row."""
     seen: set[str] = set()  # only referenced keys: the same size as `uses`
     for row in connection.execution_options(stream_results=True, yield_per=BATCH).execute(_rows(connection)):
-        digest, length = row.digest, row.length
+        digest, length, content = row.digest, row.length, None
         if isinstance(digest, bytes | memoryview):  # SQLite: the content itself
             content = bytes(digest)
             digest, length = hashlib.sha256(content).hexdigest(), len(content)
@@ -37,18 +42,35 @@ def check(connection: Connection, uses: Mapping[str, DocumentUse], tally: Any, *
         if use is not None:
             seen.add(row.sha256)
         yield from _row(row, digest, length, use, full=full)
+        yield from _sm3(connection, row, content, use)
     for sha, use in uses.items():
         if sha not in seen:
             yield Finding("missing_row", "documents", sha, procedure_id=use.procedure_id, seq=use.seq)
 
 
 def _rows(connection: Connection) -> Any:
-    columns = [_D.c.sha256, _D.c.size, _D.c.media_type, _D.c.created_at, _D.c.created_by]
+    columns = [_D.c.sha256, _D.c.size, _D.c.media_type, _D.c.created_at, _D.c.created_by, _D.c.sm3]
     if connection.dialect.name == "postgresql":
         return select(*columns, func.encode(func.sha256(_D.c.content), "hex").label("digest"),
                       func.length(_D.c.content).label("length")).order_by(_D.c.sha256)
     return select(*columns, _D.c.content.label("digest"), func.length(_D.c.content).label("length")
                   ).order_by(_D.c.sha256)
+
+
+def _sm3(connection: Connection, row: Any, content: bytes | None, use: DocumentUse | None) -> Iterator[Finding]:
+    """The row's SM3 against the history's, else against its content; nothing for a row without one."""
+    named = use.sm3 if use is not None else None
+    if named is None and row.sm3 is None:
+        return
+    if named is not None:
+        want = named
+    else:
+        if content is None:  # PostgreSQL: read this one row's bytes
+            content = bytes(connection.execute(select(_D.c.content).where(_D.c.sha256 == row.sha256)).scalar_one())
+        want = sm3_digest(content, "sm3")
+    if row.sm3 != want:
+        yield Finding("differs", "documents", row.sha256, "sm3", use.procedure_id if use else None,
+                      use.seq if use else None, want, row.sm3)
 
 
 def _row(row: Any, digest: str, length: int, use: DocumentUse | None, *, full: bool) -> Iterator[Finding]:

@@ -48,6 +48,8 @@ class DocumentUse:
     seq: int
     at: datetime
     actor: str
+    sm3: str | None = None
+    """The SM3 the reference names (documents handed in under the sm crypto suite), else None."""
 
 
 @dataclass
@@ -92,7 +94,7 @@ def project(procedure_id: int, events: list[Any]) -> Projection:
             _consultation_step(out, event, payload, title, sponsor, summary)
             for ref in _refs(payload.get("data")):
                 out.documents.append(DocumentUse(str(ref["sha256"]), ref.get("media_type"), ref.get("size"),
-                                                 procedure_id, event.seq, event.at, event.actor))
+                                                 procedure_id, event.seq, event.at, event.actor, ref.get("sm3")))
         _public(out, event, payload)
         if out.procedure is not None and status.status != RUNNING and out.procedure.values["ended_at"] is None:
             out.procedure.values["ended_at"] = event.at

@@ -134,7 +134,8 @@ class Procedure(Base):
     state: Mapped[bytes] = mapped_column(LargeBinary)
     version: Mapped[int] = mapped_column(Integer)
     head_seq: Mapped[int] = mapped_column(Integer)
-    head_hash: Mapped[str] = mapped_column(String(64))
+    head_hash: Mapped[str] = mapped_column(String(72))
+    """SHA-256 as 64 hex digits, or SM3 as `sm3:` and 64 (engine/crypto_suite.py)."""
     started_by: Mapped[str] = mapped_column(String(64))
     started_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
@@ -190,6 +191,9 @@ class Document(Base):
     content: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime]
     created_by: Mapped[str] = mapped_column(String(64))
+    sm3: Mapped[str | None] = mapped_column(String(72))
+    """The content's SM3 as `sm3:HEX`, for documents stored under the sm crypto suite; None under intl. The
+    SHA-256 stays the key, so a document stored under either suite is found the same way."""
 
 
 class Event(Base):
@@ -203,8 +207,8 @@ class Event(Base):
     kind: Mapped[str] = mapped_column(String(32))
     task_id: Mapped[str | None] = mapped_column(String(36))
     payload: Mapped[dict[str, Any]]
-    prev_hash: Mapped[str] = mapped_column(String(64))
-    hash: Mapped[str] = mapped_column(String(64))
+    prev_hash: Mapped[str] = mapped_column(String(72))
+    hash: Mapped[str] = mapped_column(String(72))
 
 
 class CatalogueItem(Base):

@@ -22,9 +22,10 @@ from typing import Any
 from sqlalchemy import select
 
 from engine import archive_metadata, archive_ofd, archive_record, archive_verify, timestamping
-from engine.chain import GENESIS, timestamp
+from engine.chain import timestamp
 from engine.clock import CST
 from engine.content import unaltered_bytes
+from engine.crypto_suite import SIGNATURES, SM2_USER_ID, alg_of, digest, genesis, hash_alg
 from engine.domain.actors import Actor
 from engine.domain.errors import DocumentNotFound
 from engine.persistence.tables import Document, Organisation
@@ -39,6 +40,8 @@ log = logging.getLogger(__name__)
 VERIFIER = Path(archive_verify.__file__).read_bytes()
 MEDIA_TYPES = {"definition.bpmn": "application/xml", "record.html": "text/html", "record.pdf": "application/pdf",
                "record.ofd": "application/ofd", "verify.py": "text/x-python", "metadata.xsd": "application/xml"}
+CHAIN_ALGORITHMS = {"sha256": "SHA-256 over RFC 8785 canonical JSON",
+                    "sm3": "SM3 over RFC 8785 canonical JSON, written sm3:HEX"}
 
 
 def export(uow: UnitOfWork, actor: Actor, procedure_id: int) -> bytes:
@@ -48,7 +51,10 @@ def export(uow: UnitOfWork, actor: Actor, procedure_id: int) -> bytes:
     events = [{"procedure_id": e.procedure_id, "seq": e.seq, "at": timestamp(e.at), "actor": e.actor,
                "kind": e.kind, "task_id": e.task_id, "payload": e.payload, "prev_hash": e.prev_hash, "hash": e.hash}
               for e in rec.events]
-    head_seq, head_hash = (rec.events[-1].seq, rec.events[-1].hash) if rec.events else (0, GENESIS)
+    suite = uow.settings.crypto_suite
+    alg = hash_alg(suite)
+    chain_alg = alg_of(rec.events[0].prev_hash) if rec.events else alg  # the chain keeps the one it began with
+    head_seq, head_hash = (rec.events[-1].seq, rec.events[-1].hash) if rec.events else (0, genesis(chain_alg))
     started = rec.events[0].payload.get("definition", {}) if rec.events else {}
     view = rec.procedure
     responsible = _organisation_name(uow, view.sponsor_org)
@@ -74,16 +80,18 @@ def export(uow: UnitOfWork, actor: Actor, procedure_id: int) -> bytes:
                       "ended_at": timestamp(view.ended_at) if view.ended_at else None},
         "definition": {"key": view.definition_key, "version": view.definition_version,
                        "sha256": started.get("sha256"), "file": "definition.bpmn"},
-        "chain": {"algorithm": "SHA-256 over RFC 8785 canonical JSON", "genesis": GENESIS,
+        "suite": suite,
+        "chain": {"algorithm": CHAIN_ALGORITHMS[chain_alg], "genesis": genesis(chain_alg),
                   "head_seq": head_seq, "head_hash": head_hash},
         "events": events,
         "documents": [{"sha256": sha, "size": len(content), "media_type": media, "path": f"documents/{sha}",
-                       "names": sorted({d.filename for d in rec.documents if d.sha256 == sha})}
+                       "names": sorted({d.filename for d in rec.documents if d.sha256 == sha}),
+                       **({"sm3": digest(content, "sm3")} if alg == "sm3" else {})}
                       for sha, (media, content) in sorted(contents.items())],
-        "files": {name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items())},
+        "files": {name: digest(data, alg) for name, data in sorted(files.items())},
     }
     manifest_bytes = (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
-    seal = _seal(uow, manifest_bytes, head_seq, head_hash)
+    seal = _seal(uow, suite, manifest_bytes, head_seq, head_hash)
     entries = {"manifest.json": manifest_bytes, "seal.json": seal, **files,
                **{f"documents/{sha}": content for sha, (_, content) in contents.items()}}
     return _zip(entries, moment)
@@ -124,16 +132,18 @@ def _documents(uow: UnitOfWork, procedure_id: int, shas: set[str]) -> dict[str, 
     return contents
 
 
-def _seal(uow: UnitOfWork, manifest_bytes: bytes, head_seq: int, head_hash: str) -> bytes:
-    """Sign the manifest's bytes with the current key; Ed25519 signatures are deterministic. With a TSA
-    configured, an RFC 3161 token over the signature is added (or the TSA's failure, recorded): the
-    token is not part of what the seal signs, so a TSA that is down never stops an archive."""
-    key, private = KeyRing(uow.settings.key_dir).current(uow.clock.now())
-    seal: dict[str, Any] = {"algorithm": "Ed25519", "key_id": key.key_id, "public_key": key.public_key,
-                            "signed_file": "manifest.json",
-                            "manifest_sha256": hashlib.sha256(manifest_bytes).hexdigest(),
+def _seal(uow: UnitOfWork, suite: str, manifest_bytes: bytes, head_seq: int, head_hash: str) -> bytes:
+    """Sign the manifest's bytes (which name the suite) with the suite's current key: Ed25519, deterministic,
+    or SM2 with the standard user id, randomised, so an `sm` archive's seal differs at each export."""
+    key, private = KeyRing(uow.settings.key_dir).current(uow.clock.now(), suite)
+    manifest_digest = ({"manifest_sm3": digest(manifest_bytes, "sm3")} if suite == "sm"
+                       else {"manifest_sha256": hashlib.sha256(manifest_bytes).hexdigest()})
+    seal: dict[str, Any] = {"algorithm": SIGNATURES[suite], "key_id": key.key_id, "public_key": key.public_key,
+                            "signed_file": "manifest.json", **manifest_digest,
                             "head_seq": head_seq, "head_hash": head_hash,
                             "signature": private.sign(manifest_bytes).hex()}
+    if suite == "sm":
+        seal["user_id"] = SM2_USER_ID.decode("ascii")
     if uow.settings.tsa_url:
         stamp = timestamping.stamp(uow.settings.tsa_url, bytes.fromhex(seal["signature"]), uow.settings.tsa_timeout,
                                    uow.settings.tsa_ca_file)

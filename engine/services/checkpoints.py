@@ -83,9 +83,10 @@ def make(uow: UnitOfWork) -> CheckpointView:
             select(Procedure.id, Procedure.head_seq, Procedure.head_hash).order_by(Procedure.id))]
         log_seq, log_hash = uow.session.execute(select(AdminLogHead.seq, AdminLogHead.hash)
                                                 .where(AdminLogHead.id == 1)).one()
-    key, private = KeyRing(uow.settings.key_dir).current(uow.clock.now())
+    suite = uow.settings.crypto_suite
+    key, private = KeyRing(uow.settings.key_dir).current(uow.clock.now(), suite)
     content = checkpoint.body(seq, timestamp(uow.clock.now()), prev_hash, procedures,
-                              checkpoint.Head(None, log_seq, log_hash), key.key_id)
+                              checkpoint.Head(None, log_seq, log_hash), key.key_id, suite)
     data = checkpoint.sign(content, private, key.public_key)
     stamp = None
     if uow.settings.tsa_url:

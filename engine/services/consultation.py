@@ -27,6 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from engine import doctypes
 from engine.clock import CST
 from engine.content import unaltered_bytes
+from engine.crypto_suite import digest, hash_alg
 from engine.domain.actors import Actor
 from engine.domain.errors import (
     AdoptionReasonMissing,
@@ -413,8 +414,9 @@ def _spend(uow: UnitOfWork, nonce: str, now: datetime, expires_at: datetime) -> 
 def _store(uow: UnitOfWork, upload: Upload, now: datetime) -> str:
     sha = hashlib.sha256(upload.content).hexdigest()
     if uow.session.get(Document, sha) is None:
+        sm3 = digest(upload.content, "sm3") if hash_alg(uow.settings.crypto_suite) == "sm3" else None
         uow.session.add(Document(sha256=sha, size=len(upload.content), media_type=upload.media_type[:127],
-                                 content=upload.content, created_at=now, created_by="public"))
+                                 content=upload.content, created_at=now, created_by="public", sm3=sm3))
         uow.session.flush()
     return sha
 

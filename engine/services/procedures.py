@@ -16,6 +16,7 @@ from sqlalchemy.orm import defer
 from engine.bpmn import runtime
 from engine.bpmn.definition import CompiledDefinition
 from engine.bpmn.profiles import PROFILES
+from engine.crypto_suite import genesis, hash_alg
 from engine.domain import finality
 from engine.domain.actors import Actor
 from engine.domain.errors import (
@@ -103,7 +104,7 @@ def create(uow: UnitOfWork, key: str, title: str, sponsor_org: str, actor: Actor
     workflow = runtime.start(compiled, now, configuration)
     procedure = Procedure(definition_id=definition.id, title=title, sponsor_org=sponsor_org,
                           status=progress.RUNNING, state=compiled.serializer.dump(workflow), version=1,
-                          head_seq=0, head_hash=history.chain.GENESIS, started_by=actor.username,
+                          head_seq=0, head_hash=genesis(hash_alg(uow.settings.crypto_suite)), started_by=actor.username,
                           started_at=now, ended_at=None)
     uow.session.add(procedure)
     uow.session.flush()

@@ -19,6 +19,7 @@ from sqlalchemy import bindparam, literal, or_, select, tuple_, union_all, updat
 
 from engine import form_dates
 from engine.bpmn import runtime
+from engine.crypto_suite import digest, hash_alg
 from engine.domain import duties, guards, known_facts, rules
 from engine.domain.actors import Actor
 from engine.domain.errors import (
@@ -219,7 +220,7 @@ def complete(uow: UnitOfWork, task_id: str, actor: Actor, data: Mapping[str, Any
         form = compiled.forms[form_name]
         _check_document_fields(documents, form.documents)
         documents = {name: form.admit(name, upload) for name, upload in documents.items()}
-        refs = {name: _ref(upload) for name, upload in documents.items()}
+        refs = {name: _ref(upload, uow.settings.crypto_suite) for name, upload in documents.items()}
         values = place_documents(data, refs)
         form.validate(values, frozenset(refs))
         now = uow.clock.now()
@@ -428,9 +429,14 @@ def _check_document_fields(documents: Mapping[str, Upload], fields: frozenset[st
                               problem_zh="表单中没有该文件字段")
 
 
-def _ref(upload: Upload) -> dict[str, Any]:
-    return {"sha256": hashlib.sha256(upload.content).hexdigest(), "filename": upload.filename[:255],
-            "size": len(upload.content), "media_type": upload.media_type[:127]}
+def _ref(upload: Upload, suite: str) -> dict[str, Any]:
+    """A document as the history names it: by SHA-256 (its storage key) and, under the sm suite, by SM3 as
+    well, so the SM3 chain covers the document's SM3 (issue 23)."""
+    ref = {"sha256": hashlib.sha256(upload.content).hexdigest(), "filename": upload.filename[:255],
+           "size": len(upload.content), "media_type": upload.media_type[:127]}
+    if hash_alg(suite) == "sm3":
+        ref["sm3"] = digest(upload.content, "sm3")
+    return ref
 
 
 def _store_documents(uow: UnitOfWork, documents: Mapping[str, Upload], refs: Mapping[str, Any],
@@ -443,5 +449,6 @@ def _store_documents(uow: UnitOfWork, documents: Mapping[str, Upload], refs: Map
         sha = refs[name]["sha256"]
         if sha not in known:
             uow.session.add(Document(sha256=sha, size=len(upload.content), media_type=upload.media_type[:127],
-                                     content=upload.content, created_at=now, created_by=actor.username))
+                                     content=upload.content, created_at=now, created_by=actor.username,
+                                     sm3=refs[name].get("sm3")))
             known.add(sha)

@@ -97,9 +97,29 @@ def test_sc4_archive_holds_every_document_of_the_procedure(engine, decided, expo
     assert all(hashlib.sha256(entries[f"documents/{sha}"]).hexdigest() == sha for sha in shas)
 
 
-def test_md33a_the_same_procedure_exports_to_the_same_bytes(engine, decided, exported):
+@pytest.mark.parametrize("crypto_suite", ["sm", "intl"])
+def test_md33a_the_same_procedure_exports_to_the_same_bytes(engine, decided, exported, crypto_suite):
+    """Byte for byte under intl (Ed25519 is deterministic); under sm every entry but the SM2 signature, which
+    OpenSSL randomises as GB/T 32918 prescribes — and both seals verify."""
     again = engine.archive.export(engine.people.actor("auditor"), decided)
-    assert again == exported.read_bytes()
+    if crypto_suite == "intl":
+        assert again == exported.read_bytes()
+        return
+    first, second = _entries(exported), _entries_of(again)
+    assert first.keys() == second.keys()
+    assert {k: v for k, v in first.items() if k != "seal.json"} == {k: v for k, v in second.items() if k != "seal.json"}
+    seals = [json.loads(e["seal.json"]) for e in (first, second)]
+    assert seals[0]["algorithm"] == "SM2-SM3" and seals[0]["signature"] != seals[1]["signature"]
+    assert {k: v for k, v in seals[0].items() if k != "signature"} == {
+        k: v for k, v in seals[1].items() if k != "signature"}
+    rewritten = exported.with_name("again.zip")
+    rewritten.write_bytes(again)
+    assert verify(str(exported)).ok and verify(str(rewritten)).ok
+
+
+def _entries_of(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
 
 
 def test_md33a_offline_verifiers_run_from_the_command_line(exported, tmp_path):
@@ -171,13 +191,20 @@ def test_sc4_a_changed_document_is_found(exported, tmp_path):
     assert "missing" in verify(str(missing)).problem
 
 
-def test_md33a_a_replaced_public_key_or_signature_is_found(exported, tmp_path):
+@pytest.mark.parametrize("crypto_suite", ["sm", "intl"])
+def test_md33a_a_replaced_public_key_or_signature_is_found(exported, tmp_path, crypto_suite):
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     seal = json.loads(_entries(exported)["seal.json"])
-    other = Ed25519PrivateKey.generate().public_key().public_bytes(serialization.Encoding.Raw,
-                                                                   serialization.PublicFormat.Raw)
+    if crypto_suite == "sm":  # another point on the SM2 curve
+        point = archive_verify.multiply(archive_verify.SM2_CURVE, random.randrange(2, archive_verify.SM2_CURVE.n),
+                                        (archive_verify.SM2_CURVE.gx, archive_verify.SM2_CURVE.gy))
+        assert point is not None
+        other = b"\x04" + point[0].to_bytes(32, "big") + point[1].to_bytes(32, "big")
+    else:
+        other = Ed25519PrivateKey.generate().public_key().public_bytes(serialization.Encoding.Raw,
+                                                                       serialization.PublicFormat.Raw)
     forged_seal = json.dumps({**seal, "public_key": other.hex()}).encode()
     replaced = _rewrite(exported, tmp_path / "k.zip", seal_json=forged_seal)
     report = verify(str(replaced))
@@ -190,7 +217,7 @@ def test_md33a_a_replaced_public_key_or_signature_is_found(exported, tmp_path):
 def test_md33a_old_archives_verify_after_key_rotation(engine, decided, exported, tmp_path):
     ring = KeyRing(engine.settings.key_dir)
     first = json.loads(_entries(exported)["seal.json"])
-    ring.rotate(engine.clock.now())
+    ring.rotate(engine.clock.now(), engine.settings.crypto_suite)
     second = tmp_path / "second.zip"
     second.write_bytes(engine.archive.export(engine.people.actor("auditor"), decided))
     new_seal = json.loads(_entries(second)["seal.json"])
@@ -280,3 +307,45 @@ def test_the_verifier_module_answers_help_without_reading_a_file():
     run = subprocess.run([sys.executable, "-m", "engine.archive_verify", "--help"],
                          capture_output=True, text=True, timeout=60)
     assert run.returncode == 0 and "ARCHIVE.zip" in run.stdout and "FAILED" not in run.stdout
+
+
+@pytest.mark.parametrize("crypto_suite", ["sm"])
+def test_md33a_an_sm_archive_resealed_with_ed25519_is_refused(exported, tmp_path, crypto_suite):
+    """Downgrade the seal of an sm archive: an Ed25519 signature over the same manifest (which names suite sm)
+    is refused for its algorithm; relabelling the manifest as intl too breaks every SM3 file hash, and with the
+    office's SM2 key trusted no Ed25519 key is accepted."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    entries = _entries(exported)
+    manifest, seal = json.loads(entries["manifest.json"]), json.loads(entries["seal.json"])
+    assert manifest["suite"] == "sm" and seal["algorithm"] == "SM2-SM3" and seal["user_id"] == "1234567812345678"
+    assert all(v.startswith("sm3:") for v in manifest["files"].values())
+    stranger = Ed25519PrivateKey.generate()
+    public = stranger.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw).hex()
+    resealed = {"algorithm": "Ed25519", "key_id": "x", "public_key": public,
+                "manifest_sha256": hashlib.sha256(entries["manifest.json"]).hexdigest(),
+                "head_seq": seal["head_seq"], "head_hash": seal["head_hash"],
+                "signature": stranger.sign(entries["manifest.json"]).hex()}
+    report = verify(str(_rewrite(exported, tmp_path / "ed.zip", seal_json=json.dumps(resealed).encode())))
+    assert not report.ok and "not the manifest's suite's (SM2-SM3)" in report.problem
+    relabelled = {**manifest, "suite": "intl"}
+    report = verify(str(_with_manifest(exported, tmp_path / "intl.zip", relabelled)))
+    assert not report.ok
+    assert not verify(str(exported), trusted_keys=frozenset({public})).ok
+    assert verify(str(exported), trusted_keys=frozenset({seal["public_key"]})).ok
+
+
+@pytest.mark.parametrize("crypto_suite", ["sm"])
+def test_md33a_an_sm_archive_verifies_with_the_standard_library_only(exported, tmp_path, crypto_suite):
+    """`python -I -S verify.py`: no site-packages at all (so no `cryptography`): SM3 and SM2 in pure Python."""
+    shipped = tmp_path / "bare"
+    shipped.mkdir()
+    (shipped / "verify.py").write_bytes(_entries(exported)["verify.py"])
+    bare = subprocess.run([sys.executable, "-I", "-S", "verify.py", str(exported)], cwd=shipped,
+                          capture_output=True, text=True, check=False)
+    assert bare.returncode == 0 and "(suite sm)" in bare.stdout, bare.stdout + bare.stderr
+    forged = _with_manifest(exported, tmp_path / "forged.zip", {**_manifest(exported), "procedure": {"id": 0}})
+    refused = subprocess.run([sys.executable, "-I", "-S", "verify.py", str(forged)], cwd=shipped,
+                             capture_output=True, text=True, check=False)
+    assert refused.returncode == 1 and "FAILED" in refused.stdout

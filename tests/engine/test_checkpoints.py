@@ -65,7 +65,8 @@ def test_df_integrity_checkpoint_merkle_root_matches_the_rfc6962_known_answers()
         assert checkpoint.merkle_root(CT_LEAVES[:size]).hex() == root, size
 
 
-def test_df_integrity_checkpoint_is_written_signed_and_chained(engine, finished, clock):
+@pytest.mark.parametrize("crypto_suite", ["sm", "intl"])
+def test_df_integrity_checkpoint_is_written_signed_and_chained(engine, finished, clock, crypto_suite):
     first = engine.checkpoints.make()
     clock.advance(hours=1)
     second = engine.checkpoints.make()
@@ -78,8 +79,9 @@ def test_df_integrity_checkpoint_is_written_signed_and_chained(engine, finished,
     assert two["checkpoint"]["procedures"] == [[finished, 6, head.hash]]
     assert two["checkpoint"]["tree"]["root"] == checkpoint.merkle_root(
         [checkpoint.Head(finished, 6, head.hash).leaf(),
-         checkpoint.Head(None, two["checkpoint"]["admin_log"]["seq"], two["checkpoint"]["admin_log"]["hash"]).leaf()]
-    ).hex()
+         checkpoint.Head(None, two["checkpoint"]["admin_log"]["seq"], two["checkpoint"]["admin_log"]["hash"]).leaf()],
+        {"sm": "sm3", "intl": "sha256"}[crypto_suite]).hex()
+    assert two["signature"]["algorithm"] == {"sm": "SM2-SM3", "intl": "Ed25519"}[crypto_suite]
     [key] = KeyRing(engine.settings.key_dir).listed()
     assert two["signature"]["key_id"] == key.key_id == second.key_id
     assert checkpoint.problems(two, {key.key_id: key.public_key}, one["checkpoint"]) == []

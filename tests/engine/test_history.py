@@ -27,10 +27,12 @@ def finished(engine, people, review_loop):
 
 
 
-def test_every_event_is_chained_from_genesis(engine, finished):
+@pytest.mark.parametrize("crypto_suite", ["sm", "intl"])
+def test_every_event_is_chained_from_genesis(engine, finished, crypto_suite):
     events = engine.history.events(finished)
     assert [e.seq for e in events] == [1, 2, 3, 4, 5, 6]
-    assert events[0].prev_hash == GENESIS
+    assert events[0].prev_hash == {"intl": GENESIS, "sm": "sm3:" + GENESIS}[crypto_suite]
+    assert all(e.hash.startswith("sm3:") == (crypto_suite == "sm") for e in events)
     for previous, event in pairwise(events):
         assert event.prev_hash == previous.hash
     for event in events:
