@@ -988,3 +988,9 @@ class IndicatorQueryInvalid(Refused):
 
     rule = "DF-INDICATOR"
     en = "Cannot compute the indicators: {field} {problem}"
+
+
+class IndicatorsForbidden(Forbidden):
+    rule = "DF-INDICATOR"
+    en = ("{username} may not see the rule-of-law indicators: they are open to auditors, the legality review "
+          "office, the head of government and the decision organ.")

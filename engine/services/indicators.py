@@ -1,0 +1,188 @@
+"""The door to the 法治指数 report: every indicator of processes/indicators/ over a period, by unit (DF-INDICATOR).
+
+Figures come from the chained history only: the `events` rows (which verify recomputes link by link),
+read in one read transaction. The procedure's kind and sponsoring unit are those its `procedure_started`
+event names, not the mutable `procedures` columns. The report states the latest checkpoint and how many
+of the procedures it counts have events after it (not yet anchored outside the database), so a reader
+knows how much of it `decisionflow verify` can vouch for back to a signed checkpoint.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+
+from engine import indicators as vocabulary
+from engine.clock import CST
+from engine.domain.actors import Actor
+from engine.domain.errors import IndicatorQueryInvalid, IndicatorsForbidden
+from engine.indicators import Figure, Indicator, Period, Procedure
+from engine.persistence.tables import Event, Organisation
+from engine.persistence.uow import UnitOfWork
+from engine.services import checkpoints
+
+__all__ = ["catalogue", "report"]
+
+READERS = frozenset({"auditor", "legality_reviewer", "head", "decision_organ"})
+"""Who sees the report: auditors, the justice bureau's legality review office, the head of government and
+the decision organ (the leaders the figures are compiled for)."""
+MAX_DAYS = 3660
+_BATCH = 5000
+
+
+@dataclass(frozen=True)
+class Line:
+    """One indicator's figure for one unit (or for all units: `unit` None)."""
+
+    indicator: Indicator
+    unit: str | None
+    figure: Figure
+
+    @property
+    def meets(self) -> bool | None:
+        return self.indicator.meets(self.figure)
+
+
+@dataclass(frozen=True)
+class CheckpointNote:
+    """The latest checkpoint (None when none was made) and the procedures counted that moved after it."""
+
+    seq: int | None
+    at: str | None
+    root: str | None
+    moved_after: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Report:
+    start: date
+    end: date
+    unit: str | None
+    totals: tuple[Line, ...]
+    """Every indicator over every unit asked for (all units, or the one `unit`)."""
+    by_unit: dict[str, tuple[Line, ...]]
+    """Every indicator for each sponsoring unit that has a procedure in the record."""
+    unit_names: dict[str, str]
+    checkpoint: CheckpointNote
+    procedures: int
+    """How many procedures the record held by the end of the period (of the unit, if one was asked)."""
+
+    def ranking(self) -> list[tuple[str, int, int]]:
+        """目标考核: units by how many targeted indicators they meet, then by fewer misses; (unit, met, missed)."""
+        rows = []
+        for unit, lines in self.by_unit.items():
+            met = sum(1 for line in lines if line.meets is True)
+            missed = sum(1 for line in lines if line.meets is False)
+            rows.append((unit, met, missed))
+        return sorted(rows, key=lambda r: (-r[1], r[2], r[0]))
+
+
+def catalogue(uow: UnitOfWork) -> tuple[Indicator, ...]:
+    """The indicator definitions, checked against the vocabulary."""
+    return vocabulary.catalogue()
+
+
+def report(uow: UnitOfWork, start: date | str, end: date | str, unit: str | None = None,
+           actor: Actor | None = None) -> Report:
+    """Every indicator from `start` to `end` (local days, both included), for one unit or all.
+
+    `actor` None is the operator on the server (`decisionflow indicators`); a user must hold one of READERS.
+    Bad dates or an unknown unit are refused naming the field; nothing is written either way."""
+    if actor is not None and not actor.roles & READERS:
+        raise IndicatorsForbidden(username=actor.username)
+    first, last = _day("from", start), _day("to", end)
+    if last < first:
+        raise IndicatorQueryInvalid(field="to", problem=f"{last} is before from {first}",
+                                    problem_zh=f"{last} 早于起始日期 {first}")
+    if (last - first).days > MAX_DAYS:
+        raise IndicatorQueryInvalid(field="to", problem=f"the period may span at most {MAX_DAYS} days",
+                                    problem_zh=f"统计期间最长 {MAX_DAYS} 日")
+    period = Period(datetime.combine(first, time(0), tzinfo=CST),
+                    datetime.combine(last + timedelta(days=1), time(0), tzinfo=CST))
+    indicators = vocabulary.catalogue()
+    with uow.read():
+        names = dict(uow.session.execute(select(Organisation.code, Organisation.name)).all())
+        if unit is not None and unit not in names:
+            raise IndicatorQueryInvalid(field="unit", problem=f"unknown organisation {unit}",
+                                        problem_zh=f"不存在单位 {unit}")
+        procedures = [p for p in _procedures(uow, period, indicators) if unit is None or p.sponsor_org == unit]
+    by_unit: dict[str, list[Procedure]] = {}
+    for procedure in procedures:
+        by_unit.setdefault(procedure.sponsor_org, []).append(procedure)
+    totals = tuple(Line(i, unit, vocabulary.evaluate(i, procedures, period)) for i in indicators)
+    per_unit = {org: tuple(Line(i, org, vocabulary.evaluate(i, found, period)) for i in indicators)
+                for org, found in sorted(by_unit.items())}
+    return Report(first, last, unit, totals, per_unit, names, _checkpoint(uow, procedures), len(procedures))
+
+
+def _day(name: str, value: date | str) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError as error:
+        raise IndicatorQueryInvalid(field=name, problem=f"must be a date YYYY-MM-DD, not {value!r}",
+                                    problem_zh=f"须为 YYYY-MM-DD 格式的日期，收到 {value!r}") from error
+
+
+def _kinds(indicators: Iterable[Indicator]) -> frozenset[str]:
+    """The event kinds the formulas read, plus the start (kind and unit) and every kind that opens a step."""
+    found = {"procedure_started", "task_completed", "timer_fired"}
+    for indicator in indicators:
+        found.update(_matchers_kinds(indicator.formula))
+    return frozenset(found)
+
+
+def _matchers_kinds(node: Any) -> set[str]:
+    if isinstance(node, dict):
+        own = {node["kind"]} if isinstance(node.get("kind"), str) else set()
+        return own.union(*(_matchers_kinds(v) for v in node.values()))
+    if isinstance(node, list):
+        return set().union(*(_matchers_kinds(v) for v in node))
+    return set()
+
+
+def _procedures(uow: UnitOfWork, period: Period, indicators: Sequence[Indicator]) -> list[Procedure]:
+    """Each procedure's events of the kinds read, up to the end of the period, in chain order."""
+    wanted = {d for i in indicators for d in i.definitions}
+    rows = uow.session.execute(
+        select(Event.procedure_id, Event.at, Event.kind, Event.task_id, Event.payload)
+        .where(Event.kind.in_(sorted(_kinds(indicators))), Event.at < period.end)
+        .order_by(Event.procedure_id, Event.seq)).yield_per(_BATCH)
+    found: list[Procedure] = []
+    current: int | None = None
+    buffer: list[tuple[datetime, str, str | None, Any]] = []
+
+    def flush() -> None:
+        if current is None or not buffer or buffer[0][1] != "procedure_started":
+            return
+        started = buffer[0][3]
+        key = str((started.get("definition") or {}).get("key", ""))
+        if key in wanted:
+            found.append(Procedure(current, key, str(started.get("sponsor_org", "")),
+                                   vocabulary.with_lateness(current, buffer)))
+
+    for procedure_id, at, kind, task_id, payload in rows:
+        if procedure_id != current:
+            flush()
+            current, buffer = procedure_id, []
+        buffer.append((at, kind, task_id, payload))
+    flush()
+    return found
+
+
+def _checkpoint(uow: UnitOfWork, procedures: Sequence[Procedure]) -> CheckpointNote:
+    listed = checkpoints.listing(uow, limit=1)
+    if not listed:
+        return CheckpointNote(None, None, None, tuple(p.id for p in procedures))
+    anchored = checkpoints.last_seqs(uow)
+    with uow.read():
+        heads = dict(uow.session.execute(select(Event.procedure_id, func.max(Event.seq))
+                                         .group_by(Event.procedure_id)).all())
+    moved = tuple(sorted(p.id for p in procedures if heads.get(p.id, 0) > anchored.get(p.id, 0)))
+    view = listed[0]
+    return CheckpointNote(view.seq, view.at, view.root, moved)
