@@ -71,6 +71,17 @@ class Report:
     procedures: int
     """How many procedures the record held by the end of the period (of the unit, if one was asked)."""
 
+    def as_dict(self) -> dict[str, Any]:
+        """The report as plain data (CLI --json, REST API): every figure with the procedures behind it."""
+        return {"from": self.start.isoformat(), "to": self.end.isoformat(), "unit": self.unit,
+                "procedures": self.procedures,
+                "checkpoint": {"seq": self.checkpoint.seq, "at": self.checkpoint.at, "root": self.checkpoint.root,
+                               "procedures_moved_after": list(self.checkpoint.moved_after)},
+                "indicators": [_line(line) for line in self.totals],
+                "units": [{"unit": unit, "name": self.unit_names.get(unit, unit), "met": met, "missed": missed,
+                           "indicators": [_line(line) for line in self.by_unit[unit]]}
+                          for unit, met, missed in self.ranking()]}
+
     def ranking(self) -> list[tuple[str, int, int]]:
         """目标考核: units by how many targeted indicators they meet, then by fewer misses; (unit, met, missed)."""
         rows = []
@@ -79,6 +90,19 @@ class Report:
             missed = sum(1 for line in lines if line.meets is False)
             rows.append((unit, met, missed))
         return sorted(rows, key=lambda r: (-r[1], r[2], r[0]))
+
+
+def _figure(figure: Figure) -> dict[str, Any]:
+    return {"value": figure.value, "numerator": figure.numerator, "denominator": figure.denominator,
+            "procedures": list(figure.procedures),
+            "breakdown": {k: _figure(v) for k, v in figure.breakdown.items()}}
+
+
+def _line(line: Line) -> dict[str, Any]:
+    i = line.indicator
+    return {"id": i.id, "name_zh": i.name_zh, "name_en": i.name_en, "group": i.group, "rules": list(i.rules),
+            "index_item": i.index_item, "unit": i.unit, "period": i.period, "target_min": i.target_min,
+            "meets": line.meets, **_figure(line.figure)}
 
 
 def catalogue(uow: UnitOfWork) -> tuple[Indicator, ...]:

@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 import pytest
+from click.testing import CliRunner
 
+from engine.cli import cli
 from engine.clock import CST
 from engine.services.indicators import Report
 from tests.processes.md_scenario import pdf
@@ -91,3 +94,23 @@ def test_df_indicator_normative_documents_reviewed_published_and_filed_on_time(d
     assert figure(report, "steps_overdue").procedures == (d2.procedure_id,)
     november = engine.indicators.report("2026-11-01", "2026-11-30")  # d2's filing falls in December
     assert (figure(november, "nd_filed").value, figure(november, "nd_filed_on_time_share").value) == (1, 100.0)
+
+
+def test_df_indicator_cli_prints_the_report_and_its_json_and_refuses_a_bad_date(cases, db_url, tmp_path,
+                                                                               monkeypatch):
+    c1, *_ = cases
+    monkeypatch.setenv("DECISIONFLOW_CHECKPOINT_DIR", str(tmp_path / "none-yet"))
+    runner = CliRunner()
+    text = runner.invoke(cli, ["indicators", "--from", "2026-11-01", "--to", "2026-11-30", "--database", db_url])
+    assert text.exit_code == 0, text.output
+    assert "行政复议纠错率（撤销、变更、确认违法、责令履行）：50.0% (1/2)" in text.output
+    assert "尚无检查点" in text.output
+    as_json = runner.invoke(cli, ["indicators", "--from", "2026-11-01", "--to", "2026-11-30", "--unit", "fuyi_office",
+                                  "--json", "--database", db_url])
+    assert as_json.exit_code == 0, as_json.output
+    data = json.loads(as_json.output)
+    corrected = next(i for i in data["indicators"] if i["id"] == "rc_corrected_share")
+    assert (corrected["value"], corrected["procedures"]) == (50.0, [c1.procedure_id])
+    assert [u["unit"] for u in data["units"]] == ["fuyi_office"]
+    bad = runner.invoke(cli, ["indicators", "--from", "2026-11-31", "--to", "2026-12-01", "--database", db_url])
+    assert bad.exit_code == 2 and "DF-INDICATOR" in bad.output and "from" in bad.output
