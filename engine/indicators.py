@@ -70,6 +70,7 @@ class Procedure:
     definition: str
     sponsor_org: str
     events: list[Event] = field(default_factory=list)
+    title: str = ""
 
 
 @dataclass(frozen=True)

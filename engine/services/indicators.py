@@ -70,6 +70,15 @@ class Report:
     checkpoint: CheckpointNote
     procedures: int
     """How many procedures the record held by the end of the period (of the unit, if one was asked)."""
+    titles: dict[int, str]
+    """Each procedure's title as its start event recorded it, to list the procedures behind a figure."""
+
+    def line(self, indicator: str, unit: str | None = None) -> Line:
+        """One indicator's line, in total or for one unit; KeyError for an unknown one."""
+        for line in self.totals if unit is None else self.by_unit.get(unit, ()):
+            if line.indicator.id == indicator:
+                return line
+        raise KeyError(indicator)
 
     def as_dict(self) -> dict[str, Any]:
         """The report as plain data (CLI --json, REST API): every figure with the procedures behind it."""
@@ -140,7 +149,8 @@ def report(uow: UnitOfWork, start: date | str, end: date | str, unit: str | None
     totals = tuple(Line(i, unit, vocabulary.evaluate(i, procedures, period)) for i in indicators)
     per_unit = {org: tuple(Line(i, org, vocabulary.evaluate(i, found, period)) for i in indicators)
                 for org, found in sorted(by_unit.items())}
-    return Report(first, last, unit, totals, per_unit, names, _checkpoint(uow, procedures), len(procedures))
+    return Report(first, last, unit, totals, per_unit, names, _checkpoint(uow, procedures), len(procedures),
+                  {p.id: p.title for p in procedures})
 
 
 def _day(name: str, value: date | str) -> date:
@@ -188,7 +198,7 @@ def _procedures(uow: UnitOfWork, period: Period, indicators: Sequence[Indicator]
         key = str((started.get("definition") or {}).get("key", ""))
         if key in wanted:
             found.append(Procedure(current, key, str(started.get("sponsor_org", "")),
-                                   vocabulary.with_lateness(current, buffer)))
+                                   vocabulary.with_lateness(current, buffer), str(started.get("title", ""))))
 
     for procedure_id, at, kind, task_id, payload in rows:
         if procedure_id != current:
