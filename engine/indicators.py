@@ -29,7 +29,7 @@ import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +71,15 @@ class Procedure:
     sponsor_org: str
     events: list[Event] = field(default_factory=list)
     title: str = ""
+    _by_kind: dict[str, list[Event]] | None = field(default=None, repr=False, compare=False)
+
+    def of_kind(self, kind: str) -> list[Event]:
+        """The procedure's events of one kind, in chain order (indexed once)."""
+        if self._by_kind is None:
+            self._by_kind = {}
+            for event in self.events:
+                self._by_kind.setdefault(event.kind, []).append(event)
+        return self._by_kind.get(kind, [])
 
 
 @dataclass(frozen=True)
@@ -105,7 +114,7 @@ class Indicator:
             return None
         return float(figure.value) >= self.target_min
 
-    @property
+    @cached_property
     def definitions(self) -> frozenset[str]:
         """The procedure definitions this indicator reads."""
         kind, body = next(iter(self.formula.items()))
@@ -308,7 +317,7 @@ class Period:
 
 def _first(procedure: Procedure, spec: Mapping[str, Any], period: Period, after: datetime | None = None
            ) -> Event | None:
-    for event in procedure.events:
+    for event in procedure.of_kind(spec["kind"]):
         if event.at >= period.end:
             return None
         if (after is None or event.at >= after) and matches(spec, event):
@@ -316,22 +325,17 @@ def _first(procedure: Procedure, spec: Mapping[str, Any], period: Period, after:
     return None
 
 
-def _of(procedure: Procedure, definition: str | list[str]) -> bool:
-    return procedure.definition in definition if isinstance(definition, list) else procedure.definition == definition
+def applies(indicator: Indicator, procedure: Procedure) -> bool:
+    """Whether the indicator reads procedures of this one's definition at all."""
+    return procedure.definition in indicator.definitions
 
 
-def _selected(procedures: Sequence[Procedure], select: Mapping[str, Any], period: Period
-              ) -> list[tuple[Procedure, Event]]:
-    found = []
-    for procedure in procedures:
-        if not _of(procedure, select["definition"]):
-            continue
-        anchor = _first(procedure, select["in_period"], period)
-        if anchor is None or not period.holds(anchor.at):
-            continue
-        if _filter(procedure, select, period):
-            found.append((procedure, anchor))
-    return found
+def _anchor(procedure: Procedure, select: Mapping[str, Any], period: Period) -> Event | None:
+    """The event placing the procedure in the selection and the period, None when it is not in it."""
+    anchor = _first(procedure, select["in_period"], period)
+    if anchor is None or not period.holds(anchor.at) or not _filter(procedure, select, period):
+        return None
+    return anchor
 
 
 def _filter(procedure: Procedure, where: Mapping[str, Any], period: Period) -> bool:
@@ -339,68 +343,111 @@ def _filter(procedure: Procedure, where: Mapping[str, Any], period: Period) -> b
             and all(_first(procedure, spec, period) is None for spec in where.get("without", [])))
 
 
-def _ids(procedures: Iterable[Procedure]) -> tuple[int, ...]:
-    return tuple(sorted({p.id for p in procedures}))
-
-
 def _percent(numerator: int, denominator: int) -> float | None:
     return round(100 * numerator / denominator, 1) if denominator else None
 
 
-def evaluate(indicator: Indicator, procedures: Sequence[Procedure], period: Period) -> Figure:
-    """One indicator's figure over the given procedures (already limited to a unit, if any)."""
+def contribution(indicator: Indicator, procedure: Procedure, period: Period) -> Any:
+    """What one procedure adds to the indicator's figure (None: nothing), so that the total and each unit's
+    figure are combined from one pass over the procedures."""
     kind, body = next(iter(indicator.formula.items()))
     if kind == "count":
-        chosen = _selected(procedures, body, period)
-        breakdown: dict[str, Figure] = {}
-        if "by" in body:
-            groups: dict[str, list[Procedure]] = {}
-            for procedure, anchor in chosen:
-                data = {**(anchor.payload.get("data") or {}), **(anchor.payload.get("derived") or {})}
-                groups.setdefault(str(data.get(body["by"])), []).append(procedure)
-            breakdown = {k: Figure(len(v), _ids(v)) for k, v in sorted(groups.items())}
-        return Figure(len(chosen), _ids(p for p, _ in chosen), breakdown=breakdown)
+        anchor = _anchor(procedure, body, period)
+        if anchor is None:
+            return None
+        if "by" not in body:
+            return ""
+        data = {**(anchor.payload.get("data") or {}), **(anchor.payload.get("derived") or {})}
+        return str(data.get(body["by"]))
     if kind == "share":
-        among = [p for p, _ in _selected(procedures, body["of"], period)]
-        meeting = [p for p in among if _filter(p, body["where"], period)]
-        return Figure(_percent(len(meeting), len(among)), _ids(meeting), len(meeting), len(among))
+        if _anchor(procedure, body["of"], period) is None:
+            return None
+        return _filter(procedure, body["where"], period)
     if kind == "median_days":
-        days, behind = [], []
-        for procedure, _ in _selected(procedures, body["of"], period):
-            start = _first(procedure, body["from"], period)
-            stop = _first(procedure, body["to"], period, after=start.at) if start else None
-            if start and stop:
-                days.append((stop.at - start.at).total_seconds() / 86400)
-                behind.append(procedure)
-        return Figure(round(statistics.median(days), 1) if days else None, _ids(behind), None, len(days))
+        if _anchor(procedure, body["of"], period) is None:
+            return None
+        start = _first(procedure, body["from"], period)
+        stop = _first(procedure, body["to"], period, after=start.at) if start else None
+        return (stop.at - start.at).total_seconds() / 86400 if start and stop else None
     if kind == "count_events":
-        keys: set[Any] = set()
-        behind = []
+        seen: set[Any] = set()
         count = 0
-        for procedure in procedures:
-            if not _of(procedure, body["definition"]):
-                continue
-            for event in procedure.events:
-                if period.holds(event.at) and matches(body["event"], event):
-                    key = (procedure.id, event.payload.get(body["distinct"])) if "distinct" in body else None
-                    if key is None or key not in keys:
-                        keys.add(key)
-                        count += 1
-                        behind.append(procedure)
-        return Figure(count, _ids(behind))
-    among_keys: set[tuple[int, Any]] = set()
-    latest: dict[tuple[int, Any], Event] = {}  # a later marking of the same key replaces an earlier one
-    for procedure in procedures:
-        if not _of(procedure, body["definition"]):
-            continue
-        for event in procedure.events:
-            if event.at >= period.end:
-                break
-            key = (procedure.id, event.payload.get(body["key"]))
-            if period.holds(event.at) and matches(body["among"], event):
-                among_keys.add(key)
-            if event.kind == body["of"]["kind"]:
-                latest[key] = event
-    numerator = {k for k in among_keys if k in latest and matches(body["of"], latest[k])}
-    ids = tuple(sorted({pid for pid, _ in numerator}))
-    return Figure(_percent(len(numerator), len(among_keys)), ids, len(numerator), len(among_keys))
+        for event in procedure.of_kind(body["event"]["kind"]):
+            if period.holds(event.at) and matches(body["event"], event):
+                key = event.payload.get(body["distinct"]) if "distinct" in body else object()
+                if key not in seen:
+                    seen.add(key)
+                    count += 1
+        return count or None
+    among: set[Any] = set()
+    latest: dict[Any, Event] = {}  # a later marking of the same key replaces an earlier one
+    for event in procedure.events:
+        if event.at >= period.end:
+            break
+        key = event.payload.get(body["key"])
+        if period.holds(event.at) and matches(body["among"], event):
+            among.add(key)
+        if event.kind == body["of"]["kind"]:
+            latest[key] = event
+    if not among:
+        return None
+    return len(among), sum(1 for k in among if k in latest and matches(body["of"], latest[k]))
+
+
+def combine(indicator: Indicator, contributions: Iterable[tuple[int, Any]]) -> Figure:
+    """The figure from each procedure's contribution (procedure id, `contribution(...)`)."""
+    kind, body = next(iter(indicator.formula.items()))
+    found = [(pid, c) for pid, c in contributions if c is not None]
+    ids = tuple(sorted(pid for pid, _ in found))
+    if kind == "count":
+        groups: dict[str, list[int]] = {}
+        if "by" in body:
+            for pid, key in found:
+                groups.setdefault(key, []).append(pid)
+        breakdown = {k: Figure(len(v), tuple(sorted(v))) for k, v in sorted(groups.items())}
+        return Figure(len(found), ids, breakdown=breakdown)
+    if kind == "share":
+        meeting = tuple(sorted(pid for pid, ok in found if ok))
+        return Figure(_percent(len(meeting), len(found)), meeting, len(meeting), len(found))
+    if kind == "median_days":
+        days = [c for _, c in found]
+        return Figure(round(statistics.median(days), 1) if days else None, ids, None, len(days))
+    if kind == "count_events":
+        return Figure(sum(c for _, c in found), ids)
+    denominator = sum(c[0] for _, c in found)
+    numerator = sum(c[1] for _, c in found)
+    return Figure(_percent(numerator, denominator), tuple(sorted(pid for pid, c in found if c[1])), numerator,
+                  denominator)
+
+
+def evaluate(indicator: Indicator, procedures: Sequence[Procedure], period: Period) -> Figure:
+    """One indicator's figure over the given procedures (already limited to a unit, if any)."""
+    return combine(indicator, [(p.id, contribution(indicator, p, period)) for p in procedures
+                               if applies(indicator, p)])
+
+
+def fields_read(indicators: Iterable[Indicator]) -> tuple[frozenset[str], frozenset[str]]:
+    """The data fields (form data and derived values) and the payload fields the formulas read, so the
+    loader fetches those and not whole payloads."""
+    data: set[str] = set()
+    payload: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("kind"), str):
+                data.update(node.get("data", {}))
+                payload.update(node.get("payload", {}))
+            for key in ("distinct", "key"):
+                if isinstance(node.get(key), str):
+                    payload.add(node[key])
+            if isinstance(node.get("by"), str):
+                data.add(node["by"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    for indicator in indicators:
+        walk(indicator.formula)
+    return frozenset(data), frozenset(payload)

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import cast, func, literal, select, type_coerce
+from sqlalchemy.dialects.postgresql import JSONB
 
 from engine import indicators as vocabulary
 from engine.clock import CST
@@ -143,14 +144,27 @@ def report(uow: UnitOfWork, start: date | str, end: date | str, unit: str | None
             raise IndicatorQueryInvalid(field="unit", problem=f"unknown organisation {unit}",
                                         problem_zh=f"不存在单位 {unit}")
         procedures = [p for p in _procedures(uow, period, indicators) if unit is None or p.sponsor_org == unit]
-    by_unit: dict[str, list[Procedure]] = {}
-    for procedure in procedures:
-        by_unit.setdefault(procedure.sponsor_org, []).append(procedure)
-    totals = tuple(Line(i, unit, vocabulary.evaluate(i, procedures, period)) for i in indicators)
-    per_unit = {org: tuple(Line(i, org, vocabulary.evaluate(i, found, period)) for i in indicators)
-                for org, found in sorted(by_unit.items())}
+    totals, per_unit = _figures(indicators, procedures, period)
     return Report(first, last, unit, totals, per_unit, names, _checkpoint(uow, procedures), len(procedures),
                   {p.id: p.title for p in procedures})
+
+
+def _figures(indicators: Sequence[Indicator], procedures: Sequence[Procedure], period: Period
+             ) -> tuple[tuple[Line, ...], dict[str, tuple[Line, ...]]]:
+    """Each procedure's contribution to each indicator it concerns, computed once, then combined for the
+    total and for each sponsoring unit."""
+    units = sorted({p.sponsor_org for p in procedures})
+    totals, per_unit = [], {u: [] for u in units}  # type: ignore[var-annotated]
+    for indicator in indicators:
+        parts: dict[str, list[tuple[int, Any]]] = {u: [] for u in units}
+        for procedure in procedures:
+            if vocabulary.applies(indicator, procedure):
+                parts[procedure.sponsor_org].append(
+                    (procedure.id, vocabulary.contribution(indicator, procedure, period)))
+        totals.append(Line(indicator, None, vocabulary.combine(indicator, [c for u in units for c in parts[u]])))
+        for u in units:
+            per_unit[u].append(Line(indicator, u, vocabulary.combine(indicator, parts[u])))
+    return tuple(totals), {u: tuple(lines) for u, lines in per_unit.items()}
 
 
 def _day(name: str, value: date | str) -> date:
@@ -181,32 +195,79 @@ def _matchers_kinds(node: Any) -> set[str]:
 
 
 def _procedures(uow: UnitOfWork, period: Period, indicators: Sequence[Indicator]) -> list[Procedure]:
-    """Each procedure's events of the kinds read, up to the end of the period, in chain order."""
+    """Each procedure's events of the kinds read, up to the end of the period, in chain order.
+
+    Only the payload fields the formulas read are fetched, extracted by the database (JSON paths on
+    both SQLite and PostgreSQL), so a report does not decode every form of every step."""
     wanted = {d for i in indicators for d in i.definitions}
-    rows = uow.session.execute(
-        select(Event.procedure_id, Event.at, Event.kind, Event.task_id, Event.payload)
-        .where(Event.kind.in_(sorted(_kinds(indicators))), Event.at < period.end)
-        .order_by(Event.procedure_id, Event.seq)).yield_per(_BATCH)
+    data_fields, payload_fields = (sorted(f) for f in vocabulary.fields_read(indicators))
+    where = (Event.kind.in_(sorted(_kinds(indicators))), Event.at < period.end)
+    if uow.session.get_bind().dialect.name == "postgresql":
+        rows = _slim_postgres(uow, where, data_fields, payload_fields)
+    else:
+        payload = Event.payload
+        columns = [Event.procedure_id, Event.at, Event.kind, Event.task_id, payload["step"].as_string(),
+                   payload["opened"], payload[("definition", "key")].as_string(),
+                   payload["sponsor_org"].as_string(), payload["title"].as_string(),
+                   *(payload[("data", f)] for f in data_fields), *(payload[("derived", f)] for f in data_fields),
+                   *(payload[f] for f in payload_fields)]
+        rows = uow.session.execute(select(*columns).where(*where).order_by(Event.procedure_id, Event.seq)
+                                   ).yield_per(_BATCH)
     found: list[Procedure] = []
     current: int | None = None
+    started: tuple[str, str, str] | None = None
     buffer: list[tuple[datetime, str, str | None, Any]] = []
+    n = len(data_fields)
 
     def flush() -> None:
-        if current is None or not buffer or buffer[0][1] != "procedure_started":
-            return
-        started = buffer[0][3]
-        key = str((started.get("definition") or {}).get("key", ""))
-        if key in wanted:
-            found.append(Procedure(current, key, str(started.get("sponsor_org", "")),
-                                   vocabulary.with_lateness(current, buffer), str(started.get("title", ""))))
+        if current is not None and started is not None and started[0] in wanted:
+            found.append(Procedure(current, started[0], started[1], vocabulary.with_lateness(current, buffer),
+                                   started[2]))
 
-    for procedure_id, at, kind, task_id, payload in rows:
+    for row in rows:
+        procedure_id, at, kind, task_id, step, opened, key, sponsor, title = row[:9]
         if procedure_id != current:
             flush()
-            current, buffer = procedure_id, []
-        buffer.append((at, kind, task_id, payload))
+            current, buffer, started = procedure_id, [], None
+            if kind != "procedure_started":
+                continue
+        if kind == "procedure_started":
+            started = (key or "", sponsor or "", title or "")
+        if started is None or started[0] not in wanted:
+            continue
+        values = row[9:]
+        event: dict[str, Any] = {"step": step, "opened": opened or (),
+                                 **{f: v for f, v in zip(payload_fields, values[2 * n:], strict=True)}}
+        if n:
+            event["data"] = {f: v for f, v in zip(data_fields, values[:n], strict=True) if v is not None}
+            event["derived"] = {f: v for f, v in zip(data_fields, values[n:2 * n], strict=True) if v is not None}
+        buffer.append((at, kind, task_id, event))
     flush()
     return found
+
+
+def _slim_postgres(uow: UnitOfWork, where: Any, data_fields: list[str], payload_fields: list[str]) -> Any:
+    """The same rows on PostgreSQL: each `json` payload is parsed once (cast to jsonb behind an OFFSET 0
+    fence, so the cast is not repeated per extracted field) and its wanted fields come back as one small
+    JSON document per row, not one decoded value per field."""
+    inner = (select(Event.procedure_id, Event.seq, Event.at, Event.kind, Event.task_id,
+                    cast(Event.payload, JSONB).label("p")).where(*where).offset(0).subquery())
+    p = inner.c.p
+
+    def obj(pairs: list[tuple[str, Any]]) -> Any:
+        return func.jsonb_build_object(*[x for k, v in pairs for x in (literal(k), v)])
+
+    slim = obj([("step", p["step"]), ("opened", p["opened"]), ("definition", p[("definition", "key")]),
+                ("sponsor_org", p["sponsor_org"]), ("title", p["title"]),
+                ("data", obj([(f, p[("data", f)]) for f in data_fields])),
+                ("derived", obj([(f, p[("derived", f)]) for f in data_fields])),
+                *((f, p[f]) for f in payload_fields)])
+    query = select(inner.c.procedure_id, inner.c.at, inner.c.kind, inner.c.task_id,
+                   type_coerce(slim, JSONB)).order_by(inner.c.procedure_id, inner.c.seq)
+    for procedure_id, at, kind, task_id, doc in uow.session.execute(query).yield_per(_BATCH):
+        yield (procedure_id, at, kind, task_id, doc["step"], doc["opened"], doc["definition"], doc["sponsor_org"],
+               doc["title"], *(doc["data"].get(f) for f in data_fields),
+               *(doc["derived"].get(f) for f in data_fields), *(doc.get(f) for f in payload_fields))
 
 
 def _checkpoint(uow: UnitOfWork, procedures: Sequence[Procedure]) -> CheckpointNote:
