@@ -276,8 +276,13 @@ def cleanup_start(username: str, title: str | None, database_url: str | None) ->
 @click.option("--to", "end", required=True, help="Last day of the period, YYYY-MM-DD (included).")
 @click.option("--unit", default=None, help="Only this sponsoring unit (organisation code).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON, with every figure's procedures.")
+@click.option("--pdf", "pdf_out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the statistical annex (统计附表) as PDF to this file.")
+@click.option("--docx", "docx_out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the statistical annex as DOCX to this file.")
 @database_option
-def indicators_command(start: str, end: str, unit: str | None, as_json: bool, database_url: str | None) -> None:
+def indicators_command(start: str, end: str, unit: str | None, as_json: bool, pdf_out: Path | None,
+                       docx_out: Path | None, database_url: str | None) -> None:
     """The 法治指数 indicators over a period, from the chained history only (DF-INDICATOR)."""
     engine = _engine(database_url)
     try:
@@ -287,6 +292,12 @@ def indicators_command(start: str, end: str, unit: str | None, as_json: bool, da
         sys.exit(2)
     finally:
         engine.dispose()
+    from engine import indicator_annex
+
+    if pdf_out:
+        pdf_out.write_bytes(indicator_annex.pdf(report))
+    if docx_out:
+        docx_out.write_bytes(indicator_annex.docx(report))
     if as_json:
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
         return

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from docx import Document
 
 from engine.demo_procedures import Driver, drive
 from tests.webapp.site import login
@@ -49,3 +52,18 @@ def test_df_indicator_page_in_chinese_links_every_figure_to_the_procedures_behin
     assert f"#{decided}" in unit
     assert browser.get("/indicators?from=2026-02-30").status_code == 422
     assert login(app, "sponsor").get("/indicators").status_code == 403
+
+
+def test_df_indicator_statistical_annex_as_docx_and_pdf_holds_the_figures(decided, app):
+    browser = login(app, "auditor")
+    word = browser.get("/indicators/annex.docx?from=2026-01-01&to=2026-12-31")
+    assert word.status_code == 200 and word.mimetype.endswith("wordprocessingml.document")
+    document = Document(io.BytesIO(word.data))
+    assert document.paragraphs[0].text == "法治政府建设情况统计附表"
+    cells = {row.cells[1].text: row.cells[2].text for row in document.tables[0].rows}
+    assert cells["作出的重大行政决策数"] == "1 件"
+    assert cells["经合法性审查的重大行政决策占比"] == "100%（1/1）"
+    assert cells["已公布的重大行政决策占比"] == "100%（1/1）"
+    pdf = browser.get("/indicators/annex.pdf?from=2026-01-01&to=2026-12-31")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    assert login(app, "sponsor").get("/indicators/annex.pdf").status_code == 403

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from urllib.parse import quote
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, Response, abort, render_template, request
 
+from engine import indicator_annex
 from engine.domain.errors import Refused
 from engine.services.indicators import READERS, Report
 from engine.workdays import local_date
@@ -20,6 +22,7 @@ from webapp.i18n import is_english, refusal
 from webapp.pages.common import engine
 
 bp = Blueprint("indicators", __name__)
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def period() -> tuple[str, str, str | None]:
@@ -84,3 +87,19 @@ def behind() -> Any:
     return render_template("pages/indicator_procedures.html", report=report, line=line, figure=figure, key=key,
                            of_unit=request.args.get("of_unit"), start=start, end=end, unit=unit, name=name)
 
+
+
+@bp.get("/indicators/annex.<any(pdf, docx):kind>")
+@requires(*READERS)
+def annex(kind: str) -> Any:
+    """The statistical annex (统计附表) of the period and unit, as PDF or DOCX (engine/indicator_annex.py)."""
+    report, error = _report()
+    if error or report is None:
+        start, end, unit = period()
+        return render_template("pages/indicators.html", report=None, error=error, start=start, end=end,
+                               unit=unit, name=name, charts=[]), 422
+    body = indicator_annex.pdf(report) if kind == "pdf" else indicator_annex.docx(report)
+    mimetype = "application/pdf" if kind == "pdf" else DOCX
+    filename = f"法治政府建设统计附表_{report.start}_{report.end}.{kind}"
+    return Response(body, mimetype=mimetype, headers={
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})
