@@ -266,7 +266,7 @@ def sample(site: Engine, clock) -> Sample:  # type: ignore[no-untyped-def]
                    "sha256": record.documents[0].sha256, "receipt": receipt,
                    "task_id": task, "username": "target", "token_id": str(token), "grant_id": "999999",
                    "key": "major_decision", "year": "2026", "filename": "css/app.css",
-                   "checkpoint_seq": "1"})
+                   "checkpoint_seq": "1", "kind": "pdf"})
 
 
 def url(route: str, values: dict[str, str]) -> str:
