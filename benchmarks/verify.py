@@ -52,8 +52,10 @@ def seed(engine: Engine) -> int:
     return view.id
 
 
-def clone(engine: Engine, source: int, count: int) -> None:
-    """`count` copies of the source procedure, each with its own id, work-item ids and rehashed chain."""
+def clone(engine: Engine, source: int, count: int, first_id: int | None = None) -> None:
+    """`count` copies of the source procedure, each with its own id (from `first_id`, by default the one
+    after the source's), work-item ids and rehashed chain."""
+    first = source + 1 if first_id is None else first_id
     p, e, w = Procedure.__table__, Event.__table__, WorkItem.__table__
     with engine.db.begin() as connection:
         proc = dict(connection.execute(select(p).where(p.c.id == source)).one()._mapping)
@@ -62,7 +64,7 @@ def clone(engine: Engine, source: int, count: int) -> None:
         items = [dict(r._mapping) for r in connection.execute(select(w).where(w.c.procedure_id == source))]
     for start in range(0, count, BATCH):
         rows_p, rows_e, rows_w = [], [], []
-        for pid in range(source + 1 + start, source + 1 + min(start + BATCH, count)):
+        for pid in range(first + start, first + min(start + BATCH, count)):
             prev = chain.GENESIS
             for event in events:
                 digest = chain.event_hash(pid, event["seq"], event["at"], event["actor"], event["kind"],

@@ -271,6 +271,51 @@ def cleanup_start(username: str, title: str | None, database_url: str | None) ->
                f"next: {', '.join(i.title for i in view.open_items) or '—'}")
 
 
+@cli.command("indicators")
+@click.option("--from", "start", required=True, help="First day of the period, YYYY-MM-DD (local date).")
+@click.option("--to", "end", required=True, help="Last day of the period, YYYY-MM-DD (included).")
+@click.option("--unit", default=None, help="Only this sponsoring unit (organisation code).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON, with every figure's procedures.")
+@click.option("--pdf", "pdf_out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the statistical annex (统计附表) as PDF to this file.")
+@click.option("--docx", "docx_out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the statistical annex as DOCX to this file.")
+@database_option
+def indicators_command(start: str, end: str, unit: str | None, as_json: bool, pdf_out: Path | None,
+                       docx_out: Path | None, database_url: str | None) -> None:
+    """The 法治指数 indicators over a period, from the chained history only (DF-INDICATOR)."""
+    engine = _engine(database_url)
+    try:
+        report = engine.indicators.report(start, end, unit)
+    except DomainError as error:
+        click.echo(f"{error.rule}: {error.message()}\n  {error.message('en')}", err=True)
+        sys.exit(2)
+    finally:
+        engine.dispose()
+    from engine import indicator_annex
+
+    if pdf_out:
+        pdf_out.write_bytes(indicator_annex.pdf(report))
+    if docx_out:
+        docx_out.write_bytes(indicator_annex.docx(report))
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        return
+    note = report.checkpoint
+    named = f"（{report.unit_names.get(unit, unit)}）" if unit else ""
+    click.echo(f"法治指数 {report.start} 至 {report.end}{named}")
+    click.echo(f"依据检查点：{'第 ' + str(note.seq) + ' 号（' + str(note.at) + '）' if note.seq else '尚无检查点'}；"
+               f"其后有新记录的程序 {len(note.moved_after)} 件，共计 {report.procedures} 件程序")
+    for line in report.totals:
+        figure = line.figure
+        value = "—" if figure.value is None else f"{figure.value}{line.indicator.unit}"
+        extra = f" ({figure.numerator}/{figure.denominator})" if figure.numerator is not None else ""
+        flag = {True: " ✓", False: " ✗", None: ""}[line.meets]
+        click.echo(f"{line.indicator.name_zh}：{value}{extra}{flag}  [{', '.join(line.indicator.rules)}]")
+        for key, sub in figure.breakdown.items():
+            click.echo(f"    {key}：{sub.value}")
+
+
 @cli.group()
 def db() -> None:
     """Database schema."""

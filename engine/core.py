@@ -50,6 +50,7 @@ class Engine:
             drafts,
             grants,
             history,
+            indicators,
             monitoring,
             people,
             procedures,
@@ -95,6 +96,7 @@ class Engine:
         self.monitoring = _Bound(self, monitoring)
         self.drafts = _Bound(self, drafts)
         self.checkpoints = _Bound(self, checkpoints)
+        self.indicators = _Bound(self, indicators)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self, self._writer, self.before_commit)

@@ -996,3 +996,23 @@ class UpheldWithoutEvidence(Refused):
     rule = "RC-13"
     en = ("The respondent did not reply with evidence in time and is treated as having none (Art. 70): "
           "the act cannot be upheld.")
+
+
+class IndicatorInvalid(Refused):
+    """An indicator definition file outside the vocabulary (engine/indicators.py): named by file and field."""
+
+    rule = "DF-INDICATOR"
+    en = "Indicator {indicator}: {field} {problem}"
+
+
+class IndicatorQueryInvalid(Refused):
+    """A report asked for with a bad period or an unknown unit: names the field, computes nothing."""
+
+    rule = "DF-INDICATOR"
+    en = "Cannot compute the indicators: {field} {problem}"
+
+
+class IndicatorsForbidden(Forbidden):
+    rule = "DF-INDICATOR"
+    en = ("{username} may not see the rule-of-law indicators: they are open to auditors, the legality review "
+          "office, the head of government and the decision organ.")

@@ -796,6 +796,13 @@ _CATALOGUE: tuple[Rule, ...] = (
          "published; verify checks the database against the checkpoints, so a chain recomputed inside the database "
          "is found back to the last checkpoint",
          certainty="P", phase="engine"),
+    Rule("DF-INDICATOR", "DecisionFlow 设计不变量 4、11（法治指数由已校验的记录计算）",
+         "法治指数各项指标只由链式历史记录计算，注明所依据的最新检查点，每个数字都列出其背后的程序；"
+         "指标定义只能使用规定的声明式词汇，不得执行任意代码；查询须给出有效的起止日期和单位",
+         "Rule-of-law indicators are computed from the chained history only, state the latest checkpoint they "
+         "were computed against and list the procedures behind every figure; an indicator is defined in a fixed "
+         "declarative vocabulary, never code; a query names valid dates and a known unit",
+         certainty="P", phase="engine"),
     Rule("DF-SUPERVISION", "DecisionFlow 设计文档（督办）",
          "督办由督办人员发起：督办台账向督办人员和审计监督人员开放，督办通知只能由督办人员对未办结的步骤发出，"
          "并记入程序历史",

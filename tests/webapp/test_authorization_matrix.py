@@ -42,6 +42,8 @@ USERS_ONLY = EVERYONE - {ANONYMOUS}
 STEP = frozenset(ROLES) - {"auditor", "admin", "public", "supervisor"}
 REVIEW = frozenset({"legality_reviewer", "legal_adviser", "public_lawyer"})
 SPONSOR_UNIT = frozenset({"sponsor"})
+INDICATORS = frozenset({"auditor", "legality_reviewer", "head", "decision_organ"})
+"""The 法治指数 report (DF-INDICATOR): auditors, the legality review office, the head and the decision organ."""
 RECORD = frozenset({"sponsor", "decision_organ", "auditor", "supervisor", "gov_office"})
 """DF-VIEW for the sample procedure (sponsored by dev_reform, at its public comment period): its unit, the
 oversight roles, and the government office, whose role did its disclosure step."""
@@ -119,6 +121,9 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/audit/procedures/<id:procedure_id>/replay"): pages("auditor"),
     ("GET", "/audit/admin-log"): pages("auditor"),
     ("GET", "/supervision"): pages("auditor", "supervisor"),
+    ("GET", "/indicators"): pages(INDICATORS),
+    ("GET", "/indicators/procedures"): pages(INDICATORS),
+    ("GET", "/indicators/annex.<any(pdf, docx):kind>"): pages(INDICATORS),
     ("POST", "/supervision/remind/<task_id>"): pages("supervisor"),
     # --- administration: administrators only --------------------------------------------------------------
     ("GET", "/admin/users"): pages("admin", ADMIN_OLD),
@@ -136,6 +141,7 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/api/v1/catalogue/{year}"): api(USERS_ONLY),
     ("GET", "/api/v1/registry"): api(USERS_ONLY),
     ("GET", "/api/v1/registry/cleanups"): api(USERS_ONLY),
+    ("GET", "/api/v1/indicators"): api(INDICATORS),
     ("GET", "/api/v1/tokens"): api(USERS_ONLY),
     ("DELETE", "/api/v1/tokens/{token_id}"): api(USERS_ONLY),
     ("GET", "/api/v1/procedures/"): api(USERS_ONLY - {"admin", ADMIN_OLD}),
@@ -260,7 +266,7 @@ def sample(site: Engine, clock) -> Sample:  # type: ignore[no-untyped-def]
                    "sha256": record.documents[0].sha256, "receipt": receipt,
                    "task_id": task, "username": "target", "token_id": str(token), "grant_id": "999999",
                    "key": "major_decision", "year": "2026", "filename": "css/app.css",
-                   "checkpoint_seq": "1"})
+                   "checkpoint_seq": "1", "kind": "pdf"})
 
 
 def url(route: str, values: dict[str, str]) -> str:

@@ -322,3 +322,59 @@ class SignedCheckpointSchema(Schema):
 
     checkpoint = fields.Dict(required=True)
     signature = fields.Dict(required=True)
+
+
+class IndicatorQuerySchema(Strict):
+    start = day(data_key="from", metadata={"description": "first day of the period (local date); "
+                                                          "by default 1 January of this year"})
+    end = day(data_key="to", metadata={"description": "last day of the period, included; by default today"})
+    unit = text(64, metadata={"description": "only this sponsoring unit (organisation code)"})
+
+
+class IndicatorFigureSchema(Schema):
+    value = fields.Float(allow_none=True, metadata={"description": "None when there is nothing to measure"})
+    numerator = fields.Integer(allow_none=True)
+    denominator = fields.Integer(allow_none=True)
+    procedures = fields.List(fields.Integer(), required=True,
+                             metadata={"description": "the ids of the procedures behind the figure"})
+    breakdown = fields.Dict(keys=fields.String(), values=fields.Nested(lambda: IndicatorFigureSchema()))
+
+
+class IndicatorLineSchema(IndicatorFigureSchema):
+    id = fields.String(required=True)
+    name_zh = fields.String(required=True)
+    name_en = fields.String(required=True)
+    group = fields.String(required=True)
+    rules = fields.List(fields.String(), required=True, metadata={"description": "rule ids of docs/rules.md"})
+    index_item = fields.String(required=True, metadata={"description": "the 法治指数 item it reports"})
+    unit = fields.String(required=True)
+    period = fields.String(required=True)
+    target_min = fields.Float(allow_none=True)
+    meets = fields.Boolean(allow_none=True)
+
+
+class IndicatorUnitSchema(Schema):
+    unit = fields.String(required=True)
+    name = fields.String(required=True)
+    met = fields.Integer(required=True, metadata={"description": "targets met (目标考核)"})
+    missed = fields.Integer(required=True)
+    indicators = fields.List(fields.Nested(IndicatorLineSchema), required=True)
+
+
+class IndicatorCheckpointSchema(Schema):
+    seq = fields.Integer(allow_none=True)
+    at = fields.String(allow_none=True)
+    root = fields.String(allow_none=True)
+    procedures_moved_after = fields.List(fields.Integer(), required=True, metadata={
+        "description": "procedures counted whose chain moved after the checkpoint"})
+
+
+class IndicatorReportSchema(Schema):
+    start = fields.String(required=True, data_key="from")
+    end = fields.String(required=True, data_key="to")
+    unit = fields.String(allow_none=True)
+    procedures = fields.Integer(required=True)
+    checkpoint = fields.Nested(IndicatorCheckpointSchema, required=True)
+    indicators = fields.List(fields.Nested(IndicatorLineSchema), required=True)
+    units = fields.List(fields.Nested(IndicatorUnitSchema), required=True,
+                        metadata={"description": "per unit, ranked by targets met (目标考核)"})

@@ -1,0 +1,105 @@
+"""The 法治指数 pages for leaders and the justice bureau: the report by period and unit, the 目标考核 ranking,
+charts, and for every figure the list of procedures behind it (DF-INDICATOR).
+
+The engine computes and checks who may see (engine/services/indicators.py); these views only translate.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from urllib.parse import quote
+
+from flask import Blueprint, Response, abort, render_template, request
+
+from engine import indicator_annex
+from engine.domain.errors import Refused
+from engine.services.indicators import READERS, Report
+from engine.workdays import local_date
+from webapp.auth import actor, requires
+from webapp.charts import Bar, bars
+from webapp.i18n import is_english, refusal
+from webapp.pages.common import engine
+
+bp = Blueprint("indicators", __name__)
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def period() -> tuple[str, str, str | None]:
+    """The period and unit asked for; by default this year up to today (local dates)."""
+    today = local_date(engine().clock.now())
+    start = request.args.get("from") or date(today.year, 1, 1).isoformat()
+    end = request.args.get("to") or today.isoformat()
+    return start, end, request.args.get("unit") or None
+
+
+def _report() -> tuple[Report | None, dict[str, Any] | None]:
+    start, end, unit = period()
+    try:
+        return engine().indicators.report(start, end, unit, actor=actor()), None
+    except Refused as refused:  # Forbidden goes to the error page
+        return None, refusal(refused)
+
+
+def name(line: Any) -> str:
+    return line.indicator.name_en if is_english() else line.indicator.name_zh
+
+
+def charts(report: Report) -> list[Any]:
+    """Shares of the major decisions against their targets, and targets met per unit."""
+    shares = [line for line in report.totals if line.indicator.unit == "%" and line.indicator.group == "重大行政决策"]
+    made = [bars(report.totals[0].indicator.group if not is_english() else "Major decisions",
+                 [Bar(name(line), line.figure.value, line.indicator.target_min) for line in shares], 100, "%")]
+    ranking = report.ranking()
+    if ranking:
+        made.append(bars("目标考核：达标项数" if not is_english() else "Targets met per unit",
+                         [Bar(report.unit_names.get(unit, unit), float(met)) for unit, met, _ in ranking]))
+    return made
+
+
+@bp.get("/indicators")
+@requires(*READERS)
+def overview() -> Any:
+    start, end, unit = period()
+    report, error = _report()
+    page = render_template("pages/indicators.html", report=report, error=error, start=start, end=end, unit=unit,
+                           name=name, charts=charts(report) if report else [])
+    return (page, 422) if error else page
+
+
+@bp.get("/indicators/procedures")
+@requires(*READERS)
+def behind() -> Any:
+    """The procedures behind one figure: of one indicator, in total or for one unit, or one breakdown key."""
+    start, end, unit = period()
+    report, error = _report()
+    if error or report is None:
+        return render_template("pages/indicators.html", report=None, error=error, start=start, end=end,
+                               unit=unit, name=name, charts=[]), 422
+    try:
+        line = report.line(request.args.get("indicator", ""), request.args.get("of_unit") or None)
+    except KeyError:
+        abort(404)
+    key = request.args.get("key")
+    figure = line.figure.breakdown.get(key) if key else line.figure
+    if figure is None:
+        abort(404)
+    return render_template("pages/indicator_procedures.html", report=report, line=line, figure=figure, key=key,
+                           of_unit=request.args.get("of_unit"), start=start, end=end, unit=unit, name=name)
+
+
+
+@bp.get("/indicators/annex.<any(pdf, docx):kind>")
+@requires(*READERS)
+def annex(kind: str) -> Any:
+    """The statistical annex (统计附表) of the period and unit, as PDF or DOCX (engine/indicator_annex.py)."""
+    report, error = _report()
+    if error or report is None:
+        start, end, unit = period()
+        return render_template("pages/indicators.html", report=None, error=error, start=start, end=end,
+                               unit=unit, name=name, charts=[]), 422
+    body = indicator_annex.pdf(report) if kind == "pdf" else indicator_annex.docx(report)
+    mimetype = "application/pdf" if kind == "pdf" else DOCX
+    filename = f"法治政府建设统计附表_{report.start}_{report.end}.{kind}"
+    return Response(body, mimetype=mimetype, headers={
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})
