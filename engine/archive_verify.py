@@ -315,9 +315,7 @@ def _check(archive: zipfile.ZipFile, trusted_keys: frozenset[str], tsa_ca: str |
     seal = _json(_read(archive, "seal.json"), "seal.json")
     if manifest.get("format") != FORMAT:
         raise Mismatch(f"manifest.json: unknown format {manifest.get('format')!r}")
-    suite = manifest.get("suite", "intl")  # archives made before suites existed are intl
-    if suite not in SUITES:
-        raise Mismatch(f"manifest.json: unknown crypto suite {suite!r}")
+    suite = _suite(manifest)
     head = _check_chain(manifest)
     documents = _check_documents(archive, manifest, names, SUITES[suite][0])
     _check_files(archive, manifest, names, SUITES[suite][0])
@@ -355,6 +353,14 @@ def _check_chain(manifest: dict[str, Any]) -> tuple[int, str]:
         raise Mismatch(f"the chain ends at event {count}, but the manifest's head is event {chain.get('head_seq')} "
                        "(events were dropped or appended)")
     return count, previous
+
+
+def _suite(manifest: dict[str, Any]) -> str:
+    """The crypto suite the manifest names; archives made before suites existed are intl."""
+    suite = manifest.get("suite", "intl")
+    if suite not in SUITES:
+        raise Mismatch(f"manifest.json: unknown crypto suite {suite!r}")
+    return str(suite)
 
 
 def _check_documents(archive: zipfile.ZipFile, manifest: dict[str, Any], names: set[str], alg: str) -> int:
@@ -630,16 +636,19 @@ def four_checks(path: str, trusted_keys: frozenset[str] = frozenset(), tsa_ca: s
                        lambda: _json(manifest_bytes, "manifest.json")) if manifest_bytes is not None else None
         seal = run("可用性", ("seal.json 可解析", "seal.json parses"),
                    lambda: _json(_read(archive, "seal.json"), "seal.json"))
-        if manifest is not None:
+        suite = (run("真实性", ("密码套件", "the crypto suite"), lambda: _suite(manifest))
+                 if manifest is not None else None)
+        if manifest is not None and suite is not None:
+            file_hash, signature = SUITES[suite]
             head = run("真实性", ("历史记录链逐条复核", "the history chain, event by event"),
                        lambda: _check_chain(manifest))
             if seal is not None and head is not None:
                 run("真实性", ("封印签名", "the seal's signature"),
-                    lambda: _check_seal(seal, manifest_bytes, head, trusted_keys))
+                    lambda: _check_seal(seal, manifest_bytes, head, trusted_keys, signature))
             run("完整性", ("清单所列文件齐全、哈希相符、无多余文件", "listed files present and unaltered, none extra"),
-                lambda: _check_files(archive, manifest, names))
+                lambda: _check_files(archive, manifest, names, file_hash))
             run("完整性", ("历史所载文件齐全", "every document the history names"),
-                lambda: f"{_check_documents(archive, manifest, names)} 份文件")
+                lambda: f"{_check_documents(archive, manifest, names, file_hash)} 份文件")
         run("完整性", ("元数据所列组件与档案包一致", "the metadata's components match the package"),
             lambda: _metadata_components(archive, names))
         if seal is not None:

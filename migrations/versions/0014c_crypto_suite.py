@@ -16,6 +16,18 @@ branch_labels = None
 depends_on = None
 
 _COLUMNS = (("procedures", "head_hash"), ("events", "prev_hash"), ("events", "hash"))
+APPEND_ONLY = "events is append-only: history is never updated or deleted"  # as migration 0001 says it
+
+
+def _reprotect_events_on_sqlite() -> None:
+    """SQLite's batch mode rebuilds `events`, and its append-only triggers (migration 0001) go with the old
+    table: make them again on the new one, or history could be edited after this upgrade."""
+    if op.get_bind().dialect.name != "sqlite":
+        return
+    for action in ("UPDATE", "DELETE"):
+        op.execute(f"DROP TRIGGER IF EXISTS events_no_{action.lower()}")
+        op.execute(f"CREATE TRIGGER events_no_{action.lower()} BEFORE {action} ON events "
+                   f"BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY}'); END")
 
 
 def upgrade() -> None:
@@ -24,6 +36,7 @@ def upgrade() -> None:
         with op.batch_alter_table(table) as batch:
             batch.alter_column(column, existing_type=sa.String(length=64), type_=sa.String(length=72),
                                existing_nullable=False)
+    _reprotect_events_on_sqlite()
 
 
 def downgrade() -> None:
@@ -32,3 +45,4 @@ def downgrade() -> None:
         with op.batch_alter_table(table) as batch:
             batch.alter_column(column, existing_type=sa.String(length=72), type_=sa.String(length=64),
                                existing_nullable=False)
+    _reprotect_events_on_sqlite()
