@@ -50,6 +50,7 @@ class Engine:
             drafts,
             grants,
             history,
+            migration,
             monitoring,
             people,
             procedures,
@@ -95,6 +96,7 @@ class Engine:
         self.monitoring = _Bound(self, monitoring)
         self.drafts = _Bound(self, drafts)
         self.checkpoints = _Bound(self, checkpoints)
+        self.migration = _Bound(self, migration)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self, self._writer, self.before_commit)

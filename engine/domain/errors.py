@@ -974,3 +974,44 @@ class UpheldWithoutEvidence(Refused):
     rule = "RC-13"
     en = ("The respondent did not reply with evidence in time and is treated as having none (Art. 70): "
           "the act cannot be upheld.")
+
+
+# --- migrating running procedures (engine/services/migration.py) -----------------------------------
+
+class MigrationPlanInvalid(Refused):
+    rule = "DF-MIGRATE-PLAN"
+    en = "The migration plan is not valid ({field}): {problem}"
+
+
+class MigrationPositionMissing(Refused):
+    rule = "DF-MIGRATE-POSITION"
+    en = "Procedure {procedure_id} cannot migrate: {problem}"
+
+
+class MigrationStepOwed(Refused):
+    rule = "DF-MIGRATE-STEPS"
+    en = "Procedure {procedure_id} cannot migrate: {problem}"
+
+
+class MigrationTimerLost(Refused):
+    rule = "DF-MIGRATE-TIMER"
+    en = "Procedure {procedure_id} cannot migrate: {problem}"
+
+
+class MigrationFormMissing(Refused):
+    rule = "DF-MIGRATE-FORM"
+    en = "Procedure {procedure_id} cannot migrate: {problem}"
+
+
+class MigrationForbidden(Forbidden):
+    rule = "DF-MIGRATE-APPROVAL"
+    en = "{username} may not {action} a migration: {problem}"
+
+
+class MigrationDecided(Conflict):
+    rule = "DF-MIGRATE-APPROVAL"
+    en = "Migration proposal {proposal_id} was already {status}; a proposal is decided once."
+
+
+class MigrationProposalNotFound(NotFound):
+    en = "No migration proposal with id {proposal_id} exists."

@@ -58,6 +58,11 @@ GAPS: dict[str, str] = {
     **{f"role_grants.{c}": "grant entries carry the grant id, role and deciders but the fold into rows is "
        "not written yet (follow-up)" for c in ("id", "user_id", "role", "status", "requested_by", "requested_at",
                                               "decided_by", "decided_at")},
+    **{f"migration_proposals.{c}": "a proposal is the review office's work list; what it changes is chained: each "
+       "procedure_migrated event carries the proposal id, plan, reason, proposer, approver and proof, and verify "
+       "rebuilds the migrated procedure from it; the fold of proposals into rows is not written yet (follow-up)"
+       for c in ("id", "key", "source_version", "target_version", "plan", "reason", "status", "proposed_by",
+                 "proposed_at", "decided_by", "decided_at", "results")},
     **{f"api_tokens.{c}": "token_issued/token_revoked entries carry id, name, prefix and expiry but not the "
        "token hash; the fold into rows is not written yet (follow-up)"
        for c in ("id", "user_id", "name", "token_hash", "prefix", "created_at", "expires_at", "revoked_at")},
