@@ -303,3 +303,81 @@ def test_df_migrate_plan_naming_unknown_elements_or_versions_is_refused_by_field
                         people.reviewer, {**plan, **bad})
         assert error.context["field"] == field, bad
     refused(engine, errors.MigrationForbidden, "DF-MIGRATE-APPROVAL", engine.migration.check, people.sponsor, plan)
+
+
+# --- property: lawful migrations never yield a history that breaks the statute ------------------------
+
+TARGETS: dict[str, tuple[Edit, ...]] = {
+    "review_first": (review_first,),
+    "renamed_review": (rename("review", "legality_review", "合法性审查（新）"),),
+    "retitled": (rename("deliberation", "deliberation", "集体讨论决定（新）"),),
+    "returned_to_draft": (retarget("flow_returned", "targetRef", "draft"),),
+}
+USER_TASKS = ("draft", "review", "supplement", "deliberation", "legality_review")
+
+
+def _act(engine, people, item, outcome: str) -> None:
+    """Do an open step as its role would, by its step kind."""
+    if item.step_kind in ("drafting", "supplement"):
+        engine.tasks.complete(item.task_id, people.sponsor, DRAFT)
+    elif item.step_kind == "legality_review":
+        engine.tasks.complete(item.task_id, people.reviewer, {"outcome": outcome})
+    else:
+        engine.tasks.complete(item.task_id, people.secretary, {"decision": "adopt"})
+
+
+def _md_25b_holds(engine, procedure_id: int) -> bool:
+    """The history as replay reads it: no deliberation done before a legality review was done."""
+    reviewed = False
+    for event in engine.history.events(procedure_id):
+        kind = event.payload.get("step_kind") if event.kind == "task_completed" else None
+        reviewed = reviewed or kind == "legality_review"
+        if kind == "deliberation" and not reviewed:
+            return False
+    return True
+
+
+@pytest.fixture
+def targets(engine, tmp_path):
+    """Every target version deployed once (name → version), then the source last: procedures start on the
+    latest version, so every example starts on the source and may migrate to any target."""
+    out = {}
+    for name, edits in TARGETS.items():
+        out[name] = engine.definitions.deploy(*version(tmp_path, LOOP, ordered, *edits, name=name), "test").version
+    source = engine.definitions.deploy(*version(tmp_path, LOOP, ordered, name="source"), "test")
+    return source, out
+
+
+def test_df_migrate_property_lawful_migrations_never_replay_as_non_compliant(engine, people, targets):
+    v1, versions = targets
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(before=st.lists(st.sampled_from(["returned", "lawful"]), max_size=3),
+           target=st.sampled_from(sorted(TARGETS)),
+           overrides=st.dictionaries(st.sampled_from(USER_TASKS[:4]), st.sampled_from(USER_TASKS), max_size=2),
+           after=st.lists(st.sampled_from(["returned", "lawful"]), max_size=3))
+    def run(before, target, overrides, after):
+        procedure = engine.procedures.start(v1.key, "随机迁移", "dev_reform", people.sponsor)
+        for outcome in before:
+            _act(engine, people, engine.procedures.get(procedure.id).open_items[0], outcome)
+        plan = {"key": v1.key, "source_version": v1.version, "target_version": versions[target],
+                "procedures": [procedure.id], "mapping": overrides}
+        try:
+            report, = engine.migration.check(people.reviewer, plan)
+        except errors.MigrationPlanInvalid:
+            return  # a mapping onto an element the target lacks: refused before any proof
+        view = migrate(engine, people, plan)
+        assert view.results[0].migrated == report.lawful, (report.text("en"), view.results[0])
+        outcomes = iter([*after, *["lawful"] * 6])
+        for _ in range(10):
+            items = engine.procedures.get(procedure.id).open_items
+            if not items:
+                break
+            _act(engine, people, items[0], next(outcomes))
+        assert engine.procedures.get(procedure.id).status == "completed"
+        assert _md_25b_holds(engine, procedure.id), [e.payload.get("step") for e in engine.history.events(procedure.id)]
+        clean(engine, procedure.id)
+
+    run()
