@@ -340,8 +340,7 @@ def _apply_one(uow: UnitOfWork, actor: Actor, migration_plan: MigrationPlan, pro
             return Outcome(procedure_id, True, None, f"migrated to version {target.version} (event {seq})",
                            f"已迁移至第 {target.version} 版（记录第 {seq} 条）", seq)
     except DomainError as error:
-        zh = error.context.get("problem_zh")
-        return Outcome(procedure_id, False, error.rule, str(error), str(zh) if zh else str(error))
+        return Outcome(procedure_id, False, error.rule, error.message("en"), error.message("zh_CN"))
 
 
 @dataclass

@@ -381,3 +381,33 @@ def test_df_migrate_property_lawful_migrations_never_replay_as_non_compliant(eng
         clean(engine, procedure.id)
 
     run()
+
+
+def test_df_migrate_cli_plan_check_apply_with_four_eyes(engine, people, v1, tmp_path, db_url):
+    from click.testing import CliRunner
+
+    from engine.cli import cli
+
+    procedure = engine.procedures.start(v1.key, "县城公交线网优化调整", "dev_reform", people.sponsor)
+    engine.tasks.complete(procedure.task("draft"), people.sponsor, DRAFT)
+    deploy(engine, tmp_path, LOOP, ordered, rename("review", "legality_review"))
+    runner, plan = CliRunner(), tmp_path / "plan.json"
+    db = ["--database", db_url]
+    result = runner.invoke(cli, ["migrate", "plan", v1.key, "--from", "1", "--to", "2", "--by", "liu_yang",
+                                 "--out", str(plan), *db])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(cli, ["migrate", "check", str(plan), "--by", "liu_yang", *db])
+    assert result.exit_code == 1 and "DF-MIGRATE-POSITION" in result.output and "不能迁移" in result.output
+    result = runner.invoke(cli, ["migrate", "plan", v1.key, "--from", "1", "--to", "2", "--map",
+                                 "review=legality_review", "--by", "liu_yang", "--out", str(plan), *db])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(cli, ["migrate", "check", str(plan), "--by", "liu_yang", "--lang", "both", *db])
+    assert result.exit_code == 0 and "可以依法迁移" in result.output and "may migrate" in result.output
+    result = runner.invoke(cli, ["migrate", "apply", str(plan), "--by", "liu_yang", "--reason", "新规定施行", *db])
+    assert result.exit_code == 0 and "proposal 1" in result.output, result.output
+    result = runner.invoke(cli, ["migrate", "apply", "--approve", "1", "--by", "liu_yang", *db])
+    assert result.exit_code == 1 and "另一人" in result.output
+    result = runner.invoke(cli, ["migrate", "apply", "--approve", "1", "--by", "chen_jing", *db])
+    assert result.exit_code == 0 and f"procedure {procedure.id}: migrated" in result.output, result.output
+    assert engine.procedures.get(procedure.id).definition_version == 2
+    assert runner.invoke(cli, ["verify", "--full", *db]).exit_code == 0
