@@ -33,6 +33,7 @@ from engine.bpmn import runtime
 from engine.bpmn.definition import CompiledDefinition
 from engine.domain.actors import Actor
 from engine.domain.errors import (
+    AdministratorBarred,
     DomainError,
     MigrationDecided,
     MigrationForbidden,
@@ -43,6 +44,7 @@ from engine.domain.errors import (
     MigrationStepOwed,
     MigrationTimerLost,
 )
+from engine.domain.roles import ADMIN
 from engine.domain.steps import StepKind
 from engine.persistence.tables import Definition, Event, MigrationProposal, Organisation, Procedure, Timer, WorkItem
 from engine.persistence.uow import UnitOfWork
@@ -624,6 +626,8 @@ def _selected(uow: UnitOfWork, migration_plan: MigrationPlan, source: Definition
 
 
 def _require(actor: Actor, roles: tuple[str, ...], action: str, action_zh: str) -> None:
+    if actor.holds(ADMIN):  # reports name procedures and their steps: never an administrator's (DF-ADMIN-SEPARATION)
+        raise AdministratorBarred(username=actor.username)
     if not any(actor.holds(role) for role in roles):
         raise MigrationForbidden(username=actor.username, action=action, action_zh=action_zh,
                                  problem=f"it takes one of the roles {', '.join(roles)}",
@@ -631,6 +635,8 @@ def _require(actor: Actor, roles: tuple[str, ...], action: str, action_zh: str) 
 
 
 def _require_review_office(uow: UnitOfWork, actor: Actor) -> None:
+    if actor.holds(ADMIN):
+        raise AdministratorBarred(username=actor.username)
     kind = uow.session.scalars(select(Organisation.kind).where(Organisation.code == actor.org)).first()
     if not actor.holds(PROPOSER_ROLE) or kind != REVIEW_OFFICE:
         raise MigrationForbidden(username=actor.username, action="propose", action_zh="提出",

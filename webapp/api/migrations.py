@@ -96,7 +96,7 @@ def propose(body: dict[str, Any]) -> Any:
     return engine().migration.propose(access.actor(), body["plan"], body["reason"])
 
 
-@bp.post("/<int:proposal_id>/approve")
+@bp.post("/<id:proposal_id>/approve")
 @bp.response(200, ProposalSchema)
 @errors(bp, 403, 404, 409)
 def approve(proposal_id: int) -> Any:
@@ -104,7 +104,7 @@ def approve(proposal_id: int) -> Any:
     return engine().migration.approve(access.actor(), proposal_id)
 
 
-@bp.post("/<int:proposal_id>/reject")
+@bp.post("/<id:proposal_id>/reject")
 @bp.response(200, ProposalSchema)
 @errors(bp, 403, 404, 409)
 def reject(proposal_id: int) -> Any:
