@@ -411,3 +411,22 @@ def test_df_migrate_cli_plan_check_apply_with_four_eyes(engine, people, v1, tmp_
     assert result.exit_code == 0 and f"procedure {procedure.id}: migrated" in result.output, result.output
     assert engine.procedures.get(procedure.id).definition_version == 2
     assert runner.invoke(cli, ["verify", "--full", *db]).exit_code == 0
+
+
+def test_df_migrate_steps_a_step_named_to_redo_leaves_the_board_until_done_again(engine, people, v1, tmp_path):
+    from engine.domain import stages
+
+    procedure = engine.procedures.start(v1.key, "县城公交线网优化调整", "dev_reform", people.sponsor)
+    step = engine.tasks.complete(procedure.task("draft"), people.sponsor, DRAFT)
+    step = engine.tasks.complete(step.task("review"), people.reviewer, {"outcome": "returned"})
+    deploy(engine, tmp_path, LOOP, ordered, rename("deliberation", "deliberation", "集体讨论决定（新）"))
+    plan = plan_of(v1.key, procedure.id, redo={"review": "审查标准已修订，须按新标准重新审查"})
+    report, = engine.migration.check(people.reviewer, plan)
+    assert report.lawful and "审查标准已修订" in report.text("zh")
+    assert migrate(engine, people, plan).results[0].migrated
+    record = engine.record.procedure(people.organ, procedure.id)
+    assert [s.spec for s in stages.counted(record.steps, record.events)] == ["draft"]
+    moved, = stages.migrations(record.events)
+    assert (moved.from_version, moved.to_version) == (1, 2)
+    assert moved.redo == {"review": "审查标准已修订，须按新标准重新审查"}
+    clean(engine, procedure.id)

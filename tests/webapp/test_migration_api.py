@@ -11,7 +11,7 @@ from pathlib import Path
 from lxml import etree
 
 from engine.services.definitions import read_bundle
-from tests.webapp.site import PROCESSES
+from tests.webapp.site import PROCESSES, login
 from tests.webapp.test_api import PROBLEM, as_user  # noqa: F401  (the fixture)
 
 
@@ -26,7 +26,7 @@ def _retitled(tmp_path: Path, element: str, title: str) -> tuple[bytes, dict[str
     return read_bundle(folder / "major_decision.bpmn")
 
 
-def test_df_migrate_api_check_propose_approve_and_refusals(site, as_user, tmp_path):  # noqa: F811
+def test_df_migrate_api_check_propose_approve_and_refusals(site, app, as_user, tmp_path):  # noqa: F811
     procedure = site.procedures.start("major_decision", "县城公交线网优化调整方案", "dev_reform",
                                       site.people.actor("sponsor"))
     item = procedure.open_items[0]
@@ -64,3 +64,5 @@ def test_df_migrate_api_check_propose_approve_and_refusals(site, as_user, tmp_pa
     response = head("post", f"/migrations/{proposal}/approve")
     assert response.status_code == 409 and response.json["rule"] == "DF-MIGRATE-APPROVAL"
     assert reviewer("get", "/migrations/").json[0]["id"] == proposal
+    page = login(app, "head").get(f"/procedures/{procedure.id}").get_data(as_text=True)
+    assert "迁移至新版本流程定义的记录" in page and "新规定施行" in page and f"v{source} → v{target}" in page
