@@ -72,8 +72,22 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from webapp.pages import account, admin, audit, auth, home, opinions, procedures, public, replay, supervision, tasks
+    from webapp.pages import (
+        account,
+        admin,
+        audit,
+        auth,
+        home,
+        migrations,
+        opinions,
+        procedures,
+        public,
+        replay,
+        supervision,
+        tasks,
+    )
 
     app.register_blueprint(health.bp)
-    for module in (auth, home, procedures, tasks, audit, replay, admin, account, supervision, public, opinions):
+    for module in (auth, home, procedures, tasks, audit, replay, admin, account, supervision, public, opinions,
+                   migrations):
         app.register_blueprint(module.bp)

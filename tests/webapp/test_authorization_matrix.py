@@ -128,6 +128,11 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("POST", "/admin/grants/<id:grant_id>/approve"): pages("admin", ADMIN_OLD),
     ("POST", "/admin/grants/<id:grant_id>/reject"): pages("admin", ADMIN_OLD),
     ("GET", "/admin/definitions"): pages("admin", ADMIN_OLD),
+    ("GET", "/migrations/"): pages("legality_reviewer", "decision_organ", "auditor"),
+    ("POST", "/migrations/check"): pages("legality_reviewer", "decision_organ", "auditor"),
+    ("POST", "/migrations/propose"): pages("legality_reviewer"),
+    ("POST", "/migrations/<id:proposal_id>/approve"): pages("legality_reviewer", "decision_organ"),
+    ("POST", "/migrations/<id:proposal_id>/reject"): pages("legality_reviewer", "decision_organ"),
     # --- the API (bearer tokens) --------------------------------------------------------------------------
     ("GET", "/api/v1/definitions/"): api(USERS_ONLY),
     ("GET", "/api/v1/definitions/{key}"): api(USERS_ONLY),
@@ -158,7 +163,7 @@ ACCESS: dict[tuple[str, str], Access] = {
 
 CONTENT = [key for key, access in ACCESS.items()
            if key[1].startswith(("/procedures", "/tasks", "/audit", "/supervision", "/reviews",
-                                 "/api/v1/procedures", "/api/v1/tasks", "/api/v1/migrations"))]
+                                 "/api/v1/procedures", "/api/v1/tasks", "/api/v1/migrations", "/migrations"))]
 """Every procedure, step, audit and oversight page and API operation: what administrators never see."""
 
 API_PREFIX = "/api/v1/"

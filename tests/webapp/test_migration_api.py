@@ -66,3 +66,29 @@ def test_df_migrate_api_check_propose_approve_and_refusals(site, app, as_user, t
     assert reviewer("get", "/migrations/").json[0]["id"] == proposal
     page = login(app, "head").get(f"/procedures/{procedure.id}").get_data(as_text=True)
     assert "迁移至新版本流程定义的记录" in page and "新规定施行" in page and f"v{source} → v{target}" in page
+
+
+def test_df_migrate_review_office_page_dry_run_propose_and_second_person_approves(site, app, tmp_path):
+    import json
+
+    procedure = site.procedures.start("major_decision", "县城公交线网优化调整方案", "dev_reform",
+                                      site.people.actor("sponsor"))
+    source = site.definitions.latest("major_decision").version
+    target = site.definitions.deploy(*_retitled(tmp_path, procedure.open_items[0].spec, "新标题"), "test").version
+    plan = json.dumps({"key": "major_decision", "source_version": source, "target_version": target,
+                       "procedures": [procedure.id]})
+    reviewer = login(app, "reviewer")
+    reviewer.get("/migrations/")
+    page = reviewer.post("/migrations/check", {"plan": plan}).get_data(as_text=True)
+    assert "可以依法迁移" in page and "DF-MIGRATE-POSITION" in page
+    response = reviewer.post("/migrations/check", {"plan": "{not json"})
+    assert response.status_code == 422 and "DF-MIGRATE-PLAN" in response.get_data(as_text=True)
+    assert reviewer.post("/migrations/propose", {"plan": plan, "reason": "新规定施行"}).status_code == 302
+    proposal = site.migration.proposals(site.people.actor("reviewer"))[0].id
+    response = reviewer.post(f"/migrations/{proposal}/approve", {})
+    assert response.status_code == 403 and "DF-MIGRATE-APPROVAL" in response.get_data(as_text=True)
+    head = login(app, "head")
+    head.get("/migrations/")
+    assert head.post(f"/migrations/{proposal}/approve", {}).status_code == 302
+    assert site.procedures.get(procedure.id).definition_version == target
+    assert "已迁移" in head.get("/migrations/").get_data(as_text=True)
