@@ -18,7 +18,8 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 KINDS_ZH = {"procedure_started": "程序启动", "task_completed": "环节办结", "task_claimed": "环节签收",
             "timer_fired": "法定期限届满", "procedure_withdrawn": "程序撤回", "reminder_sent": "督办通知",
             "opinion_received": "收到公众意见", "opinion_hidden": "公众意见被隐去",
-            "adoption_published": "公布意见采纳情况"}
+            "adoption_published": "公布意见采纳情况",
+            "procedure_migrated": "迁移至新版本流程定义"}
 STATUS_ZH = {"running": "办理中", "completed": "已办结", "withdrawn": "已撤回"}
 
 

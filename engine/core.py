@@ -51,6 +51,7 @@ class Engine:
             grants,
             history,
             indicators,
+            migration,
             monitoring,
             people,
             procedures,
@@ -97,6 +98,7 @@ class Engine:
         self.drafts = _Bound(self, drafts)
         self.checkpoints = _Bound(self, checkpoints)
         self.indicators = _Bound(self, indicators)
+        self.migration = _Bound(self, migration)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self, self._writer, self.before_commit)

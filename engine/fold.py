@@ -1,5 +1,8 @@
 """Folding a procedure's history into what it waits for: open steps, pending periods, its status.
 
+A migration to another definition version (`procedure_migrated`) keeps every task id; its `remapped`
+and `timers_remapped` payloads name the open steps and periods whose element changed.
+
 The one reading of the events' `opened`, `cancelled`, `timers`, `timers_ended` and `status` payloads,
 shared by replay (the state after any event, for the auditor) and by verify (engine/integrity, which
 compares the rebuilt work items and timers with the rows). Pure: events in, state out.
@@ -37,6 +40,12 @@ class Fold:
             self.timers.pop(str(task_id), None)
         for opened in payload.get("opened", []) or []:
             self.open[str(opened["task"])] = (str(opened["step"]), None)
+        for moved in payload.get("remapped", []) or []:  # a migration (procedure_migrated) renamed the element
+            if str(moved["task"]) in self.open:
+                self.open[str(moved["task"])] = (str(moved["step"]), self.open[str(moved["task"])][1])
+        for moved in payload.get("timers_remapped", []) or []:
+            if str(moved["task"]) in self.timers:
+                self.timers[str(moved["task"])] = (str(moved["step"]), self.timers[str(moved["task"])][1])
         for timer in payload.get("timers", []) or []:
             self.timers[str(timer["task"])] = (str(timer["step"]), datetime.fromisoformat(str(timer["due_at"])))
         if event.kind == "procedure_withdrawn":

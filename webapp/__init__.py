@@ -79,6 +79,7 @@ def _register_blueprints(app: Flask) -> None:
         auth,
         home,
         indicators,
+        migrations,
         opinions,
         procedures,
         public,
@@ -89,5 +90,5 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(health.bp)
     for module in (auth, home, procedures, tasks, audit, replay, admin, account, supervision, public, opinions,
-                   indicators):
+                   indicators, migrations):
         app.register_blueprint(module.bp)

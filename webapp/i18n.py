@@ -35,6 +35,7 @@ EVENT_KINDS = {
     "opinion_hidden": lazy_gettext("Opinion hidden by the moderator"),
     "adoption_published": lazy_gettext("Adoption statement published"),
     "reminder_sent": lazy_gettext("Reminder sent"),
+    "procedure_migrated": lazy_gettext("Moved to a new version of the procedure definition"),
 }
 
 

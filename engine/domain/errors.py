@@ -1016,3 +1016,44 @@ class IndicatorsForbidden(Forbidden):
     rule = "DF-INDICATOR"
     en = ("{username} may not see the rule-of-law indicators: they are open to auditors, the legality review "
           "office, the head of government and the decision organ.")
+
+
+# --- migrating running procedures (engine/services/migration.py) -----------------------------------
+
+class MigrationPlanInvalid(Refused):
+    rule = "DF-MIGRATE-PLAN"
+    en = "The migration plan is not valid ({field}): {problem}"
+
+
+class MigrationPositionMissing(Refused):
+    rule = "DF-MIGRATE-POSITION"
+    en = "Procedure {procedure_id} cannot migrate: {problem}"
+
+
+class MigrationStepOwed(Refused):
+    rule = "DF-MIGRATE-STEPS"
+    en = "Procedure {procedure_id} cannot migrate: {problem}"
+
+
+class MigrationTimerLost(Refused):
+    rule = "DF-MIGRATE-TIMER"
+    en = "Procedure {procedure_id} cannot migrate: {problem}"
+
+
+class MigrationFormMissing(Refused):
+    rule = "DF-MIGRATE-FORM"
+    en = "Procedure {procedure_id} cannot migrate: {problem}"
+
+
+class MigrationForbidden(Forbidden):
+    rule = "DF-MIGRATE-APPROVAL"
+    en = "{username} may not {action} a migration: {problem}"
+
+
+class MigrationDecided(Conflict):
+    rule = "DF-MIGRATE-APPROVAL"
+    en = "Migration proposal {proposal_id} was already {status}; a proposal is decided once."
+
+
+class MigrationProposalNotFound(NotFound):
+    en = "No migration proposal with id {proposal_id} exists."

@@ -774,6 +774,47 @@ _CATALOGUE: tuple[Rule, ...] = (
          "An administrator (admin) holds no other role; an account that still holds both is treated as an "
          "administrator only and sees no procedure's contents",
          certainty="P", phase="engine"),
+    Rule("DF-MIGRATE-PLAN", "DecisionFlow 设计文档（运行中程序迁移至新版本流程定义）",
+         "迁移计划写明流程定义、原版本和目标版本（同一流程定义的两个已部署版本）、按元素编号的对应关系（默认同号对应，"
+         "编号改变的须明示）以及所涉程序（逐一列明或者按条件筛选）；计划中的每个元素和程序都须存在",
+         "A migration plan names the definition, its source and target version (two deployed versions of the same "
+         "definition), the element mapping (by id by default, explicit where ids changed) and the procedures (listed "
+         "or filtered); every element and procedure it names must exist",
+         certainty="P", phase="engine"),
+    Rule("DF-MIGRATE-POSITION", "DecisionFlow 设计文档（运行中程序迁移至新版本流程定义）",
+         "程序当前所处的每一待办环节和正在计算的期限在目标版本中都须存在且类型相同，已经过的每一元素在目标版本中都须有对应元素",
+         "Every open step and running period of the procedure must exist, of the same type, in the target version, "
+         "and every element it has passed must have a counterpart there",
+         certainty="P", phase="engine"),
+    Rule("DF-MIGRATE-STEPS", ("DecisionFlow 设计文档（运行中程序迁移至新版本流程定义）；"
+          "条例第二十五条、第二十八条、第三十一条至第三十三条等法定顺序"),
+         "已办结的每一法定环节在目标版本中须以同一类型的环节计算，否则计划须写明重新办理该环节及其理由；从当前位置起，"
+         "目标版本的每条剩余路径都须满足目标版本所适用法规的程序顺序（仍未履行的规则逐条列明规则编号），计划要求重新办理的环节"
+         "须在每条剩余路径上",
+         "Every statutory step already done must count as a step of the same kind in the target, or the plan names it "
+         "to be redone and why; from the current position every remaining path of the target satisfies its statute's "
+         "ordering rules (each rule still owed is named by its id), and every step to be redone lies on every "
+         "remaining path",
+         certainty="P", phase="engine"),
+    Rule("DF-MIGRATE-TIMER", "DecisionFlow 设计文档（运行中程序迁移至新版本流程定义）；条例第十五条等法定期限",
+         "正在计算的期限迁移后保留原到期时间；目标版本中该期限不存在的不得迁移；期限规则改变的，计划须写明据以保留原到期时间的规则",
+         "A running period keeps its due date through a migration; a period missing from the target forbids it; "
+         "where the period's rule changed, the plan names the rule under which the due date is kept",
+         certainty="P", phase="engine"),
+    Rule("DF-MIGRATE-FORM", "DecisionFlow 设计文档（运行中程序迁移至新版本流程定义）；条例第三十三条（决策过程记录）",
+         "待办环节的表单在目标版本中须存在；程序的数据和已提交的文件原样保留（迁移前后摘要相同）",
+         "The form of every open step must exist in the target; the procedure's data and documents carry over "
+         "unchanged (the same digest before and after)",
+         certainty="P", phase="engine"),
+    Rule("DF-MIGRATE-APPROVAL", "DecisionFlow 设计文档（运行中程序迁移，双人审批）",
+         "迁移由合法性审查机构人员说明理由后提出，经另一名有权人员（合法性审查机构人员或决策机关）批准后执行；提出人不能自行批准；"
+         "每一程序在一个事务内迁移，作为一条链式历史记录，载明计划、理由、提出人、批准人和合法性证明；批量迁移逐个报告，"
+         "未通过的程序不作任何改变",
+         "A migration is proposed, with a reason, by the legality review office and carried out when a second "
+         "authorised person (the review office or the decision organ) approves it, never the proposer; each "
+         "procedure migrates in one transaction recorded as one chained event with the plan, reason, proposer, "
+         "approver and proof; a batch reports per procedure and a procedure that fails is left unchanged",
+         certainty="P", phase="engine"),
     Rule("DF-FOUR-EYES", "DecisionFlow 设计文档（双人审批）；网络安全等级保护基本要求（管理用户权限分离）",
          "授予审计监督角色或合法性审查类角色（合法性审查机构、法律顾问、公职律师）须经另一名系统管理员批准后生效，"
          "申请人不能自行批准；撤销角色立即生效；申请、批准和驳回均记入系统管理日志",

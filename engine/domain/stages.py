@@ -178,3 +178,46 @@ def _refs(value: Any) -> Iterable[dict[str, Any]]:
     elif isinstance(value, list):
         for item in value:
             yield from _refs(item)
+
+
+@dataclass(frozen=True)
+class MigrationStep:
+    """A move of the procedure to another definition version (engine/services/migration.py), as the board
+    shows it among the steps: when, the versions, the reason, who proposed and who approved, what is redone."""
+
+    seq: int
+    at: datetime
+    from_version: int | None
+    to_version: int | None
+    reason: str
+    proposed_by: str
+    approved_by: str
+    redo: Mapping[str, str]
+
+
+class EventLike(Protocol):
+    seq: int
+    at: datetime
+    kind: str
+    payload: dict[str, Any]
+
+
+def migrations(events: Iterable[EventLike]) -> list[MigrationStep]:
+    """The `procedure_migrated` events of a record, in order."""
+    out = []
+    for event in events:
+        if event.kind != "procedure_migrated":
+            continue
+        payload, proposal = event.payload, event.payload.get("proposal") or {}
+        out.append(MigrationStep(event.seq, event.at, (payload.get("from") or {}).get("version"),
+                                 (payload.get("definition") or {}).get("version"), str(proposal.get("reason", "")),
+                                 str(proposal.get("proposed_by", "")), str(proposal.get("approved_by", "")),
+                                 dict((payload.get("plan") or {}).get("redo") or {})))
+    return out
+
+
+def counted(steps: Sequence[Any], events: Iterable[EventLike]) -> list[Any]:
+    """The completed steps that still count: a migration whose plan names a done step to be redone
+    (DF-MIGRATE-STEPS) takes that step, done before it, off the board until it is done again."""
+    redone = [(m.seq, set(m.redo)) for m in migrations(events)]
+    return [s for s in steps if not any(s.seq < seq and s.spec in specs for seq, specs in redone)]

@@ -84,6 +84,9 @@ def project(procedure_id: int, events: list[Any]) -> Projection:
             out.procedure = Row({"title": title, "sponsor_org": sponsor, "started_by": event.actor,
                                  "started_at": event.at, "ended_at": None}, event.seq)
             _scheduled_run(out, payload, event)
+        if event.kind == "procedure_migrated":  # engine/services/migration.py: now on the target version
+            d = payload.get("definition") or {}
+            out.definition = (d.get("key"), d.get("version"), d.get("sha256"))
         if "state_sha256" in payload:
             state_sha = payload["state_sha256"]
         _work_items(out, event, payload)
@@ -112,6 +115,13 @@ def _work_items(out: Projection, event: Any, payload: Mapping[str, Any]) -> None
             "step_kind": opened.get("kind", UNKNOWN), "role": opened.get("role", UNKNOWN),
             "org": opened.get("org", UNKNOWN), "status": OPEN, "assignee": None, "created_at": event.at,
             "due_at": _moment(due), "completed_at": None, "completed_by": None}, event.seq)
+    for moved in payload.get("remapped", []) or []:  # a migration moved an open step onto another element
+        row = out.work_items.get(str(moved["task"]))
+        if row is not None:
+            row.values.update(spec=moved.get("step"), title=moved.get("title", UNKNOWN),
+                              step_kind=moved.get("kind", UNKNOWN), role=moved.get("role", UNKNOWN),
+                              org=moved.get("org", UNKNOWN))
+            row.seq = event.seq
     item = out.work_items.get(event.task_id or "")
     if event.kind == "task_claimed" and item is not None:
         by = payload.get("by")
@@ -132,6 +142,10 @@ def _timers(out: Projection, event: Any, payload: Mapping[str, Any]) -> None:
         out.timers[str(timer["task"])] = Row({"procedure_id": out.procedure_id, "spec": timer.get("step"),
                                               "due_at": _moment(timer.get("due_at")), "status": "pending",
                                               "fired_at": None}, event.seq)
+    for moved in payload.get("timers_remapped", []) or []:
+        row = out.timers.get(str(moved["task"]))
+        if row is not None:
+            row.values["spec"], row.seq = moved.get("step"), event.seq
     fired = out.timers.get(event.task_id or "")
     if event.kind == "timer_fired" and fired is not None:
         fired.values.update(status="fired", fired_at=event.at)

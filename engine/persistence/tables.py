@@ -416,3 +416,27 @@ class Draft(Base):
     username: Mapped[str] = mapped_column(String(64), primary_key=True)
     data: Mapped[dict[str, Any]]
     saved_at: Mapped[datetime]
+
+
+class MigrationProposal(Base):
+    """A plan to migrate running procedures to another definition version, proposed by the legality review
+    office with a reason and decided by a second authorised person (engine.services.migration, DF-MIGRATE-APPROVAL).
+
+    Each procedure it migrates gets a chained `procedure_migrated` event carrying the plan, the reason, both
+    people and the proof; `results` is the per-procedure report of the approval (migrated or refused, and why).
+    """
+
+    __tablename__ = "migration_proposals"
+    __table_args__ = (CheckConstraint("status IN ('pending', 'approved', 'rejected')", name="status"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(100))
+    source_version: Mapped[int]
+    target_version: Mapped[int]
+    plan: Mapped[dict[str, Any]]
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    proposed_by: Mapped[str] = mapped_column(String(64))
+    proposed_at: Mapped[datetime]
+    decided_by: Mapped[str | None] = mapped_column(String(64))
+    decided_at: Mapped[datetime | None]
+    results: Mapped[list[Any] | None]

@@ -133,6 +133,11 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("POST", "/admin/grants/<id:grant_id>/approve"): pages("admin", ADMIN_OLD),
     ("POST", "/admin/grants/<id:grant_id>/reject"): pages("admin", ADMIN_OLD),
     ("GET", "/admin/definitions"): pages("admin", ADMIN_OLD),
+    ("GET", "/migrations/"): pages("legality_reviewer", "decision_organ", "auditor"),
+    ("POST", "/migrations/check"): pages("legality_reviewer", "decision_organ", "auditor"),
+    ("POST", "/migrations/propose"): pages("legality_reviewer"),
+    ("POST", "/migrations/<id:proposal_id>/approve"): pages("legality_reviewer", "decision_organ"),
+    ("POST", "/migrations/<id:proposal_id>/reject"): pages("legality_reviewer", "decision_organ"),
     # --- the API (bearer tokens) --------------------------------------------------------------------------
     ("GET", "/api/v1/definitions/"): api(USERS_ONLY),
     ("GET", "/api/v1/definitions/{key}"): api(USERS_ONLY),
@@ -154,12 +159,17 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/api/v1/tasks/"): api(USERS_ONLY - {"admin", ADMIN_OLD}),
     ("POST", "/api/v1/tasks/{task_id}/claim"): api("decision_organ"),
     ("POST", "/api/v1/tasks/{task_id}/complete"): api("decision_organ"),
+    ("GET", "/api/v1/migrations/"): api("legality_reviewer", "decision_organ", "auditor"),
+    ("POST", "/api/v1/migrations/check"): api("legality_reviewer", "decision_organ", "auditor"),
+    ("POST", "/api/v1/migrations/"): api("legality_reviewer"),
+    ("POST", "/api/v1/migrations/{proposal_id}/approve"): api("legality_reviewer", "decision_organ"),
+    ("POST", "/api/v1/migrations/{proposal_id}/reject"): api("legality_reviewer", "decision_organ"),
 }
 """(method, route) → who may. Pages use the url_map's rule; API operations their OpenAPI path."""
 
 CONTENT = [key for key, access in ACCESS.items()
            if key[1].startswith(("/procedures", "/tasks", "/audit", "/supervision", "/reviews",
-                                 "/api/v1/procedures", "/api/v1/tasks"))]
+                                 "/api/v1/procedures", "/api/v1/tasks", "/api/v1/migrations", "/migrations"))]
 """Every procedure, step, audit and oversight page and API operation: what administrators never see."""
 
 API_PREFIX = "/api/v1/"
@@ -172,6 +182,8 @@ API_BODIES = {
     ("POST", "/api/v1/procedures/"): {"definition": "major_decision", "title": "探针", "sponsor_org": "nowhere"},
     ("POST", "/api/v1/procedures/{procedure_id}/withdraw"): {"reason": "探针"},
     ("POST", "/api/v1/tasks/{task_id}/complete"): {"data": {}},
+    ("POST", "/api/v1/migrations/check"): {"plan": {"key": "nowhere"}},
+    ("POST", "/api/v1/migrations/"): {"plan": {"key": "nowhere"}, "reason": "探针"},
 }
 """Bodies that pass the request schema, so the probe reaches the authorization check behind it, and that
 the allowed principal's call still refuses (bad BPMN, an unknown unit, an empty form; a withdrawal is
@@ -266,7 +278,7 @@ def sample(site: Engine, clock) -> Sample:  # type: ignore[no-untyped-def]
                    "sha256": record.documents[0].sha256, "receipt": receipt,
                    "task_id": task, "username": "target", "token_id": str(token), "grant_id": "999999",
                    "key": "major_decision", "year": "2026", "filename": "css/app.css",
-                   "checkpoint_seq": "1", "kind": "pdf"})
+                   "checkpoint_seq": "1", "kind": "pdf", "proposal_id": "999999"})
 
 
 def url(route: str, values: dict[str, str]) -> str:

@@ -75,7 +75,7 @@ def _with_limits(app: Flask) -> dict[str, Any]:
 
 
 def init_app(app: Flask) -> Api:
-    from webapp.api import catalogue, checkpoints, definitions, indicators, procedures, registry, tasks
+    from webapp.api import catalogue, checkpoints, definitions, indicators, migrations, procedures, registry, tasks
 
     for key, value in API_CONFIG.items():
         app.config.setdefault(key, value)
@@ -84,7 +84,7 @@ def init_app(app: Flask) -> Api:
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     api.register_converter(IdConverter, openapi_schema)
     api.register_converter(SegmentConverter, segment_schema)
-    for module in (definitions, procedures, tasks, catalogue, registry, checkpoints, indicators):
+    for module in (definitions, procedures, tasks, catalogue, registry, checkpoints, indicators, migrations):
         csrf.exempt(module.bp)  # bearer tokens, no cookies: nothing for a forged request to ride on
         api.register_blueprint(module.bp)
     reference = Blueprint("api_reference", __name__)

@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext
 from markupsafe import Markup
 
 from engine.clock import CST
-from engine.domain import inputs
+from engine.domain import inputs, stages
 from engine.domain.errors import FormInvalid
 from webapp import diagram, metrics
 from webapp.auth import actor, requires
@@ -84,7 +84,7 @@ def procedure(procedure_id: int) -> Any:
     return render_template("pages/audit_procedure.html", record=record, report=report,
                            diagram=Markup(svg),  # noqa: S704 - escaped by render_svg
                            steps=step_displays(record), stages=stage_board(record),
-                           blockers=blockers(record.procedure, today()))
+                           migrations=stages.migrations(record.events), blockers=blockers(record.procedure, today()))
 
 
 @bp.get("/admin-log")

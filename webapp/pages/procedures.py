@@ -126,6 +126,7 @@ def _procedure_page(procedure_id: int, **extra: Any) -> str:
     open_items = [(i, due(i, day), _may_do(i, me)) for i in record.procedure.open_items]
     return render_template("pages/procedure.html", record=record, steps=step_displays(record),
                            blockers=blockers(record.procedure, day), open_items=open_items, stages=stage_board(record),
+                           migrations=stages.migrations(record.events),
                            may_withdraw=me.holds("decision_organ") and record.procedure.status == "running",
                            **extra)
 
@@ -144,7 +145,7 @@ def stage_board(record: Any) -> list[dict[str, Any]]:
     english = is_english()
     open_kinds = {item.step_kind for item in record.procedure.open_items}
     rows = []
-    for row in stages.board(record.procedure.definition_key, record.steps, open_kinds):
+    for row in stages.board(record.procedure.definition_key, stages.counted(record.steps, record.events), open_kinds):
         rule = RULES[row.stage.rule]
         decided = None
         if row.decided is not None:
