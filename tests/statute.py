@@ -11,6 +11,10 @@ from __future__ import annotations
 from engine.bpmn import profiles
 
 FIXTURE = "fixture"
+ORDERED = "fixture_ordered"
+"""A test statute with one ordering rule of the real profile (MD-25b), for migration tests."""
+TEST_STATUTES = frozenset({FIXTURE, ORDERED})
+"""Statutes only the tests register: never a statute of the law."""
 
 
 def register() -> None:

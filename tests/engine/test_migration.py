@@ -8,7 +8,7 @@ review), so the proof's path check has a real rule to hold a reordered target to
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -20,20 +20,22 @@ from engine.domain import errors
 from engine.services.definitions import read_bundle
 from tests.conftest import DRAFT, FIXTURES
 from tests.helpers import refused
+from tests.statute import ORDERED
 
-ORDERED = "fixture_ordered"
 BPMN = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
         "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core"}
 
 
-def _register_ordered() -> None:
-    """A test statute with one ordering rule of the real profile: MD-25b."""
+@pytest.fixture(autouse=True)
+def _ordered_statute() -> Iterator[None]:
+    """A test statute with one ordering rule of the real profile (MD-25b), registered only while a test of
+    this module runs: left registered, it would show in the rule table and the statutes' list of other tests."""
     rule = next(c for c in profiles.MAJOR_DECISION if isinstance(c, PathRule) and c.rule == "MD-25b")
-    profiles.PROFILES.setdefault(ORDERED, (rule,))
-    profiles.STEP_ROLES.setdefault(ORDERED, profiles.STEP_ROLES["major_decision"])
-
-
-_register_ordered()
+    profiles.PROFILES[ORDERED] = (rule,)
+    profiles.STEP_ROLES[ORDERED] = profiles.STEP_ROLES["major_decision"]
+    yield
+    profiles.PROFILES.pop(ORDERED, None)
+    profiles.STEP_ROLES.pop(ORDERED, None)
 
 Edit = Callable[[etree._Element], None]
 
