@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from engine import chain
-from engine.integrity import accounts
+from engine.integrity import accounts, proposals
 from engine.integrity.findings import Finding
 from engine.persistence.tables import AdminEvent, AdminLogHead, CatalogueItem, Definition
 from engine.services import adminlog
@@ -30,6 +30,7 @@ def check(connection: Connection) -> Iterator[Finding]:
     deployed: dict[tuple[Any, Any], Any] = {}
     loaded: dict[Any, Any] = {}
     folded = accounts.Accounts()
+    migrations = proposals.Proposals()
 
     def entries() -> Iterator[Any]:
         for row in connection.execution_options(stream_results=True, yield_per=2000).execute(
@@ -40,6 +41,8 @@ def check(connection: Connection) -> Iterator[Finding]:
                 loaded[row.payload.get("year")] = row
             elif row.kind in accounts.KINDS:
                 folded.fold(row)
+            elif row.kind in proposals.KINDS:
+                migrations.fold(row)
             yield row
 
     head = connection.execute(select(_H.c.seq, _H.c.hash).where(_H.c.id == 1)).one_or_none()
@@ -50,6 +53,7 @@ def check(connection: Connection) -> Iterator[Finding]:
     yield from _definitions(connection, deployed)
     yield from _catalogue(connection, loaded)
     yield from accounts.check(connection, folded)
+    yield from proposals.check(connection, migrations)
 
 
 def _definitions(connection: Connection, deployed: dict[tuple[Any, Any], Any]) -> Iterator[Finding]:

@@ -48,7 +48,7 @@ from engine.domain.roles import ADMIN
 from engine.domain.steps import StepKind
 from engine.persistence.tables import Definition, Event, MigrationProposal, Organisation, Procedure, Timer, WorkItem
 from engine.persistence.uow import UnitOfWork
-from engine.services import definitions, history, progress
+from engine.services import adminlog, definitions, history, progress
 from engine.services.record import _refs
 
 __all__ = ["approve", "check", "plan", "proposals", "propose", "reject"]
@@ -249,6 +249,9 @@ def propose(uow: UnitOfWork, actor: Actor, data: Any, reason: str) -> ProposalVi
                                 proposed_at=uow.clock.now(), decided_by=None, decided_at=None, results=None)
         uow.session.add(row)
         uow.session.flush()
+        adminlog.append(uow, actor.username, "migration_proposed", f"migration:{row.id}",
+                        {"proposal": row.id, "key": row.key, "source_version": row.source_version,
+                         "target_version": row.target_version, "plan": row.plan, "reason": reason}, row.proposed_at)
         view = _view(row)
         uow.commit()
         return view
@@ -269,6 +272,7 @@ def reject(uow: UnitOfWork, actor: Actor, proposal_id: int) -> ProposalView:
     with uow:
         row = _pending(uow, proposal_id)
         row.status, row.decided_by, row.decided_at = REJECTED, actor.username, uow.clock.now()
+        _log_decision(uow, row)
         view = _view(row)
         uow.commit()
         return view
@@ -287,6 +291,7 @@ def approve(uow: UnitOfWork, actor: Actor, proposal_id: int) -> ProposalView:
                                      problem=f"they proposed migration {proposal_id}; another person must approve it",
                                      problem_zh=f"迁移申请 {proposal_id} 由其本人提出，须由另一人批准")
         row.status, row.decided_by, row.decided_at = APPROVED, actor.username, uow.clock.now()
+        _log_decision(uow, row)
         migration_plan = MigrationPlan.from_payload(row.plan)
         source, _target = _versions(uow, migration_plan)
         selected = _selected(uow, migration_plan, source)
@@ -298,6 +303,8 @@ def approve(uow: UnitOfWork, actor: Actor, proposal_id: int) -> ProposalView:
         row = uow.session.get(MigrationProposal, proposal_id)
         assert row is not None
         row.results = [o.as_payload() for o in outcomes]
+        adminlog.append(uow, actor.username, "migration_results", f"migration:{row.id}",
+                        {"proposal": row.id, "results": row.results}, uow.clock.now())
         view = _view(row)
         uow.commit()
         return view
@@ -655,6 +662,13 @@ def _pending(uow: UnitOfWork, proposal_id: int) -> MigrationProposal:
         raise MigrationDecided(proposal_id=proposal_id, status=row.status,
                                status_zh={APPROVED: "批准", REJECTED: "驳回"}.get(row.status, row.status))
     return row
+
+
+def _log_decision(uow: UnitOfWork, row: MigrationProposal) -> None:
+    """Who decided and how, in the administration log, so that verify rebuilds the proposal's row from it."""
+    assert row.decided_by is not None and row.decided_at is not None
+    adminlog.append(uow, row.decided_by, "migration_decided", f"migration:{row.id}",
+                    {"proposal": row.id, "status": row.status}, row.decided_at)
 
 
 def _view(row: MigrationProposal) -> ProposalView:

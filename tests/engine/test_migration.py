@@ -432,3 +432,33 @@ def test_df_migrate_steps_a_step_named_to_redo_leaves_the_board_until_done_again
     assert (moved.from_version, moved.to_version) == (1, 2)
     assert moved.redo == {"review": "审查标准已修订，须按新标准重新审查"}
     clean(engine, procedure.id)
+
+
+def test_df_integrity_a_proposal_s_row_is_rebuilt_from_the_administration_log(engine, people, v1, tmp_path):
+    """Changing a pending proposal's proposer in the database (so that its proposer could approve it alone)
+    is found by verify, naming the row, column and log entry; the approved proposal verifies clean."""
+    from sqlalchemy import text
+
+    from engine.integrity import check
+
+    procedure = engine.procedures.start(v1.key, "县城公交线网优化调整", "dev_reform", people.sponsor)
+    deploy(engine, tmp_path, LOOP, ordered, rename("deliberation", "deliberation", "集体讨论决定（新）"))
+    proposal = engine.migration.propose(people.reviewer, plan_of(v1.key, procedure.id), "新规定")
+
+    def findings() -> list:
+        with engine.db.connect() as connection:
+            return [f for f in check.verify(connection) if f.table == "migration_proposals"]
+
+    assert findings() == []
+    with engine.db.begin() as connection:
+        connection.execute(text("UPDATE migration_proposals SET proposed_by = :who WHERE id = :id"),
+                           {"who": people.organ.username, "id": proposal.id})
+    [found] = findings()
+    assert (found.kind, found.key, found.field, found.expected, found.actual) == (
+        "differs", str(proposal.id), "proposed_by", people.reviewer.username, people.organ.username)
+    assert found.seq is not None and "migration_proposals" in found.zh
+    with engine.db.begin() as connection:
+        connection.execute(text("UPDATE migration_proposals SET proposed_by = :who WHERE id = :id"),
+                           {"who": people.reviewer.username, "id": proposal.id})
+    engine.migration.approve(people.organ, proposal.id)
+    assert findings() == []
