@@ -6,7 +6,7 @@ fired, a claimed step and a supervisor's reminder), a running one with its comme
 and a review-loop procedure finished and another withdrawn; the accounts an administrator makes
 (an organisation, a user, a four-eyes grant approved and one rejected, an API token issued and one
 revoked) beside those set-up makes; and a yearly clean-up started by the scheduler (a `scheduled_runs`
-row that starts a procedure).
+row that starts a procedure); and a pending migration proposal to a second version of the review loop.
 """
 
 from __future__ import annotations
@@ -65,6 +65,7 @@ def build(engine: Engine, clock: FixedClock) -> Built:
     engine.procedures.withdraw(gone.id, md.people.organ, "决策机关决定不再推进")
     _administration(engine)
     _periodic_cleanup(engine, clock)
+    _migration_proposal(engine, people)
     return Built(pid, second.procedure_id, done.id, gone.id)
 
 
@@ -106,3 +107,13 @@ def _periodic_cleanup(engine: Engine, clock: FixedClock) -> None:
         assert worker.cleanup.start_periodic(str(clock.now().year)) is not None
     finally:
         worker.dispose()
+
+
+def _migration_proposal(engine: Engine, people: dict[str, object]) -> None:
+    """A proposal to move a running review loop to its version 2, waiting for a second person (DF-MIGRATE)."""
+    bpmn, forms = read_bundle(FIXTURES / "review_loop.bpmn")
+    renamed = bpmn.replace(b'name="Review loop (test)"', b'name="Review loop (test, v2)"')
+    assert renamed != bpmn and engine.definitions.deploy(renamed, forms, "test").version == 2
+    running = engine.procedures.start("review_loop", "待迁移的决策", "dev_reform", people["sponsor"])
+    engine.migration.propose(people["reviewer"], {"key": "review_loop", "source_version": 1, "target_version": 2,
+                                                  "procedures": [running.id]}, "规定修订后按新版本办理")
