@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -29,6 +31,19 @@ database_option = click.option("--database", "database_url", envvar="DATABASE_UR
 
 def _engine(database_url: str | None) -> Engine:
     return build_engine(Settings.from_env(database_url=database_url))
+
+
+@contextmanager
+def _refusals_exit(database_url: str | None) -> Iterator[Engine]:
+    """An engine for one command: a refusal prints its message and exits 1; the engine is disposed either way."""
+    engine = _engine(database_url)
+    try:
+        yield engine
+    except DomainError as error:
+        click.echo(error.message(), err=True)
+        sys.exit(1)
+    finally:
+        engine.dispose()
 
 
 @click.group()
@@ -354,14 +369,8 @@ def migrate_plan(key: str, source_version: int, target_version: int, mapping: tu
             "mapping": _pairs(mapping, "--map"), "redo": _pairs(redo, "--redo"),
             "timer_rules": _pairs(timer_rules, "--timer-rule"),
             "procedures": list(procedures) or None, "sponsor_org": sponsor_org}
-    engine = _engine(database_url)
-    try:
+    with _refusals_exit(database_url) as engine:
         plan, selected = engine.migration.plan(engine.people.actor(username), data)
-    except DomainError as error:
-        click.echo(error.message(), err=True)
-        sys.exit(1)
-    finally:
-        engine.dispose()
     text = json.dumps(plan.as_payload(), ensure_ascii=False, indent=2)
     if out is not None:
         out.write_text(text + "\n", encoding="utf-8")
@@ -384,14 +393,8 @@ def _read_plan(path: Path) -> object:
 @database_option
 def migrate_check(plan_file: Path, username: str, lang: str, database_url: str | None) -> None:
     """The dry run: a report per procedure; changes nothing; exit 1 if any may not migrate."""
-    engine = _engine(database_url)
-    try:
+    with _refusals_exit(database_url) as engine:
         reports = engine.migration.check(engine.people.actor(username), _read_plan(plan_file))
-    except DomainError as error:
-        click.echo(error.message(), err=True)
-        sys.exit(1)
-    finally:
-        engine.dispose()
     for report in reports:
         for language in (("zh", "en") if lang == "both" else ("en",) if lang == "en" else ("zh",)):
             click.echo(report.text(language))
@@ -414,8 +417,7 @@ def migrate_apply(plan_file: Path | None, username: str, reason: str | None, app
     """Four eyes: `apply PLAN --reason …` proposes; `apply --approve ID` by another person migrates."""
     if (plan_file is not None) + (approve_id is not None) + (reject_id is not None) != 1:
         raise click.UsageError("give exactly one of PLAN (to propose), --approve ID or --reject ID")
-    engine = _engine(database_url)
-    try:
+    with _refusals_exit(database_url) as engine:
         actor = engine.people.actor(username)
         if plan_file is not None:
             view = engine.migration.propose(actor, _read_plan(plan_file), reason or "")
@@ -427,11 +429,6 @@ def migrate_apply(plan_file: Path | None, username: str, reason: str | None, app
             return
         assert approve_id is not None
         view = engine.migration.approve(actor, approve_id)
-    except DomainError as error:
-        click.echo(error.message(), err=True)
-        sys.exit(1)
-    finally:
-        engine.dispose()
     for outcome in view.results:
         mark = "migrated" if outcome.migrated else f"REFUSED {outcome.rule}"
         click.echo(f"procedure {outcome.procedure_id}: {mark}: {outcome.message_zh} / {outcome.message}")
@@ -463,14 +460,8 @@ CLI_AUDITOR = Actor(user_id=0, username="cli", org="system", roles=frozenset({"a
 @database_option
 def archive_command(procedure_id: int, out: Path, database_url: str | None) -> None:
     """Export a procedure's sealed decision archive (决策档案) to OUT.zip."""
-    engine = _engine(database_url)
-    try:
+    with _refusals_exit(database_url) as engine:
         data = engine.archive.export(CLI_AUDITOR, procedure_id)
-    except DomainError as error:
-        click.echo(error.message(), err=True)
-        sys.exit(1)
-    finally:
-        engine.dispose()
     out.write_bytes(data)
     click.echo(f"{out}: {len(data)} bytes; verify offline with: python -m engine.archive_verify {out}")
 

@@ -97,3 +97,10 @@ def pending_task_id(engine: Engine, procedure_id: int, spec: str) -> str:
     """A task of `spec` that is neither READY nor done (FUTURE, LIKELY, MAYBE…): a step a caller may attempt
     out of turn."""
     return stored_task_id(engine, procedure_id, spec, lambda state: state not in ("READY", "COMPLETED", "CANCELLED"))
+
+
+def without_setup(entries):  # type: ignore[no-untyped-def]
+    """The administration-log entries people wrote, without set-up's (engine/services/people.py SETUP)."""
+    from engine.services.people import SETUP
+
+    return [e for e in entries if e.actor != SETUP]

@@ -20,6 +20,7 @@ from engine.domain.errors import (
 )
 from engine.persistence.tables import Base
 from tests.conftest import DRAFT
+from tests.helpers import without_setup
 
 ROLES = ("admin", "auditor", "sponsor", "supervisor", "legality_reviewer", "legal_adviser", "public_lawyer")
 
@@ -49,7 +50,7 @@ def accounts_state(engine) -> tuple[object, ...]:
 
 def log(engine, kind: str | None = None):
     """The entries administrators wrote (set-up's, by `setup`, are left out)."""
-    return [e for e in engine.adminlog.events(engine.people.actor("auditor"), kind=kind) if e.actor != "setup"]
+    return without_setup(engine.adminlog.events(engine.people.actor("auditor"), kind=kind))
 
 
 def held(engine, username: str) -> frozenset[str]:

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from tests.helpers import without_setup
 from tests.webapp.site import PASSWORD, Browser, login, make_app
 from webapp.auth import hash_password
 
@@ -23,7 +24,7 @@ def attempt(app, username: str, password: str, address: str = "10.0.0.7"):  # ty
 
 def log_of(site):  # type: ignore[no-untyped-def]
     """The entries administrators and users wrote (the demo's set-up, by `setup`, is left out)."""
-    return [e for e in site.adminlog.events(site.people.actor("auditor")) if e.actor != "setup"]
+    return without_setup(site.adminlog.events(site.people.actor("auditor")))
 
 
 # --- password policy ------------------------------------------------------------------------------------
