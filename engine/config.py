@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import time
 
 from engine.deadlines import parse_limits
-from engine.domain.guards import Limits
+from engine.statutes.limits import Limits
 
 DEFAULT_DATABASE_URL = "sqlite:///decisionflow.db"
 DEFAULT_MAX_DOCUMENT_BYTES = 50 * 1024 * 1024

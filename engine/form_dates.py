@@ -8,7 +8,7 @@ today (the server clock, an Asia/Shanghai date), the day this step opened (its w
 became READY) and the day the procedure started — never a date the client sent.
 
 What a statute adds on top (MD-26b's review time before a meeting, the order of dates
-within a step) is the step's guard's, in engine/domain/guards.py.
+within a step) is the step's guard's, in engine/statutes/<statute>/guards.py.
 """
 
 from __future__ import annotations

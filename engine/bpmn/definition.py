@@ -230,7 +230,7 @@ def _timer_problem(tag: str, text: str, names: frozenset[str]) -> str | None:
 
     The literal is parsed exactly as SpiffWorkflow will at run time: a timeDuration as a duration,
     a timeDate as a date-time, a timeCycle as a recurring interval. A name (e.g. `comment_closes_at`)
-    is filled by a statutory guard from validated form data (engine/domain/guards.py,
+    is filled by a statutory guard from validated form data (engine/statutes/<statute>/guards.py,
     profiles.TIMER_DATES), never typed in by a client, and is a date: it serves a timeDate only.
     """
     from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition as T

@@ -254,4 +254,4 @@ TIMER_DATES: dict[str, frozenset[str]] = {
     "normative_document": frozenset({"comment_closes_at", "evaluation_due_at", "lapses_at"}),
     "reconsideration": frozenset({"acceptance_deemed_at", "correction_lapses_at"}),
 }
-"""Statute → the dates its guards compute (engine/domain/guards.py) that a timeDate may name."""
+"""Statute → the dates its guards compute (engine/statutes/<statute>/guards.py) that a timeDate may name."""

@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from engine.domain.actors import Actor
-from engine.domain.errors import NotFound
+from engine.domain.errors import SeqOutOfRange
 from engine.fold import Fold
 from engine.persistence.uow import UnitOfWork
 from engine.services import record
@@ -28,9 +28,6 @@ from engine.services.views import EventView
 
 __all__ = ["at"]
 
-
-class SeqOutOfRange(NotFound):
-    en = "Procedure {procedure_id} has no event {seq}; its history runs from 1 to {last}."
 
 
 @dataclass(frozen=True)

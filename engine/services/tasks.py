@@ -19,8 +19,9 @@ from sqlalchemy import bindparam, literal, or_, select, tuple_, union_all, updat
 
 from engine import form_dates
 from engine.bpmn import runtime
+from engine.bpmn.definition import CompiledDefinition
 from engine.crypto_suite import digest, hash_alg
-from engine.domain import duties, guards, known_facts, rules
+from engine.domain import duties, known_facts, rules
 from engine.domain.actors import Actor
 from engine.domain.errors import (
     AdministratorBarred,
@@ -32,6 +33,7 @@ from engine.domain.errors import (
     TaskNotFound,
     VersionConflict,
 )
+from engine.domain.independence import Affiliations
 from engine.domain.roles import ADMIN
 from engine.forms import document_pattern, place_documents, require_json_object
 from engine.persistence.tables import Document, Event, Procedure, User, WorkItem
@@ -51,6 +53,7 @@ from engine.services import (
 )
 from engine.services.paging import Page
 from engine.services.views import StepResult, Upload, WorkItemView
+from engine.statutes import guards
 from engine.workdays import local_date
 
 __all__ = ["claim", "complete", "inbox", "inbox_page", "item", "known"]
@@ -204,54 +207,90 @@ def complete(uow: UnitOfWork, task_id: str, actor: Actor, data: Mapping[str, Any
     _check_sizes(documents, uow.settings.max_document_bytes)
     with uow:
         procedure, step = _lock(uow, task_id, procedure_id, actor)
-        if expected_version is not None and expected_version != procedure.version:
-            raise VersionConflict(procedure_id=procedure.id, expected=expected_version, actual=procedure.version)
-        _require_running(procedure)
-        _require_open(uow, actor, procedure, step)
-        compiled = definitions.load_compiled(uow, procedure.definition_id)
-        workflow = compiled.serializer.load(procedure.state)
-        task = runtime.find_task(workflow, task_id)
-        if task is None or not runtime.is_ready_human(task):
-            raise order.not_open(uow, actor, procedure, task_id, step.title, step.step_kind, _state(task))
-        rules.require_role(step, actor)
-        rules.require_assignee(step, actor)
-        rules.require_separation(step, actor, procedure.sponsor_org, _done_by(uow, procedure.id, step))
-        form_name = compiled.model.tasks[step.spec].form or ""
-        form = compiled.forms[form_name]
-        _check_document_fields(documents, form.documents)
-        documents = {name: form.admit(name, upload) for name, upload in documents.items()}
-        refs = {name: _ref(upload, uow.settings.crypto_suite) for name, upload in documents.items()}
-        values = place_documents(data, refs)
-        form.validate(values, frozenset(refs))
+        compiled, workflow, task = _ready_step(uow, actor, procedure, step, expected_version)
         now = uow.clock.now()
-        form_dates.check(form.dates, values, _moments(now, step, procedure))
-        known_facts.check(form_name, values, task.data, facts.on_record(uow, form_name, values, procedure.id),
-                          facts.composition(uow, form_name))
-        derived = guards.run(compiled.statute, step.step_kind, guards.Context(
-            values, task.data, now, uow.settings.limits, _catalogue_status(uow, step.step_kind, values, now),
-            actor, _registry(uow, step.step_kind), _completed(uow, procedure.id, compiled.statute, step.step_kind),
-            _affiliations(uow, compiled.statute, step.step_kind, values, procedure.sponsor_org),
-            _numbers_in_use(uow, compiled.statute, step.step_kind, procedure.id)))
-
-        before = runtime.snapshot(workflow)
-        runtime.complete(workflow, task, {**values, **derived}, now)
-        after = runtime.snapshot(workflow)
+        values, documents, refs = _checked_input(uow, compiled, procedure, step, task, data, documents, now)
+        derived = guards.run(compiled.statute, step.step_kind,
+                             _guard_context(uow, compiled.statute, procedure, step, actor, values, task.data, now))
+        result = _advance(uow, procedure, compiled, workflow, task, step, actor, values, derived, now)
         _store_documents(uow, documents, refs, actor, now)
-        if step.step_kind in consultation.STEP_KINDS:
-            consultation.on_step(uow, procedure.id, step.step_kind, values, derived, now)
-        uow.execute(_COMPLETE_ITEM, {"task": task_id, "at": now, "by": actor.username})
-        moved = progress.record(uow, procedure, compiled, workflow, before, after, now, done_task=task_id)
-        progress.finish_if_done(procedure, workflow.is_completed(), now)
-        payload = {"step": step.spec, "step_kind": step.step_kind, "by": actor.as_payload(),
-                   "data": values, **({"derived": derived} if derived else {}), **moved.as_payload(),
-                   "status": procedure.status}
-        state = compiled.serializer.dump(workflow)
-        payload["state_sha256"] = progress.state_sha256(state)
-        history.append(uow, procedure, "task_completed", actor.username, task_id, payload, now)
-        _save(uow, procedure, state)
-        result = StepResult(procedure.id, procedure.version, procedure.status, dict(after.ready))
         uow.commit()
         return result
+
+
+def _ready_step(uow: UnitOfWork, actor: Actor, procedure: LockedProcedure, step: rules.StepRef,
+                expected_version: int | None) -> tuple[CompiledDefinition, runtime.Workflow, runtime.Step]:
+    """The step is open and READY in the workflow (MD-39, MD-33b), the procedure is the version the user
+    saw (DF-CONFLICT) and the user may do the step: role, claim, separation of duties."""
+    if expected_version is not None and expected_version != procedure.version:
+        raise VersionConflict(procedure_id=procedure.id, expected=expected_version, actual=procedure.version)
+    _require_running(procedure)
+    _require_open(uow, actor, procedure, step)
+    compiled = definitions.load_compiled(uow, procedure.definition_id)
+    workflow = compiled.serializer.load(procedure.state)
+    task = runtime.find_task(workflow, step.task_id)
+    if task is None or not runtime.is_ready_human(task):
+        raise order.not_open(uow, actor, procedure, step.task_id, step.title, step.step_kind, _state(task))
+    rules.require_role(step, actor)
+    rules.require_assignee(step, actor)
+    rules.require_separation(step, actor, procedure.sponsor_org, _done_by(uow, procedure.id, step))
+    return compiled, workflow, task
+
+
+def _checked_input(uow: UnitOfWork, compiled: CompiledDefinition, procedure: LockedProcedure,
+                   step: rules.StepRef, task: runtime.Step, data: Mapping[str, Any],
+                   documents: Mapping[str, Upload], now: datetime
+                   ) -> tuple[dict[str, Any], dict[str, Upload], dict[str, dict[str, Any]]]:
+    """The form's values with the documents placed by reference, checked against the form (DF-FORM,
+    DF-DOCUMENT), the dates the engine recorded (DF-DATE) and the facts on record (issue 19)."""
+    form_name = compiled.model.tasks[step.spec].form or ""
+    form = compiled.forms[form_name]
+    _check_document_fields(documents, form.documents)
+    admitted = {name: form.admit(name, upload) for name, upload in documents.items()}
+    refs = {name: _ref(upload, uow.settings.crypto_suite) for name, upload in admitted.items()}
+    values = place_documents(data, refs)
+    form.validate(values, frozenset(refs))
+    form_dates.check(form.dates, values, _moments(now, step, procedure))
+    known_facts.check(form_name, values, task.data, facts.on_record(uow, form_name, values, procedure.id),
+                      facts.composition(uow, form_name))
+    return values, admitted, refs
+
+
+def _advance(uow: UnitOfWork, procedure: LockedProcedure, compiled: CompiledDefinition,
+             workflow: runtime.Workflow, task: runtime.Step, step: rules.StepRef, actor: Actor,
+             values: dict[str, Any], derived: dict[str, Any], now: datetime) -> StepResult:
+    """Run the workflow to its next wait state and record it: work items and timers, the chained
+    `task_completed` event with the new state's digest, and the new state under the version check."""
+    before = runtime.snapshot(workflow)
+    runtime.complete(workflow, task, {**values, **derived}, now)
+    after = runtime.snapshot(workflow)
+    if step.step_kind in consultation.STEP_KINDS:
+        consultation.on_step(uow, procedure.id, step.step_kind, values, derived, now)
+    uow.execute(_COMPLETE_ITEM, {"task": step.task_id, "at": now, "by": actor.username})
+    moved = progress.record(uow, procedure, compiled, workflow, before, after, now, done_task=step.task_id)
+    progress.finish_if_done(procedure, workflow.is_completed(), now)
+    payload = {"step": step.spec, "step_kind": step.step_kind, "by": actor.as_payload(),
+               "data": values, **({"derived": derived} if derived else {}), **moved.as_payload(),
+               "status": procedure.status}
+    state = compiled.serializer.dump(workflow)
+    payload["state_sha256"] = progress.state_sha256(state)
+    history.append(uow, procedure, "task_completed", actor.username, step.task_id, payload, now)
+    _save(uow, procedure, state)
+    return StepResult(procedure.id, procedure.version, procedure.status, dict(after.ready))
+
+
+def _guard_context(uow: UnitOfWork, statute: str | None, procedure: LockedProcedure, step: rules.StepRef,
+                   actor: Actor, values: Mapping[str, Any], before: Mapping[str, Any],
+                   now: datetime) -> guards.Context:
+    """What the step's guard reads beyond the form, looked up only as its statute declares (`Reads`)."""
+    reads = guards.reads(statute, step.step_kind)
+    return guards.Context(
+        values, before, now, uow.settings.limits,
+        _catalogue_status(uow, values, now) if reads.catalogue else None, actor,
+        registry.snapshot(uow) if reads.registry else None,
+        _completed(uow, procedure.id, reads.completed),
+        _affiliations(uow, reads.affiliations, values, procedure.sponsor_org),
+        registry.numbers_in_use(uow, step.step_kind, reads.number, procedure.id) if reads.number else None)
 
 
 _PROCEDURES, _ITEMS = Procedure.__table__, WorkItem.__table__
@@ -308,36 +347,21 @@ def _require_open(uow: UnitOfWork, actor: Actor, procedure: Procedure | LockedPr
     raise order.not_open(uow, actor, procedure, step.task_id, step.title, step.step_kind, state)
 
 
-def _catalogue_status(uow: UnitOfWork, step_kind: str, values: Mapping[str, Any], now: datetime) -> str | None:
-    """The chosen catalogue item's status, for the initiation guard only (no query otherwise)."""
+def _catalogue_status(uow: UnitOfWork, values: Mapping[str, Any], now: datetime) -> str | None:
+    """The chosen catalogue item's status, for the guard that reads it (MD-3c)."""
     code = values.get("catalogue_item")
-    if step_kind != "initiation" or not code:
-        return None
-    return catalogue.status(uow, local_date(now).year, str(code))
+    return catalogue.status(uow, local_date(now).year, str(code)) if code else None
 
 
-def _registry(uow: UnitOfWork, step_kind: str) -> tuple[dict[str, Any], ...] | None:
-    """The registry of normative documents, for the clean-up's scope step only (ND-9; no query otherwise)."""
-    return registry.snapshot(uow) if step_kind == "cleanup" else None
-
-
-def _affiliations(uow: UnitOfWork, statute: str | None, step_kind: str, values: Mapping[str, Any],
-                  sponsor_org: str) -> guards.Affiliations | None:
+def _affiliations(uow: UnitOfWork, named: tuple[tuple[str, str], ...], values: Mapping[str, Any],
+                  sponsor_org: str) -> Affiliations | None:
     """The sponsor's unit and the named users' units from the registry, for the independence guards
     (MD-20, MD-23) only; no query for other steps."""
-    named = guards.AFFILIATIONS_NEEDED.get((statute or "", step_kind))
     if not named:
         return None
     usernames = [row.get(sub) for list_field, sub in named for row in values.get(list_field) or []
                  if isinstance(row, Mapping)]
     return people.affiliations(uow, sponsor_org, [str(u) for u in usernames if u])
-
-
-def _numbers_in_use(uow: UnitOfWork, statute: str | None, step_kind: str,
-                    procedure_id: int) -> dict[str, int] | None:
-    """The numbers other procedures recorded at this kind of step, for the uniqueness guards only."""
-    field_name = guards.NUMBERS_NEEDED.get((statute or "", step_kind))
-    return registry.numbers_in_use(uow, step_kind, field_name, procedure_id) if field_name else None
 
 
 def _moments(now: datetime, step: rules.StepRef, procedure: LockedProcedure) -> form_dates.Moments:
@@ -347,11 +371,9 @@ def _moments(now: datetime, step: rules.StepRef, procedure: LockedProcedure) -> 
     return form_dates.Moments(local_date(now), opened, started)
 
 
-def _completed(uow: UnitOfWork, procedure_id: int, statute: str | None,
-               step_kind: str) -> dict[str, tuple[datetime, ...]]:
+def _completed(uow: UnitOfWork, procedure_id: int, kinds: tuple[str, ...]) -> dict[str, tuple[datetime, ...]]:
     """When the earlier steps a guard dates from were completed (MD-26b), from the work items, never
     from the client; no query for a step whose guard names none."""
-    kinds = guards.COMPLETED_NEEDED.get((statute or "", step_kind), ())
     if not kinds:
         return {}
     rows = uow.session.execute(select(WorkItem.step_kind, WorkItem.completed_at).where(

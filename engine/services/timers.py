@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from engine.bpmn import runtime
 from engine.domain.actors import SYSTEM
-from engine.domain.errors import NotFound, VersionConflict
+from engine.domain.errors import TimerNotFound, VersionConflict
 from engine.persistence import stored_text
 from engine.persistence.tables import Procedure, Timer, WorkerHeartbeat
 from engine.persistence.uow import PROCEDURE_COLUMNS, LockedProcedure, UnitOfWork
@@ -30,9 +30,6 @@ if TYPE_CHECKING:
 
 __all__ = ["beat", "claim", "due", "fire", "fire_claimed", "heartbeats"]
 
-
-class TimerNotFound(NotFound):
-    en = "No timer with id {timer_id} exists."
 
 
 def due(uow: UnitOfWork, now: datetime | None = None, limit: int = 100) -> list[int]:

@@ -19,7 +19,7 @@ from sqlalchemy import select, update
 
 from engine.chain import timestamp
 from engine.domain.actors import Actor
-from engine.domain.errors import AccountInvalid, NotFound
+from engine.domain.errors import AccountInvalid, TokenNotFound
 from engine.persistence.tables import ApiToken, User
 from engine.persistence.uow import UnitOfWork
 from engine.services import adminlog
@@ -31,9 +31,6 @@ MAX_DAYS = 365
 LAST_USED_GRANULARITY = timedelta(hours=1)
 """`last_used_at` is written at most this often, so reading with a token stays a read."""
 
-
-class TokenNotFound(NotFound):
-    en = "No API token {token_id} of yours exists."
 
 
 @dataclass(frozen=True)

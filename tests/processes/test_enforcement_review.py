@@ -9,8 +9,9 @@ import pytest
 
 from engine.clock import CST
 from engine.deadlines import last_day
-from engine.domain import errors, guards
+from engine.domain import errors
 from engine.services.definitions import read_bundle
+from engine.statutes import guards
 from tests.helpers import refused
 from tests.processes.md_scenario import pdf
 from tests.processes.walk import Walk

@@ -309,7 +309,7 @@ def test_sc6_county_requires_party_group_review_before_deliberation(county_md):
 def test_sc5_sc6_guards_refuse_even_if_a_path_skipped_the_steps():
     from datetime import UTC, datetime
 
-    from engine.domain import guards
+    from engine.statutes import guards
 
     now = datetime(2026, 11, 2, tzinfo=UTC)
     with pytest.raises(errors.ConsistencyAssessmentMissing) as refused_sc5:

@@ -30,9 +30,10 @@ from engine.cli import cli
 from engine.clock import CST, FixedClock
 from engine.config import Settings
 from engine.core import Engine, build_engine
-from engine.domain import errors, guards
+from engine.domain import errors
 from engine.persistence.tables import Base
 from engine.services.definitions import read_bundle
+from engine.statutes import guards
 from engine.worker import fire_due, start_due_cleanup
 from tests.helpers import fingerprint, refused
 from tests.processes.md_scenario import pdf

@@ -10,9 +10,10 @@ import pytest
 from engine import deadlines
 from engine.clock import CST
 from engine.deadlines import last_day
-from engine.domain import errors, guards
+from engine.domain import errors
 from engine.domain.actors import Actor
 from engine.services.definitions import read_bundle
+from engine.statutes import guards
 from tests.helpers import refused
 from tests.processes.md_scenario import pdf
 from tests.processes.walk import Walk

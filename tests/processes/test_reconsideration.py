@@ -98,6 +98,7 @@ def test_rc2_day_61_without_obstacle_is_late(rc, knew, late):
     if late:
         error = refused(rc.engine, errors.ApplicationLate, "RC-2", rc.accept)
         assert error.context["last"] == "2026-10-29"
+        assert "知道行政行为之日起60日" in error.message() and "60 days" in error.message("en")  # the configured period
         return
     rc.accept()
     assert rc.open() == {"respondent_copy"}

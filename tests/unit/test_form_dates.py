@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from engine.clock import CST
-from engine.domain import errors, guards
+from engine.domain import errors
 from engine.form_dates import KEYWORD, KINDS, Moments, check, date_fields, date_problem
+from engine.statutes import guards
 
 FORMS = Path(__file__).resolve().parents[2] / "processes" / "forms"
 TODAY, OPENED, STARTED = date(2026, 11, 10), date(2026, 11, 5), date(2026, 11, 1)
@@ -138,5 +139,5 @@ def test_md26b_without_an_opinion_on_the_latest_materials_the_meeting_waits_for_
 
 
 def test_md26b_the_deliberation_guard_names_the_review_steps_whose_work_items_it_reads():
-    assert set(guards.COMPLETED_NEEDED[("major_decision", "deliberation")]) == {
+    assert set(guards.reads("major_decision", "deliberation").completed) == {
         "review_submission", "supplement", "legality_review"}

@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from engine.domain import errors, guards
+from engine.domain import errors
+from engine.statutes import guards
 
 NOW = datetime(2026, 11, 2, 1, tzinfo=UTC)
 MEETING = {"meeting_type": "standing", "members_total": 3, "members_present": 3, "decision_outcome": "adopt",

@@ -7,12 +7,12 @@ a call that passes only the English problem would put English into the Chinese p
 from __future__ import annotations
 
 import ast
-import json
 from pathlib import Path
 
+from engine.domain.errors import refusals
+
 ROOT = Path(__file__).resolve().parents[2]
-CATALOGUE = json.loads((ROOT / "engine" / "locale" / "zh_CN.json").read_text(encoding="utf-8"))
-WITH_PROBLEM_ZH = {name for name, text in CATALOGUE.items() if "{problem_zh}" in text}
+WITH_PROBLEM_ZH = {refusal.__name__ for refusal in refusals() if "{problem_zh}" in getattr(refusal, "zh", "")}
 
 
 def _calls_missing_zh(source: str) -> list[int]:
