@@ -1,6 +1,6 @@
 """Separation of duties: the steps of one procedure the law keeps apart, declared once per statute.
 
-Each statute's list is named like its compliance profile (engine/bpmn/profiles.py). `Apart` says
+Each statute declares its list in its profile (engine/statutes/<statute>/profile.py). `Apart` says
 one person never does a step of one side and a step of the other in the same procedure, whatever
 roles they hold (the check runs both ways, on the person's account, not on the role they act in);
 `Independent` says nobody of the procedure's sponsoring organisation does these steps. The checks key
@@ -10,76 +10,17 @@ on step kinds, the statutes' own vocabulary, so a definition that declares no st
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from engine.domain.separation import Apart, Duty, Independent
+from engine.statutes import modules
 
-from engine.domain import errors as e
-from engine.domain.steps import StepKind as K
-
-
-@dataclass(frozen=True)
-class Apart:
-    """Nobody who did a step of `one` does a step of `other` in the same procedure, nor the reverse."""
-
-    one: tuple[K, ...]
-    other: tuple[K, ...]
-    barred: type[e.DutiesApart]
-
-    @property
-    def rule(self) -> str:
-        return self.barred.rule
-
-    def across(self, kind: str) -> tuple[K, ...]:
-        """The step kinds a person who does `kind` may not also have done."""
-        return (self.other if kind in self.one else ()) + (self.one if kind in self.other else ())
+__all__ = ["DUTIES", "NAMED_DOERS", "Apart", "Duty", "Independent", "apart_for", "earlier_kinds", "independent"]
 
 
-@dataclass(frozen=True)
-class Independent:
-    """MD-25a: the sponsoring organisation never does these steps itself."""
 
-    kinds: tuple[K, ...]
-    rule: str = e.SponsorMayNotReview.rule
-
-
-Duty = Apart | Independent
-
-MAJOR_DECISION: tuple[Duty, ...] = (
-    Independent((K.legality_review, K.legal_opinion, K.expert_argumentation)),
-    Apart((K.drafting, K.revision, K.supplement, K.review_submission), (K.legality_review, K.legal_opinion),
-          e.AuthorMayNotReview),
-)
-
-DECISION_EXECUTION: tuple[Duty, ...] = (
-    # MD-36b bars the unit that argued or assessed (an organisation, checked by the evaluator's appointment);
-    # within one procedure the person never evaluates their own argumentation or assessment.
-    Apart((K.expert_argumentation, K.risk_assessment), (K.post_evaluation,), e.AssessorMayNotEvaluate),
-)
-
-ENFORCEMENT_REVIEW: tuple[Duty, ...] = (
-    Apart((K.enforcement_submission, K.enforcement_supplement), (K.enforcement_legal_review,),
-          e.InvestigatorMayNotReview),
-)
-
-NORMATIVE_DOCUMENT: tuple[Duty, ...] = (
-    Apart((K.nd_drafting, K.nd_public_comment, K.nd_review_submission, K.nd_revision), (K.nd_legality_review,),
-          e.DrafterMayNotReview),
-)
-
-RECONSIDERATION: tuple[Duty, ...] = (
-    Apart((K.respondent_reply, K.opinion_letter_reply),
-          (K.acceptance_review, K.case_review, K.case_hearing, K.reconsideration_decision, K.extension,
-           K.incidental_review, K.incidental_conclusion),
-          e.RespondentMayNotHear),
-)
 
 DUTIES: dict[str, tuple[Duty, ...]] = {
-    "major_decision": MAJOR_DECISION,
-    "decision_execution": DECISION_EXECUTION,
-    "enforcement_review": ENFORCEMENT_REVIEW,
-    "normative_document": NORMATIVE_DOCUMENT,
-    "nd_cleanup": (),
-    "reconsideration": RECONSIDERATION,
-}
+    module.__name__.split(".")[2]: module.DUTIES for module in modules("profile")}
+"""Statute → its separation of duties, declared in its profile (engine/statutes/<statute>/profile.py)."""
 
 
 NAMED_DOERS: dict[str, str] = {

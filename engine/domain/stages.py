@@ -1,12 +1,13 @@
 """The procedure at a glance: the statutory stages of a procedure and where each stands (issue 22 item 1).
 
 An office reads a major decision as its stages — 公众参与, 专家论证, 风险评估, 合法性审查, 集体讨论决定,
-then report, publication and archive — not as a diagram. Each stage is declared here with the rule that
-makes it part of the procedure, the steps that do it, and, where the law makes it conditional, the fact
-(a form field of an earlier step) that decides whether it is required. `board` reads the completed
-steps of a record and says for each stage: done, required and pending, not required (and which fact
-of which step, entered by whom, decided that), or not yet decided; with the dates, people and
-documents of its steps. Pure: the record service supplies the steps, nothing is read here.
+then report, publication and archive — not as a diagram. Each stage is declared in its statute's profile
+(engine/statutes/<statute>/profile.py) with the rule that makes it part of the procedure, the steps that
+do it, and, where the law makes it conditional, the fact (a form field of an earlier step) that decides
+whether it is required. `board` reads the completed steps of a record and says for each stage: done,
+required and pending, not required (and which fact of which step, entered by whom, decided that), or
+not yet decided; with the dates, people and documents of its steps. Pure: the record service supplies
+the steps, nothing is read here.
 """
 
 from __future__ import annotations
@@ -14,7 +15,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Any, Protocol
+
+from engine.statutes import modules
 
 DONE, PENDING, NOT_REQUIRED, UNDECIDED = "done", "pending", "not_required", "undecided"
 
@@ -87,39 +91,15 @@ class StageRow:
         return self.steps[-1].at if self.steps else None
 
 
-STAGES: dict[str, tuple[Stage, ...]] = {
-    "major_decision": (
-        Stage("unit_consultation", "征求有关单位意见", "Consulting the units concerned", "MD-13", ("consultation",),
-              Condition("drafting", "affected_units")),
-        Stage("public_participation", "公众参与", "Public participation", "MD-14a",
-              ("public_comment", "opinion_summary", "hearing"), Condition("non_disclosure", "disclosed"),
-              completes="opinion_summary"),
-        Stage("expert_argumentation", "专家论证", "Expert argumentation", "MD-19a", ("expert_argumentation",),
-              Condition("drafting", "professional_technical")),
-        Stage("risk_assessment", "风险评估", "Risk assessment", "MD-22a", ("risk_assessment",),
-              Condition("drafting", "stability_or_safety_risk")),
-        Stage("fair_competition", "公平竞争审查", "Fair competition review", "MD-29", ("fair_competition_review",),
-              Condition("drafting", "affects_market_entities")),
-        Stage("legality_review", "合法性审查", "Legality review", "MD-25a",
-              ("review_submission", "legal_opinion", "legality_review")),
-        Stage("deliberation", "集体讨论决定", "Collective deliberation and decision", "MD-30a", ("deliberation",)),
-        Stage("npc_report", "向人大常委会报告", "Report to the people's congress standing committee", "MD-8",
-              ("npc_report",), Condition("non_disclosure", "npc_report_required")),
-        Stage("party_report", "向同级党委请示报告", "Report to the party committee", "MD-31", ("party_report",)),
-        Stage("publication", "公布与解读", "Publication and interpretation", "MD-32", ("publication",),
-              Condition("non_disclosure", "disclosed")),
-        Stage("archiving", "归档", "Archiving", "MD-33a", ("archiving",)),
-    ),
-    "normative_document": (
-        Stage("public_comment", "公开征求意见", "Public comment", "ND-3", ("nd_public_comment",)),
-        Stage("legality_review", "合法性审核", "Legality review", "ND-4",
-              ("nd_review_submission", "nd_legality_review")),
-        Stage("collective_review", "集体审议", "Collective review", "ND-5", ("nd_collective_review",)),
-        Stage("registration", "统一登记、编号、印发", "Registration, numbering and issue", "ND-6",
-              ("signing", "registration", "nd_publication")),
-        Stage("filing", "备案", "Filing", "ND-7", ("filing",)),
-    ),
-}
+def stages(statute: str) -> tuple[Stage, ...]:
+    """The statute's stages, declared in its profile (engine/statutes/<statute>/profile.py `STAGES`)."""
+    return _by_statute().get(statute, ())
+
+
+@cache
+def _by_statute() -> dict[str, tuple[Stage, ...]]:
+    return {module.__name__.split(".")[2]: getattr(module, "STAGES", ()) for module in modules("profile")}
+
 
 
 def board(statute: str, steps: Sequence[StepLike], open_kinds: Iterable[str] = ()) -> list[StageRow]:
@@ -132,7 +112,7 @@ def board(statute: str, steps: Sequence[StepLike], open_kinds: Iterable[str] = (
         latest[step.step_kind] = step
     open_now = set(open_kinds)
     rows = []
-    for stage in STAGES.get(statute, ()):
+    for stage in stages(statute):
         done = tuple(s for s in steps if s.step_kind in stage.step_kinds)
         decided, required = _decision(stage, latest)
         state = _state(stage, done, required, open_now)

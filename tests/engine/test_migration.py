@@ -18,6 +18,7 @@ from engine.bpmn import profiles
 from engine.bpmn.compliance import PathRule
 from engine.domain import errors
 from engine.services.definitions import read_bundle
+from engine.statutes.major_decision import profile as major_decision_profile
 from tests.conftest import DRAFT, FIXTURES
 from tests.helpers import refused
 from tests.statute import ORDERED
@@ -30,7 +31,7 @@ BPMN = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
 def _ordered_statute() -> Iterator[None]:
     """A test statute with one ordering rule of the real profile (MD-25b), registered only while a test of
     this module runs: left registered, it would show in the rule table and the statutes' list of other tests."""
-    rule = next(c for c in profiles.MAJOR_DECISION if isinstance(c, PathRule) and c.rule == "MD-25b")
+    rule = next(c for c in major_decision_profile.CHECKS if isinstance(c, PathRule) and c.rule == "MD-25b")
     profiles.PROFILES[ORDERED] = (rule,)
     profiles.STEP_ROLES[ORDERED] = profiles.STEP_ROLES["major_decision"]
     yield

@@ -8,7 +8,8 @@ from typing import Any
 
 from engine.clock import CST
 from engine.domain.rulebook import RULES
-from engine.domain.stages import DONE, NOT_REQUIRED, PENDING, STAGES, UNDECIDED, board
+from engine.domain.stages import DONE, NOT_REQUIRED, PENDING, UNDECIDED, board, stages
+from engine.statutes import STATUTES
 
 
 @dataclass(frozen=True)
@@ -57,5 +58,5 @@ def test_md_14a_not_disclosed_means_no_public_participation_and_no_publication()
 
 
 def test_df_stages_every_stage_cites_a_rule_of_the_rulebook_and_a_statute_without_stages_has_no_board():
-    assert all(stage.rule in RULES for stages in STAGES.values() for stage in stages)
+    assert all(stage.rule in RULES for statute in STATUTES for stage in stages(statute))
     assert board("enforcement_review", [Step("enforcement_submission")]) == []
