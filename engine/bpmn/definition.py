@@ -21,7 +21,7 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from engine.bpmn import model as m
 from engine.bpmn.compliance import build_graph
 from engine.bpmn.evaluator import evaluate, expression_problem, parse_assignments
-from engine.bpmn.profiles import FORM_PREFIXES, NOT_STATUTORY, PROFILES, STEP_ROLES, TIMER_DATES
+from engine.bpmn.profiles import DUE_DATES, FORM_PREFIXES, NOT_STATUTORY, PROFILES, STEP_ROLES, TIMER_DATES
 from engine.bpmn.serialize import StateSerializer
 from engine.domain.duties import independent
 from engine.domain.roles import ADMIN, ROLES
@@ -208,6 +208,7 @@ def _expression_problems(root: etree._Element, statute: str | None) -> list[m.Pr
             if problem:
                 problems.append(m.Problem("timer", f"{tag} {node.text!r}: {problem}",
                                           owner.get("id"), node.sourceline, tag))
+    problems += _due_date_problems(root, statute)
     for task in root.xpath(".//bpmn:scriptTask", namespaces=m.NS):
         bodies = task.xpath("./bpmn:script/text()", namespaces=m.NS)
         if not "".join(bodies).strip():
@@ -222,6 +223,25 @@ def _expression_problems(root: etree._Element, statute: str | None) -> list[m.Pr
         if isinstance(result, str):
             problems.append(m.Problem("script", f"script: {result}", owner.get("id"), node.sourceline,
                                       etree.QName(node).localname))
+    return problems
+
+
+def _due_date_problems(root: etree._Element, statute: str | None) -> list[m.Problem]:
+    """A step's `due_from` names a due date its statute's guards compute (profile `DUE_DATES`), never a
+    field a client types: a typo or a typed date would otherwise give the step no deadline, or one of the
+    client's choosing, without a word at deploy."""
+    if statute is None or statute not in DUE_DATES:
+        return []
+    names = DUE_DATES[statute]
+    problems = []
+    for node in root.xpath('.//spiffworkflow:property[@name="due_from"]', namespaces=m.NS):
+        value = node.get("value") or ""
+        if value not in names:
+            owner = next(node.iterancestors(*(f"{{{m.NS['bpmn']}}}{t}" for t in ("userTask", "manualTask", "task"))),
+                         node.getparent())
+            known = ", ".join(sorted(names)) or "none"
+            problems.append(m.Problem("due_date", f"due_from {value!r} is not a due date the {statute} guards "
+                                      f"compute ({known})", owner.get("id"), node.sourceline, "due_from"))
     return problems
 
 

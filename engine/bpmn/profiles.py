@@ -3,7 +3,7 @@
 A process declares its statute with `spiffworkflow:property name="statute"`; deploy
 and `decisionflow check` then refuse it unless every rule of that statute holds on
 every path, each step is a step kind of its statute in a lane of a role the statute names for it,
-and its timers name only dates the statute's guards compute.
+and its timers and due dates name only dates the statute's guards compute.
 """
 
 from __future__ import annotations
@@ -31,3 +31,6 @@ FORM_PREFIXES: dict[str, str] = {statute: profile.FORM_PREFIX for statute, profi
 TIMER_DATES: dict[str, frozenset[str]] = {
     statute: profile.TIMER_DATES for statute, profile in _PROFILES.items() if profile.TIMER_DATES}
 """Statute → the dates its guards compute (engine/statutes/<statute>/guards.py) that a timeDate may name."""
+
+DUE_DATES: dict[str, frozenset[str]] = {statute: profile.DUE_DATES for statute, profile in _PROFILES.items()}
+"""Statute → the due dates its guards compute that a step's `due_from` property may name."""

@@ -166,3 +166,15 @@ def test_df_definition_a_stored_definition_without_statute_does_not_compile():
     """A version deployed before statutes were required runs no statutory step without its guards."""
     analysis = analyse(mutate(STATUTE, "").encode(), MD_FORMS, stored=True)
     assert analysis.compiled is None and "statute" in [p.attribute for p in analysis.problems]
+
+
+@pytest.mark.parametrize("new", ["review_date", "meeting_on"], ids=["misspelt", "a typed form field"])
+def test_df_definition_a_due_date_its_statute_does_not_compute_is_refused_naming_step_line_and_property(engine, new):
+    """MD-26b's review clock is the guard's `review_due`: a misspelt name would leave the review without a
+    deadline, and a form field would let the client set it; both are refused at check and deploy."""
+    old = '<spiffworkflow:property name="due_from" value="review_due"/>'
+    [problem, *_], rule = refused(engine, mutate(old, old.replace("review_due", new)), "due_date")
+    assert rule == "DF-DEFINITION"
+    assert problem.attribute == "due_from" and problem.element == "legal_opinion"
+    assert problem.line == line_of(old.replace("review_due", new), mutate(old, old.replace("review_due", new)))
+    assert "review_due" in problem.message and repr(new) in problem.message

@@ -2,7 +2,8 @@
 
 `CHECKS` are the ordering rules every path of a definition declaring this statute must satisfy;
 `STEP_ROLES` the roles whose lane may hold each statutory step; `FORM_PREFIX` the prefix of its forms;
-`TIMER_DATES` the dates its guards compute that a timeDate may name; `DUTIES` the steps one person never
+`TIMER_DATES` and `DUE_DATES` the dates its guards compute that a timeDate or a step's `due_from` may
+name; `DUTIES` the steps one person never
 does both of in one procedure (separation of duties).
 """
 
@@ -71,6 +72,9 @@ FORM_PREFIX = "md_"
 
 TIMER_DATES: frozenset[str] = frozenset({"comment_closes_at"})
 """The dates its guards compute (guards.py) that a timeDate may name."""
+
+DUE_DATES: frozenset[str] = frozenset({"review_due"})
+"""The due dates its guards compute (guards.py) that a step's `due_from` property may name."""
 
 DUTIES: tuple[Duty, ...] = (
     Independent((K.legality_review, K.legal_opinion, K.expert_argumentation)),

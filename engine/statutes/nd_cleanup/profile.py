@@ -3,7 +3,8 @@ what deploy checks on its BPMN, and the names it shares with it.
 
 `CHECKS` are the ordering rules every path of a definition declaring this statute must satisfy;
 `STEP_ROLES` the roles whose lane may hold each statutory step; `FORM_PREFIX` the prefix of its forms;
-`TIMER_DATES` the dates its guards compute that a timeDate may name; `DUTIES` the steps one person never
+`TIMER_DATES` and `DUE_DATES` the dates its guards compute that a timeDate or a step's `due_from` may
+name; `DUTIES` the steps one person never
 does both of in one procedure (separation of duties).
 """
 
@@ -44,5 +45,8 @@ FORM_PREFIX = "ndc_"
 
 TIMER_DATES: frozenset[str] = frozenset()
 """The dates its guards compute (guards.py) that a timeDate may name."""
+
+DUE_DATES: frozenset[str] = frozenset()
+"""The due dates its guards compute (guards.py) that a step's `due_from` property may name."""
 
 DUTIES: tuple[Duty, ...] = ()

@@ -2,7 +2,8 @@
 
 `CHECKS` are the ordering rules every path of a definition declaring this statute must satisfy;
 `STEP_ROLES` the roles whose lane may hold each statutory step; `FORM_PREFIX` the prefix of its forms;
-`TIMER_DATES` the dates its guards compute that a timeDate may name; `DUTIES` the steps one person never
+`TIMER_DATES` and `DUE_DATES` the dates its guards compute that a timeDate or a step's `due_from` may
+name; `DUTIES` the steps one person never
 does both of in one procedure (separation of duties).
 """
 
@@ -59,6 +60,9 @@ FORM_PREFIX = "nd_"
 
 TIMER_DATES: frozenset[str] = frozenset({"comment_closes_at", "evaluation_due_at", "lapses_at"})
 """The dates its guards compute (guards.py) that a timeDate may name."""
+
+DUE_DATES: frozenset[str] = frozenset({"filing_due", "review_due", "valid_until"})
+"""The due dates its guards compute (guards.py) that a step's `due_from` property may name."""
 
 DUTIES: tuple[Duty, ...] = (
     Apart((K.nd_drafting, K.nd_public_comment, K.nd_review_submission, K.nd_revision), (K.nd_legality_review,),
