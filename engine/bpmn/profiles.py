@@ -32,5 +32,9 @@ TIMER_DATES: dict[str, frozenset[str]] = {
     statute: profile.TIMER_DATES for statute, profile in _PROFILES.items() if profile.TIMER_DATES}
 """Statute → the dates its guards compute (engine/statutes/<statute>/guards.py) that a timeDate may name."""
 
+TRIGGERS: dict[str, dict[str, str]] = {
+    statute: getattr(profile, "TRIGGERS", {}) for statute, profile in _PROFILES.items()}
+"""Statute → step kind → what the step's completion hands on to ("consultation": the public call)."""
+
 DUE_DATES: dict[str, frozenset[str]] = {statute: profile.DUE_DATES for statute, profile in _PROFILES.items()}
 """Statute → the due dates its guards compute that a step's `due_from` property may name."""

@@ -51,8 +51,6 @@ __all__ = ["closed", "get", "hide", "mark", "open_now", "opinions", "public_docu
 MAX_TEXT = 5000
 ADOPTIONS = ("adopted", "partly_adopted", "not_adopted")
 ADOPTION_ZH = {"adopted": "采纳", "partly_adopted": "部分采纳", "not_adopted": "未采纳"}
-STEP_KINDS = frozenset({"public_comment", "opinion_summary"})
-"""The steps that open a call and close it; `tasks.complete` hands only these to `on_step`."""
 CHALLENGE_LIFETIME = timedelta(hours=2)
 """How long a spent challenge is remembered by default: at least as long as the token that carried it lives."""
 HANDLERS = ("sponsor", "participation_organiser")
@@ -122,7 +120,8 @@ class ReceiptView:
 
 def on_step(uow: UnitOfWork, procedure_id: int, step_kind: str, values: dict[str, Any], derived: dict[str, Any],
             now: datetime) -> None:
-    """Called by `tasks.complete` inside its transaction: a call opens, or its opinions are summarised."""
+    """Called by `tasks.complete` inside its transaction for the steps the statute's profile hands on
+    (`TRIGGERS`): a call opens, or its opinions are summarised."""
     if step_kind == "public_comment" and derived.get("comment_closes_at"):
         procedure = uow.session.get(Procedure, procedure_id)
         assert procedure is not None

@@ -20,6 +20,7 @@ from sqlalchemy import bindparam, literal, or_, select, tuple_, union_all, updat
 from engine import form_dates
 from engine.bpmn import runtime
 from engine.bpmn.definition import CompiledDefinition
+from engine.bpmn.profiles import TRIGGERS
 from engine.crypto_suite import digest, hash_alg
 from engine.domain import duties, known_facts, rules
 from engine.domain.actors import Actor
@@ -264,7 +265,7 @@ def _advance(uow: UnitOfWork, procedure: LockedProcedure, compiled: CompiledDefi
     before = runtime.snapshot(workflow)
     runtime.complete(workflow, task, {**values, **derived}, now)
     after = runtime.snapshot(workflow)
-    if step.step_kind in consultation.STEP_KINDS:
+    if TRIGGERS.get(compiled.statute or "", {}).get(step.step_kind) == "consultation":
         consultation.on_step(uow, procedure.id, step.step_kind, values, derived, now)
     uow.execute(_COMPLETE_ITEM, {"task": step.task_id, "at": now, "by": actor.username})
     moved = progress.record(uow, procedure, compiled, workflow, before, after, now, done_task=step.task_id)

@@ -73,6 +73,10 @@ FORM_PREFIX = "md_"
 TIMER_DATES: frozenset[str] = frozenset({"comment_closes_at"})
 """The dates its guards compute (guards.py) that a timeDate may name."""
 
+TRIGGERS: dict[str, str] = {K.public_comment: "consultation", K.opinion_summary: "consultation"}
+"""Step kind → what its completion hands on to, in the same transaction: opening the public call for
+comments opens it on the public portal (MD-15a), summarising the opinions closes it (MD-18)."""
+
 DUE_DATES: frozenset[str] = frozenset({"review_due"})
 """The due dates its guards compute (guards.py) that a step's `due_from` property may name."""
 
