@@ -52,6 +52,7 @@ USERS = (
     ("zhifa", "market_reg", "周执法", ["sponsor", "enforcement_unit"]),
     ("fazhi", "market_reg", "冯法制", ["legal_office", "legal_professional"]),
     ("juzhang", "market_reg", "韩局长", ["enforcement_head"]),
+    ("fujuzhang", "market_reg", "许副局长", ["enforcement_head"]),
     ("fuyi", "fuyi_office", "林复议", ["sponsor", "reconsideration_office"]),
     ("beishen", "market_reg", "何答复", ["respondent"]),
     ("fuyi_head", "county_gov", "马副县长", ["reconsideration_head"]),

@@ -40,8 +40,9 @@ PRE_DECISION_STEPS = ("expert_argumentation", "risk_assessment")
 
 @dataclass(frozen=True)
 class Composition:
-    """Who sits on a body by the organisation registry (MD-30a): each member as (username, display name),
-    and the usernames of those who chair it (the head, MD-30b). Looked up by the service, never typed."""
+    """Who sits on a body by the organisation registry: each member as (username, display name), and the
+    usernames of those who chair it — the government's meeting and its head (MD-30a, MD-30b), an
+    enforcement organ's heads (ER-8). Looked up by the service, never typed."""
 
     members: tuple[tuple[str, str], ...]
     chairs: frozenset[str]
@@ -175,6 +176,19 @@ def _er_collective_check(data: Mapping[str, Any], before: Mapping[str, Any]) -> 
     _once((str(p) for p in data.get("participants") or []), "participants", e.HeadRepeated)
 
 
+def _er_heads(data: Mapping[str, Any], body: Composition) -> None:
+    """ER-8: the heads who met are the organ's heads by the registry, each person once however typed
+    (by username or by name)."""
+    seen: dict[str, int] = {}
+    for i, name in enumerate(str(p) for p in data.get("participants") or []):
+        who = body.who(name)
+        if who is None:
+            raise e.HeadNotRegistered(field=f"participants.{i}", entry=name, heads=body.names(), entries=[name])
+        if who in seen:
+            raise e.HeadRepeated(field=f"participants.{i}", entry=name, first=seen[who], entries=[name])
+        seen[who] = i
+
+
 def _once(names: Iterable[str], field_name: str, error: Callable[..., e.DomainError]) -> None:
     seen: dict[str, int] = {}
     for i, name in enumerate(names):
@@ -195,6 +209,8 @@ _KNOWN: dict[str, Callable[[Mapping[str, Any]], dict[str, Rows]]] = {
 }
 _COMPOSED: dict[str, Callable[[Mapping[str, Any], Composition], None]] = {
     "md_deliberation": _deliberation_members,
+    "er_collective": _er_heads,
+    "er_coordination": _er_heads,
 }
 _CHECKS: dict[str, Callable[[Mapping[str, Any], Mapping[str, Any]], None]] = {
     "md_hearing_notice": _hearing_notice_check,

@@ -5,7 +5,8 @@ its own procedure; when its assignment names the major-decision procedure it exe
 did that decision's expert argumentation and risk assessment are read from that procedure's chained
 events (who completed the steps, from which organisation, and the institutions their forms name),
 never from what the organ types (engine/domain/known_facts.py compares them). A meeting's members are
-the government's by the organisation registry (MD-30a, MD-30b): `composition` reads them.
+the government's, and an enforcement organ's heads its own, by the organisation registry (MD-30a, MD-30b,
+ER-8): `composition` reads them.
 """
 
 from __future__ import annotations
@@ -17,13 +18,18 @@ from sqlalchemy import select
 
 from engine.domain import known_facts
 from engine.domain.errors import FormInvalid
-from engine.persistence.tables import Event, Procedure, User, UserRole
+from engine.persistence.tables import Event, Organisation, Procedure, User, UserRole
 from engine.persistence.uow import UnitOfWork
 from engine.services import definitions
 
 DECISION_STATUTE = "major_decision"
-BODIES = {"md_deliberation": ("meeting_member", "head")}
-"""Form → (the role of the body's members, the role of who chairs it), in the registry."""
+BODIES: dict[str, tuple[str, str, bool]] = {
+    "md_deliberation": ("meeting_member", "head", False),
+    "er_collective": ("enforcement_head", "enforcement_head", True),
+    "er_coordination": ("enforcement_head", "enforcement_head", True),
+}
+"""Form → (the role of the body's members, the role of who chairs it, whether the body is the acting
+user's own organisation's) in the registry: the government's meeting (MD-30a), an organ's heads (ER-8)."""
 
 
 def on_record(uow: UnitOfWork, form: str, values: Mapping[str, Any], this_procedure: int) -> dict[str, list[str]]:
@@ -49,21 +55,26 @@ def on_record(uow: UnitOfWork, form: str, values: Mapping[str, Any], this_proced
     return {"pre_decision_units": known_facts.pre_decision_units(payloads)}
 
 
-def composition(uow: UnitOfWork, form: str) -> known_facts.Composition | None:
+def composition(uow: UnitOfWork, form: str, org: str | None = None) -> known_facts.Composition | None:
     """The body that meets for `form` by the registry: active holders of the member or chair role (a head
-    is a member). None when the form records no body, or the registry lists nobody for it yet (a deployment
-    that has not entered its meeting's members: the typed record is then checked by its own consistency)."""
-    roles = BODIES.get(form)
-    if roles is None:
+    is a member), of the acting user's organisation `org` where the body is an organ's own. None when the
+    form records no body, or the registry lists nobody for it yet (a deployment that has not entered its
+    meeting's members: the typed record is then checked by its own consistency)."""
+    body = BODIES.get(form)
+    if body is None:
         return None
-    rows = uow.session.execute(
-        select(User.username, User.display_name, UserRole.role).join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role.in_(roles), User.active.is_(True)).order_by(User.username))
+    member, chair, own_organ = body
+    roles = (member, chair)
+    query = (select(User.username, User.display_name, UserRole.role).join(UserRole, UserRole.user_id == User.id)
+             .where(UserRole.role.in_(roles), User.active.is_(True)).order_by(User.username))
+    if own_organ:
+        query = query.join(Organisation, Organisation.id == User.org_id).where(Organisation.code == org)
+    rows = uow.session.execute(query)
     members: dict[str, str] = {}
     chairs: set[str] = set()
     for username, shown, role in rows:
         members[username] = shown
-        if role == roles[1]:
+        if role == chair:
             chairs.add(username)
     if not members:
         return None

@@ -210,7 +210,8 @@ def complete(uow: UnitOfWork, task_id: str, actor: Actor, data: Mapping[str, Any
         procedure, step = _lock(uow, task_id, procedure_id, actor)
         compiled, workflow, task = _ready_step(uow, actor, procedure, step, expected_version)
         now = uow.clock.now()
-        values, documents, refs = _checked_input(uow, compiled, procedure, step, task, data, documents, now)
+        values, documents, refs = _checked_input(uow, compiled, procedure, step, task, actor, data, documents,
+                                                   now)
         derived = guards.run(compiled.statute, step.step_kind,
                              _guard_context(uow, compiled.statute, procedure, step, actor, values, task.data, now))
         result = _advance(uow, procedure, compiled, workflow, task, step, actor, values, derived, now)
@@ -239,7 +240,7 @@ def _ready_step(uow: UnitOfWork, actor: Actor, procedure: LockedProcedure, step:
 
 
 def _checked_input(uow: UnitOfWork, compiled: CompiledDefinition, procedure: LockedProcedure,
-                   step: rules.StepRef, task: runtime.Step, data: Mapping[str, Any],
+                   step: rules.StepRef, task: runtime.Step, actor: Actor, data: Mapping[str, Any],
                    documents: Mapping[str, Upload], now: datetime
                    ) -> tuple[dict[str, Any], dict[str, Upload], dict[str, dict[str, Any]]]:
     """The form's values with the documents placed by reference, checked against the form (DF-FORM,
@@ -253,7 +254,7 @@ def _checked_input(uow: UnitOfWork, compiled: CompiledDefinition, procedure: Loc
     form.validate(values, frozenset(refs))
     form_dates.check(form.dates, values, _moments(now, step, procedure))
     known_facts.check(form_name, values, task.data, facts.on_record(uow, form_name, values, procedure.id),
-                      facts.composition(uow, form_name))
+                      facts.composition(uow, form_name, actor.org))
     return values, admitted, refs
 
 

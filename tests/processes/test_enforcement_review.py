@@ -50,6 +50,9 @@ class Review(Walk):
         self.do("decision", who, data, {"decision_document": pdf("行政处罚决定书")})
 
 
+HEADS = {"deputy_li": "副局长 李某", "deputy_jia": "副局长甲", "deputy_yi": "副局长乙"}
+
+
 @pytest.fixture
 def er(engine) -> Review:
     engine.definitions.deploy(*read_bundle(PROCESS), "test")
@@ -62,7 +65,9 @@ def er(engine) -> Review:
               "inv_reviewer": p.ensure_user("qian_inv", "market_legal", ["legal_office", "legal_professional"]),
               "both": p.ensure_user("sun_both", "market_enforcement",
                                     ["sponsor", "enforcement_unit", "legal_office", "legal_professional"]),
-              "head": p.ensure_user("director", "market_bureau", ["enforcement_head"])}
+              "head": p.ensure_user("director", "market_bureau", ["enforcement_head"], "局长 王某")}
+    for username, name in HEADS.items():  # the bureau's other heads, by the registry (ER-8)
+        p.ensure_user(username, "market_bureau", ["enforcement_head"], name)
     view = engine.procedures.start("enforcement_review", "某食品有限公司违法生产案拟罚款决定法制审核",
                                    "market_enforcement", people["unit"])
     return Review.of(engine, people, view)
@@ -269,8 +274,8 @@ def test_er8_heavy_penalty_is_decided_collectively_not_by_one_official(er):
     assert er.open() == {"collective_discussion"}
     meeting = {"meeting_date": er.today(), "meeting_outcome": "decide", "conclusion": "同意处罚"}
     refused(er.engine, errors.NotCollective, "ER-8", er.do, "collective_discussion", "head",
-            {**meeting, "participants": ["局长"]}, {"minutes": pdf("集体讨论记录")})
-    er.do("collective_discussion", "head", {**meeting, "participants": ["局长", "副局长甲", "副局长乙"]},
+            {**meeting, "participants": ["局长 王某"]}, {"minutes": pdf("集体讨论记录")})
+    er.do("collective_discussion", "head", {**meeting, "participants": ["局长 王某", "副局长甲", "副局长乙"]},
           {"minutes": pdf("集体讨论记录")})
     er.decide()
     assert er.engine.procedures.get(er.procedure_id).status == "completed"

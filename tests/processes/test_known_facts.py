@@ -168,7 +168,29 @@ def test_er8_one_head_listed_twice_counts_once(er):
     error = refused(er.engine, errors.HeadRepeated, "ER-8", er.do, "collective_discussion", "head",
                     {**meeting, "participants": ["局长 王某", "局长  王某"]}, {"minutes": pdf("集体讨论记录")})
     assert (error.field, error.context["entry"]) == ("participants.1", "局长  王某")
+    error = refused(er.engine, errors.HeadRepeated, "ER-8", er.do, "collective_discussion", "head",
+                    {**meeting, "participants": ["局长 王某", "Director"]}, {"minutes": pdf("集体讨论记录")})
+    assert (error.field, error.context["entry"]) == ("participants.1", "Director")  # the same account by username
     er.do("collective_discussion", "head", {**meeting, "participants": ["局长 王某", "副局长 李某"]},
+          {"minutes": pdf("集体讨论记录")})
+
+
+def test_er8_the_heads_who_meet_are_the_organ_s_heads_by_the_registry(er):
+    """A name typed in — a deputy nobody registered, the enforcement unit's own investigator, another
+    organ's head — never makes up the number of heads a collective discussion needs."""
+    er.engine.people.ensure_organisation("tax_bureau", "税务局")
+    er.engine.people.ensure_user("tax_head", "tax_bureau", ["enforcement_head"], "税务局长")
+    er.submit(heavy_penalty=True, heavy_penalty_basis="情节严重，拟处没收违法所得并罚款")
+    er.review("agree")
+    meeting = {"meeting_date": er.today(), "meeting_outcome": "decide", "conclusion": "同意处罚"}
+    strangers = (["局长 王某", "副局长 张某"], ["局长 王某", "zhao_inv"], ["局长 王某", "副局长甲", "税务局长"])
+    for participants in strangers:
+        error = refused(er.engine, errors.HeadNotRegistered, "ER-8", er.do, "collective_discussion", "head",
+                        {**meeting, "participants": participants}, {"minutes": pdf("集体讨论记录")})
+        stranger = participants[-1]
+        assert (error.field, error.context["entry"]) == (f"participants.{len(participants) - 1}", stranger)
+        assert "副局长 李某" in error.context["heads"] and "税务局长" not in error.context["heads"]
+    er.do("collective_discussion", "head", {**meeting, "participants": ["director", "deputy_yi"]},
           {"minutes": pdf("集体讨论记录")})
 
 

@@ -97,6 +97,13 @@ class HeadRepeated(Refused):
     zh = "{field}：{entry} 已列出（第 {first} 行），每名出席的负责人只计一次。"
 
 
+class HeadNotRegistered(Refused):
+    rule = "ER-8"
+    en = ("{field}: {entry} is not a head of this organ in the organisation registry (its heads: {heads}); the "
+          "heads who discuss are the organ's, never names typed in.")
+    zh = "{entry} 不是组织机构登记中本机关的负责人（登记的负责人：{heads}）；参加集体讨论的应为本机关负责人。"
+
+
 class CollectiveDiscussionMissing(Refused):
     rule = "ER-8"
     en = "A heavy penalty for a complex or major violation is decided by the organ's heads collectively first."
