@@ -104,3 +104,17 @@ def test_df_statutes_every_statute_has_a_home_with_its_guards():
     assert guarded <= set(STATUTES)
     assert set(STATUTES) - guarded == set()
     assert HOMES[-1] == "decisionflow"
+
+
+def test_df_statutes_every_date_a_bpmn_may_name_is_one_its_statute_s_guards_write():
+    """`TIMER_DATES` and `DUE_DATES` are the names a statute shares with its BPMN: each must be a key its
+    own guards write into the derived values, or deploy would accept a timer or due date nothing fills."""
+    from engine.bpmn import profiles
+    unwritten = []
+    for statute in STATUTES:
+        guards_py = ROOT / "engine" / "statutes" / statute / "guards.py"
+        written = {key.value for node in ast.walk(ast.parse(guards_py.read_text(encoding="utf-8")))
+                   if isinstance(node, ast.Dict) for key in node.keys if isinstance(key, ast.Constant)}
+        named = profiles.TIMER_DATES.get(statute, frozenset()) | profiles.DUE_DATES.get(statute, frozenset())
+        unwritten += [f"{statute}: {name}" for name in sorted(named - written)]
+    assert unwritten == []
