@@ -4,9 +4,11 @@ Logins (and failed ones), lockouts, account, role and password changes (roles be
 after), four-eyes role grants asked for, approved and rejected (DF-FOUR-EYES), organisations,
 API tokens (with the SHA-256 of the secret, never the secret), definition deploys and catalogue
 loads, and set-up's organisations, roles and users (people.py) are recorded the way procedure
-history is (DESIGN invariant 4): `hash = SHA-256(RFC 8785 canonical JSON of
-{seq, at, actor, kind, subject, payload, prev_hash})`, the first `prev_hash` is 64 zeros,
-and `verify` names the first seq that does not match. Triggers refuse UPDATE and DELETE
+history is (DESIGN invariant 4): `hash = H(RFC 8785 canonical JSON of
+{seq, at, actor, kind, subject, payload, prev_hash})`, H being the algorithm the log began with — SM3
+(`sm3:…`, and `"alg": "sm3"` in the body) on a deployment begun on the `sm` suite, SHA-256 on one begun
+before — the first `prev_hash` is that algorithm's zeros, and `verify` names the first seq that does
+not match, or an entry that changes the algorithm. Triggers refuse UPDATE and DELETE
 on `admin_events` (migration 0007).
 
 `append` is called by the service that makes the change, inside its unit of work and
@@ -19,7 +21,6 @@ the account entries into the rows they imply and compares (engine/integrity/acco
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,7 +28,8 @@ from typing import Any
 
 from sqlalchemy import func, insert, select, update
 
-from engine.chain import GENESIS, canonical, timestamp
+from engine.chain import canonical, timestamp
+from engine.crypto_suite import alg_of, digest, genesis, hash_alg
 from engine.domain.actors import Actor
 from engine.domain.errors import AdminLogForbidden
 from engine.persistence.tables import AdminEvent, AdminLogHead
@@ -71,9 +73,14 @@ class AdminLogReport:
 
 def admin_event_hash(seq: int, at: datetime, actor: str, kind: str, subject: str,
                      payload: Mapping[str, Any], prev_hash: str) -> str:
+    """The entry's hash, in the algorithm its `prev_hash` names: the log keeps the one it began with (SM3
+    for a deployment begun on the `sm` suite, SHA-256 for one begun before it), as procedure chains do."""
+    alg = alg_of(prev_hash)
     body = {"seq": seq, "at": timestamp(at), "actor": actor, "kind": kind, "subject": subject,
             "payload": payload, "prev_hash": prev_hash}
-    return hashlib.sha256(canonical(body)).hexdigest()
+    if alg != "sha256":
+        body["alg"] = alg
+    return digest(canonical(body), alg)
 
 
 def append(uow: UnitOfWork, actor: str, kind: str, subject: str, payload: Mapping[str, Any], at: datetime) -> int:
@@ -81,6 +88,8 @@ def append(uow: UnitOfWork, actor: str, kind: str, subject: str, payload: Mappin
     if kind not in KINDS:
         raise ValueError(f"unknown admin log kind {kind!r}")
     head_seq, head_hash = uow.session.execute(_LOCK_HEAD).one()
+    if head_seq == 0:  # the log's first entry: it begins in the deployment's suite
+        head_hash = genesis(hash_alg(uow.settings.crypto_suite))
     seq, body = head_seq + 1, dict(payload)
     digest = admin_event_hash(seq, at, actor, kind, subject, body, head_hash)
     uow.session.execute(_INSERT, [{"seq": seq, "at": at, "actor": actor, "kind": kind, "subject": subject,
@@ -119,10 +128,12 @@ def verify(uow: UnitOfWork) -> AdminLogReport:
 
 
 def check_chain(rows: Iterable[Any], head_seq: int, head_hash: str) -> AdminLogReport:
-    """Walk entries ordered by seq from GENESIS to the recorded head."""
-    prev, expected_seq, seen = GENESIS, 1, 0
+    """Walk entries ordered by seq from the genesis of the log's algorithm to the recorded head."""
+    prev, expected_seq, seen = None, 1, 0
     for row in rows:
         seen += 1
+        if prev is None:  # the first entry's prev_hash names the log's algorithm: it must be that one's zeros
+            prev = genesis(alg_of(row.prev_hash))
         if row.seq != expected_seq:
             return AdminLogReport(False, seen, min(row.seq, expected_seq),
                                   f"seq {expected_seq} is missing or out of order")
@@ -133,6 +144,9 @@ def check_chain(rows: Iterable[Any], head_seq: int, head_hash: str) -> AdminLogR
                                           row.prev_hash)
         except Exception as error:  # a tampered payload may not even be canonical JSON
             return AdminLogReport(False, seen, row.seq, f"cannot hash: {error}")
+        if alg_of(row.hash) != alg_of(prev):
+            return AdminLogReport(False, seen, row.seq,
+                                  f"the entry changes the log's algorithm from {alg_of(prev)} to {alg_of(row.hash)}")
         if recomputed != row.hash:
             return AdminLogReport(False, seen, row.seq, "hash does not match the content")
         prev, expected_seq = row.hash, expected_seq + 1
@@ -141,7 +155,7 @@ def check_chain(rows: Iterable[Any], head_seq: int, head_hash: str) -> AdminLogR
         return AdminLogReport(False, seen, walked + 1, "the log ends before its recorded head: entries are missing")
     if walked > head_seq:
         return AdminLogReport(False, seen, head_seq + 1, "entries follow the recorded head")
-    if prev != head_hash:
+    if prev is not None and prev != head_hash:
         return AdminLogReport(False, seen, head_seq, "the last entry is not the recorded head")
     return AdminLogReport(True, seen)
 

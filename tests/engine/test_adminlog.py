@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from itertools import pairwise
+from types import SimpleNamespace
 
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from engine.chain import GENESIS
+from engine.chain import canonical, timestamp
 from engine.cli import cli
 from engine.config import Settings
 from engine.core import build_engine
+from engine.crypto_suite import GENESIS_SM3, genesis, hash_alg
 from engine.domain.errors import AccountForbidden, AccountInvalid, AdminLogForbidden
 from engine.integrity import check
 from engine.services.accounts import NOT_A_USERNAME
-from engine.services.adminlog import admin_event_hash
+from engine.services.adminlog import admin_event_hash, check_chain
 from tests.conftest import FIXTURES, bundle
 from tests.helpers import tamper, without_setup
 from tests.processes.md_scenario import CATALOGUE
@@ -109,7 +112,8 @@ def test_df_audit_log_is_chained_from_genesis(engine, staff):
     log = entries(engine, auditor)
     assert [e.seq for e in log] == list(range(1, len(log) + 1))
     assert [e.subject for e in log[-3:]] == ["organisation:a1", "organisation:a2", "organisation:a3"]
-    assert log[0].prev_hash == GENESIS
+    assert log[0].prev_hash == genesis(hash_alg(engine.settings.crypto_suite)) == GENESIS_SM3  # sm by default
+    assert all(e.hash.startswith("sm3:") for e in log)
     for previous, entry in pairwise(log):
         assert entry.prev_hash == previous.hash
     for e in log:
@@ -310,6 +314,22 @@ def test_df_audit_log_an_entry_past_the_head_is_found(logged):
                             "prev": last.hash, "hash": forged})
     report = logged.adminlog.verify()
     assert not report.ok and report.first_bad_seq == seq
+
+
+def test_df_audit_log_an_sm3_entry_rewritten_with_sha256_is_found():
+    """The log keeps the algorithm it began with: an entry re-hashed with SHA-256 over an SM3 chain (a
+    downgrade to an algorithm a forger can compute elsewhere) is named, even though its own hash is right."""
+    at = datetime(2026, 12, 1, 9, tzinfo=UTC)
+    first = SimpleNamespace(seq=1, at=at, actor="setup", kind="role_defined", subject="role:x", payload={},
+                            prev_hash=GENESIS_SM3)
+    first.hash = admin_event_hash(1, at, "setup", "role_defined", "role:x", {}, GENESIS_SM3)
+    body = {"seq": 2, "at": timestamp(at), "actor": "admin", "kind": "login", "subject": "user:admin",
+            "payload": {}, "prev_hash": first.hash}
+    second = SimpleNamespace(seq=2, at=at, actor="admin", kind="login", subject="user:admin", payload={},
+                             prev_hash=first.hash, hash=hashlib.sha256(canonical(body)).hexdigest())
+    report = check_chain([first, second], 2, second.hash)
+    assert not report.ok and report.first_bad_seq == 2 and "sm3 to sha256" in report.reason
+    assert check_chain([first], 1, first.hash).ok
 
 
 @pytest.mark.parametrize("sql", [

@@ -37,6 +37,7 @@ def test_df_integrity_an_intl_database_keeps_verifying_after_the_switch_to_sm(db
         p.ensure_organisation("justice", "县司法局", "review_office")
         sponsor = p.ensure_user("zhang_wei", "dev_reform", ["sponsor"], "张伟")
         reviewer = p.ensure_user("liu_yang", "justice", ["legality_reviewer"], "刘洋")
+        auditor = p.ensure_user("qian_audit", "justice", ["auditor"], "钱审计")
         old = intl.procedures.start(key, "旧程序", "dev_reform", sponsor)
         intl.checkpoints.make()
     finally:
@@ -52,6 +53,11 @@ def test_df_integrity_an_intl_database_keeps_verifying_after_the_switch_to_sm(db
         assert all(e.hash.startswith("sm3:") for e in new_events)
         assert "sm3" in old_events[-1].payload["data"]["draft"], "a document stored under sm is named by SM3 too"
         assert sm.history.verify(old.id).ok and sm.history.verify(new.id).ok
+        sm.people.ensure_organisation("new_unit", "新设单位")  # an administration-log entry made under sm
+        log = sm.adminlog.events(auditor)
+        assert log[-1].subject == "organisation:new_unit" and all(len(e.hash) == 64 for e in log), \
+            "the administration log begun under intl keeps SHA-256 after the switch"
+        assert sm.adminlog.verify().ok
         made = sm.checkpoints.make()
         assert made.seq == 2 and sm.checkpoints.check() == []
         monkeypatch.setenv("DECISIONFLOW_KEY_DIR", settings["key_dir"])
