@@ -16,6 +16,7 @@ def test_df_integrity_checkpoint_page_lists_them_without_login_in_chinese(site, 
     page = client.get("/public/checkpoints").get_data(as_text=True)
     [key] = KeyRing(site.settings.key_dir).listed()
     assert "记录的签名检查点" in page and made.root in page and key.public_key in page
+    assert f"<td>{key.algorithm}</td>" in page and key.algorithm == "SM2-SM3"  # the suite's signature, named
     assert f'href="/api/v1/checkpoints/{made.seq}"' in page
     english = client.get("/public/checkpoints", headers={"Accept-Language": "en"})
     assert english.status_code == 200
