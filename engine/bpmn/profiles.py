@@ -9,6 +9,7 @@ and its timers and due dates name only dates the statute's guards compute.
 from __future__ import annotations
 
 from engine.bpmn.compliance import Check
+from engine.domain.known_facts import Staff
 from engine.statutes import modules
 
 _PROFILES = {module.__name__.split(".")[2]: module for module in modules("profile")}
@@ -31,6 +32,10 @@ FORM_PREFIXES: dict[str, str] = {statute: profile.FORM_PREFIX for statute, profi
 TIMER_DATES: dict[str, frozenset[str]] = {
     statute: profile.TIMER_DATES for statute, profile in _PROFILES.items() if profile.TIMER_DATES}
 """Statute → the dates its guards compute (engine/statutes/<statute>/guards.py) that a timeDate may name."""
+
+STAFF: dict[str, tuple[Staff, ...]] = {
+    form: staff for profile in _PROFILES.values() for form, staff in getattr(profile, "STAFF", {}).items()}
+"""Form → the people it names who must be the registry's (engine/domain/known_facts.py `Staff`)."""
 
 TRIGGERS: dict[str, dict[str, str]] = {
     statute: getattr(profile, "TRIGGERS", {}) for statute, profile in _PROFILES.items()}

@@ -56,6 +56,42 @@ class Composition:
         return "、".join(shown for _, shown in self.members)
 
 
+@dataclass(frozen=True)
+class Staff:
+    """People a form names who must be the registry's, declared in the statute's profile (`STAFF`).
+
+    `field` holds a name or a list of names: accounts or display names of active users holding `role` in
+    the acting user's organisation (`organ`) or anywhere; with no `role`, any registry account, named by
+    its username. Each person takes one seat among the form's staff fields: `repeated` refuses the second."""
+
+    field: str
+    seat_zh: str
+    refusal: Callable[..., e.DomainError]
+    repeated: Callable[..., e.DomainError]
+    role: str | None = None
+    organ: bool = True
+
+
+def check_staff(data: Mapping[str, Any], registered: Mapping[Staff, Composition]) -> None:
+    """Refuse a named person the registry does not hold in that seat, or one person in two seats (issue 19
+    items 2 and 4: a typed name never stands in for the registry, nor makes up a number the law requires)."""
+    seats: dict[str, tuple[str, str]] = {}
+    for seat in registered:
+        value = data.get(seat.field)
+        if value is None or value == "":
+            continue
+        names = value if isinstance(value, list) else [value]
+        for i, name in enumerate(names):
+            path = f"{seat.field}.{i}" if isinstance(value, list) else seat.field
+            who = registered[seat].who(name)
+            if who is None:
+                raise seat.refusal(field=path, entry=name, holders=registered[seat].names() or "—", entries=[name])
+            if who in seats:
+                first, first_zh = seats[who]
+                raise seat.repeated(field=path, entry=name, first=first, first_zh=first_zh, entries=[name])
+            seats[who] = (path, seat.seat_zh)
+
+
 def known(form: str, before: Mapping[str, Any]) -> dict[str, Rows]:
     """The rows the engine fills in for `form` from what earlier steps recorded (field → rows)."""
     fn = _KNOWN.get(form)
@@ -176,19 +212,6 @@ def _er_collective_check(data: Mapping[str, Any], before: Mapping[str, Any]) -> 
     _once((str(p) for p in data.get("participants") or []), "participants", e.HeadRepeated)
 
 
-def _er_heads(data: Mapping[str, Any], body: Composition) -> None:
-    """ER-8: the heads who met are the organ's heads by the registry, each person once however typed
-    (by username or by name)."""
-    seen: dict[str, int] = {}
-    for i, name in enumerate(str(p) for p in data.get("participants") or []):
-        who = body.who(name)
-        if who is None:
-            raise e.HeadNotRegistered(field=f"participants.{i}", entry=name, heads=body.names(), entries=[name])
-        if who in seen:
-            raise e.HeadRepeated(field=f"participants.{i}", entry=name, first=seen[who], entries=[name])
-        seen[who] = i
-
-
 def _once(names: Iterable[str], field_name: str, error: Callable[..., e.DomainError]) -> None:
     seen: dict[str, int] = {}
     for i, name in enumerate(names):
@@ -209,8 +232,6 @@ _KNOWN: dict[str, Callable[[Mapping[str, Any]], dict[str, Rows]]] = {
 }
 _COMPOSED: dict[str, Callable[[Mapping[str, Any], Composition], None]] = {
     "md_deliberation": _deliberation_members,
-    "er_collective": _er_heads,
-    "er_coordination": _er_heads,
 }
 _CHECKS: dict[str, Callable[[Mapping[str, Any], Mapping[str, Any]], None]] = {
     "md_hearing_notice": _hearing_notice_check,

@@ -16,7 +16,9 @@ from typing import Any
 
 from sqlalchemy import select
 
+from engine.bpmn.profiles import STAFF
 from engine.domain import known_facts
+from engine.domain.actors import canonical_username
 from engine.domain.errors import FormInvalid
 from engine.persistence.tables import Event, Organisation, Procedure, User, UserRole
 from engine.persistence.uow import UnitOfWork
@@ -25,8 +27,6 @@ from engine.services import definitions
 DECISION_STATUTE = "major_decision"
 BODIES: dict[str, tuple[str, str, bool]] = {
     "md_deliberation": ("meeting_member", "head", False),
-    "er_collective": ("enforcement_head", "enforcement_head", True),
-    "er_coordination": ("enforcement_head", "enforcement_head", True),
 }
 """Form → (the role of the body's members, the role of who chairs it, whether the body is the acting
 user's own organisation's) in the registry: the government's meeting (MD-30a), an organ's heads (ER-8)."""
@@ -79,3 +79,26 @@ def composition(uow: UnitOfWork, form: str, org: str | None = None) -> known_fac
     if not members:
         return None
     return known_facts.Composition(tuple(members.items()), frozenset(chairs))
+
+
+def staff(uow: UnitOfWork, form: str, org: str | None,
+          values: Mapping[str, Any]) -> dict[known_facts.Staff, known_facts.Composition]:
+    """For each `Staff` seat the form's statute declares, who the registry holds for it: active holders of
+    its role (or anyone) in the acting user's organisation `org`, by username or name; for a seat of any
+    role anywhere, the accounts the form names, by username only (no query over every user)."""
+    registered: dict[known_facts.Staff, known_facts.Composition] = {}
+    for seat in STAFF.get(form, ()):
+        query = select(User.username, User.display_name).where(User.active.is_(True)).order_by(User.username)
+        if seat.role is not None:
+            query = query.join(UserRole, UserRole.user_id == User.id).where(UserRole.role == seat.role)
+        if seat.organ:
+            query = query.join(Organisation, Organisation.id == User.org_id).where(Organisation.code == org)
+        by_name = seat.role is not None or seat.organ
+        if not by_name:
+            typed = values.get(seat.field)
+            names = typed if isinstance(typed, list) else [typed]
+            query = query.where(User.username.in_([canonical_username(str(n)) for n in names if n]))
+        members = tuple((username, (shown or username) if by_name else username)
+                        for username, shown in uow.session.execute(query))
+        registered[seat] = known_facts.Composition(members, frozenset())
+    return registered

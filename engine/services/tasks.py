@@ -255,6 +255,7 @@ def _checked_input(uow: UnitOfWork, compiled: CompiledDefinition, procedure: Loc
     form_dates.check(form.dates, values, _moments(now, step, procedure))
     known_facts.check(form_name, values, task.data, facts.on_record(uow, form_name, values, procedure.id),
                       facts.composition(uow, form_name, actor.org))
+    known_facts.check_staff(values, facts.staff(uow, form_name, actor.org, values))
     return values, admitted, refs
 
 

@@ -6,6 +6,9 @@ the database before and after); the corrected submission then passes.
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from engine.clock import CST
 from engine.domain import errors
 from tests.helpers import refused
 from tests.processes.md_scenario import pdf
@@ -189,7 +192,7 @@ def test_er8_the_heads_who_meet_are_the_organ_s_heads_by_the_registry(er):
                         {**meeting, "participants": participants}, {"minutes": pdf("集体讨论记录")})
         stranger = participants[-1]
         assert (error.field, error.context["entry"]) == (f"participants.{len(participants) - 1}", stranger)
-        assert "副局长 李某" in error.context["heads"] and "税务局长" not in error.context["heads"]
+        assert "副局长 李某" in error.context["holders"] and "税务局长" not in error.context["holders"]
     er.do("collective_discussion", "head", {**meeting, "participants": ["director", "deputy_yi"]},
           {"minutes": pdf("集体讨论记录")})
 
@@ -236,9 +239,38 @@ def test_rc8_one_officer_typed_twice_is_one_investigator(rc):
     rc.accept()
     rc.copy()
     rc.reply()
-    refused(rc.engine, errors.InvestigatorsTooFew, "RC-8", rc.review, investigated=True,
-            investigation_officers=["复议员Ａ", "复议员a"])  # full-width and case: one person
-    rc.review(investigated=True, investigation_officers=["复议员a", "复议员b"])
+    error = refused(rc.engine, errors.PanelMemberRepeated, "RC-10", rc.review, investigated=True,
+                    investigation_officers=["复议员Ａ", "复议员a"])  # full-width and case: one person
+    assert (error.field, error.context["first"]) == ("investigation_officers.1", "investigation_officers.0")
+    rc.review(investigated=True, investigation_officers=["复议员a", "fuyi_b"])  # by name or by account
+    assert rc.open() == {"decision"}
+
+
+def test_rc8_rc10_investigators_and_the_hearing_panel_are_the_office_s_staff_by_the_registry(rc):
+    """A typed name — nobody registered, the respondent's own official — never makes up the two
+    investigators or the hearing panel the law requires, and one person never takes two seats."""
+    rc.apply(major_complex=True)
+    rc.accept()
+    rc.copy()
+    rc.reply()
+    for stranger in ("复议员戊", "beishen"):
+        error = refused(rc.engine, errors.OfficerNotRegistered, "RC-8", rc.review, investigated=True,
+                        investigation_officers=["复议员甲", stranger])
+        assert (error.field, error.context["entry"]) == ("investigation_officers.1", stranger)
+        assert "复议员乙" in error.context["holders"] and "书记员丁" not in error.context["holders"]
+    rc.review(investigated=True, investigation_officers=["复议员甲", "复议员乙"])
+    assert rc.open() == {"case_hearing"}
+    rc.clock.set(datetime(2026, 11, 11, 10, 0, tzinfo=CST))
+    hearing = {"notice_served_on": "2026-11-03", "hearing_date": "2026-11-11", "presiding_officer": "复议员甲",
+               "hearing_officers": ["复议员乙", "复议员丙"], "recorder": "书记员丁"}
+    record = {"record": pdf("听证笔录")}
+    error = refused(rc.engine, errors.PanelMemberRepeated, "RC-10", rc.do, "case_hearing", "office",
+                    {**hearing, "hearing_officers": ["复议员乙", "fuyi_jia"]}, record)
+    assert (error.field, error.context["first"]) == ("hearing_officers.1", "presiding_officer")
+    error = refused(rc.engine, errors.OfficerNotRegistered, "RC-8", rc.do, "case_hearing", "office",
+                    {**hearing, "recorder": "路人"}, record)
+    assert error.field == "recorder"
+    rc.do("case_hearing", "office", hearing, record)
     assert rc.open() == {"decision"}
 
 

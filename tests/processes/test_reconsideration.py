@@ -69,6 +69,10 @@ class Case(Walk):
         self.review()
 
 
+OFFICERS = {"fuyi_jia": "复议员甲", "fuyi_yi": "复议员乙", "fuyi_bing": "复议员丙", "fuyi_a": "复议员a",
+            "fuyi_b": "复议员b", "shuji_ding": "书记员丁"}
+
+
 @pytest.fixture
 def rc(engine, clock) -> Case:
     clock.set(MONDAY)
@@ -79,6 +83,8 @@ def rc(engine, clock) -> Case:
     people = {"office": p.ensure_user("fuyi", "fuyi_office", ["sponsor", "reconsideration_office"]),
               "respondent": p.ensure_user("beishen", "market_reg", ["respondent"]),
               "head": p.ensure_user("fuyi_head", "county_gov", ["reconsideration_head"])}
+    for username, name in OFFICERS.items():  # the office's staff, by the registry (RC-8, RC-10)
+        p.ensure_user(username, "fuyi_office", ["reconsideration_office"] if name != "书记员丁" else [], name)
     view = engine.procedures.start("reconsideration", "某食品有限公司不服行政处罚申请行政复议", "fuyi_office",
                                    people["office"])
     return Case.of(engine, people, view)

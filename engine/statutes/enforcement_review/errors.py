@@ -93,15 +93,28 @@ class NotCollective(Refused):
 
 class HeadRepeated(Refused):
     rule = "ER-8"
-    en = "{field}: {entry} is already listed (row {first}); each head attending counts once."
-    zh = "{field}：{entry} 已列出（第 {first} 行），每名出席的负责人只计一次。"
+    en = "{field}: {entry} is already listed ({first}); each head attending counts once."
+    zh = "{entry} 已列为{first_zh}，每名出席的负责人只计一次。"
+
+
+class InvestigatorNotRegistered(Refused):
+    rule = "ER-3"
+    en = ("{field}: {entry} is not an account in the organisation registry; investigators are named by their "
+          "accounts, so that none of them reviews the case.")
+    zh = "{entry} 不是组织机构登记中的账户；调查人员须以账户列明，以确保其不参与本案的法制审核。"
+
+
+class InvestigatorRepeated(Refused):
+    rule = "ER-3"
+    en = "{field}: {entry} is already listed ({first}); each investigator is listed once."
+    zh = "{entry} 已列为调查人员（{first_zh}），每名调查人员只列一次。"
 
 
 class HeadNotRegistered(Refused):
     rule = "ER-8"
-    en = ("{field}: {entry} is not a head of this organ in the organisation registry (its heads: {heads}); the "
+    en = ("{field}: {entry} is not a head of this organ in the organisation registry (its heads: {holders}); the "
           "heads who discuss are the organ's, never names typed in.")
-    zh = "{entry} 不是组织机构登记中本机关的负责人（登记的负责人：{heads}）；参加集体讨论的应为本机关负责人。"
+    zh = "{entry} 不是组织机构登记中本机关的负责人（登记的负责人：{holders}）；参加集体讨论的应为本机关负责人。"
 
 
 class CollectiveDiscussionMissing(Refused):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from engine.bpmn.compliance import Check, Graph, PathRule, RequiredKinds
 from engine.domain import errors
+from engine.domain.known_facts import Staff
 from engine.domain.separation import Apart, Duty
 from engine.domain.steps import StepKind as K
 
@@ -65,3 +66,13 @@ DUTIES: tuple[Duty, ...] = (
     Apart((K.enforcement_submission, K.enforcement_supplement), (K.enforcement_legal_review,),
           errors.InvestigatorMayNotReview),
 )
+
+_HEADS = (Staff("participants", "出席的负责人", errors.HeadNotRegistered, errors.HeadRepeated, "enforcement_head"),)
+STAFF: dict[str, tuple[Staff, ...]] = {
+    "er_submission": (Staff("investigators", "调查人员", errors.InvestigatorNotRegistered, errors.InvestigatorRepeated,
+                            organ=False),),
+    "er_coordination": _HEADS,
+    "er_collective": _HEADS,
+}
+"""Form → the people it names who must be the registry's: investigators are accounts (ER-3's separation
+keys on them), the heads who discuss are the organ's registered heads (ER-8)."""

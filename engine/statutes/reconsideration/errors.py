@@ -114,6 +114,19 @@ class HearingNoticeTooShort(Refused):
     zh = "听证于 {hearing} 举行，通知于 {notice} 送达：应当在举行听证的 {days} 个工作日前书面通知当事人。"
 
 
+class OfficerNotRegistered(Refused):
+    rule = "RC-8"
+    en = ("{field}: {entry} is not one of this organ's reconsideration staff in the organisation registry "
+          "(registered: {holders}); investigators and hearing officers are the organ's, never names typed in.")
+    zh = "{entry} 不是组织机构登记中本机关的行政复议人员（已登记：{holders}）；调查、听证人员应为本机关行政复议人员。"
+
+
+class PanelMemberRepeated(Refused):
+    rule = "RC-10"
+    en = "{field}: {entry} already sits in this record ({first}); each person takes one seat and counts once."
+    zh = "{entry} 已在本记录中列为{first_zh}；每名人员只能担任一个角色，只计一次。"
+
+
 class HearingPanelIncomplete(Refused):
     rule = "RC-10"
     en = "A hearing has 1 presiding officer, at least 2 hearing officers and 1 recorder."

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from engine.bpmn.compliance import Check, Graph, PathRule, RequiredKinds
 from engine.domain import errors
+from engine.domain.known_facts import Staff
 from engine.domain.separation import Apart, Duty
 from engine.domain.steps import StepKind as K
 
@@ -87,3 +88,17 @@ DUTIES: tuple[Duty, ...] = (
            K.incidental_review, K.incidental_conclusion),
           errors.RespondentMayNotHear),
 )
+
+_OFFICE = "reconsideration_office"
+STAFF: dict[str, tuple[Staff, ...]] = {
+    "rc_case_review": (Staff("investigation_officers", "调查人员", errors.OfficerNotRegistered,
+                             errors.PanelMemberRepeated, _OFFICE),),
+    "rc_hearing": (
+        Staff("presiding_officer", "主持人", errors.OfficerNotRegistered, errors.PanelMemberRepeated, _OFFICE),
+        Staff("hearing_officers", "听证员", errors.OfficerNotRegistered, errors.PanelMemberRepeated, _OFFICE),
+        Staff("recorder", "记录员", errors.OfficerNotRegistered, errors.PanelMemberRepeated),
+    ),
+}
+"""Form → the people it names who must be the registry's: investigators (RC-8) and the hearing's presiding
+officer and hearing officers (RC-10) are the organ's reconsideration staff, its recorder one of its people;
+each person takes one seat."""
