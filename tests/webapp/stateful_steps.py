@@ -30,6 +30,10 @@ STARTERS = {"major_decision": "sponsor", "normative_document": "sponsor", "enfor
 """Which demo user starts a procedure of each definition (a sponsor of their own unit)."""
 
 
+MD_BASIS = [{"instrument": "《重大行政决策程序暂行条例》", "article": "第十二条"}]
+"""A legal basis cites an instrument and an article (MD-12a, MD-26a, ND-2)."""
+
+
 def _md(spec: str) -> Maker:
     def make(today: date, pid: int) -> Completion:
         d = today.isoformat()
@@ -41,7 +45,7 @@ def _md(spec: str) -> Maker:
                 "matter_type": "major_decision", "category": "public_policy",
                 "category_justification": "涉及社会公众切身利益的重要政策", "catalogue_item": "2026-05",
                 "lead_sponsor": "dev_reform"}, {}),
-            "drafting": Completion("sponsor", {"legal_basis": ["《重大行政决策程序暂行条例》"], "options_count": 1,
+            "drafting": Completion("sponsor", {"legal_basis": MD_BASIS, "options_count": 1,
                                                "cost_benefit_not_needed_reason": "不涉及新增财政支出",
                                                **{fact: False for fact in FACTS}},
                                    {"draft": pdf("决策草案"), "explanation": pdf("起草说明")}),
@@ -56,7 +60,7 @@ def _md(spec: str) -> Maker:
                 {"topic": "实施范围", "summary": "建议扩大实施范围", "adoption": "adopted"}]},
                 {"adoption_statement": pdf("意见采纳情况说明")}),
             "review_submission": Completion("sponsor", {"procedures_account": "已履行公众参与等法定程序",
-                                                        "legal_basis": ["《重大行政决策程序暂行条例》"]},
+                                                        "legal_basis": MD_BASIS},
                                             {"draft": pdf("送审稿")}),
             "legal_opinion": Completion("adviser", {"adviser_name": "陈静", "adviser_role": "legal_adviser",
                                                     "signed": True, "summary": "未发现违法问题"},
@@ -66,9 +70,10 @@ def _md(spec: str) -> Maker:
                                                        "finding_content": "内容合法"},
                                           {"opinion_document": pdf("合法性审查意见书")}),
             "deliberation": Completion("secretary", {
-                "meeting_type": "standing", "meeting_date": d, "members_total": 5, "members_present": 5,
+                "meeting_type": "standing", "meeting_date": d, "members_total": 5, "members_present": 3,
                 "views": [{"member": "副县长甲", "is_head": False, "position": "support"},
-                          {"member": "县长", "is_head": True, "position": "support"}],
+                          {"member": "副县长乙", "is_head": False, "position": "support"},
+                          {"member": "孙县长", "is_head": True, "position": "support"}],  # the registry's (MD-30a)
                 "decision_outcome": "adopt"}, {"minutes": pdf("会议纪要")}),
             "party_report": Completion("liaison", {"reported_on": d, "form": "written", "reply": "同意"}, {}),
             "publication": Completion("secretary", {"channels": ["gov_website"], "published_on": d,
@@ -90,7 +95,7 @@ def _nd(spec: str) -> Maker:
         table: dict[str, Completion] = {
             "drafting": Completion("sponsor", {
                 "document_title": f"示范县促进个体工商户发展若干措施（{pid}）",
-                "legal_basis": "《促进个体工商户发展条例》",
+                "legal_basis": [{"instrument": "《促进个体工商户发展条例》", "article": "第五条"}],
                 "within_powers": True, "affects_rights_obligations": True, "generally_binding": True,
                 "repeatedly_applicable": True, "to_be_published": True, "major_effect": False,
                 "market_entities_affected": False, "is_major_decision": False},
