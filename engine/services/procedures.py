@@ -131,6 +131,10 @@ def get(uow: UnitOfWork, procedure_id: int) -> ProcedureView:
         return view_of(uow, procedure, definition)
 
 
+COUNT_LIMIT = 1000
+"""A search counts its matches up to this many (and one more, to say there are more)."""
+
+
 def search(uow: UnitOfWork, title: str | None = None, sponsor_org: str | None = None,
            status: str | None = None, limit: int = 50, offset: int = 0, started_from: datetime | None = None,
            started_before: datetime | None = None, after: str | None = None) -> tuple[int, list[ProcedureView]]:
@@ -147,7 +151,11 @@ def search_page(uow: UnitOfWork, title: str | None = None, sponsor_org: str | No
 
     Keyset-paged: `after` is the last row's id, and the page seeks the primary key from there (an `offset`
     is still honoured for old links, but costs the rows it skips). Four statements a page whatever its
-    size: the count, the page with its definitions, the page's open steps, the page's pending timers."""
+    size: the count, the page with its definitions, the page's open steps, the page's pending timers.
+
+    The count stops at `COUNT_LIMIT` + 1 matches (issue 21): counting every one of a province's
+    procedures would cost more than the page itself, and "more than 1,000" is what a reader needs to
+    narrow the search; `total > COUNT_LIMIT` says the count was cut there."""
     filters = []
     if started_from is not None:
         filters.append(Procedure.started_at >= started_from)
@@ -163,7 +171,8 @@ def search_page(uow: UnitOfWork, title: str | None = None, sponsor_org: str | No
     key = paging.decode(after, (int,))
     seek = [Procedure.id < key[0]] if key is not None else []
     with uow.read():
-        total = uow.session.scalar(select(func.count()).select_from(Procedure).where(*filters)) or 0
+        total = uow.session.scalar(select(func.count()).select_from(
+            select(Procedure.id).where(*filters).limit(COUNT_LIMIT + 1).subquery())) or 0
         # The definition's key and version only (its BPMN and forms are large), and never the workflow state.
         rows = uow.session.execute(
             select(Procedure, Definition.id, Definition.key, Definition.version).options(defer(Procedure.state))

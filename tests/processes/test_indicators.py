@@ -160,6 +160,7 @@ def reviews(engine, clock) -> tuple[Review, Review]:
     people = {"unit": p.ensure_user("zhao_inv", "market_enforcement", ["sponsor", "enforcement_unit"]),
               "reviewer": p.ensure_user("wu_legal", "market_legal", ["legal_office", "legal_professional"]),
               "head": p.ensure_user("director", "market_bureau", ["enforcement_head"])}
+    p.ensure_user("qian_inv", "market_enforcement", ["enforcement_unit"])  # the walk's second investigator (ER-3)
     supervisor = p.ensure_user("duban", "gov_office", ["supervisor"])
     clock.set(datetime(2026, 9, 23, 10, 0, tzinfo=CST))
     walks = []

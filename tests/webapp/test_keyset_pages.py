@@ -71,3 +71,23 @@ def test_df_view_audit_search_page_links_下一页_with_the_cursor(site, app):
     assert NEXT.search(second) is None and "第一页" in second
     shown = [int(n) for n in re.findall(r"/audit/procedures/(\d+)", first + second)]
     assert sorted(set(shown), reverse=True) == sorted(started, reverse=True)
+
+
+def test_df_view_search_counts_up_to_its_limit_and_says_when_there_are_more(site, app, monkeypatch):
+    """Counting a province's matches would cost more than the page (issue 21): the count stops one past the
+    limit, the API says `total_exact: false`, the auditor's page says "超过 … 件"; the pages still reach every row."""
+    started = _start(site)
+    import engine.services.procedures as procedures
+    import webapp.api.procedures as api
+    import webapp.pages.audit as audit
+    secret = site.tokens.issue(site.people.actor("auditor"), "test").secret
+    headers = {"Authorization": f"Bearer {secret}"}
+    exact = app.test_client().get("/api/v1/procedures/", headers=headers).json
+    assert (exact["total"], exact["total_exact"]) == (len(started), True)
+    for module in (procedures, api, audit):
+        monkeypatch.setattr(module, "COUNT_LIMIT", 1)
+    capped = app.test_client().get("/api/v1/procedures/", headers=headers).json
+    assert (capped["total"], capped["total_exact"], len(capped["items"])) == (1, False, len(started))
+    assert site.procedures.search()[0] == 2 < len(started)  # counted to the limit and one more, never all
+    page = login(app, "auditor").get("/audit/").get_data(as_text=True)
+    assert "超过 1 件" in page

@@ -9,6 +9,7 @@ from flask import Response
 from flask_smorest import Blueprint
 
 from engine.clock import CST
+from engine.services.procedures import COUNT_LIMIT
 from webapp import metrics
 from webapp.api import access
 from webapp.api.docs import errors
@@ -52,7 +53,8 @@ def search(query: dict[str, Any]) -> Any:
         access.actor(), title=query.get("title"), sponsor_org=query.get("sponsor_org"), status=query.get("status"),
         started_from=_day(query.get("started_from")), started_before=_day(query.get("started_before")),
         limit=per_page, offset=(page - 1) * per_page, after=query.get("after"))
-    return {"total": total, "page": page, "per_page": per_page, "items": found.items, "next": found.next}
+    return {"total": min(total, COUNT_LIMIT), "total_exact": total <= COUNT_LIMIT, "page": page, "per_page": per_page,
+            "items": found.items, "next": found.next}
 
 
 @bp.get("/<id:procedure_id>")

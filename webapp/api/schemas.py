@@ -186,7 +186,10 @@ class ProcedureQuerySchema(Strict):
 
 
 class ProcedurePageSchema(Schema):
-    total = fields.Integer(required=True)
+    total = fields.Integer(required=True, metadata={
+        "description": "the number of matches, counted up to 1,000 (`total_exact` false: more than that)"})
+    total_exact = fields.Boolean(required=True, metadata={
+        "description": "false when the count stopped at 1,000: narrow the filters to count them all"})
     page = fields.Integer(required=True)
     per_page = fields.Integer(required=True)
     items = fields.List(fields.Nested(ProcedureSchema), required=True)

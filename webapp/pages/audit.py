@@ -18,6 +18,7 @@ from markupsafe import Markup
 from engine.clock import CST
 from engine.domain import inputs, stages
 from engine.domain.errors import FormInvalid
+from engine.services.procedures import COUNT_LIMIT
 from webapp import diagram, metrics
 from webapp.auth import actor, requires
 from webapp.downloads import download
@@ -71,7 +72,8 @@ def search() -> Any:
         limit=size, offset=(page - 1) * size, after=after)
     organisations = engine().accounts.organisations()
     query = {k: v for k, v in request.args.items() if k not in ("page", "after")}
-    return render_template("pages/audit_search.html", views=found.items, total=total, filters=filters,
+    return render_template("pages/audit_search.html", views=found.items, total=total,
+                           count_limit=COUNT_LIMIT, filters=filters,
                            organisations=organisations, statuses=STATUSES, next=found.next, query=query,
                            paged=bool(after) or page > 1)
 
