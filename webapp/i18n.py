@@ -7,6 +7,7 @@ the time zone the law counts in.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -76,12 +77,36 @@ def local_day(moment: datetime | date | None) -> str:
     return moment.isoformat()
 
 
-def refusal(error: DomainError) -> dict[str, Any]:
-    """What a page shows of a refusal: the message, the rule, its article, the field it concerns."""
+FIELD_LABELS = {
+    "title": lazy_gettext("Title"), "sponsor_org": lazy_gettext("Sponsoring unit"),
+    "definition": lazy_gettext("Procedure"), "reason": lazy_gettext("Reason"),
+    "password": lazy_gettext("Password"), "username": lazy_gettext("Username"),
+    "display_name": lazy_gettext("Name"), "org_code": lazy_gettext("Organisation"),
+    "roles": lazy_gettext("Roles"), "message": lazy_gettext("Reminder text"),
+    "text": lazy_gettext("Opinion"), "attachment": lazy_gettext("Attachment"),
+    "answer": lazy_gettext("Answer to the question"), "after": lazy_gettext("Page"),
+    "org": lazy_gettext("Sponsoring unit"), "from": lazy_gettext("Started from"),
+    "to": lazy_gettext("Started until"),
+}
+"""The fields of the pages' own forms (start, withdraw, accounts, reminders, opinions), named as the page
+shows them; a step's form names its fields by its schema's titles (schema_form.label_of)."""
+
+
+def refusal(error: DomainError, label: Callable[[str], str | None] | None = None) -> dict[str, Any]:
+    """What a page shows of a refusal: the message, the rule, its article, the field it concerns.
+
+    In Chinese the message names the field as the page shows it — `label` (a step form's titles), else
+    the page's own field names — never by its key; the API keeps the key for programs."""
     from webapp import metrics
 
     metrics.refusal(error.rule)
-    return {"message": error.message(lang()), "rule": error.rule, "article": error.article, "field": error.field}
+    shown: dict[str, object] = {}
+    if error.field and lang() != "en":
+        named = (label(error.field) if label else None) or FIELD_LABELS.get(error.field)
+        if named:
+            shown["field"] = f"“{named}”"
+    return {"message": error.message(lang(), **shown), "rule": error.rule, "article": error.article,
+            "field": error.field}
 
 
 def init_app(app: Flask) -> None:

@@ -142,6 +142,23 @@ def fields(schema: Mapping[str, Any], values: Mapping[str, Any] | None = None,
     return [_with_errors(f, {name: " ".join(messages) for name, messages in by_name.items()}) for f in built]
 
 
+def label_of(schema: Mapping[str, Any], path: str) -> str | None:
+    """A field path as the form shows it: `legal_basis.0.article` → 法律依据（第 1 行）·条款; None when the
+    schema has no such field (the caller then falls back)."""
+    parts, prop, shown = path.split("."), {"properties": _properties(schema)}, []
+    for part in parts:
+        if part.isdigit() and shown:
+            shown[-1] += f"（第 {int(part) + 1} 行）"  # the titles are Chinese; English pages keep the key
+            prop = prop.get("items") if isinstance(prop.get("items"), Mapping) else {}
+            continue
+        props = prop.get("properties") if isinstance(prop.get("properties"), Mapping) else {}
+        if not isinstance(props.get(part), Mapping):
+            return None
+        prop = props[part]
+        shown.append(str(prop.get("title") or part))
+    return "·".join(shown) or None
+
+
 def unplaced(built: Iterable[Field], errors: Mapping[str, str]) -> dict[str, str]:
     """The errors no field shows (`(form)`, an unknown field's name): the page shows them above the form."""
     names = _names(built)

@@ -40,10 +40,11 @@ class DomainError(Exception):
         value = self.context.get("field")
         return str(value) if value is not None else None
 
-    def message(self, lang: str = "zh_CN") -> str:
-        """The message in `lang` (zh_CN by default: our users are Chinese officials)."""
+    def message(self, lang: str = "zh_CN", **shown: object) -> str:
+        """The message in `lang` (zh_CN by default: our users are Chinese officials). `shown` replaces context
+        values for display only — a page names the field by its title where the API keeps its key."""
         template = self.en if lang == "en" else getattr(self, "zh", self.en)
-        return template.format_map(SafeContext(self.context))
+        return template.format_map(SafeContext({**self.context, **shown}))
 
     def as_dict(self, lang: str = "zh_CN") -> dict[str, object]:
         return {"rule": self.rule, "article": self.article, "message": self.message(lang),

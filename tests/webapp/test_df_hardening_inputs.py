@@ -84,7 +84,7 @@ def test_df_form_login_with_a_nul_in_the_username_is_refused_naming_it(app, site
     before = site.adminlog.count(site.people.actor("auditor"))
     response = browser.post("/login", {"username": "sponsor\x00", "password": "x"})
     assert response.status_code == 422 and response.mimetype == "text/html"
-    assert "username" in response.get_data(as_text=True)
+    assert "用户名" in response.get_data(as_text=True)  # the field, named as the login page names it
     assert site.adminlog.count(site.people.actor("auditor")) == before  # no login attempt was recorded
 
 
@@ -99,13 +99,15 @@ def test_df_form_new_procedure_title_with_a_nul_is_refused_and_nothing_started(a
 
 
 @pytest.mark.parametrize(("query", "field"), [
-    ("title=%00", "title"), ("org=a%00", "org"), ("from=0001-01-01", "from"), ("to=9999-12-31", "to"),
-    ("from=2026-13-01", "from"),
+    ("title=%00", "标题"), ("org=a%00", "承办单位"), ("from=0001-01-01", "启动日期自"), ("to=9999-12-31", "启动日期至"),
+    ("from=2026-13-01", "启动日期自"),
 ])
 def test_df_form_audit_search_with_unfit_text_or_dates_is_the_error_page_naming_the_field(app, query, field):
+    """The field is named as the page names it (issue 22 item 5), never by its key."""
     response = login(app, "auditor").get(f"/audit/?{query}")
     assert response.status_code == 422 and response.mimetype == "text/html"
-    assert f"字段 {field}" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert f"字段 “{field}”" in page and "字段 " + query.split("=")[0] not in page
 
 
 def test_df_hardening_audit_search_page_past_the_last_is_bounded(app):

@@ -101,6 +101,7 @@ def test_df_form_refusal_shows_the_message_next_to_the_field_and_changes_nothing
     field = re.search(r'<div class="field[^"]*has-error[^"]*">.*?</div>', body, re.S)
     assert field and 'name="proposal_source"' in field.group(0) and "field-error" in field.group(0)
     assert "DF-FORM" in body and re.search(r'(value="|>\s*)优化线网', body)  # what was typed is kept
+    assert "“建议来源”" in body and "字段 proposal_source" not in body  # named by its title, not its key
     assert site.procedures.get(view.id).version == view.version
     assert len(site.history.events(view.id)) == 1
 

@@ -83,7 +83,7 @@ def test_df_supervision_refused_reminder_is_shown_next_to_its_form_and_nothing_i
 
     assert refused.status_code == 422
     html = refused.get_data(as_text=True)
-    assert "DF-SUPERVISION" in html and "督办通知字段 message" in html
+    assert "DF-SUPERVISION" in html and "督办通知字段 “督办内容”" in html and "字段 message" not in html
     assert html.index('class="refusal"') > html.index(f'id="task-{task_id}"')  # in the step's row
     assert _kinds(site, procedure_id) == before
 

@@ -60,7 +60,8 @@ def complete(task_id: str) -> Any:
     except DomainError as refused:
         if status_of(refused) == 404:
             raise
-        return _render(item, data, _field_errors(refused), refusal(refused), record), status_of(refused)
+        shown = refusal(refused, lambda path: schema_form.label_of(schema, path))
+        return _render(item, data, _field_errors(refused), shown, record), status_of(refused)
     engine().drafts.discard(me, task_id)
     flash(gettext("“%(step)s” is done and recorded.", step=item.title), "success")
     return redirect(url_for("procedures.show", procedure_id=item.procedure_id))

@@ -85,7 +85,7 @@ class StepNotReady(Refused):
     zh_missing = "“{step}”尚不能办理：{clause}尚未完成。"
     zh_waiting = "步骤“{step}”（{step_kind}）当前状态为 {state}，尚不能办理：本程序正在等待{clause}办结。"
 
-    def message(self, lang: str = "zh_CN") -> str:
+    def message(self, lang: str = "zh_CN", **shown: object) -> str:
         missing, waiting = self.context.get("missing"), self.context.get("waiting_for")
         zh = lang != "en"
         if isinstance(missing, list) and missing:
@@ -96,11 +96,11 @@ class StepNotReady(Refused):
             key, template = "waiting", self.zh_waiting if zh else self.en_waiting
             parts = [f"“{w['title']}”" if zh else f"{w['title']} [{w['step_kind']}]" for w in waiting]
         else:
-            return super().message(lang)
+            return super().message(lang, **shown)
         clause = ("、" if zh else "; ").join(parts)
         if not zh and key == "missing":
             clause += " is" if len(parts) == 1 else " are"
-        return template.format_map(SafeContext({**self.context, "clause": clause}))
+        return template.format_map(SafeContext({**self.context, **shown, "clause": clause}))
 
 
 class StepAlreadyCompleted(Conflict):
