@@ -81,9 +81,10 @@ def inbox_page(uow: UnitOfWork, actor: Actor, after: str | None = None,
         rows = _inbox_rows(uow, actor, key, n + 1)
         more = len(rows) > n
         rows = rows[:n]
-        constrained = {i.procedure_id for i, _ in rows if duties.earlier_kinds(i.step_kind)}
+        constrained = {i.procedure_id for i, _, _ in rows if duties.earlier_kinds(i.step_kind)}
         done = _done_in(uow, constrained)
-        items = tuple(WorkItemView.of(i) for i, sponsor in rows if _allowed(_step_ref(i), actor, sponsor, done))
+        items = tuple(WorkItemView.of(i, title) for i, sponsor, title in rows
+                      if _allowed(_step_ref(i), actor, sponsor, done))
         last = rows[-1][0] if rows else None
         return paging.Page(items, paging.encode(last.due_at, last.task_id) if more and last else None)
 
@@ -95,7 +96,7 @@ in order and stops at the limit, where `ORDER BY task_id` alone let it walk the 
 
 
 def _inbox_rows(uow: UnitOfWork, actor: Actor, key: tuple[object, ...] | None,
-                n: int) -> list[tuple[WorkItem, str]]:
+                n: int) -> list[tuple[WorkItem, str, str]]:
     """At most `n` open steps of running procedures for the actor's roles, in (due_at NULLS LAST, task_id)
     order after `key`: one statement, a UNION ALL of one branch per role, lane (the actor's organisation or
     none) and dated/undated part, so that each branch seeks the partial index ix_work_items_open_inbox
@@ -113,7 +114,7 @@ def _inbox_rows(uow: UnitOfWork, actor: Actor, key: tuple[object, ...] | None,
             parts.append(([WorkItem.due_at.is_(None), *([WorkItem.task_id > task] if due is None and key else [])],
                           INBOX_ORDER))
             for where, sort in parts:
-                branch = (select(WorkItem.task_id, WorkItem.due_at, Procedure.sponsor_org)
+                branch = (select(WorkItem.task_id, WorkItem.due_at, Procedure.sponsor_org, Procedure.title)
                           .join(Procedure, Procedure.id == WorkItem.procedure_id)
                           .where(WorkItem.status == rules.OPEN, WorkItem.role == role, lane, mine, *where,
                                  Procedure.status == progress.RUNNING)
@@ -122,9 +123,9 @@ def _inbox_rows(uow: UnitOfWork, actor: Actor, key: tuple[object, ...] | None,
     if not branches:
         return []
     found = union_all(*branches).subquery()
-    stmt = (select(WorkItem, found.c.sponsor_org).join(found, found.c.task_id == WorkItem.task_id)
+    stmt = (select(WorkItem, found.c.sponsor_org, found.c.title).join(found, found.c.task_id == WorkItem.task_id)
             .order_by(found.c.due_at.asc().nulls_last(), found.c.task_id).limit(n))
-    return [(item, sponsor) for item, sponsor in uow.session.execute(stmt)]
+    return [(item, sponsor, title) for item, sponsor, title in uow.session.execute(stmt)]
 
 
 def _allowed(step: rules.StepRef, actor: Actor, sponsor_org: str,

@@ -33,12 +33,14 @@ class WorkItemView:
     due_at: datetime | None
     completed_at: datetime | None
     completed_by: str | None
+    procedure_title: str | None = None
+    """The procedure's title, where the list shows it (the inbox): a row names what it is about."""
 
     @classmethod
-    def of(cls, item: WorkItem) -> WorkItemView:
+    def of(cls, item: WorkItem, procedure_title: str | None = None) -> WorkItemView:
         return cls(item.task_id, item.procedure_id, item.spec, item.title, item.step_kind, item.role,
                    item.org, item.status, item.assignee, item.created_at, item.due_at,
-                   item.completed_at, item.completed_by)
+                   item.completed_at, item.completed_by, procedure_title)
 
 
 @dataclass(frozen=True)

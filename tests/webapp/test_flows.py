@@ -342,3 +342,15 @@ def test_df_forms_without_script_add_a_row_shows_the_form_again_with_more_rows_a
     assert again.status_code == 200 and 'value="票价"' in body
     assert shown >= 1 and len(set(re.findall(r'name="register\.(\d+)\.', body))) == 3  # the typed row + 2 blank
     assert site.history.events(procedure_id)[-1].seq == head
+
+
+def test_inbox_rows_name_the_procedure_by_its_title_and_lead_to_it(site, app):
+    """Issue 22 item 6: a row says what it is about — the procedure's title, linking to it — not "#2"."""
+    view = site.procedures.start("major_decision", "县城公交线路调整方案", "dev_reform", site.people.actor("sponsor"))
+    for path in ("/", "/tasks"):
+        page = login(app, "sponsor").get(path).get_data(as_text=True)
+        assert re.search(rf'<a href="/procedures/{view.id}">县城公交线路调整方案</a>', page), path
+        assert f">#{view.id}<" not in page
+    secret = site.tokens.issue(site.people.actor("sponsor"), "test").secret
+    rows = app.test_client().get("/api/v1/tasks/", headers={"Authorization": f"Bearer {secret}"}).json
+    assert {r["procedure_title"] for r in rows} == {"县城公交线路调整方案"}

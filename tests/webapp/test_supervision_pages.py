@@ -141,3 +141,14 @@ def test_df_account_digest_address_is_set_on_the_digest_page(site, app, review):
     assert refused.status_code == 422 and "DF-ACCOUNT" in refused.get_data(as_text=True)
     emails = {d.username: d.email for d in site.supervision.digests()}
     assert emails["reviewer"] == "liu@sfj.example.gov.cn"
+
+
+def test_df_supervision_a_supervisor_s_home_shows_the_most_overdue_steps(site, app, review):
+    """Issue 22 item 6: a supervisor's home is their board's head, each row leading to the step and the
+    procedure; others' homes show no board."""
+    procedure_id, task_id, _ = review
+    home = login(app, "duban").get("/").get_data(as_text=True)
+    assert "督办：逾期最久的步骤" in home and 'href="/supervision"' in home
+    assert f'href="/supervision#task-{task_id}"' in home and f'<a href="/procedures/{procedure_id}">{TITLE}</a>' in home
+    assert "2026-12-17" in home
+    assert "督办：逾期最久的步骤" not in login(app, "sponsor").get("/").get_data(as_text=True)

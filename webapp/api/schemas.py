@@ -143,6 +143,7 @@ class WorkItemSchema(Schema):
     due_at = fields.DateTime(allow_none=True)
     completed_at = fields.DateTime(allow_none=True)
     completed_by = fields.String(allow_none=True)
+    procedure_title = fields.String(allow_none=True, metadata={"description": "the procedure's title (inbox rows)"})
 
 
 class TimerSchema(Schema):

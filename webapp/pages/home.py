@@ -8,12 +8,14 @@ from flask import Blueprint, render_template, request
 from flask_login import login_required
 
 from engine.domain.roles import REVIEW_ROLES
-from engine.services.supervision import ReminderView
+from engine.services.supervision import SUPERVISOR_ROLE, ReminderView
 from webapp.auth import STEP_ROLES, actor, requires
 from webapp.pages.common import args_without, engine, today
 from webapp.progress_text import due
 
 bp = Blueprint("home", __name__)
+HOME_BOARD_ROWS = 10
+"""A supervisor's home shows the board's most overdue steps; the board page has the rest."""
 
 
 @bp.get("/")
@@ -22,8 +24,9 @@ def index() -> Any:
     me = actor()
     items = engine().tasks.inbox(me) if me.roles & STEP_ROLES else []
     day = today()
+    board = engine().supervision.board(me, limit=HOME_BOARD_ROWS) if me.holds(SUPERVISOR_ROLE) else None
     return render_template("pages/home.html", items=[(i, due(i, day)) for i in items],
-                           reminded=_reminded() if items else {})
+                           reminded=_reminded() if items else {}, board=board)
 
 
 @bp.get("/tasks")
