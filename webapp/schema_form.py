@@ -50,6 +50,7 @@ class Field:
     error: str | None = None
     accept: str | None = None  # a file input's allowed endings and media types (x-accept, or the default list)
     types: tuple[str, ...] = ()  # the same, as people name them (PDF, OFD, …), shown beside the input
+    required_when: str | None = None  # the condition (in the form's words) under which the field is required
 
     @property
     def id(self) -> str:
@@ -131,7 +132,9 @@ def fields(schema: Mapping[str, Any], values: Mapping[str, Any] | None = None,
     """
     values = values or {}
     required = set(schema.get("required") or ())
-    built = [_field(key, key, prop, key in required, values.get(key), extra_rows)
+    when = conditions(schema)
+    built = [replace(_field(key, key, prop, key in required, values.get(key), extra_rows),
+                     required_when=when.get(key) if key not in required else None)
              for key, prop in _properties(schema).items()]
     by_name: dict[str, list[str]] = {}
     names = _names(built)
@@ -140,6 +143,45 @@ def fields(schema: Mapping[str, Any], values: Mapping[str, Any] | None = None,
         if target is not None:
             by_name.setdefault(target, []).append(message)
     return [_with_errors(f, {name: " ".join(messages) for name, messages in by_name.items()}) for f in built]
+
+
+def conditions(schema: Mapping[str, Any]) -> dict[str, str]:
+    """Field → when it is required, in the form's words (issue 22 item 3): from the schema's
+    `allOf: [{if: …, then: {required: […]}}]`, e.g. 建议来源为“部门或者下级人民政府提出”."""
+    props = _properties(schema)
+    found: dict[str, list[str]] = {}
+    for clause in schema.get("allOf") or ():
+        condition = _condition(props, clause.get("if") or {}) if isinstance(clause, Mapping) else None
+        then = clause.get("then") if isinstance(clause, Mapping) else None
+        if condition and isinstance(then, Mapping):
+            for name in then.get("required") or ():
+                found.setdefault(str(name), []).append(condition)
+    return {name: "，或".join(dict.fromkeys(texts)) for name, texts in found.items()}
+
+
+def _condition(props: Mapping[str, Mapping[str, Any]], test: Mapping[str, Any]) -> str | None:
+    parts = []
+    for name, rule in (test.get("properties") or {}).items():
+        prop = props.get(name, {})
+        title = str(prop.get("title") or name)
+        labels = prop.get("x-labels") or {}
+        if not isinstance(rule, Mapping):
+            return None
+        if rule.get("const") is True:
+            parts.append(f"选择“{title}”")
+        elif rule.get("const") is False:
+            parts.append(f"未选择“{title}”")
+        elif "const" in rule:
+            parts.append(f"“{title}”为“{labels.get(rule['const'], rule['const'])}”")
+        elif isinstance(rule.get("enum"), list):
+            shown = "”或“".join(str(labels.get(v, v)) for v in rule["enum"])
+            parts.append(f"“{title}”为“{shown}”")
+        else:
+            return None
+    if not parts:
+        named = [str(props.get(n, {}).get("title") or n) for n in test.get("required") or ()]
+        parts = [f"填写“{t}”" for t in named]
+    return "且".join(parts) or None
 
 
 def label_of(schema: Mapping[str, Any], path: str) -> str | None:

@@ -354,3 +354,9 @@ def test_inbox_rows_name_the_procedure_by_its_title_and_lead_to_it(site, app):
     secret = site.tokens.issue(site.people.actor("sponsor"), "test").secret
     rows = app.test_client().get("/api/v1/tasks/", headers={"Authorization": f"Bearer {secret}"}).json
     assert {r["procedure_title"] for r in rows} == {"县城公交线路调整方案"}
+
+
+def test_a_conditionally_required_field_shows_its_condition_on_the_step_page(site, app):
+    view = site.procedures.start("major_decision", "标题", "dev_reform", site.people.actor("sponsor"))
+    page = login(app, "sponsor").get(f"/tasks/{view.task('proposal')}").get_data(as_text=True)
+    assert "（“建议来源”为“政府工作部门或下级政府”时必填）" in page

@@ -487,3 +487,14 @@ def test_a_field_path_is_named_by_the_form_s_titles_row_by_row():
     assert label_of(schema, "legal_basis") == "法律、法规、规章和政策依据"
     assert label_of(schema, "no_such_field") is None
     assert label_of(schema, "(form)") is None
+
+
+def test_a_field_required_only_under_a_condition_is_marked_with_the_condition():
+    """Issue 22 item 3: the five reasons of a department's proposal are required only when a department
+    proposes (MD-10): the form marks each with that condition, in the form's own words."""
+    schema = json.loads((ROOT / "processes" / "forms" / "md_proposal.json").read_text(encoding="utf-8"))
+    shown = {f.key: f for f in fields(schema)}
+    assert shown["problem"].required is False
+    assert shown["problem"].required_when == "“建议来源”为“政府工作部门或下级政府”"
+    assert shown["proposal_source"].required and shown["proposal_source"].required_when is None
+    assert shown["summary"].required_when is None
