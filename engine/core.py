@@ -53,6 +53,7 @@ class Engine:
             indicators,
             migration,
             monitoring,
+            official,
             people,
             procedures,
             record,
@@ -99,6 +100,7 @@ class Engine:
         self.checkpoints = _Bound(self, checkpoints)
         self.indicators = _Bound(self, indicators)
         self.migration = _Bound(self, migration)
+        self.official = _Bound(self, official)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self, self._writer, self.before_commit)

@@ -41,7 +41,7 @@ AUDITOR_ROLE = "auditor"
 KINDS = ("login", "login_failed", "lockout", "password_changed", "roles_changed", "active_changed", "user_changed",
          "user_created", "organisation_created", "token_issued", "token_revoked", "definition_deployed",
          "catalogue_loaded", "grant_requested", "grant_approved", "grant_rejected", "role_defined",
-         "accounts_baseline", "migration_proposed", "migration_decided", "migration_results")
+         "accounts_baseline", "migration_proposed", "migration_decided", "migration_results", "document_generated")
 """Every kind of entry; `append` refuses others, so the page and the docs can list them all."""
 
 _E, _H = AdminEvent.__table__, AdminLogHead.__table__

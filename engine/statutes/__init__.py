@@ -1,9 +1,10 @@
 """One home per statute: each package holds its procedure's rules, refusals, guards, limits and
 compliance profile, so changing a rule touches one package (docs/adding-a-rule.md).
 
-A home has up to five modules, each optional: `rules` (RULES, the statute's entries of the rule
+A home has up to six modules, each optional: `rules` (RULES, the statute's entries of the rule
 table), `errors` (its refusals), `guards` (its statutory guards, registered by step kind),
-`limits` (its configurable numbers) and `profile` (the ordering checks deploy runs on its BPMN).
+`limits` (its configurable numbers), `profile` (the ordering checks deploy runs on its BPMN and the
+names it shares with it) and `documents` (the official documents its steps produce).
 `decisionflow` is the engine's own home (DF-… rules: order, integrity, input, accounts).
 """
 
@@ -20,7 +21,8 @@ HOMES: tuple[str, ...] = (*STATUTES, "decisionflow")
 
 
 def modules(part: str) -> list[ModuleType]:
-    """Each home's module `part` ("rules", "errors", "guards", "limits", "profile") where it has one."""
+    """Each home's module `part` ("rules", "errors", "guards", "limits", "profile", "documents") where it
+    has one."""
     found = []
     for home in HOMES:
         name = f"engine.statutes.{home}.{part}"

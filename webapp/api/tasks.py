@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request, url_for
+from flask import Response, request, url_for
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, ValidationError, fields, validate
 
@@ -19,6 +19,7 @@ from engine.services.tasks import Upload
 from webapp.api import access
 from webapp.api.docs import errors
 from webapp.api.schemas import CompleteSchema, CursorArgs, StepResultSchema, WorkItemSchema
+from webapp.downloads import download
 from webapp.inputs import load_json
 from webapp.pages.common import engine
 
@@ -77,6 +78,17 @@ def complete(task_id: str) -> Any:
     data, expected, uploads, procedure_id = _body()
     return engine().tasks.complete(task_id, access.actor(), data, uploads, expected_version=expected,
                                    procedure_id=procedure_id)
+
+
+@bp.post("/<string:task_id>/documents/<string:kind>.<string:fmt>")
+@bp.response(200, {"type": "string", "format": "binary"}, content_type="application/octet-stream",
+             headers={"X-Content-SHA256": {"description": "SHA-256 of the content", "schema": {"type": "string"}}})
+@errors(bp, 403, 404, 422)
+def document(task_id: str, kind: str, fmt: str) -> Response:
+    """The step's official document (`kind`, e.g. `legality_opinion`) generated from the record and the
+    caller's draft, as `docx` or `pdf` in the layout of GB/T 9704; the generation is logged with its hash."""
+    made = engine().official.generate(access.actor(), task_id, kind, fmt)
+    return download(made.content, made.filename, made.sha256, made.media_type)
 
 
 def _body() -> tuple[dict[str, Any], int | None, dict[str, Upload], int | None]:

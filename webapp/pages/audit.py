@@ -46,6 +46,7 @@ ADMIN_KINDS = {
     "migration_proposed": lazy_gettext("Migration proposed"),
     "migration_decided": lazy_gettext("Migration decided"),
     "migration_results": lazy_gettext("Migration results recorded"),
+    "document_generated": lazy_gettext("Official document generated"),
     "token_issued": lazy_gettext("API token issued"),
     "token_revoked": lazy_gettext("API token revoked"),
     "definition_deployed": lazy_gettext("Process definition deployed"),

@@ -18,6 +18,7 @@ from engine.domain import materials
 from engine.domain.errors import DomainError, FormInvalid
 from webapp import schema_form
 from webapp.auth import actor
+from webapp.downloads import download
 from webapp.errors import status_of
 from webapp.i18n import lang, refusal
 from webapp.pages.common import engine, today
@@ -67,6 +68,15 @@ def complete(task_id: str) -> Any:
     return redirect(url_for("procedures.show", procedure_id=item.procedure_id))
 
 
+@bp.post("/<task_id>/documents/<kind>.<fmt>")
+@login_required
+def document(task_id: str, kind: str, fmt: str) -> Any:
+    """The step's official document, generated from the record and the user's draft (a POST: its
+    generation is logged with the file's hash)."""
+    made = engine().official.generate(actor(), task_id, kind, fmt)
+    return download(made.content, made.filename, made.sha256, made.media_type)
+
+
 @bp.post("/<task_id>/claim")
 @login_required
 def claim(task_id: str) -> Any:
@@ -83,6 +93,7 @@ def _render(item: Any, values: dict[str, Any], errors: dict[str, str], error: di
     day = today()
     return render_template("pages/task.html", item=item, record=record, schema=schema, fields=fields,
                            error=error, due=due(item, day), blockers=blockers(record.procedure, day),
+                           documents_offered=engine().official.offered(actor(), item.task_id),
                            steps=step_displays(record), draft=draft,
                            checklist=checklist(record) if item.step_kind in materials.CHECKLIST_STEP_KINDS else None)
 
