@@ -148,7 +148,7 @@ def problems(document: dict[str, Any], public_keys: dict[str, str],
 
     `public_keys` maps key ids to the hex public keys trusted for them (the server's key ring, or
     the key an auditor keeps); `previous` is the body of the checkpoint before it, None for the first;
-    `tsa_ca`, the TSA's root certificate, has a timestamp token's signature checked by `openssl ts -verify`.
+    `tsa_ca`, the TSA's root certificate, has a timestamp token's signature and chain checked (standard library).
     """
     try:
         content, signature = document["checkpoint"], document["signature"]

@@ -164,7 +164,7 @@ def test_md33a_the_seal_carries_an_rfc3161_token_that_openssl_verifies_offline(e
     seal = json.loads(_entries(path)["seal.json"])
     assert seal["timestamp"]["token"] and seal["timestamp"]["tsa"] == tsa.url
     status, out = _report(path, "--tsa-ca", tsa.ca_file, capsys=capsys)
-    assert status == 0 and "[通过] 可信时间戳" in out and "openssl ts -verify 通过" in out
+    assert status == 0 and "[通过] 可信时间戳" in out and "证书链验证通过" in out  # the standard library alone
     status, out = _report(path, capsys=capsys)
     assert status == 0 and "消息摘要相符，签名未验（未给出时间戳机构根证书）" in out
 

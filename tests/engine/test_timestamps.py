@@ -113,7 +113,48 @@ def test_df_checkpoint_a_token_from_another_tsa_fails_against_the_trusted_tsa_ro
     document["timestamp"] = forged.record()
     (folder / checkpoint.file_name(1)).write_text(json.dumps(document), encoding="utf-8")
     findings = stamped.checkpoints.check()
-    assert len(findings) == 1 and "openssl ts -verify" in findings[0].en
+    assert len(findings) == 1 and "not signed by its issuer" in findings[0].en  # same root name, another key
+
+
+def test_df_checkpoint_the_token_is_verified_with_the_standard_library_alone(stamped, procedure, tsa, monkeypatch):
+    """Issue 23 item 2: the offline verifier checks the TSA's CMS signature and certificate chain itself (ECDSA
+    P-256 here, RSA and SM2 too), without an openssl binary; a token whose signature is altered is refused,
+    and one `openssl ts -verify` accepts is accepted."""
+    view = stamped.checkpoints.make()
+    document = _document(stamped, view.seq)
+    record, signature = document["timestamp"], bytes.fromhex(document["signature"]["value"])
+    token = base64.b64decode(record["token"])
+    with_openssl = subprocess.run(["openssl", "ts", "-verify", "-token_in", "-in", "/dev/stdin", "-digest",
+                                   hashlib.sha256(signature).hexdigest(), "-CAfile", tsa.ca_file],
+                                  input=token, capture_output=True, check=False)
+    assert b"Verification: OK" in with_openssl.stdout
+    monkeypatch.setenv("PATH", "/nonexistent")  # no openssl to lean on
+    status, note = archive_verify.timestamp_status(record, signature, tsa.ca_file)
+    assert status == "verified" and "证书链验证通过" in note
+    altered = bytearray(token)
+    altered[-10] ^= 0x01  # inside the signature value, the token's last element
+    with pytest.raises(archive_verify.Mismatch, match="signature does not verify"):
+        archive_verify.timestamp_status({**record, "token": base64.b64encode(bytes(altered)).decode()}, signature,
+                                        tsa.ca_file)
+
+
+def test_df_checkpoint_rsa_and_p256_signatures_verify_with_the_standard_library(tmp_path):
+    """The verifier's RSA (PKCS #1 v1.5) and ECDSA P-256 checks against signatures OpenSSL made."""
+    message = b"DecisionFlow timestamp signature check"
+    (tmp_path / "m").write_bytes(message)
+    keys = (("rsa", ["-pkeyopt", "rsa_keygen_bits:2048"]), ("ec", ["-pkeyopt", "ec_paramgen_curve:P-256"]))
+    for kind, options in keys:
+        key, cert, sig = (tmp_path / f"{kind}.{x}" for x in ("key", "pem", "sig"))
+        subprocess.run(["openssl", "req", "-x509", "-newkey", kind, *options, "-nodes", "-keyout", str(key), "-out",
+                        str(cert), "-subj", f"/CN={kind} test", "-days", "2"], capture_output=True, check=True)
+        subprocess.run(["openssl", "dgst", "-sha256", "-sign", str(key), "-out", str(sig), str(tmp_path / "m")],
+                       capture_output=True, check=True)
+        [parsed] = archive_verify.pem_certificates(cert.read_text())
+        algorithm = "1.2.840.113549.1.1.11" if kind == "rsa" else "1.2.840.10045.4.3.2"
+        assert archive_verify.signature_valid(parsed, algorithm, message, sig.read_bytes()), kind
+        assert not archive_verify.signature_valid(parsed, algorithm, message + b"!", sig.read_bytes()), kind
+        assert archive_verify.signature_valid(parsed, parsed.signature_algorithm, parsed.tbs,
+                                              parsed.signature)  # the self-signed certificate's own signature
 
 
 def test_df_checkpoint_is_written_without_a_token_when_the_tsa_fails_and_says_so(engine, clock, procedure,
