@@ -170,9 +170,10 @@ def rebuild(connection: Connection, batch: int = 2000) -> int:
     kinds = sorted(KINDS)
     connection.execute(delete(_F))
     written, pending, current, events = 0, [], None, []  # type: ignore[var-annotated]
-    stream = connection.execution_options(stream_results=True, yield_per=batch).execute(
+    stream = connection.execute(  # options on the statement: on the connection they would outlive this
         select(EventRow.procedure_id, EventRow.seq, EventRow.at, EventRow.kind, EventRow.task_id, EventRow.payload)
-        .where(EventRow.kind.in_(kinds)).order_by(EventRow.procedure_id, EventRow.seq))
+        .where(EventRow.kind.in_(kinds)).order_by(EventRow.procedure_id, EventRow.seq)
+        .execution_options(stream_results=True, yield_per=batch))
 
     def flush() -> None:
         nonlocal pending, written
