@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import and_, cast, func, literal, or_, select, type_coerce
+from sqlalchemy import and_, case, cast, func, literal, or_, select, type_coerce
 from sqlalchemy.dialects.postgresql import JSONB
 
 from engine import indicator_facts as facts
@@ -196,7 +196,8 @@ def _started(uow: UnitOfWork, period: Period, indicators: Sequence[Indicator], u
     if unit is not None:
         query = query.where(f.sponsor_org == unit)
     ids, sponsors, titles = [], {}, {}
-    for pid, sponsor, title in uow.session.execute(query.order_by(f.procedure_id)).yield_per(_BATCH):
+    for pid, sponsor, title in uow.session.connection().execute(query.order_by(f.procedure_id)
+                                                                .execution_options(yield_per=_BATCH)):
         ids.append(pid)
         sponsors[pid], titles[pid] = sponsor, title or ""
     return ids, sponsors, titles
@@ -205,40 +206,52 @@ def _started(uow: UnitOfWork, period: Period, indicators: Sequence[Indicator], u
 def _contributions(uow: UnitOfWork, period: Period, indicators: Sequence[Indicator], unit: str | None
                    ) -> dict[str, list[tuple[int, Any]]]:
     """Each indicator's (procedure id, contribution) pairs, from the fact rows the period selects: the
-    same values `engine.indicators.contribution` folds from the events."""
-    f = IndicatorFact
+    same values `engine.indicators.contribution` folds from the events.
+
+    The database applies the period: which procedures a selection holds, whether a share's `where` is met
+    (one boolean per row), whether a median's two times fall before the end; only the median's times come
+    back as times. One query per formula, on the Core connection (no ORM rows)."""
+    f = IndicatorFact.__table__.c
     start, end = period.start, period.end
+    kinds = {i.id: next(iter(i.formula)) for i in indicators}
+
+    def of(kind: str) -> list[str]:
+        return [i for i, k in kinds.items() if k == kind]
+
+    def rows(*columns: Any, where: Any) -> Any:
+        query = select(*columns).where(where, f.at < end)
+        if unit is not None:
+            query = query.where(f.sponsor_org == unit)
+        return connection.execute(query.order_by(f.indicator, f.procedure_id, f.part, f.n)
+                                  .execution_options(yield_per=_BATCH))
+
+    connection = uow.session.connection()
     selected = and_(f.part == "select", f.at >= start, f.with_at.is_not(None), f.with_at < end,
                     or_(f.blocked_at.is_(None), f.blocked_at >= end))
-    query = select(f.indicator, f.part, f.procedure_id, f.n, f.at, f.key, f.where_with_at, f.where_blocked_at,
-                   f.from_at, f.to_at, f.ok).where(
-        f.indicator.in_([i.id for i in indicators]), f.at < end,
-        or_(selected, and_(f.part.in_(("event", "among")), f.at >= start), f.part == "of"))
-    if unit is not None:
-        query = query.where(f.sponsor_org == unit)
-    query = query.order_by(f.indicator, f.procedure_id, f.part, f.n)
-    kinds = {i.id: next(iter(i.formula)) for i in indicators}
+    met = and_(f.where_with_at.is_not(None), f.where_with_at < end,
+               or_(f.where_blocked_at.is_(None), f.where_blocked_at >= end))
+    timed = and_(f.from_at.is_not(None), f.to_at.is_not(None), f.from_at < end, f.to_at < end)
     out: dict[str, list[tuple[int, Any]]] = {}
+    for indicator, pid, key in rows(f.indicator, f.procedure_id, f.key,
+                                    where=and_(selected, f.indicator.in_(of("count")))):
+        out.setdefault(indicator, []).append((pid, key if key is not None else ""))
+    for indicator, pid, ok in rows(f.indicator, f.procedure_id, case((met, True), else_=False),
+                                   where=and_(selected, f.indicator.in_(of("share")))):
+        out.setdefault(indicator, []).append((pid, bool(ok)))
+    for indicator, pid, is_timed, since, until in rows(
+            f.indicator, f.procedure_id, case((timed, True), else_=False), f.from_at, f.to_at,
+            where=and_(selected, f.indicator.in_(of("median_days")))):
+        out.setdefault(indicator, []).append((pid, (until - since).total_seconds() / 86400 if is_timed else None))
     keyed: dict[tuple[str, int], tuple[set[str], dict[str | None, bool]]] = {}
-    for row in uow.session.execute(query).yield_per(_BATCH):
-        indicator, part, pid = row.indicator, row.part, row.procedure_id
-        kind = kinds[indicator]
-        if kind == "count":
-            out.setdefault(indicator, []).append((pid, row.key if row.key is not None else ""))
-        elif kind == "share":
-            met = (row.where_with_at is not None and row.where_with_at < end
-                   and (row.where_blocked_at is None or row.where_blocked_at >= end))
-            out.setdefault(indicator, []).append((pid, met))
-        elif kind == "median_days":
-            days = ((row.to_at - row.from_at).total_seconds() / 86400 if row.from_at is not None
-                    and row.to_at is not None and row.from_at < end and row.to_at < end else None)
-            out.setdefault(indicator, []).append((pid, days))
+    for indicator, pid, part, n, key, ok in rows(
+            f.indicator, f.procedure_id, f.part, f.n, f.key, f.ok,
+            where=and_(f.indicator.in_(of("count_events") + of("share_events")),
+                       or_(and_(f.part.in_(("event", "among")), f.at >= start), f.part == "of"))):
+        among, latest = keyed.setdefault((indicator, pid), (set(), {}))
+        if part == "of":  # in chain order: the last one before the end is the latest marking
+            latest[key] = bool(ok)
         else:
-            among, latest = keyed.setdefault((indicator, pid), (set(), {}))
-            if part == "among" or part == "event":
-                among.add(row.key if row.key is not None else f"#{row.n}")
-            else:  # `of` rows come in chain order: the last one before the end is the latest marking
-                latest[row.key] = bool(row.ok)
+            among.add(key if key is not None else f"#{n}")
     for (indicator, pid), (among, latest) in sorted(keyed.items()):
         if kinds[indicator] == "count_events":
             out.setdefault(indicator, []).append((pid, len(among) or None))
