@@ -29,14 +29,18 @@ from engine.indicators import Event, Indicator, Procedure
 from engine.persistence.tables import Event as EventRow
 from engine.persistence.tables import IndicatorFact
 
-__all__ = ["COLUMNS", "facts", "key_of", "rebuild", "refresh"]
+__all__ = ["COLUMNS", "facts", "key_of", "kinds", "rebuild", "refresh"]
 
 COLUMNS = ("definition", "sponsor_org", "at", "key", "with_at", "blocked_at", "where_with_at", "where_blocked_at",
            "from_at", "to_at", "ok")
 """The columns compared by verify (the key is procedure_id, indicator, part, n)."""
 PROCEDURE = "procedure"
-KINDS = vocabulary.kinds_read(vocabulary.catalogue())
-"""The event kinds whose append can change a procedure's rows (the others are not read)."""
+
+
+def kinds() -> frozenset[str]:
+    """The event kinds whose append can change a procedure's rows (the others are not read); loaded on
+    first use, so a bad indicator file fails the report and the appends that read it, not the import."""
+    return _plan(vocabulary.catalogue())[0]
 _F = IndicatorFact.__table__
 
 
@@ -156,7 +160,7 @@ def refresh(connection: Connection, procedure_id: int) -> None:
     """Rewrite one procedure's rows from its events, in the caller's transaction (an append's)."""
     events = connection.execute(select(EventRow.procedure_id, EventRow.seq, EventRow.at, EventRow.kind,
                                        EventRow.task_id, EventRow.payload)
-                                .where(EventRow.procedure_id == procedure_id, EventRow.kind.in_(sorted(KINDS)))
+                                .where(EventRow.procedure_id == procedure_id, EventRow.kind.in_(sorted(kinds())))
                                 .order_by(EventRow.seq)).all()
     connection.execute(delete(_F).where(_F.c.procedure_id == procedure_id))
     rows = facts(events)
@@ -167,12 +171,12 @@ def refresh(connection: Connection, procedure_id: int) -> None:
 def rebuild(connection: Connection, batch: int = 2000) -> int:
     """Every procedure's rows folded again from the events (the migration's backfill, a bulk load's
     catch-up); returns how many rows were written."""
-    kinds = sorted(KINDS)
+    wanted = sorted(kinds())
     connection.execute(delete(_F))
     written, pending, current, events = 0, [], None, []  # type: ignore[var-annotated]
     stream = connection.execute(  # options on the statement: on the connection they would outlive this
         select(EventRow.procedure_id, EventRow.seq, EventRow.at, EventRow.kind, EventRow.task_id, EventRow.payload)
-        .where(EventRow.kind.in_(kinds)).order_by(EventRow.procedure_id, EventRow.seq)
+        .where(EventRow.kind.in_(wanted)).order_by(EventRow.procedure_id, EventRow.seq)
         .execution_options(stream_results=True, yield_per=batch))
 
     def flush() -> None:

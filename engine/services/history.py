@@ -39,7 +39,7 @@ def append(uow: UnitOfWork, procedure: ChainHead, kind: str, actor: str, task_id
                                           "kind": kind, "task_id": task_id, "payload": payload,
                                           "prev_hash": procedure.head_hash, "hash": digest}])
     procedure.head_seq, procedure.head_hash = seq, digest
-    if kind in indicator_facts.KINDS:  # the indicator projection moves with the chain (DF-INDICATOR)
+    if kind in indicator_facts.kinds():  # the indicator projection moves with the chain (DF-INDICATOR)
         indicator_facts.refresh(uow.session.connection(), procedure.id)
     return digest
 
