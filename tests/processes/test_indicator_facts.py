@@ -9,9 +9,11 @@ import itertools
 from datetime import date, timedelta
 
 import pytest
+from alembic import command
 from sqlalchemy import select
 
 from engine import indicator_facts
+from engine.persistence import schema
 from engine.persistence.tables import Event, IndicatorFact
 from engine.services import indicators
 from engine.workdays import local_date
@@ -110,3 +112,14 @@ def test_df_integrity_a_changed_indicator_fact_is_found_by_verify(engine, clock,
     found = list(engine.history.findings())
     assert [(f.table, f.field, f.procedure_id) for f in found] == [("indicator_facts", "sponsor_org",
                                                                       row.procedure_id)]
+
+
+def test_df_indicator_migration_0015b_backfills_the_procedures_already_recorded(engine, clock, db_url):
+    integrity_fixture.build(engine, clock)
+    kept = _rows(engine)
+    assert len({row[0] for row in kept}) == 3  # two major decisions and the clean-up (not the review loops)
+    engine.dispose()
+    command.downgrade(schema.alembic_config(db_url), "0014f")  # the database as it stood before the table
+    schema.upgrade(db_url)
+    assert _rows(engine) == kept
+    assert list(engine.history.findings()) == []
