@@ -8,10 +8,13 @@ same run then times, on the same database:
 
 - raw: the floor any report pays, streaming the events the report reads (the same query, every row
   materialised as a Python tuple with its payload decoded) and doing nothing with them;
+- backfill: the clones bypass the event appends, so their indicator facts are folded from the events by
+  `engine.indicator_facts.rebuild` (what migration 0015b_indicator_facts does to an existing database);
 - report: `engine.indicators.report` over the whole period, all units: every indicator in total and
-  per unit, with the procedures behind each figure and the checkpoint note.
+  per unit, with the procedures behind each figure and the checkpoint note, read from the facts;
+- with --fold, the event fold the report replaced (`folded_report`), timed and compared figure by figure.
 
-    . scripts/postgres.sh && python benchmarks/indicators.py --procedures 100000
+    . scripts/postgres.sh && python benchmarks/indicators.py --procedures 100000 [--fold]
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.shared.postgres import fresh_postgres_database, postgres_base_url  # noqa: E402
 from benchmarks.verify import clone  # noqa: E402
+from engine import indicator_facts  # noqa: E402
 from engine.clock import CST, FixedClock  # noqa: E402
 from engine.config import Settings  # noqa: E402
 from engine.core import Engine, build_engine  # noqa: E402
@@ -62,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--procedures", type=int, default=100_000)
     parser.add_argument("--profile", action="store_true", help="print a cProfile of the report (stderr)")
+    parser.add_argument("--fold", action="store_true", help="also time the event fold and check it agrees")
     args = parser.parse_args(argv)
     base, why = postgres_base_url()
     if base is None:
@@ -80,6 +85,11 @@ def main(argv: list[str] | None = None) -> int:
         for n, source in enumerate(sources):  # each source's copies in a block of ids of their own
             clone(engine, source, each - 1, first_id=BLOCK * (n + 1))
         print(f"generated {each * len(sources)} procedures in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+        started = time.perf_counter()
+        with engine.db.begin() as connection:
+            facts = indicator_facts.rebuild(connection)
+        backfill = time.perf_counter() - started
+        print(f"backfilled {facts} indicator facts in {backfill:.1f} s", file=sys.stderr)
         start, end = "2025-01-01", local_date(clock.now()).isoformat()
         catalogue = indicators.catalogue(engine.uow())
         kinds = sorted(indicators._kinds(catalogue))
@@ -100,10 +110,19 @@ def main(argv: list[str] | None = None) -> int:
         if profiler:
             profiler.disable()
             pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(25)
+        folded = None
+        if args.fold:
+            started = time.perf_counter()
+            reference = indicators.folded_report(engine.uow(), start, end)
+            folded = time.perf_counter() - started
+            if reference.as_dict() != report.as_dict():
+                print("the facts report DIFFERS from the event fold", file=sys.stderr)
+                return 1
         engine.dispose()
     taken = report.line("md_taken").figure.value
     print(f"raw read of {rows} events: {raw:.1f} s; report over {report.procedures} procedures "
-          f"({len(report.totals)} indicators, {len(report.by_unit)} units): {elapsed:.1f} s; md_taken = {taken}")
+          f"({len(report.totals)} indicators, {len(report.by_unit)} units): {elapsed:.1f} s; md_taken = {taken}"
+          + (f"; event fold {folded:.1f} s, the same figures" if folded is not None else ""))
     return 0
 
 

@@ -451,3 +451,20 @@ def fields_read(indicators: Iterable[Indicator]) -> tuple[frozenset[str], frozen
     for indicator in indicators:
         walk(indicator.formula)
     return frozenset(data), frozenset(payload)
+
+
+def kinds_read(indicators: Iterable[Indicator]) -> frozenset[str]:
+    """The event kinds the formulas read, plus the start (kind and unit) and every kind that opens a step."""
+    found = {"procedure_started", "task_completed", "timer_fired"}
+    for indicator in indicators:
+        found.update(_matchers_kinds(indicator.formula))
+    return frozenset(found)
+
+
+def _matchers_kinds(node: Any) -> set[str]:
+    if isinstance(node, dict):
+        own = {node["kind"]} if isinstance(node.get("kind"), str) else set()
+        return own.union(*(_matchers_kinds(v) for v in node.values()))
+    if isinstance(node, list):
+        return set().union(*(_matchers_kinds(v) for v in node))
+    return set()

@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 from sqlalchemy.sql import ColumnElement
 
-from engine import chain
+from engine import chain, indicator_facts
 from engine.integrity import admin, documents
 from engine.integrity.findings import Finding
 from engine.integrity.projection import UNKNOWN, DocumentUse, Projection, Row, project, text_sha256
@@ -28,6 +28,7 @@ from engine.persistence.tables import (
     Consultation,
     Definition,
     Event,
+    IndicatorFact,
     Opinion,
     Procedure,
     Reminder,
@@ -44,6 +45,7 @@ CHUNK = 500
 
 _P, _E, _W, _T = Procedure.__table__, Event.__table__, WorkItem.__table__, Timer.__table__
 _C, _O, _R, _S = Consultation.__table__, Opinion.__table__, Reminder.__table__, ScheduledRun.__table__
+_F = IndicatorFact.__table__
 
 PROCEDURE_COLUMNS = ("title", "sponsor_org", "status", "version", "started_by", "started_at", "ended_at")
 ITEM_COLUMNS = ("spec", "title", "step_kind", "role", "org", "status", "assignee", "created_at", "due_at",
@@ -148,7 +150,8 @@ def _pass(connection: Connection, ids: list[int] | None, definitions: Mapping[in
     tables = {"events": by_pid(_E, _E.c.seq), "work_items": by_pid(_W, _W.c.task_id),
               "timers": by_pid(_T, _T.c.task_id), "consultations": by_pid(_C, _C.c.id),
               "opinions": by_pid(_O, _O.c.id), "reminders": by_pid(_R, _R.c.id),
-              "scheduled_runs": by_pid(_S, _S.c.job, _S.c.period, extra=_S.c.procedure_id.is_not(None))}
+              "scheduled_runs": by_pid(_S, _S.c.job, _S.c.period, extra=_S.c.procedure_id.is_not(None)),
+              "indicator_facts": by_pid(_F, _F.c.indicator, _F.c.part, _F.c.n)}
     for procedure in _stream(connection, procedures):
         rows = {}
         for name, groups in tables.items():
@@ -181,6 +184,8 @@ def _key(table: str, row: Any) -> str:
         return str(row.receipt)
     if table == "scheduled_runs":
         return f"{row.job}/{row.period}"
+    if table == "indicator_facts":
+        return _fact_key((row.indicator, row.part, row.n))
     return str(row.id)
 
 
@@ -213,6 +218,21 @@ def _procedure(row: Any, rows: Mapping[str, list[Any]], definitions: Mapping[int
                         {(r.job, r.period): r for r in rows["scheduled_runs"]}, ("started_at",),
                         lambda r: f"{r.job}/{r.period}")
     yield from _opinions(pid, projection, rows["opinions"], rows["consultations"])
+    try:
+        folded = indicator_facts.facts(events)
+    except (TypeError, ValueError, AttributeError):  # a payload altered past folding
+        if report.ok:  # the appends folded these very events: a fault of the code, not of the record
+            raise
+        folded = []  # the chain finding already names the altered event
+    facts = {(f["indicator"], f["part"], f["n"]): Row(f, events[-1].seq) for f in folded}
+    yield from _matched("indicator_facts", pid, {_fact_key(k): v for k, v in facts.items()},
+                        {_fact_key((r.indicator, r.part, r.n)): r for r in rows["indicator_facts"]},
+                        indicator_facts.COLUMNS)
+
+
+def _fact_key(key: tuple[str, str, int]) -> str:
+    """An indicator fact's key as findings show it: indicator/part/n."""
+    return "/".join(map(str, key))
 
 
 def _procedure_row(row: Any, projection: Projection, definitions: Mapping[int, tuple[Any, Any, Any]]

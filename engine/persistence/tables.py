@@ -211,6 +211,35 @@ class Event(Base):
     hash: Mapped[str] = mapped_column(String(72))
 
 
+class IndicatorFact(Base):
+    """What one procedure contributes to one 法治指数 indicator, period-independent (engine/indicator_facts.py).
+
+    A projection of the chain: refreshed with every event append that can change it, rebuilt from the
+    events and compared by `decisionflow verify` (DF-INTEGRITY). `part` is `procedure` (the procedure
+    itself: start time, unit, title as `key`), `select` (the anchor event placing it in an indicator's
+    selection, with the first times of its `with`/`without` events), `event` (a counted event), or
+    `among`/`of` (the keyed events of a share of events). Times are the first matching event's.
+    """
+
+    __tablename__ = "indicator_facts"
+    __table_args__ = (Index("ix_indicator_facts_part_at", "part", "at"),)
+    procedure_id: Mapped[int] = mapped_column(ForeignKey("procedures.id"), primary_key=True)
+    indicator: Mapped[str] = mapped_column(String(80), primary_key=True)
+    part: Mapped[str] = mapped_column(String(16), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, primary_key=True)
+    definition: Mapped[str] = mapped_column(String(100))
+    sponsor_org: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime]
+    key: Mapped[str | None] = mapped_column(Text)
+    with_at: Mapped[datetime | None]
+    blocked_at: Mapped[datetime | None]
+    where_with_at: Mapped[datetime | None]
+    where_blocked_at: Mapped[datetime | None]
+    from_at: Mapped[datetime | None]
+    to_at: Mapped[datetime | None]
+    ok: Mapped[bool | None] = mapped_column(Boolean)
+
+
 class CatalogueItem(Base):
     """An item of a year's decision catalogue, with its approval record (MD-3c, SC-3)."""
 

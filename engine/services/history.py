@@ -8,7 +8,7 @@ from typing import Any, Protocol
 
 from sqlalchemy import insert, select
 
-from engine import chain
+from engine import chain, indicator_facts
 from engine.domain.errors import ProcedureNotFound
 from engine.integrity import check as integrity
 from engine.integrity.findings import Finding
@@ -39,6 +39,8 @@ def append(uow: UnitOfWork, procedure: ChainHead, kind: str, actor: str, task_id
                                           "kind": kind, "task_id": task_id, "payload": payload,
                                           "prev_hash": procedure.head_hash, "hash": digest}])
     procedure.head_seq, procedure.head_hash = seq, digest
+    if kind in indicator_facts.kinds():  # the indicator projection moves with the chain (DF-INDICATOR)
+        indicator_facts.refresh(uow.session.connection(), procedure.id)
     return digest
 
 

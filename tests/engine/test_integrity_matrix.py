@@ -350,3 +350,18 @@ def test_df_integrity_the_clean_fixture_has_no_finding(fixture_db):
 
 
 _ = (bindparam, json, Path)
+
+
+def test_df_integrity_an_event_altered_past_the_indicator_fold_is_found_not_a_crash(fixture_db):
+    """A step opened with a due day that is no date cannot be folded into indicator facts: verify names the
+    altered event in the chain instead of failing."""
+    def change(connection: Connection) -> None:
+        e = TABLES["events"]
+        event = connection.execute(select(e).where(e.c.kind == "procedure_started").order_by(
+            e.c.procedure_id).limit(1)).one()
+        payload = {**event.payload, "opened": [{"task": "forged", "step": "x", "due_at": "not a date"}]}
+        connection.execute(update(e).where(e.c.procedure_id == event.procedure_id, e.c.seq == event.seq)
+                           .values(payload=payload))
+
+    findings = tampered(fixture_db, change)
+    assert [f.kind for f in findings if f.kind == "chain"] == ["chain"], findings
