@@ -113,5 +113,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(role_label=role_label, status_label=lambda s: str(STATUS.get(s, s)),
                                  event_label=lambda k: str(EVENT_KINDS.get(k, k)), current_lang=select_locale,
                                  gettext=gettext)
-    app.jinja_env.filters.update(local_time=local_time, local_day=local_day,
+    from webapp.rule_text import rule, rules
+
+    app.jinja_env.filters.update(local_time=local_time, local_day=local_day, rule=rule, rules=rules,
                                  last_day=lambda due: deadlines.last_day(due).isoformat() if due else "")

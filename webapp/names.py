@@ -53,4 +53,7 @@ def person(username: str | None, org: str | None = None) -> str:
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals.update(org_name=org_name, person=person, definition_name=definition_name)
+    from webapp.admin_log_text import log_actor, log_field, log_subject, log_value
+
+    app.jinja_env.globals.update(org_name=org_name, person=person, definition_name=definition_name,
+                                 log_actor=log_actor, log_subject=log_subject, log_field=log_field, log_value=log_value)

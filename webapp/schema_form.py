@@ -469,7 +469,18 @@ def _table(key: str, label: str, items: Mapping[str, Any], rows: list[Mapping[st
 
 def _label(prop: Mapping[str, Any], items: Mapping[str, Any], value: Any) -> str:
     labels = {**(prop.get("x-labels") or {}), **(items.get("x-labels") or {})}
-    return str(labels.get(value, value)) if isinstance(value, str) else str(value)
+    if not isinstance(value, str):
+        return str(value)
+    names = prop.get("x-names") or items.get("x-names")
+    if names in NAMED:  # a unit code or a username typed into a form reads as the unit's or person's name
+        from webapp import names as registry
+
+        return registry.org_name(value) if names == "organisation" else registry.person(value)
+    return str(labels.get(value, value))
+
+
+NAMED = ("organisation", "person")
+"""The `x-names` a form may give a string field holding a unit code or a username (issue 22 item 4)."""
 
 
 def _is_document(value: Any) -> bool:

@@ -223,9 +223,10 @@ def test_df_audit_log_page_shows_entries_and_the_verification(site, app):
     page = auditor.get("/audit/admin-log")
     assert page.status_code == 200
     body = page.get_data(as_text=True)
-    assert "user:wang_li" in body and 'class="verdict ok"' in body
+    assert '<td title="wang_li">用户：王丽（示范县住房和城乡建设局）</td>' in body and 'class="verdict ok"' in body
+    assert "user:wang_li" not in body  # the subject by name, the username kept in its title
     only_logins = auditor.get("/audit/admin-log?kind=login").get_data(as_text=True)
-    assert "user:auditor" in only_logins and "user:wang_li" not in only_logins
+    assert 'title="auditor">用户：钱审计' in only_logins and 'title="wang_li"' not in only_logins
     assert login(app, "admin").get("/audit/admin-log").status_code == 403
 
 

@@ -57,13 +57,37 @@ def charts(report: Report) -> list[Any]:
     return made
 
 
+def _grouping(formula: Any) -> tuple[str, str] | None:
+    """The (definition, field) a count is broken down by, wherever it sits in the formula."""
+    if isinstance(formula, dict):
+        if isinstance(formula.get("by"), str) and isinstance(formula.get("definition"), str):
+            return formula["definition"], formula["by"]
+        for value in formula.values():
+            if (found := _grouping(value)) is not None:
+                return found
+    return None
+
+
+def breakdown_label(line: Any, key: str) -> str:
+    """A breakdown key (a stored choice such as "lawful") under the label its form gives it (合法)."""
+    grouping = _grouping(line.indicator.formula)
+    if grouping is None or is_english():
+        return key
+    definition, field = grouping
+    for form in engine().definitions.source(definition)[2].values():
+        prop = (form.get("properties") or {}).get(field) if isinstance(form, dict) else None
+        if isinstance(prop, dict) and key in (prop.get("x-labels") or {}):
+            return str(prop["x-labels"][key])
+    return key
+
+
 @bp.get("/indicators")
 @requires(*READERS)
 def overview() -> Any:
     start, end, unit = period()
     report, error = _report()
     page = render_template("pages/indicators.html", report=report, error=error, start=start, end=end, unit=unit,
-                           name=name, charts=charts(report) if report else [])
+                           name=name, charts=charts(report) if report else [], breakdown_label=breakdown_label)
     return (page, 422) if error else page
 
 
@@ -85,7 +109,8 @@ def behind() -> Any:
     if figure is None:
         abort(404)
     return render_template("pages/indicator_procedures.html", report=report, line=line, figure=figure, key=key,
-                           of_unit=request.args.get("of_unit"), start=start, end=end, unit=unit, name=name)
+                           of_unit=request.args.get("of_unit"), start=start, end=end, unit=unit, name=name,
+                           breakdown_label=breakdown_label)
 
 
 
