@@ -60,7 +60,8 @@ def complete(task_id: str) -> Any:
     except DomainError as refused:
         if status_of(refused) == 404:
             raise
-        return _render(item, data, _field_errors(refused), refusal(refused), record), status_of(refused)
+        shown = _top(refused, schema)
+        return _render(item, data, _field_errors(refused, schema), shown, record), status_of(refused)
     engine().drafts.discard(me, task_id)
     flash(gettext("“%(step)s” is done and recorded.", step=item.title), "success")
     return redirect(url_for("procedures.show", procedure_id=item.procedure_id))
@@ -96,7 +97,35 @@ def _schema(record: Any, spec: str) -> dict[str, Any]:
     return record.forms.get(record.task_forms.get(spec, ""), {"type": "object", "properties": {}})
 
 
-def _field_errors(refused: DomainError) -> dict[str, str]:
+def field_title(schema: dict[str, Any], path: str) -> str:
+    """A field's Chinese title from the form schema, never its key: `views.0.member` → 发言 第1行 成员."""
+    words = [gettext("row %(number)s", number=p) if isinstance(p, int) else p
+             for p in schema_form.titles_of(schema, path)]
+    return " ".join(words) or gettext("the form")
+
+
+def _top(refused: DomainError, schema: dict[str, Any]) -> dict[str, Any]:
+    """The message above the form: a schema refusal lists every problem by field title (each is also shown
+    beside its field); any other refusal is the engine's one message, naming its field by title."""
+    if isinstance(refused, FormInvalid) and refused.context.get("errors"):
+        key = "problem" if lang() == "en" else "problem_zh"
+        problems = [f"{field_title(schema, str(e.get('field')))}：{e.get(key) or e.get('problem')}"
+                    for e in refused.context["errors"]]  # type: ignore[union-attr]
+        shown = refusal(refused)
+        shown.update(message=gettext("The form has %(count)s problem(s); each is shown beside its field.",
+                                     count=len(problems)), problems=problems)
+        return shown
+    if refused.field is None:
+        return refusal(refused)
+    return {**refusal(_named(refused, schema)), "field": refused.field}
+
+
+def _named(refused: DomainError, schema: dict[str, Any]) -> DomainError:
+    """The refusal with its field named by title, for showing; the engine's own error is left as it was."""
+    return type(refused)(**{**refused.context, "field": field_title(schema, refused.field or "(form)")})
+
+
+def _field_errors(refused: DomainError, schema: dict[str, Any]) -> dict[str, str]:
     """Every field a refusal names, with its message in the user's language."""
     errors: dict[str, str] = {}
     if isinstance(refused, FormInvalid):
@@ -104,5 +133,5 @@ def _field_errors(refused: DomainError) -> dict[str, str]:
         for entry in refused.context.get("errors") or []:  # type: ignore[union-attr]
             errors.setdefault(str(entry.get("field")), str(entry.get(key) or entry.get("problem")))
     if refused.field:
-        errors.setdefault(refused.field, refused.message(lang()))
+        errors.setdefault(refused.field, _named(refused, schema).message(lang()))
     return errors
