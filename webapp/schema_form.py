@@ -22,7 +22,8 @@ from typing import Any
 from engine import doctypes
 from engine.services.tasks import Upload
 
-__all__ = ["Field", "Shown", "display", "fields", "parse", "titles_of", "unplaced", "widget_of"]
+__all__ = ["Condition", "Field", "Shown", "conditions", "display", "fields", "parse", "titles_of", "unplaced",
+           "widget_of"]
 
 SHORT_TEXT = 200  # up to this maxLength a string is one line; longer (or unbounded) is a textarea
 FRAMEWORK_FIELDS = frozenset({"csrf_token"})  # and every name starting with "_"
@@ -50,6 +51,7 @@ class Field:
     error: str | None = None
     accept: str | None = None  # a file input's allowed endings and media types (x-accept, or the default list)
     types: tuple[str, ...] = ()  # the same, as people name them (PDF, OFD, …), shown beside the input
+    when: tuple[Condition, ...] = ()  # required only under these conditions (if/then/else, dependentRequired)
 
     @property
     def id(self) -> str:
@@ -76,6 +78,16 @@ class Field:
     def columns(self) -> tuple[Field, ...]:
         """The sub-fields of a "rows" field, for its table header (there is always at least one row)."""
         return self.children[0] if self.children else ()
+
+
+@dataclass(frozen=True)
+class Condition:
+    """When a field becomes required: `field` (a title) is one of `values` (labels), is none of them
+    (`negated`, an else branch), or is filled in at all (`values` empty, dependentRequired)."""
+
+    field: str
+    values: tuple[str | bool, ...] = ()
+    negated: bool = False
 
 
 @dataclass(frozen=True)
@@ -131,7 +143,9 @@ def fields(schema: Mapping[str, Any], values: Mapping[str, Any] | None = None,
     """
     values = values or {}
     required = set(schema.get("required") or ())
-    built = [_field(key, key, prop, key in required, values.get(key), extra_rows)
+    when = conditions(schema)
+    built = [replace(_field(key, key, prop, key in required, values.get(key), extra_rows),
+                     when=() if key in required else tuple(when.get(key, ())))
              for key, prop in _properties(schema).items()]
     by_name: dict[str, list[str]] = {}
     names = _names(built)
@@ -140,6 +154,50 @@ def fields(schema: Mapping[str, Any], values: Mapping[str, Any] | None = None,
         if target is not None:
             by_name.setdefault(target, []).append(message)
     return [_with_errors(f, {name: " ".join(messages) for name, messages in by_name.items()}) for f in built]
+
+
+def conditions(schema: Mapping[str, Any]) -> dict[str, list[Condition]]:
+    """The fields a schema requires only under a condition, each with its conditions in people's words.
+
+    Reads `if`/`then`/`else` (at the top and in `allOf`) whose `if` tests fields' `const` or `enum`, and
+    `dependentRequired`. Any other shape of `if` is not described, but the validator still enforces it.
+    """
+    props = _properties(schema)
+    found: dict[str, list[Condition]] = {}
+
+    def label(key: str) -> str:
+        return str(props.get(key, {}).get("title") or key)
+
+    def value_labels(key: str, test: Mapping[str, Any]) -> tuple[str | bool, ...] | None:
+        choices = [test["const"]] if "const" in test else test.get("enum")
+        if not isinstance(choices, list):
+            return None
+        prop = props.get(key, {})
+        return tuple(_choice_label(prop, v) for v in choices)
+
+    for branch in [schema, *(s for s in schema.get("allOf") or () if isinstance(s, Mapping))]:
+        test = branch.get("if")
+        tested = test.get("properties") if isinstance(test, Mapping) else None
+        if not isinstance(tested, Mapping) or len(tested) != 1:
+            continue
+        [(key, sub)] = tested.items()
+        shown = value_labels(key, sub) if isinstance(sub, Mapping) else None
+        if shown is None:
+            continue
+        for part, negated in (("then", False), ("else", True)):
+            for name in (branch.get(part) or {}).get("required") or ():
+                found.setdefault(name, []).append(Condition(label(key), shown, negated))
+    for given, names in (schema.get("dependentRequired") or {}).items():
+        for name in names:
+            found.setdefault(name, []).append(Condition(label(given)))
+    return found
+
+
+def _choice_label(prop: Mapping[str, Any], value: Any) -> str | bool:
+    """A choice as the form shows it; a yes/no stays a bool for the template to say in the page's language."""
+    if isinstance(value, bool):
+        return value
+    return str((prop.get("x-labels") or {}).get(value, value))
 
 
 def unplaced(built: Iterable[Field], errors: Mapping[str, str]) -> dict[str, str]:

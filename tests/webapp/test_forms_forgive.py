@@ -61,3 +61,34 @@ def test_df_form_engine_refusal_lists_each_missing_field_and_each_bad_date():
     fields = {e["field"]: e["problem_zh"] for e in refused.value.context["errors"]}
     assert fields["a"] == fields["b"] == "必填项缺失" and fields["rows.0.who"] == "必填项缺失"
     assert "day" in fields and "rows.0.on" in fields and len(fields) == 5
+
+
+def _label_of(body: str, name: str) -> str:
+    found = re.search(rf'<label for="f-{name}">(.*?)</label>', body, re.S)
+    assert found, name
+    return re.sub(r"<[^>]+>", "", found.group(1))
+
+
+def test_df_form_conditionally_required_fields_are_marked_with_their_condition_in_chinese(site, app):
+    view = site.procedures.start("major_decision", "标题", "dev_reform", site.people.actor("sponsor"))
+    browser = login(app, "sponsor")
+    body = browser.get(f"/tasks/{view.task('proposal')}").get_data(as_text=True)
+    problem = _label_of(body, "problem")
+    assert problem == "拟解决的主要问题*（条件必填：建议来源为“政府工作部门或下级政府”时必填）"
+    assert _label_of(body, "summary") == "建议事项*"  # always required: the asterisk alone
+    assert "（条件必填" not in _label_of(body, "proposal_source")
+
+
+def test_df_form_conditions_read_if_then_else_and_dependent_required():
+    from webapp.schema_form import Condition, conditions
+
+    schema = {"type": "object", "properties": {
+        "launched": {"type": "boolean", "title": "是否启动"}, "a": {"title": "甲"}, "b": {"title": "乙"},
+        "kind": {"title": "类别", "enum": ["x", "y"], "x-labels": {"x": "某类"}}},
+        "allOf": [{"if": {"properties": {"launched": {"const": True}}, "required": ["launched"]},
+                   "then": {"required": ["a"]}, "else": {"required": ["b"]}}],
+        "if": {"properties": {"kind": {"enum": ["x"]}}}, "then": {"required": ["b"]},
+        "dependentRequired": {"a": ["kind"]}}
+    assert conditions(schema) == {"a": [Condition("是否启动", (True,))],
+                                  "b": [Condition("类别", ("某类",)), Condition("是否启动", (True,), negated=True)],
+                                  "kind": [Condition("甲")]}
