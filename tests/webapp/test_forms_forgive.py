@@ -92,3 +92,50 @@ def test_df_form_conditions_read_if_then_else_and_dependent_required():
     assert conditions(schema) == {"a": [Condition("是否启动", (True,))],
                                   "b": [Condition("类别", ("某类",)), Condition("是否启动", (True,), negated=True)],
                                   "kind": [Condition("甲")]}
+
+
+def _confirm_form(body: str) -> list[tuple[str, str]]:
+    """The hidden inputs of the confirmation page's form (html-unescaped), in page order."""
+    import html
+    return [(html.unescape(n), html.unescape(v))
+            for n, v in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"',
+                                   body.split('class="card task confirm"')[1])]
+
+
+def test_df_form_submit_first_shows_a_confirmation_and_only_confirm_completes_the_step(site, app):
+    view = site.procedures.start("major_decision", "标题", "dev_reform", site.people.actor("sponsor"))
+    browser = login(app, "sponsor")
+    task = view.task("proposal")
+    browser.get(f"/tasks/{task}")
+    first = browser.client.post(f"/tasks/{task}", data={
+        "csrf_token": browser.token, "proposal_source": "leadership", "summary": "优化线网\n第二行",
+        "_version": str(view.version), "study_report": (__import__("io").BytesIO(b"%PDF-1.4 r"), "报告.pdf")},
+        content_type="multipart/form-data")
+    assert first.status_code == 200
+    body = first.get_data(as_text=True)
+    assert "确认提交" in body and "返回修改" in body and "<script" not in body.split("</main>")[0].split("<main")[-1]
+    assert "建议来源" in body and "决策机关领导人员" in body and "研究论证报告" in body and "报告.pdf" in body
+    assert len(site.history.events(view.id)) == 1  # nothing recorded yet
+    carried = _confirm_form(body)
+    assert ("summary", "优化线网\n第二行") in carried and any(n == "csrf_token" for n, _ in carried)
+
+    back = browser.client.post(f"/tasks/{task}", data=dict(carried, _review="1"), content_type="multipart/form-data")
+    assert back.status_code == 200 and "优化线网" in back.get_data(as_text=True)
+    assert 'name="summary"' in back.get_data(as_text=True) and len(site.history.events(view.id)) == 1
+
+    done = browser.client.post(f"/tasks/{task}", data=dict(carried, _confirm="1"), content_type="multipart/form-data")
+    assert done.status_code == 302, re.findall(r"<li>([^<]*)</li>", done.get_data(as_text=True))
+    event = site.history.events(view.id)[-1]
+    assert event.kind == "task_completed" and event.payload["data"]["summary"] == "优化线网\n第二行"
+    assert event.payload["data"]["study_report"]["filename"] == "报告.pdf"  # the file waited for 确认提交
+
+
+def test_df_form_confirmation_without_csrf_token_is_refused_and_records_nothing(site, app):
+    view = site.procedures.start("major_decision", "标题", "dev_reform", site.people.actor("sponsor"))
+    browser = login(app, "sponsor")
+    task = view.task("proposal")
+    browser.get(f"/tasks/{task}")
+    refused = browser.client.post(f"/tasks/{task}", data={"proposal_source": "leadership", "summary": "x",
+                                                           "_confirm": "1"}, content_type="multipart/form-data")
+    assert refused.status_code in (400, 403)
+    assert len(site.history.events(view.id)) == 1

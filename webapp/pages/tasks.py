@@ -1,7 +1,8 @@
 """A step's page: the procedure so far, and the step's form rendered from its JSON Schema.
 
-GET shows the form to a user the engine lets do the step; POST parses the multipart
-form into data and documents and calls `tasks.complete` once. A refusal re-renders the
+GET shows the form to a user the engine lets do the step; POST parses the multipart form
+into data and documents and first shows a confirmation page (a completed step cannot be
+taken back); only its 确认提交 (`_confirm`) calls `tasks.complete`, once. A refusal re-renders the
 form with what was typed and the engine's message next to the field it names; the
 engine has changed nothing.
 """
@@ -16,7 +17,7 @@ from flask_login import login_required
 
 from engine.domain import materials
 from engine.domain.errors import DomainError, FormInvalid
-from webapp import schema_form
+from webapp import pending_uploads, schema_form
 from webapp.auth import actor
 from webapp.errors import status_of
 from webapp.i18n import lang, refusal
@@ -50,6 +51,9 @@ def complete(task_id: str) -> Any:
         flash(gettext("Draft saved. It is not part of the record until you submit the step; attached files "
                       "are not kept in a draft."), "success")
         return redirect(url_for("tasks.show", task_id=task_id))
+    if request.form.get("_confirm") != "1":  # an irreversible submit: first the summary, 确认提交 / 返回修改
+        return _confirmation(item, record, schema, data, pending_uploads.hold(task_id, uploads))
+    uploads = {**pending_uploads.take(task_id), **uploads}
     try:
         version = int(request.form.get("_version", ""))
     except ValueError:
@@ -85,6 +89,18 @@ def _render(item: Any, values: dict[str, Any], errors: dict[str, str], error: di
                            error=error, due=due(item, day), blockers=blockers(record.procedure, day),
                            steps=step_displays(record), draft=draft,
                            checklist=checklist(record) if item.step_kind in materials.CHECKLIST_STEP_KINDS else None)
+
+
+def _confirmation(item: Any, record: Any, schema: dict[str, Any], data: dict[str, Any],
+                  uploads: dict[str, Any]) -> Any:
+    """What the step will record, each field by its title, with the posted form carried in hidden inputs:
+    确认提交 posts it again with `_confirm`, 返回修改 with `_review` (the form, refilled); files wait in
+    pending_uploads, since a page cannot re-post a file."""
+    carried = [(name, value) for name, values in request.form.lists() for value in values
+               if name == "_version" or (not name.startswith("_") and name not in schema_form.FRAMEWORK_FIELDS)]
+    files = [(field_title(schema, name), upload.filename) for name, upload in uploads.items()]
+    return render_template("pages/task_confirm.html", item=item, record=record, carried=carried, files=files,
+                           shown=schema_form.display(schema, data))
 
 
 def _prefilled(item: Any) -> dict[str, Any]:
