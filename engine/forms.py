@@ -183,7 +183,8 @@ class Form:
         return doctypes.admit(path, upload, self.accepts.get(document_pattern(path), doctypes.DEFAULT))
 
     def validate(self, data: Mapping[str, Any], uploaded: frozenset[str]) -> None:
-        """Refuse data that does not match the form, naming the first bad field."""
+        """Refuse data that does not match the form, naming the first bad field; `errors` in the
+        refusal's context lists every problem (each missing field apart), so a page shows them all at once."""
         for name in self.documents & set(data):
             if name not in uploaded:
                 raise DocumentNotUploaded(field=name)
@@ -193,7 +194,8 @@ class Form:
         require_json_object(data)
         errors = sorted(self.validator.iter_errors(dict(data)), key=_error_order)
         if errors:
-            raise _form_invalid(errors[0], [_describe(e) for e in errors])
+            described = [entry for e in errors for entry in _describe_all(e)]  # allOf may repeat a subschema's
+            raise _form_invalid(errors[0], [dict(t) for t in dict.fromkeys(tuple(d.items()) for d in described)])
 
 
 def _row_documents(documents: frozenset[str], data: Mapping[str, Any]) -> list[str]:
@@ -243,6 +245,16 @@ def _field_of(error: ValidationError) -> str:
         name = extra[0] if extra else "?"
         return f"{prefix}.{name}" if prefix else name
     return ".".join(str(p) for p in error.absolute_path) or "(form)"
+
+
+def _describe_all(error: ValidationError) -> list[dict[str, str]]:
+    """One entry per field a schema error concerns: `required` names each missing field, not only the first."""
+    if error.validator != "required" or not isinstance(error.instance, Mapping):
+        return [_describe(error)]
+    prefix = ".".join(str(p) for p in error.absolute_path)
+    zh = _ZH["required"]
+    return [{"field": f"{prefix}.{name}" if prefix else str(name), "problem": f"{name!r} is a required property",
+             "problem_zh": zh} for name in error.validator_value if name not in error.instance]
 
 
 def _describe(error: ValidationError) -> dict[str, str]:

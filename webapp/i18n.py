@@ -89,7 +89,7 @@ FIELD_LABELS = {
     "to": lazy_gettext("Started until"),
 }
 """The fields of the pages' own forms (start, withdraw, accounts, reminders, opinions), named as the page
-shows them; a step's form names its fields by its schema's titles (schema_form.label_of)."""
+shows them; a step's form names its fields by its schema's titles (pages/tasks.py field_title)."""
 
 
 def refusal(error: DomainError, label: Callable[[str], str | None] | None = None) -> dict[str, Any]:

@@ -22,7 +22,8 @@ from typing import Any
 from engine import doctypes
 from engine.services.tasks import Upload
 
-__all__ = ["Field", "Shown", "display", "fields", "parse", "unplaced", "widget_of"]
+__all__ = ["Field", "Shown", "conditions", "display", "fields", "parse", "titles_of", "unplaced",
+           "widget_of"]
 
 SHORT_TEXT = 200  # up to this maxLength a string is one line; longer (or unbounded) is a textarea
 FRAMEWORK_FIELDS = frozenset({"csrf_token"})  # and every name starting with "_"
@@ -184,23 +185,6 @@ def _condition(props: Mapping[str, Mapping[str, Any]], test: Mapping[str, Any]) 
     return "且".join(parts) or None
 
 
-def label_of(schema: Mapping[str, Any], path: str) -> str | None:
-    """A field path as the form shows it: `legal_basis.0.article` → 法律依据（第 1 行）·条款; None when the
-    schema has no such field (the caller then falls back)."""
-    parts, prop, shown = path.split("."), {"properties": _properties(schema)}, []
-    for part in parts:
-        if part.isdigit() and shown:
-            shown[-1] += f"（第 {int(part) + 1} 行）"  # the titles are Chinese; English pages keep the key
-            prop = prop.get("items") if isinstance(prop.get("items"), Mapping) else {}
-            continue
-        props = prop.get("properties") if isinstance(prop.get("properties"), Mapping) else {}
-        if not isinstance(props.get(part), Mapping):
-            return None
-        prop = props[part]
-        shown.append(str(prop.get("title") or part))
-    return "·".join(shown) or None
-
-
 def unplaced(built: Iterable[Field], errors: Mapping[str, str]) -> dict[str, str]:
     """The errors no field shows (`(form)`, an unknown field's name): the page shows them above the form."""
     names = _names(built)
@@ -236,6 +220,27 @@ def display(schema: Mapping[str, Any], data: Mapping[str, Any]) -> list[Shown]:
     props = _properties(schema)
     shown = [_shown(key, props[key], data[key]) for key in props if key in data]
     return shown + [_shown(key, {}, value) for key, value in data.items() if key not in props]
+
+
+def titles_of(schema: Mapping[str, Any], path: str) -> list[str | int]:
+    """A dotted path as people read it: the titles of its fields and its rows counted from 1.
+
+    `views.0.member` → ["发言", 1, "成员"]; a name the schema lacks stays itself (a posted field the
+    form does not have has no title), `(form)` gives []. The page puts the words around row numbers.
+    """
+    parts: list[str | int] = []
+    props: Mapping[str, Mapping[str, Any]] = _properties(schema)
+    for part in path.split("."):
+        if part == "(form)":
+            continue
+        if part.isdigit():
+            parts.append(int(part) + 1)
+            continue
+        prop = props.get(part)
+        parts.append(str(prop.get("title") or part) if prop else part)
+        items = prop.get("items") if prop and isinstance(prop.get("items"), Mapping) else {}
+        props = _properties(items) if items else {}
+    return parts
 
 
 # --- building fields ---------------------------------------------------------------------------------------------

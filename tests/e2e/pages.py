@@ -45,5 +45,7 @@ def fill(page: Page, data: dict[str, Any], files: dict[str, Path] | None = None)
 
 
 def submit(page: Page) -> None:
+    """Submit a step's form and confirm it on the confirmation page (确认提交)."""
     page.click("section.card form[enctype] button.primary")
+    page.click("#confirm-submit")
     expect(page.locator("p.flash.success")).to_be_visible()

@@ -135,6 +135,7 @@ def test_review_office_returns_for_supplement_then_finds_it_lawful(browser, serv
     open_step(reviewer, "合法性审查")
     fill(reviewer, {"review_outcome": "lawful"})  # findings missing: refused, the field named
     reviewer.click("section.card form[enctype] button.primary")
+    reviewer.click("#confirm-submit")
     expect(reviewer.locator(".refusal")).to_contain_text("DF-FORM")
     expect(reviewer.locator(".field.has-error").first).to_be_visible()
     fill(reviewer, {"review_outcome": "lawful", "finding_authority": "符合法定权限",

@@ -20,7 +20,7 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from engine.domain.errors import FormInvalid
 from engine.forms import Form
 from engine.services.tasks import Upload
-from webapp.schema_form import Field, Shown, display, fields, label_of, parse, unplaced, widget_of
+from webapp.schema_form import Field, Shown, display, fields, parse, unplaced, widget_of
 
 ROOT = Path(__file__).parents[2]
 FORMS = sorted((ROOT / "processes" / "forms").glob("*.json"))
@@ -478,15 +478,6 @@ def test_md_12a_legal_bases_recorded_as_text_before_they_were_structured_still_d
     [new] = display(schema_of("nd_drafting"), {"legal_basis": [{"instrument": "《条例》", "article": "第五条"}]})
     assert new.kind == "table" and [c.value for c in new.rows[0]] == ["《条例》", "第五条"]
 
-
-def test_a_field_path_is_named_by_the_form_s_titles_row_by_row():
-    """Issue 22 item 5: a refusal names `legal_basis.0.article` as the form shows it, never by its key."""
-    schema = json.loads((ROOT / "processes" / "forms" / "md_drafting.json").read_text(encoding="utf-8"))
-    assert label_of(schema, "legal_basis.0.article") == \
-        "法律、法规、规章和政策依据（第 1 行）·条款（第…条，可加第…款、第…项）"
-    assert label_of(schema, "legal_basis") == "法律、法规、规章和政策依据"
-    assert label_of(schema, "no_such_field") is None
-    assert label_of(schema, "(form)") is None
 
 
 def test_a_field_required_only_under_a_condition_is_marked_with_the_condition():

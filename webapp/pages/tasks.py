@@ -1,7 +1,8 @@
 """A step's page: the procedure so far, and the step's form rendered from its JSON Schema.
 
-GET shows the form to a user the engine lets do the step; POST parses the multipart
-form into data and documents and calls `tasks.complete` once. A refusal re-renders the
+GET shows the form to a user the engine lets do the step; POST parses the multipart form
+into data and documents and first shows a confirmation page (a completed step cannot be
+taken back); only its 确认提交 (`_confirm`) calls `tasks.complete`, once. A refusal re-renders the
 form with what was typed and the engine's message next to the field it names; the
 engine has changed nothing.
 """
@@ -16,7 +17,7 @@ from flask_login import login_required
 
 from engine.domain import materials
 from engine.domain.errors import DomainError, FormInvalid
-from webapp import schema_form
+from webapp import pending_uploads, schema_form
 from webapp.auth import actor
 from webapp.downloads import download
 from webapp.errors import status_of
@@ -51,6 +52,9 @@ def complete(task_id: str) -> Any:
         flash(gettext("Draft saved. It is not part of the record until you submit the step; attached files "
                       "are not kept in a draft."), "success")
         return redirect(url_for("tasks.show", task_id=task_id))
+    if request.form.get("_confirm") != "1":  # an irreversible submit: first the summary, 确认提交 / 返回修改
+        return _confirmation(item, record, schema, data, pending_uploads.hold(task_id, uploads))
+    uploads = {**pending_uploads.take(task_id), **uploads}
     try:
         version = int(request.form.get("_version", ""))
     except ValueError:
@@ -61,8 +65,8 @@ def complete(task_id: str) -> Any:
     except DomainError as refused:
         if status_of(refused) == 404:
             raise
-        shown = refusal(refused, lambda path: schema_form.label_of(schema, path))
-        return _render(item, data, _field_errors(refused), shown, record), status_of(refused)
+        shown = _top(refused, schema)
+        return _render(item, data, _field_errors(refused, schema), shown, record), status_of(refused)
     engine().drafts.discard(me, task_id)
     flash(gettext("“%(step)s” is done and recorded.", step=item.title), "success")
     return redirect(url_for("procedures.show", procedure_id=item.procedure_id))
@@ -98,6 +102,18 @@ def _render(item: Any, values: dict[str, Any], errors: dict[str, str], error: di
                            checklist=checklist(record) if item.step_kind in materials.CHECKLIST_STEP_KINDS else None)
 
 
+def _confirmation(item: Any, record: Any, schema: dict[str, Any], data: dict[str, Any],
+                  uploads: dict[str, Any]) -> Any:
+    """What the step will record, each field by its title, with the posted form carried in hidden inputs:
+    确认提交 posts it again with `_confirm`, 返回修改 with `_review` (the form, refilled); files wait in
+    pending_uploads, since a page cannot re-post a file."""
+    carried = [(name, value) for name, values in request.form.lists() for value in values
+               if name == "_version" or (not name.startswith("_") and name not in schema_form.FRAMEWORK_FIELDS)]
+    files = [(field_title(schema, name), upload.filename) for name, upload in uploads.items()]
+    return render_template("pages/task_confirm.html", item=item, record=record, carried=carried, files=files,
+                           shown=schema_form.display(schema, data))
+
+
 def _prefilled(item: Any) -> dict[str, Any]:
     """The rows the engine knows (engine/domain/known_facts.py): the hearing's listed participants (MD-16d,
     MD-17), a clean-up's documents in scope (ND-9); the form confirms them, never drops one."""
@@ -108,7 +124,35 @@ def _schema(record: Any, spec: str) -> dict[str, Any]:
     return record.forms.get(record.task_forms.get(spec, ""), {"type": "object", "properties": {}})
 
 
-def _field_errors(refused: DomainError) -> dict[str, str]:
+def field_title(schema: dict[str, Any], path: str) -> str:
+    """A field's Chinese title from the form schema, never its key: `views.0.member` → 发言 第1行 成员."""
+    words = [gettext("row %(number)s", number=p) if isinstance(p, int) else p
+             for p in schema_form.titles_of(schema, path)]
+    return " ".join(words) or gettext("the form")
+
+
+def _top(refused: DomainError, schema: dict[str, Any]) -> dict[str, Any]:
+    """The message above the form: a schema refusal lists every problem by field title (each is also shown
+    beside its field); any other refusal is the engine's one message, naming its field by title."""
+    if isinstance(refused, FormInvalid) and refused.context.get("errors"):
+        key = "problem" if lang() == "en" else "problem_zh"
+        problems = [f"{field_title(schema, str(e.get('field')))}：{e.get(key) or e.get('problem')}"
+                    for e in refused.context["errors"]]  # type: ignore[union-attr]
+        shown = refusal(refused)
+        shown.update(message=gettext("The form has %(count)s problem(s); each is shown beside its field.",
+                                     count=len(problems)), problems=problems)
+        return shown
+    if refused.field is None:
+        return refusal(refused)
+    return {**refusal(_named(refused, schema)), "field": refused.field}
+
+
+def _named(refused: DomainError, schema: dict[str, Any]) -> DomainError:
+    """The refusal with its field named by title, for showing; the engine's own error is left as it was."""
+    return type(refused)(**{**refused.context, "field": field_title(schema, refused.field or "(form)")})
+
+
+def _field_errors(refused: DomainError, schema: dict[str, Any]) -> dict[str, str]:
     """Every field a refusal names, with its message in the user's language."""
     errors: dict[str, str] = {}
     if isinstance(refused, FormInvalid):
@@ -116,5 +160,5 @@ def _field_errors(refused: DomainError) -> dict[str, str]:
         for entry in refused.context.get("errors") or []:  # type: ignore[union-attr]
             errors.setdefault(str(entry.get("field")), str(entry.get(key) or entry.get("problem")))
     if refused.field:
-        errors.setdefault(refused.field, refused.message(lang()))
+        errors.setdefault(refused.field, _named(refused, schema).message(lang()))
     return errors
