@@ -370,8 +370,8 @@ class AdminEvent(Base):
     kind: Mapped[str] = mapped_column(String(32), index=True)
     subject: Mapped[str] = mapped_column(String(200))
     payload: Mapped[dict[str, Any]]
-    prev_hash: Mapped[str] = mapped_column(String(64))
-    hash: Mapped[str] = mapped_column(String(64))
+    prev_hash: Mapped[str] = mapped_column(String(72))  # SHA-256 hex, or `sm3:` and hex (engine/crypto_suite.py)
+    hash: Mapped[str] = mapped_column(String(72))
 
 
 class AdminLogHead(Base):
@@ -381,7 +381,7 @@ class AdminLogHead(Base):
     __table_args__ = (CheckConstraint("id = 1", name="one_row"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     seq: Mapped[int] = mapped_column(Integer)
-    hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(72))
 
 
 class ScheduledRun(Base):
