@@ -101,6 +101,7 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/tasks/<task_id>"): pages("decision_organ"),
     ("POST", "/tasks/<task_id>"): pages("decision_organ"),
     ("POST", "/tasks/<task_id>/claim"): pages("decision_organ"),
+    ("POST", "/tasks/<task_id>/documents/<kind>.<fmt>"): pages("decision_organ"),
     ("GET", "/reviews"): pages(REVIEW),
     ("GET", "/procedures/mine"): pages(SPONSOR_UNIT),
     ("GET", "/procedures/new"): pages(SPONSOR_UNIT),
@@ -159,6 +160,7 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/api/v1/tasks/"): api(USERS_ONLY - {"admin", ADMIN_OLD}),
     ("POST", "/api/v1/tasks/{task_id}/claim"): api("decision_organ"),
     ("POST", "/api/v1/tasks/{task_id}/complete"): api("decision_organ"),
+    ("POST", "/api/v1/tasks/{task_id}/documents/{kind}.{fmt}"): api("decision_organ"),
     ("GET", "/api/v1/migrations/"): api("legality_reviewer", "decision_organ", "auditor"),
     ("POST", "/api/v1/migrations/check"): api("legality_reviewer", "decision_organ", "auditor"),
     ("POST", "/api/v1/migrations/"): api("legality_reviewer"),
@@ -278,7 +280,7 @@ def sample(site: Engine, clock) -> Sample:  # type: ignore[no-untyped-def]
                    "sha256": record.documents[0].sha256, "receipt": receipt,
                    "task_id": task, "username": "target", "token_id": str(token), "grant_id": "999999",
                    "key": "major_decision", "year": "2026", "filename": "css/app.css",
-                   "checkpoint_seq": "1", "kind": "pdf", "proposal_id": "999999"})
+                   "checkpoint_seq": "1", "kind": "pdf", "fmt": "docx", "proposal_id": "999999"})
 
 
 def url(route: str, values: dict[str, str]) -> str:
