@@ -190,7 +190,10 @@ def _deliberation_check(data: Mapping[str, Any], before: Mapping[str, Any]) -> N
 
 def _deliberation_members(data: Mapping[str, Any], body: Composition) -> None:
     """MD-30a: the meeting's members are the government's, as the registry lists them, so the total is
-    theirs and every view is a member's; MD-30b: the view recorded as the head's is the head's."""
+    theirs and every view is a member's; MD-30b: the view recorded as the head's is the head's. A registry
+    that lists nobody is refused, never read as "anyone may sit" (issue 19 item 2)."""
+    if not body.members:
+        raise e.MeetingNotRegistered(field="views")
     total = data.get("members_total")
     if isinstance(total, int) and total != len(body.members):
         raise e.MembersTotalNotOnRecord(field="members_total", total=total, on_record=len(body.members),

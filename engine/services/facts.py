@@ -58,8 +58,8 @@ def on_record(uow: UnitOfWork, form: str, values: Mapping[str, Any], this_proced
 def composition(uow: UnitOfWork, form: str, org: str | None = None) -> known_facts.Composition | None:
     """The body that meets for `form` by the registry: active holders of the member or chair role (a head
     is a member), of the acting user's organisation `org` where the body is an organ's own. None when the
-    form records no body, or the registry lists nobody for it yet (a deployment that has not entered its
-    meeting's members: the typed record is then checked by its own consistency)."""
+    form records no body; an empty body when the registry lists nobody for it yet, which the form's check
+    refuses (a typed list of members never stands in for the registry)."""
     body = BODIES.get(form)
     if body is None:
         return None
@@ -76,8 +76,6 @@ def composition(uow: UnitOfWork, form: str, org: str | None = None) -> known_fac
         members[username] = shown
         if role == chair:
             chairs.add(username)
-    if not members:
-        return None
     return known_facts.Composition(tuple(members.items()), frozenset(chairs))
 
 

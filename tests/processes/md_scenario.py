@@ -47,6 +47,7 @@ def cast(engine: Engine) -> Cast:
                        ("expert_pool", "县决策咨询专家库"), ("risk_center", "县社会稳定风险评估中心"),
                        ("market_reg", "县市场监督管理局"), ("justice", "县司法局"), ("party_office", "县委办公室")):
         p.ensure_organisation(code, name)
+    government_meeting(engine)
     return Cast(
         sponsor=p.ensure_user("zhang_wei", "dev_reform", ["sponsor"]),
         organ=p.ensure_user("sun_qiang", "county_gov", ["decision_organ"]),
@@ -59,6 +60,16 @@ def cast(engine: Engine) -> Cast:
         secretary=p.ensure_user("zhao_lei", "gov_office", ["meeting_secretary"]),
         liaison=p.ensure_user("zheng_hua", "party_office", ["party_liaison"]),
     )
+
+
+def government_meeting(engine: Engine) -> None:
+    """The registry's government meeting (MD-30a, MD-30b): a head and four members. A deliberation is
+    checked against it, never against names typed into the minutes."""
+    p = engine.people
+    p.ensure_user("sun_xz", "county_gov", ["head", "meeting_member"], "孙县长")
+    for username, name in (("fxz_jia", "副县长甲"), ("fxz_yi", "副县长乙"), ("fxz_bing", "副县长丙")):
+        p.ensure_user(username, "county_gov", ["meeting_member"], name)
+    p.ensure_user("zhuren", "gov_office", ["meeting_member"], "政府办主任")
 
 
 BASIS = [{"instrument": "《城市公共交通条例》", "article": "第十条"}]
@@ -190,7 +201,7 @@ class MajorDecision:
         views = views if views is not None else [
             {"member": "副县长甲", "is_head": False, "position": "support"},
             {"member": "副县长乙", "is_head": False, "position": "support"},
-            {"member": "县长", "is_head": True, "position": "support"}]
+            {"member": "孙县长", "is_head": True, "position": "support"}]
         data = {"meeting_type": "standing", "meeting_date": self.today(), "members_total": 5,
                 "members_present": len(views), "views": views, "decision_outcome": outcome, **over}
         self.do("deliberation", self.people.secretary, data, {"minutes": pdf("会议纪要")})

@@ -95,7 +95,7 @@ def test_md30d_a_member_s_view_is_counted_once(md):
     deliberation_ready(md)
     views = [{"member": "副县长甲", "is_head": False, "position": "support"},
              {"member": "副县长甲", "is_head": False, "position": "support"},
-             {"member": "县长", "is_head": True, "position": "support"}]
+             {"member": "孙县长", "is_head": True, "position": "support"}]
     error = refused(md.engine, errors.MemberViewRepeated, "MD-30d", md.deliberate, views=views)
     assert (error.field, error.context["entry"]) == ("views.1", "副县长甲")
     views[1]["member"] = "副县长乙"
@@ -110,15 +110,6 @@ def test_md30a_the_count_present_agrees_with_the_views_recorded(md):
     md.deliberate(members_present=3)
 
 
-def government_meeting(md) -> None:
-    """The registry's government meeting: a head and four members (MD-30a, MD-30b)."""
-    p = md.engine.people
-    p.ensure_user("sun_xz", "county_gov", ["head", "meeting_member"], "孙县长")
-    for username, name in (("fxz_jia", "副县长甲"), ("fxz_yi", "副县长乙"), ("fxz_bing", "副县长丙")):
-        p.ensure_user(username, "county_gov", ["meeting_member"], name)
-    p.ensure_user("zhuren", "gov_office", ["meeting_member"], "政府办主任")
-
-
 MEETING = [{"member": "副县长甲", "is_head": False, "position": "support"},
            {"member": "副县长乙", "is_head": False, "position": "support"},
            {"member": "孙县长", "is_head": True, "position": "support"}]
@@ -126,7 +117,6 @@ MEETING = [{"member": "副县长甲", "is_head": False, "position": "support"},
 
 def test_md30a_the_members_total_is_the_registry_s_not_a_typed_number(md):
     deliberation_ready(md)
-    government_meeting(md)
     # 3 present of a typed 9 would fail the quorum; of a typed 5 it passes: the total decides the quorum
     error = refused(md.engine, errors.MembersTotalNotOnRecord, "MD-30a", md.deliberate, views=MEETING,
                     members_total=4)
@@ -138,7 +128,6 @@ def test_md30a_the_members_total_is_the_registry_s_not_a_typed_number(md):
 
 def test_md30a_a_view_of_someone_who_is_not_a_member_is_refused(md):
     deliberation_ready(md)
-    government_meeting(md)
     outsider = [{**MEETING[0], "member": "某局长"}, *MEETING[1:]]
     error = refused(md.engine, errors.MemberNotOnRecord, "MD-30a", md.deliberate, views=outsider)
     assert (error.field, error.context["entry"]) == ("views.0.member", "某局长")
@@ -149,15 +138,30 @@ def test_md30a_a_view_of_someone_who_is_not_a_member_is_refused(md):
 
 def test_md30b_the_view_recorded_as_the_head_s_is_the_registry_s_head(md):
     deliberation_ready(md)
-    government_meeting(md)
     deputy_as_head = [MEETING[0], {**MEETING[2], "is_head": False}, {**MEETING[1], "is_head": True}]
     error = refused(md.engine, errors.HeadNotOnRecord, "MD-30b", md.deliberate, views=deputy_as_head)
     assert (error.field, error.context["entry"], error.context["heads"]) == ("views.2.member", "副县长乙", "孙县长")
 
 
+def test_md30a_a_meeting_the_registry_lists_nobody_for_is_refused_not_taken_as_typed(md):
+    """Issue 19 item 2: with no member of the government's meeting registered (all left office, or never
+    entered), typed names are not a meeting: the deliberation is refused until the registry lists them."""
+    deliberation_ready(md)
+    admin = md.engine.people.ensure_user("admin_a", "gov_office", ["admin"])
+    for username in ("sun_xz", "fxz_jia", "fxz_yi", "fxz_bing", "zhuren"):
+        md.engine.accounts.update_user(admin, username, active=False)
+    error = refused(md.engine, errors.MeetingNotRegistered, "MD-30a", md.deliberate, views=MEETING)
+    assert error.field == "views" and "名册" in error.message("zh_CN")
+    assert md.open() == {"deliberation"}
+    md.engine.accounts.update_user(admin, "sun_xz", active=True)
+    md.engine.accounts.update_user(admin, "fxz_jia", active=True)
+    md.engine.accounts.update_user(admin, "fxz_yi", active=True)
+    md.deliberate(views=MEETING, members_total=3)
+    assert md.open() == {"party_report"}
+
+
 def test_md30a_a_member_who_left_office_no_longer_counts(md):
     deliberation_ready(md)
-    government_meeting(md)
     admin = md.engine.people.ensure_user("admin_a", "gov_office", ["admin"])
     md.engine.accounts.update_user(admin, "fxz_bing", active=False)
     refused(md.engine, errors.MembersTotalNotOnRecord, "MD-30a", md.deliberate, views=MEETING, members_total=5)

@@ -231,9 +231,10 @@ def test_md30b_head_speaks_last(md):
     md.submit_for_review()
     md.legal_opinion()
     md.review("lawful")
-    views = [{"member": "县长", "is_head": True, "position": "support"},
-             {"member": "副县长甲", "is_head": False, "position": "support"}]
-    refused(md.engine, errors.HeadNotLast, "MD-30b", md.deliberate, views=views, members_total=3)
+    views = [{"member": "孙县长", "is_head": True, "position": "support"},
+             {"member": "副县长甲", "is_head": False, "position": "support"},
+             {"member": "副县长乙", "is_head": False, "position": "support"}]
+    refused(md.engine, errors.HeadNotLast, "MD-30b", md.deliberate, views=views, members_total=5)
 
 
 def test_md30c_head_against_majority_must_give_reason(md):
@@ -241,9 +242,11 @@ def test_md30c_head_against_majority_must_give_reason(md):
     md.submit_for_review()
     md.legal_opinion()
     md.review("lawful")
+    for i in range(7):  # a larger meeting: the registry's five and seven more members
+        md.engine.people.ensure_user(f"weiyuan{i}", "county_gov", ["meeting_member"], f"委员{i}")
     views = [{"member": f"委员{i}", "is_head": False, "position": "oppose" if i < 5 else "support"} for i in range(7)]
-    views.append({"member": "县长", "is_head": True, "position": "support"})
-    over = {"members_total": 8, "members_present": 8}
+    views.append({"member": "孙县长", "is_head": True, "position": "support"})
+    over = {"members_total": 12, "members_present": 8}
     refused(md.engine, errors.HeadAgainstMajority, "MD-30c", md.deliberate, views=views, **over)
     md.deliberate(views=views, head_reason="项目时间紧迫，已充分评估风险", **over)
     assert md.open() == {"party_report"}

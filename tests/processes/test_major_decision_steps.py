@@ -316,7 +316,7 @@ def test_sc5_sc6_guards_refuse_even_if_a_path_skipped_the_steps():
         guards.run("major_decision", "review_submission", guards.Context({}, {"county_sc5": True}, now))
     assert refused_sc5.value.rule == "SC-5"
     meeting = {"meeting_type": "standing", "members_total": 1, "members_present": 1, "decision_outcome": "adopt",
-               "views": [{"member": "县长", "is_head": True, "position": "support"}]}
+               "views": [{"member": "孙县长", "is_head": True, "position": "support"}]}
     with pytest.raises(errors.PartyGroupReviewMissing) as refused_sc6:
         guards.run("major_decision", "deliberation",
                    guards.Context(meeting, {"county_sc6": True, "review_outcome": "lawful"}, now))

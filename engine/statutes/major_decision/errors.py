@@ -289,6 +289,14 @@ class MembersTotalNotOnRecord(Refused):
           "人数以名册为准。")
 
 
+class MeetingNotRegistered(Refused):
+    rule = "MD-30a"
+    en = ("{field}: the registry lists no members of the government's meeting (role meeting_member, its head "
+          "holding the role head), so who met cannot be checked; the administrator registers them first.")
+    zh = ("{field}：组织名册尚未登记政府会议组成人员（角色“会议组成人员”，行政首长另有“行政首长”角色），无法核对出席"
+          "人员；请系统管理员先行登记。")
+
+
 class MemberNotOnRecord(Refused):
     rule = "MD-30a"
     en = ("{field}: {entry} is not a member of the government's meeting by the registry ({members}); only "
