@@ -72,6 +72,23 @@ class Staff:
     organ: bool = True
 
 
+@dataclass(frozen=True)
+class Received:
+    """An opinion the public portal took (MD-18), as its row records it: the receipt, how it was marked
+    (topic and adoption, None while unmarked), and whether it was hidden as abusive or is a duplicate."""
+
+    receipt: str
+    topic: str | None
+    adoption: str | None
+    hidden: bool = False
+    duplicate: bool = False
+
+    @property
+    def to_handle(self) -> bool:
+        """Whether the law wants it sorted and answered: every opinion but an abusive one or a duplicate."""
+        return not self.hidden and not self.duplicate
+
+
 def check_staff(data: Mapping[str, Any], registered: Mapping[Staff, Composition]) -> None:
     """Refuse a named person the registry does not hold in that seat, or one person in two seats (issue 19
     items 2 and 4: a typed name never stands in for the registry, nor makes up a number the law requires)."""
@@ -224,6 +241,32 @@ def _once(names: Iterable[str], field_name: str, error: Callable[..., e.DomainEr
         seen[key] = i
 
 
+# --- service of a reconsideration decision (RC-15) --------------------------------------------
+
+def _rc_parties(before: Mapping[str, Any]) -> list[str]:
+    """The parties the application recorded: the applicant and the respondent organ."""
+    return [str(before[k]) for k in ("applicant", "respondent_organ") if before.get(k)]
+
+
+def _rc_decision_known(before: Mapping[str, Any]) -> dict[str, Rows]:
+    parties = _rc_parties(before)
+    return {"deliveries": [{"party": p} for p in parties]} if parties else {}
+
+
+def _rc_decision_check(data: Mapping[str, Any], before: Mapping[str, Any]) -> None:
+    """RC-15: a decision served is served on every party the application recorded, each once; third
+    parties may be added. No list at all means not served yet (and so not in effect)."""
+    rows = data.get("deliveries")
+    if not rows:
+        return
+    given = [str(r.get("party", "")) for r in rows if isinstance(r, Mapping)]
+    _once(given, "deliveries", e.PartyServedTwice)
+    typed = {identity(n) for n in given}
+    missing = [n for n in _rc_parties(before) if identity(n) not in typed]
+    if missing:
+        raise e.DeliveriesIncomplete(field="deliveries", missing="、".join(missing), entries=missing)
+
+
 def _cleanup_review_known(before: Mapping[str, Any]) -> dict[str, Rows]:
     """ND-9: a clean-up's review opens with one row per document of the scope its first step fixed."""
     return {"decisions": [{"number": d["number"], "title": d["title"]} for d in before.get("cleanup_scope") or []]}
@@ -232,6 +275,7 @@ def _cleanup_review_known(before: Mapping[str, Any]) -> dict[str, Rows]:
 _KNOWN: dict[str, Callable[[Mapping[str, Any]], dict[str, Rows]]] = {
     "md_hearing_record": _hearing_record_known,
     "ndc_review": _cleanup_review_known,
+    "rc_decision": _rc_decision_known,
 }
 _COMPOSED: dict[str, Callable[[Mapping[str, Any], Composition], None]] = {
     "md_deliberation": _deliberation_members,
@@ -241,4 +285,5 @@ _CHECKS: dict[str, Callable[[Mapping[str, Any], Mapping[str, Any]], None]] = {
     "md_hearing_record": _hearing_record_check,
     "md_deliberation": _deliberation_check,
     "er_collective": _er_collective_check,
+    "rc_decision": _rc_decision_check,
 }

@@ -28,6 +28,7 @@ from engine import doctypes
 from engine.clock import CST
 from engine.content import unaltered_bytes
 from engine.crypto_suite import digest, hash_alg
+from engine.domain import known_facts
 from engine.domain.actors import Actor
 from engine.domain.errors import (
     AdoptionReasonMissing,
@@ -136,6 +137,18 @@ def on_step(uow: UnitOfWork, procedure_id: int, step_kind: str, values: dict[str
         row = _latest(uow, procedure_id)
         if row is not None and row.closed_at is None:
             row.closed_at = now
+
+
+def received(uow: UnitOfWork, procedure_id: int) -> tuple[known_facts.Received, ...]:
+    """The opinions the portal took for the procedure's latest call, in the order received, with their
+    marks: what the opinion summary states the count and handling of (MD-18). Inside the caller's unit
+    of work; empty when the procedure never opened a call."""
+    row = _latest(uow, procedure_id)
+    if row is None:
+        return ()
+    return tuple(known_facts.Received(o.receipt, o.topic, o.adoption, o.hidden, o.duplicate_of is not None)
+                 for o in uow.session.scalars(select(Opinion).where(Opinion.consultation_id == row.id)
+                                              .order_by(Opinion.id)))
 
 
 def open_now(uow: UnitOfWork) -> list[ConsultationView]:

@@ -294,7 +294,8 @@ def _guard_context(uow: UnitOfWork, statute: str | None, procedure: LockedProced
         registry.snapshot(uow) if reads.registry else None,
         _completed(uow, procedure.id, reads.completed),
         _affiliations(uow, reads.affiliations, values, procedure.sponsor_org),
-        registry.numbers_in_use(uow, step.step_kind, reads.number, procedure.id) if reads.number else None)
+        registry.numbers_in_use(uow, step.step_kind, reads.number, procedure.id) if reads.number else None,
+        consultation.received(uow, procedure.id) if reads.opinions else None)
 
 
 _PROCEDURES, _ITEMS = Procedure.__table__, WorkItem.__table__

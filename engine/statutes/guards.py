@@ -23,6 +23,7 @@ from typing import Any
 from engine import workdays
 from engine.domain.actors import Actor
 from engine.domain.independence import Affiliations
+from engine.domain.known_facts import Received
 from engine.statutes import modules
 from engine.statutes.limits import Limits
 
@@ -46,6 +47,9 @@ class Context:
     numbers_in_use: Mapping[str, int] | None = None
     """Canonical number → the other procedure holding it, read from history for the field `Reads.number`
     names (ND-6 and document numbers)."""
+    opinions: tuple[Received, ...] | None = None
+    """The opinions the public portal took for the procedure's latest call for comments and how each was
+    marked (MD-18), when `Reads.opinions`: the count and the handling are the record's, not typed."""
 
     @property
     def today(self) -> date:
@@ -69,6 +73,8 @@ class Reads:
     """Whether it reads the chosen catalogue item's status (MD-3c)."""
     registry: bool = False
     """Whether it reads the registry of normative documents (ND-9's scope)."""
+    opinions: bool = False
+    """Whether it reads the opinions the public portal took and their marks (MD-18)."""
 
 
 NOTHING = Reads()
@@ -79,11 +85,12 @@ def for_statute(statute: str) -> Callable[..., Callable[[Guard], Guard]]:
     """The `@guard(kind, …)` decorator a statute's home registers its guards with."""
     def guard(kind: str, *, completed: tuple[str, ...] = (), affiliations: tuple[tuple[str, str], ...] = (),
               number: str | None = None, catalogue: bool = False,
-              registry: bool = False) -> Callable[[Guard], Guard]:
+              registry: bool = False, opinions: bool = False) -> Callable[[Guard], Guard]:
         def register(fn: Guard) -> Guard:
             if (statute, kind) in _GUARDS:
                 raise ValueError(f"two guards for step kind {kind} of statute {statute}")
-            _GUARDS[(statute, kind)] = (fn, Reads(tuple(completed), tuple(affiliations), number, catalogue, registry))
+            _GUARDS[(statute, kind)] = (fn, Reads(tuple(completed), tuple(affiliations), number, catalogue, registry,
+                                                  opinions))
             return fn
         return register
     return guard

@@ -184,7 +184,8 @@ def test_reconsideration_from_application_to_decision(browser, server, e2e_engin
     head = log_in(browser, server, "fuyi_head")
     open_step(head, "作出行政复议决定")
     fill(head, {"outcome": "decide", "decision_type": "revoke", "grounds": "认定事实不清，证据不足",
-                "served_on": "2026-11-02"}, {"decision_document": pdf("行政复议决定书")})
+                "deliveries.0.served_on": "2026-11-02", "deliveries.1.served_on": "2026-11-02"},
+         {"decision_document": pdf("行政复议决定书")})
     submit(head)
     head.screenshot(path=str(screenshots / "8-reconsideration-decided.png"), full_page=True)
 
@@ -274,7 +275,8 @@ def test_reconsideration_with_an_incidental_review_of_a_registered_document(brow
     submit(office)
     open_step(head, "作出行政复议决定")
     fill(head, {"outcome": "decide", "decision_type": "revoke", "grounds": "所依据的条款已停止执行",
-                "served_on": "2026-11-02"}, {"decision_document": pdf("行政复议决定书")})
+                "deliveries.0.served_on": "2026-11-02", "deliveries.1.served_on": "2026-11-02"},
+         {"decision_document": pdf("行政复议决定书")})
     submit(head)
 
     public = browser.new_page(base_url=server, viewport={"width": 1400, "height": 1000}, locale="zh-CN")

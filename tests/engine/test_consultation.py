@@ -111,6 +111,31 @@ def test_md18_the_adoption_statement_is_published_once_every_opinion_is_marked(e
     assert engine.consultation.get(md.procedure_id).is_open is False
 
 
+def test_md18_the_summary_states_the_portal_s_opinions_as_recorded_never_fewer_or_unsorted(engine, md, clock):
+    """Issue 19 item 2: the count of opinions and how each was handled are facts the portal recorded; the
+    summary may add opinions from other channels, never drop one, leave one unsorted or omit its topic."""
+    a = engine.consultation.submit(md.procedure_id, "增加夜班线", None, None, None, "a")
+    b = engine.consultation.submit(md.procedure_id, "降低票价", None, None, None, "b")
+    engine.consultation.submit(md.procedure_id, "增加夜班线", None, None, None, "c")  # a duplicate of a
+    abusive = engine.consultation.submit(md.procedure_id, "辱骂内容", None, None, None, "d")
+    sponsor = md.people.sponsor
+    engine.consultation.hide(sponsor, abusive, "含有辱骂性语言")
+    engine.consultation.mark(sponsor, a, "线路", "adopted", None)
+    clock.advance(days=31)
+    md.wake()
+    error = refused(engine, errors.OpinionsUnmarked, "MD-18", md.summarise)
+    assert error.field == "register" and error.context["entries"] == [b] and b in error.message("zh_CN")
+    engine.consultation.mark(sponsor, b, "票价", "not_adopted", "票价不属于本次决策范围")
+    error = refused(engine, errors.OpinionsCountBelowRecord, "MD-18", md.summarise, opinions_received=3)
+    assert (error.field, error.context["on_record"]) == ("opinions_received", 4)
+    only_lines = {"opinions_received": 6,
+                  "register": [{"topic": "线路", "summary": "增加夜班线", "adoption": "adopted"}]}
+    error = refused(engine, errors.RegisterTopicMissing, "MD-18", md.summarise, **only_lines)
+    assert error.context["entries"] == ["票价"] and "票价" in error.message("zh_CN")
+    md.summarise(opinions_received=6)  # two more by letter: added to the portal's four
+    assert "summarise_opinions" not in md.open()
+
+
 def _count(engine, table: str) -> int:  # type: ignore[no-untyped-def]
     with engine.db.connect() as connection:
         return connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()

@@ -140,7 +140,7 @@ def test_df_dates_a_decision_is_served_on_or_after_the_day_it_is_made(rc):
     rc.to_decision()
     rc.clock.advance(days=3)
     error = refused(rc.engine, errors.DateTooEarly, "DF-DATE", rc.decide, served_on="2026-11-03")
-    assert (error.field, error.context["earliest"]) == ("served_on", rc.today())
+    assert (error.field, error.context["earliest"]) == ("deliveries.0.served_on", rc.today())
     rc.decide(served_on=rc.today())
     assert rc.derived()["effective_from"] == rc.derived()["decided_on"] == rc.today()
 

@@ -25,6 +25,13 @@ PROCESS = Path(__file__).resolve().parents[2] / "processes" / "reconsideration.b
 MONDAY = datetime(2026, 11, 2, 9, 0, tzinfo=CST)
 
 
+
+def served(on: str | None) -> list[dict[str, str]]:
+    """The decision served on both parties of the application the tests register (RC-15)."""
+    parties = ("某食品有限公司", "示范县市场监督管理局")
+    return [{"party": party, **({"served_on": on} if on else {})} for party in parties]
+
+
 class Case(Walk):
     def do(self, spec, who, data, docs=None):
         super().do(spec, who, {k: v for k, v in data.items() if v is not None}, docs)
@@ -57,8 +64,9 @@ class Case(Walk):
         self.do("case_review", "office", {"hearing_method": "in_person", **over}, {"views_record": pdf("听取意见笔录")})
 
     def decide(self, decision_type="revoke", **over):
+        served_on = over.pop("served_on", self.today())
         data = {"outcome": "decide", "decision_type": decision_type, "grounds": "认定事实不清，证据不足",
-                "served_on": self.today(), **over}
+                "deliveries": served(served_on), **over}
         self.do("decision", "head", data, {"decision_document": pdf("行政复议决定书")})
 
     def to_decision(self, **apply):
@@ -480,12 +488,35 @@ def test_nd10_the_registry_links_the_cases_that_review_a_document_and_their_conc
 def test_rc15_a_decision_is_served_before_it_takes_effect_not_dated_ahead(rc):
     rc.to_decision()
     error = refused(rc.engine, errors.DateTooLate, "DF-DATE", rc.decide, served_on="2026-11-20")
-    assert (error.field, error.context["latest"]) == ("served_on", "2026-11-02")
+    assert (error.field, error.context["latest"]) == ("deliveries.0.served_on", "2026-11-02")
+
+
+def test_rc15_the_decision_is_served_on_every_party_the_application_recorded_each_once(rc):
+    """Issue 19 items 2 and 3: the parties are the application's, filled in by the engine; a list that
+    leaves one out, or names one twice however typed, is refused; a third party may be added."""
+    rc.to_decision()
+    applicant, respondent = {"party": "某食品有限公司", "served_on": rc.today()}, \
+        {"party": "示范县市场监督管理局", "served_on": rc.today()}
+    error = refused(rc.engine, errors.DeliveriesIncomplete, "RC-15", rc.decide, deliveries=[applicant])
+    assert (error.field, error.context["entries"]) == ("deliveries", ["示范县市场监督管理局"])
+    assert "示范县市场监督管理局" in error.message("zh_CN")
+    twice = [applicant, respondent, {"party": " 某食品有限公司", "served_on": rc.today()}]
+    error = refused(rc.engine, errors.PartyServedTwice, "RC-15", rc.decide, deliveries=twice)
+    assert error.field == "deliveries.2"
+    third = {"party": "第三人某超市", "served_on": rc.today()}
+    rc.decide(deliveries=[applicant, respondent, third])
+    assert rc.derived()["effective"] is True and rc.derived()["effective_from"] == rc.today()
+
+
+def test_rc15_a_party_not_yet_served_leaves_the_decision_not_in_effect(rc):
+    rc.to_decision()
+    rc.decide(deliveries=[{"party": "某食品有限公司", "served_on": rc.today()}, {"party": "示范县市场监督管理局"}])
+    assert rc.derived()["effective"] is False and rc.derived()["effective_from"] is None
 
 
 def test_rc15_no_service_date_means_not_effective(rc):
     rc.to_decision()
-    rc.decide(served_on=None)
+    rc.decide(deliveries=[])
     assert rc.derived()["effective"] is False
     assert rc.engine.history.verify(rc.procedure_id).ok
 
@@ -519,7 +550,7 @@ def test_rc15_a_settlement_ends_the_case_by_withdrawal(rc):
 
 def test_rc15_an_opinion_letter_is_answered_within_60_days_and_a_late_report_is_flagged(rc):
     rc.to_decision()
-    decision = {"outcome": "decide", "decision_type": "confirm_illegal", "served_on": "2026-11-02",
+    decision = {"outcome": "decide", "decision_type": "confirm_illegal", "deliveries": served("2026-11-02"),
                 "grounds": "程序违法，但撤销会给社会公共利益造成重大损害", "opinion_letter_to": "示范县市场监督管理局"}
     docs = {"decision_document": pdf("行政复议决定书"), "opinion_letter": pdf("行政复议意见书")}
     error = refused(rc.engine, errors.FormInvalid, "DF-FORM", rc.do, "decision", "head", decision, docs)

@@ -327,3 +327,25 @@ class HeadAgainstMajority(Refused):
     en = ("The decision has no majority behind it ({support} support, {oppose} oppose of {members} "
           "members): the head states the reason.")
     zh = "会议决定与多数人意见不一致（{members} 名组成人员中同意 {support}、反对 {oppose}）：行政首长应当说明理由。"
+
+
+class OpinionsUnmarked(Refused):
+    rule = "MD-18"
+    en = ("{field}: {count} opinions taken by the public portal are not yet sorted and answered ({receipts}); "
+          "mark each with its topic and whether it is adopted before summarising the call.")
+    zh = ("{field}：公众参与平台收到的 {count} 条意见尚未归类并作出采纳处理（回执号 {receipts}），"
+          "请逐条标注意见类别和采纳情况后再汇总。")
+
+
+class OpinionsCountBelowRecord(Refused):
+    rule = "MD-18"
+    en = ("{field}: {typed} opinions stated, but the public portal alone took {on_record}; the count covers "
+          "them, and opinions from other channels add to it.")
+    zh = ("{field}：填写的收到意见 {typed} 条，少于公众参与平台已收到的 {on_record} 条；"
+          "其他渠道收到的意见应在此基础上累加。")
+
+
+class RegisterTopicMissing(Refused):
+    rule = "MD-18"
+    en = "{field}: the opinions taken by the portal were sorted under {topics}, which the register leaves out."
+    zh = "{field}：公众参与平台收到的意见已归入“{topics}”类别，意见登记表中缺少该类别。"

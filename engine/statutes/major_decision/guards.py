@@ -14,6 +14,7 @@ from typing import Any
 
 from engine import workdays
 from engine.domain import errors as e
+from engine.domain.known_facts import identity
 from engine.domain.steps import StepKind as K
 from engine.statutes.checks import (
     draft_sha,
@@ -78,7 +79,7 @@ def _open_comment(c: Context) -> dict[str, Any]:
             "hearing_planned": "hearing" in methods}
 
 
-@guard(K.opinion_summary)
+@guard(K.opinion_summary, opinions=True)
 def _opinion_summary(c: Context) -> dict[str, Any]:
     closes = datetime.fromisoformat(c.before["comment_closes_at"])
     if c.now < closes:
@@ -86,7 +87,28 @@ def _opinion_summary(c: Context) -> dict[str, Any]:
     for entry in c.data.get("register", []):
         if entry.get("adoption") != "adopted" and not entry.get("reason"):
             raise e.AdoptionReasonMissing(topic=entry.get("topic"))
+    _require_portal_opinions_handled(c)
     return {}
+
+
+def _require_portal_opinions_handled(c: Context) -> None:
+    """MD-18: the opinions the portal took are on record, so the summary neither counts fewer nor leaves
+    one unsorted: each (but an abusive or duplicate one) is marked with its topic and adoption before the
+    call is summarised, the count received covers them (other channels may add), and every topic they
+    were sorted under is in the register."""
+    portal = c.opinions or ()
+    unmarked = [o.receipt for o in portal if o.to_handle and o.adoption is None]
+    if unmarked:
+        raise e.OpinionsUnmarked(field="register", count=len(unmarked), receipts="、".join(unmarked[:10]),
+                                 entries=unmarked)
+    typed = c.data.get("opinions_received")
+    if isinstance(typed, int) and typed < len(portal):
+        raise e.OpinionsCountBelowRecord(field="opinions_received", typed=typed, on_record=len(portal))
+    registered = {identity(r.get("topic", "")) for r in c.data.get("register") or [] if isinstance(r, Mapping)}
+    topics = list(dict.fromkeys(o.topic for o in portal if o.to_handle and o.topic))
+    missing = [t for t in topics if identity(t) not in registered]
+    if missing:
+        raise e.RegisterTopicMissing(field="register", topics="、".join(missing), entries=missing)
 
 
 @guard(K.hearing)

@@ -180,3 +180,17 @@ class UpheldWithoutEvidence(Refused):
     en = ("The respondent did not reply with evidence in time and is treated as having none (Art. 70): "
           "the act cannot be upheld.")
     zh = "被申请人未按期提出书面答复、提交证据依据，视为没有证据、依据（行政复议法第七十条），不得决定维持。"
+
+
+class DeliveriesIncomplete(Refused):
+    rule = "RC-15"
+    en = ("{field}: the decision is served on every party the application recorded; {missing} is missing from "
+          "the list (a party not yet served is listed without a date).")
+    zh = ("{field}：行政复议决定书应当送达申请登记的每一方当事人，送达情况中缺少 {missing}"
+          "（尚未送达的，列明受送达人、不填送达日期）。")
+
+
+class PartyServedTwice(Refused):
+    rule = "RC-15"
+    en = "{field}: {entry} is listed twice (first as row {first}); each party's service is recorded once."
+    zh = "{field}：{entry} 重复列出（首次为第 {first} 行），每一受送达人只登记一次。"

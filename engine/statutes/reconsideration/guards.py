@@ -252,16 +252,24 @@ def _rc_decision(c: Context) -> dict[str, Any]:
         raise e.ChangedFineAmountMissing(amount=new, field="new_fine_amount")
     if kind == "uphold" and c.before.get("respondent_without_evidence"):
         raise e.UpheldWithoutEvidence()
-    served = c.data.get("served_on")
-    if served is not None and parse_date(served, "served_on") > c.today:
-        raise e.FormInvalid(field="served_on", problem="a decision takes effect when served, not before",
-                            problem_zh="送达日期不能晚于今天：决定书送达之日起发生法律效力")
-    if served is not None:
-        not_before(served, "served_on", c.today, "the decision is made today, when this step records it; "
-                    "it is served on or after that day", "复议决定以本步骤办理之日为作出日期，送达日期不得早于该日")
+    served = _rc_served(c)
     return {"decision_outcome": "decide", "decided_on": c.today.isoformat(),
             "decided_late": c.today > parse_date(c.before["case_due"], "case_due"),
             "effective": served is not None, "effective_from": served, **_rc_opinion_letter(c)}
+
+
+def _rc_served(c: Context) -> str | None:
+    """RC-15: the decision takes effect once served; served on every party (the list is checked complete
+    against the application, engine/domain/known_facts.py), its day is the last service. Each service is on
+    or after the decision, which this step makes today; a party not yet served leaves it not in effect."""
+    days = []
+    for i, row in enumerate(c.data.get("deliveries") or []):
+        if row.get("served_on") is None:
+            return None
+        days.append(not_before(row["served_on"], f"deliveries.{i}.served_on", c.today,
+                               "the decision is made today, when this step records it; it is served on or after "
+                               "that day", "复议决定以本步骤办理之日为作出日期，送达日期不得早于该日"))
+    return max(days).isoformat() if days else None
 
 
 def _rc_opinion_letter(c: Context) -> dict[str, Any]:
