@@ -65,12 +65,12 @@ class Moments:
 def date_fields(schema: Mapping[str, Any]) -> tuple[DateField, ...]:
     """The date fields of a form, in the order of the schema."""
     return tuple(DateField(path, sub.get(KEYWORD), sub["format"])
-                 for path, sub in _subschemas(schema, ()) if path is not None and _is_date(sub))
+                 for path, sub in subschemas(schema, ()) if path is not None and _is_date(sub))
 
 
 def date_problem(schema: Mapping[str, Any]) -> str | None:
     """Why the form's dates cannot be checked, or None. Checked at deploy (`decisionflow check`)."""
-    for path, sub in _subschemas(schema, ()):
+    for path, sub in subschemas(schema, ()):
         where = ".".join(path) if path else "(form)"
         if _is_date(sub):
             if path is None:
@@ -93,7 +93,7 @@ def check(fields: tuple[DateField, ...], data: Mapping[str, Any], moments: Momen
     for spec in fields:
         if spec.kind is None:
             continue
-        for name, value in _values(data, spec.path, ()):
+        for name, value in values_at(data, spec.path, ()):
             day = _day(value, spec.format, name)
             if day is None:
                 continue
@@ -132,30 +132,30 @@ def _is_date(sub: Mapping[str, Any]) -> bool:
     return sub.get("format") in FORMATS
 
 
-def _subschemas(schema: Any, path: tuple[str, ...] | None) -> Iterator[tuple[tuple[str, ...] | None, dict[str, Any]]]:
+def subschemas(schema: Any, path: tuple[str, ...] | None) -> Iterator[tuple[tuple[str, ...] | None, dict[str, Any]]]:
     """Every subschema with the data path it describes, or None where no fixed path reaches it."""
     if not isinstance(schema, dict):
         return
     yield path, schema
     for name, sub in (schema.get("properties") or {}).items():
-        yield from _subschemas(sub, None if path is None else (*path, name))
+        yield from subschemas(sub, None if path is None else (*path, name))
     items = schema.get("items")
-    yield from _subschemas(items, None if path is None else (*path, "*"))
+    yield from subschemas(items, None if path is None else (*path, "*"))
     for keyword in _SAME_PLACE:
         value = schema.get(keyword)
         for sub in value if isinstance(value, list) else [value]:
-            yield from _subschemas(sub, path)
+            yield from subschemas(sub, path)
     for keyword in ("$defs", "definitions", "patternProperties", "dependentSchemas"):
         for sub in (schema.get(keyword) or {}).values():
-            yield from _subschemas(sub, None)
+            yield from subschemas(sub, None)
     for keyword in ("additionalProperties", "unevaluatedProperties", "contains", "propertyNames",
                     "unevaluatedItems", "additionalItems"):
-        yield from _subschemas(schema.get(keyword), None)
+        yield from subschemas(schema.get(keyword), None)
     for sub in schema.get("prefixItems") or []:
-        yield from _subschemas(sub, None)
+        yield from subschemas(sub, None)
 
 
-def _values(data: Any, path: tuple[str, ...], done: tuple[str, ...]) -> Iterator[tuple[str, Any]]:
+def values_at(data: Any, path: tuple[str, ...], done: tuple[str, ...]) -> Iterator[tuple[str, Any]]:
     """The values at a field path, each with the posted name of its place (`deliveries.0.delivered_on`)."""
     if not path:
         yield ".".join(done), data
@@ -164,9 +164,9 @@ def _values(data: Any, path: tuple[str, ...], done: tuple[str, ...]) -> Iterator
     if head == "*":
         if isinstance(data, list):
             for i, row in enumerate(data):
-                yield from _values(row, rest, (*done, str(i)))
+                yield from values_at(row, rest, (*done, str(i)))
     elif isinstance(data, Mapping) and head in data:
-        yield from _values(data[head], rest, (*done, head))
+        yield from values_at(data[head], rest, (*done, head))
 
 
 def _day(value: Any, fmt: str, name: str) -> date | None:

@@ -23,6 +23,7 @@ from engine import doctypes
 from engine.domain import inputs
 from engine.domain.errors import DocumentNotUploaded, FormInvalid
 from engine.form_dates import DateField, date_fields
+from engine.form_names import NamedField, named_fields
 from engine.services.views import Upload
 
 DOCUMENT_REF: dict[str, Any] = {
@@ -161,6 +162,8 @@ class Form:
     validator: Draft202012Validator
     accepts: Mapping[str, tuple[str, ...]]
     dates: tuple[DateField, ...] = ()
+    names: tuple[NamedField, ...] = ()
+    """Fields naming a unit or a person the registry must hold (engine/form_names.py)."""
 
     @classmethod
     def compile(cls, form_id: str, schema: dict[str, Any]) -> Form:
@@ -175,7 +178,7 @@ class Form:
             holder[key] = {**DOCUMENT_REF, **extra}
         accepts = {name: tuple(_field_schema(schema, name).get("x-accept") or doctypes.DEFAULT) for name in docs}
         return cls(form_id, schema, docs, Draft202012Validator(expanded, format_checker=FORMATS), accepts,
-                   date_fields(schema))
+                   date_fields(schema), named_fields(schema))
 
     def admit(self, path: str, upload: Upload) -> Upload:
         """The upload for document field `path` with the media type its content shows; a type the

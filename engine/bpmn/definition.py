@@ -27,6 +27,7 @@ from engine.domain.duties import independent
 from engine.domain.roles import ADMIN, ROLES
 from engine.domain.steps import StepKind
 from engine.form_dates import date_problem
+from engine.form_names import names_problem
 from engine.forms import Form, schema_problem
 
 
@@ -306,7 +307,7 @@ def _task_problems(model: m.DefinitionModel, forms: Mapping[str, Any], stored: b
             problem = schema_problem(forms[task.form])
             if problem:
                 problems.append(m.Problem("form", f"form {task.form!r}: {problem}", task.id, task.line))
-            elif not stored and (problem := date_problem(forms[task.form])):
+            elif not stored and (problem := date_problem(forms[task.form]) or names_problem(forms[task.form])):
                 problems.append(m.Problem("form", f"form {task.form!r} (processes/forms/{task.form}.json): {problem}",
                                           task.id, task.line))
         if task.lane is None:

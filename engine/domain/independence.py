@@ -46,6 +46,12 @@ class Affiliations:
     """canonical username → the user's unit, for the usernames the step names that exist."""
     excluded: tuple[Unit, ...] = ()
     """Other units the law excludes for this procedure (none recorded yet beyond the sponsor)."""
+    pool: frozenset[str] = frozenset()
+    """Canonical usernames among those named who are experts of an expert pool (`expert` role in an
+    organisation of kind `expert_pool`): who may be said to come from this level's pool (MD-21)."""
+
+    def in_pool(self, username: object) -> bool:
+        return bool(username) and canonical_username(str(username)) in self.pool
 
     def unit_of(self, username: object) -> Unit | None:
         return self.users.get(canonical_username(str(username))) if username else None

@@ -100,3 +100,14 @@ def staff(uow: UnitOfWork, form: str, org: str | None,
                         for username, shown in uow.session.execute(query))
         registered[seat] = known_facts.Composition(members, frozenset())
     return registered
+
+
+def registered(uow: UnitOfWork, kind: str, typed: set[str]) -> set[str]:
+    """Which of the typed codes (`organisation`) or usernames (`person`, active users, however typed)
+    the registry holds: one query over just these values (engine/form_names.py)."""
+    if kind == "organisation":
+        return set(uow.session.scalars(select(Organisation.code).where(Organisation.code.in_(sorted(typed)))))
+    canonical = {value: canonical_username(value) for value in typed}
+    active = set(uow.session.scalars(select(User.username).where(User.username.in_(sorted(set(canonical.values()))),
+                                                                 User.active.is_(True))))
+    return {value for value, username in canonical.items() if username in active}

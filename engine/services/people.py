@@ -150,8 +150,12 @@ def affiliations(uow: UnitOfWork, sponsor_org: str, usernames: Iterable[str]) ->
     caller's unit of work: what the independence guards compare with (MD-20, MD-23)."""
     name = uow.session.scalar(select(Organisation.name).where(Organisation.code == sponsor_org))
     wanted = sorted({canonical_username(str(u)) for u in usernames if u})
-    rows = uow.session.execute(select(User.username, Organisation.code, Organisation.name)
+    rows = uow.session.execute(select(User.username, Organisation.code, Organisation.name, Organisation.kind)
                                .join(Organisation, Organisation.id == User.org_id)
                                .where(User.username.in_(wanted))).all() if wanted else []
+    experts = set(uow.session.scalars(select(User.username).join(UserRole, UserRole.user_id == User.id)
+                                      .where(User.username.in_(wanted), UserRole.role == "expert",
+                                             User.active.is_(True)))) if wanted else set()
     return Affiliations(Unit(sponsor_org, name or sponsor_org),
-                        {username: Unit(code, unit) for username, code, unit in rows})
+                        {username: Unit(code, unit) for username, code, unit, _ in rows},
+                        pool=frozenset(u for u, _, _, kind in rows if kind == "expert_pool" and u in experts))

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, literal, or_, select, tuple_, union_all, update
 
-from engine import form_dates
+from engine import form_dates, form_names
 from engine.bpmn import runtime
 from engine.bpmn.definition import CompiledDefinition
 from engine.bpmn.profiles import TRIGGERS
@@ -254,6 +254,7 @@ def _checked_input(uow: UnitOfWork, compiled: CompiledDefinition, procedure: Loc
     values = place_documents(data, refs)
     form.validate(values, frozenset(refs))
     form_dates.check(form.dates, values, _moments(now, step, procedure))
+    form_names.check(form.names, values, lambda kind, typed: facts.registered(uow, kind, typed))
     known_facts.check(form_name, values, task.data, facts.on_record(uow, form_name, values, procedure.id),
                       facts.composition(uow, form_name, actor.org))
     known_facts.check_staff(values, facts.staff(uow, form_name, actor.org, values))

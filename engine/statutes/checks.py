@@ -34,13 +34,25 @@ def require_legal_basis(c: Context, error: type[e.LegalBasisInvalid]) -> None:
         raise error(field=f"legal_basis.{index}.{sub}", problem=text, problem_zh=text_zh)
 
 
+IDENTIFIERS: dict[str, tuple[str, str]] = {
+    "case_number": ("case number", "案件编号"),
+    "archive_number": ("archive reference", "档号"),
+}
+"""Identifier fields other than registration and document numbers, each unique across procedures."""
+
+
 def require_unique_number(c: Context, field_name: str, number: str) -> None:
-    """ND-6 and document numbers: a number another procedure already recorded is refused, naming it."""
+    """ND-6, document numbers, case numbers and archive references: a number another procedure already
+    recorded (compared canonically) is refused, naming it."""
     held_by = citations.holder(c.numbers_in_use, number)
-    if held_by is not None and field_name == "registration_number":
+    if held_by is None:
+        return
+    if field_name == "registration_number":
         raise e.RegistrationNumberTaken(number=number, procedure=held_by, field=field_name)
-    if held_by is not None:
-        raise e.DocumentNumberTaken(number=number, procedure=held_by, field=field_name)
+    if field_name in IDENTIFIERS:
+        what, what_zh = IDENTIFIERS[field_name]
+        raise e.IdentifierTaken(number=number, procedure=held_by, field=field_name, what=what, what_zh=what_zh)
+    raise e.DocumentNumberTaken(number=number, procedure=held_by, field=field_name)
 
 
 def draft_sha(c: Context, field_name: str) -> dict[str, Any]:

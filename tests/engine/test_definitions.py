@@ -225,3 +225,11 @@ def test_df_dates_check_command_names_the_form_file_and_the_field(tmp_path):
     result = CliRunner().invoke(cli, ["check", str(path)])
     assert result.exit_code == 1
     assert "md_publication.json" in result.output and 'published_on declares no "x-df-date"' in result.output
+
+
+def test_df_names_check_refuses_a_misspelt_names_kind_so_the_registry_check_cannot_be_switched_off():
+    forms = copy.deepcopy(MD_FORMS)
+    forms["md_initiation"]["properties"]["lead_sponsor"]["x-names"] = "organization"
+    [problem] = analyse(MD_BPMN, forms).problems
+    assert problem.code == "form" and problem.element == "initiation"
+    assert 'field lead_sponsor: "x-names" \'organization\' is not one of organisation, person' in problem.message

@@ -46,7 +46,7 @@ def cast(engine: Engine) -> Cast:
     for code, name in (("dev_reform", "县发展和改革局"), ("county_gov", "县人民政府"), ("gov_office", "县政府办公室"),
                        ("expert_pool", "县决策咨询专家库"), ("risk_center", "县社会稳定风险评估中心"),
                        ("market_reg", "县市场监督管理局"), ("justice", "县司法局"), ("party_office", "县委办公室")):
-        p.ensure_organisation(code, name)
+        p.ensure_organisation(code, name, "expert_pool" if code == "expert_pool" else "department")
     government_meeting(engine)
     return Cast(
         sponsor=p.ensure_user("zhang_wei", "dev_reform", ["sponsor"]),
@@ -216,7 +216,7 @@ class MajorDecision:
 
     def archive(self) -> None:
         self.do("archiving", self.people.gov_office,
-                {"archive_number": "2026-JC-001", "archived_on": self.today(), "complete": True})
+                {"archive_number": f"2026-JC-{self.procedure_id:03d}", "archived_on": self.today(), "complete": True})
 
     # --- compound ------------------------------------------------------------------------
     def to_open_comment(self, **facts: Any) -> None:

@@ -332,3 +332,16 @@ def test_df_form_an_enforcement_decision_number_is_unique_across_procedures(er):
     assert (error.field, error.context["procedure"]) == ("decision_number", er.procedure_id)
     other.decide(decision_number="市监罚决〔2026〕19号")
     assert other.status() == "completed"
+
+
+def test_df_form_a_case_number_is_unique_across_procedures(er):
+    """Issue 19 item 6: a case number another procedure recorded, however spaced or bracketed, is refused
+    naming the field and the procedure holding it; the same case's supplement keeps its own number."""
+    er.submit()
+    view = er.engine.procedures.start("enforcement_review", "另一食品公司案拟罚款决定法制审核", "market_enforcement",
+                                      er.people["unit"])
+    other = Review.of(er.engine, er.people, view)
+    error = refused(other.engine, errors.IdentifierTaken, "DF-FORM", other.submit, case_number=" 市监罚(2026)18号")
+    assert (error.field, error.context["procedure"]) == ("case_number", er.procedure_id)
+    assert "案件编号" in error.message("zh_CN")
+    other.submit(case_number="市监罚〔2026〕19号")

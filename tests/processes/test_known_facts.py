@@ -289,3 +289,15 @@ def test_md36b_an_execution_started_for_a_decision_checks_its_units_without_the_
                     pre_decision_units=["expert_pool"])
     assert error.context["entries"] == ["risk_center"]
     started.assign(pre_decision_units=["expert_pool", "risk_center"])
+
+
+def test_df_names_a_unit_or_person_a_form_names_is_the_registry_s_not_a_typed_code(md):
+    """Issue 19 items 2 and 4: a code typed for the lead sponsor or a co-sponsor, or a username typed for
+    an expert, must be one the registry holds; the refusal names the field and changes nothing."""
+    md.propose()
+    error = refused(md.engine, errors.FormInvalid, "DF-FORM", md.initiate, lead_sponsor="no_such_bureau")
+    assert error.field == "lead_sponsor" and "no_such_bureau" in error.message("zh_CN")
+    error = refused(md.engine, errors.FormInvalid, "DF-FORM", md.initiate, co_sponsors=["justice", "ghost_office"])
+    assert error.field == "co_sponsors.1"
+    md.initiate(co_sponsors=["justice"])
+    assert "initiation" not in md.open()

@@ -29,6 +29,26 @@ def test_full_path_from_proposal_to_archive(md):
     assert md.engine.history.verify(md.procedure_id).ok
 
 
+def test_md33a_an_archive_reference_is_unique_across_procedures(md):
+    """Issue 19 item 6: the 档号 files one decision; another procedure's reference is refused, naming it."""
+    md.through_comment()
+    md.submit_for_review()
+    md.legal_opinion()
+    md.review("lawful")
+    md.deliberate("adopt")
+    md.report_to_party()
+    md.publish()
+    md.archive()
+    other = MajorDecision.start(md.engine, md.clock, "县城停车收费调整方案")
+    other.propose()
+    other.initiate(launched=False)
+    taken = {"archive_number": f" 2026-jc-{md.procedure_id:03d} ", "archived_on": other.today(), "complete": True}
+    error = refused(md.engine, errors.IdentifierTaken, "DF-FORM", other.do, "archiving", other.people.gov_office, taken)
+    assert (error.field, error.context["procedure"]) == ("archive_number", md.procedure_id)
+    other.archive()
+    assert md.engine.procedures.get(other.procedure_id).status == "completed"
+
+
 def test_md3b_excluded_matter_cannot_be_launched(md):
     md.propose()
     error = refused(md.engine, errors.ExcludedMatter, "MD-3b", md.initiate, matter_type="emergency_response")
@@ -153,7 +173,7 @@ def test_md18_not_adopted_opinion_needs_a_reason(md, clock):
 def test_md19a_professional_matter_goes_to_experts_and_md20_interested_expert_refused(md):
     md.through_comment(professional_technical=True)
     assert md.open() == {"expert_argumentation"}
-    expert = {"name": "周教授", "organisation": "某公交集团", "pool_source": "own", "direct_interest": True}
+    expert = {"name": "周教授", "organisation": "某公交集团", "pool_source": "higher", "direct_interest": True}
     refused(md.engine, errors.ExpertInterested, "MD-20", md.do, "expert_argumentation", md.people.expert,
             {"method": "meeting", "experts": [expert], "signed_or_sealed": True, "conclusion": "可行"},
             {"opinion": md_pdf("专家意见")})

@@ -154,7 +154,8 @@ def test_md17_every_participant_signs_or_the_refusal_is_noted(md):
 
 
 def expert_data(**over):
-    expert = {"name": "周教授", "organisation": "某大学", "pool_source": "own", "direct_interest": False}
+    expert = {"name": "周教授", "organisation": "某大学", "pool_source": "own", "direct_interest": False,
+              "username": "zhou_jiao"}  # the registry's expert of this level's pool (MD-21)
     return {"method": "meeting", "experts": [expert], "signed_or_sealed": True, "conclusion": "可行", **over}
 
 
@@ -184,7 +185,7 @@ def test_df_document_a_row_document_needs_its_row_and_an_upload(md):
     assert error.field == "experts.3.declaration"
     forged = {"sha256": "0" * 64, "filename": "x.pdf", "size": 1, "media_type": "application/pdf"}
     data = expert_data(experts=[{"name": "周教授", "organisation": "某大学", "pool_source": "own",
-                                 "direct_interest": False, "declaration": forged}])
+                                 "username": "zhou_jiao", "direct_interest": False, "declaration": forged}])
     error = refused(md.engine, errors.DocumentNotUploaded, "DF-DOCUMENT", md.do, "expert_argumentation",
                     md.people.expert, data, {"opinion": pdf("意见")})
     assert error.field == "experts.0.declaration"
@@ -334,7 +335,7 @@ def test_county_steps_come_from_the_environment():
 def test_md_20_an_expert_of_the_sponsoring_unit_is_refused_whatever_the_declaration(md):
     md.through_comment(professional_technical=True)
     for stated in ("县发展和改革局", " 县发展和改革局 ", "ＤＥＶ_ＲＥＦＯＲＭ"):  # by name or code, canonically
-        expert = {"name": "王工", "organisation": stated, "pool_source": "own", "direct_interest": False}
+        expert = {"name": "王工", "organisation": stated, "pool_source": "none", "direct_interest": False}
         error = refused(md.engine, errors.ExpertNotIndependent, "MD-20", md.do, "expert_argumentation",
                         md.people.expert, expert_data(experts=[expert]), {"opinion": pdf("意见")})
         assert (error.context["expert"], error.context["organisation"]) == ("王工", "县发展和改革局（dev_reform）")
@@ -356,6 +357,23 @@ def test_md_20_a_registered_expert_is_judged_by_the_registry_not_by_the_unit_sta
     assert error.field == "experts.0.username"
     pool_member = {**sponsor_staff, "name": "周娇", "username": "zhou_jiao"}
     md.do("expert_argumentation", md.people.expert, expert_data(experts=[pool_member]), {"opinion": pdf("意见")})
+    assert md.open() == {"review_submission"}
+
+
+def test_md21_an_expert_said_to_be_from_this_level_s_pool_is_the_pool_s_registered_expert(md):
+    """Issue 19 item 4: "本级专家库" is a registry fact, not a declaration: without the account of an expert
+    of an expert-pool organisation it is refused; an expert from the higher pool or outside any pool is
+    said so, and the unit stated is then what independence is judged by."""
+    md.through_comment(professional_technical=True)
+    typed = {"name": "王工", "organisation": "某设计院", "pool_source": "own", "direct_interest": False}
+    error = refused(md.engine, errors.ExpertNotInPool, "MD-21", md.do, "expert_argumentation", md.people.expert,
+                    expert_data(experts=[typed]), {"opinion": pdf("意见")})
+    assert error.field == "experts.0.username" and "专家库" in error.message("zh_CN")
+    not_in_pool = {**typed, "username": "chen_jing"}  # a registered user, but the justice bureau's adviser
+    refused(md.engine, errors.ExpertNotInPool, "MD-21", md.do, "expert_argumentation", md.people.expert,
+            expert_data(experts=[not_in_pool]), {"opinion": pdf("意见")})
+    md.do("expert_argumentation", md.people.expert, expert_data(experts=[{**typed, "pool_source": "higher"}]),
+          {"opinion": pdf("意见")})
     assert md.open() == {"review_submission"}
 
 

@@ -26,7 +26,8 @@ class Completion:
 Maker = Callable[[date, int], Completion]
 """(today, procedure id) → the step's valid completion, by the demo users of the starter's unit."""
 
-STARTERS = {"major_decision": "sponsor", "normative_document": "sponsor", "enforcement_review": "zhifa"}
+STARTERS = {"major_decision": "sponsor", "normative_document": "sponsor", "enforcement_review": "zhifa",
+            "reconsideration": "fuyi"}
 """Which demo user starts a procedure of each definition (a sponsor of their own unit)."""
 
 
@@ -145,6 +146,33 @@ def _er(spec: str) -> Maker:
     return make
 
 
+def _rc(spec: str) -> Maker:
+    def make(today: date, pid: int) -> Completion:
+        applicant, respondent = f"某食品有限公司（案{pid}）", "示范县市场监督管理局"
+        knew = (today - timedelta(days=10)).isoformat()
+        table: dict[str, Completion] = {
+            "application": Completion("fuyi", {
+                "applicant": applicant, "respondent_organ": respondent, "respondent_level": "county_department",
+                "act_description": f"示市监罚〔2026〕{pid}号行政处罚决定", "act_type": "penalty", "sanction": "fine",
+                "fine_amount": 5000, "act_date": knew, "knew_act_on": knew, "applied_on": today.isoformat(),
+                "told_of_right": True, "channel": "in_person"}, {"application": pdf("行政复议申请书")}),
+            "acceptance_review": Completion("fuyi", {"outcome": "accept", "procedure": "ordinary"},
+                                            {"notice": pdf("受理通知书")}),
+            "respondent_copy": Completion("fuyi", {"respondent_received_on": today.isoformat()},
+                                          {"delivery_receipt": pdf("送达回证")}),
+            "respondent_reply": Completion("beishen", {"statement": "事实清楚，证据确凿"},
+                                           {"reply": pdf("书面答复"), "evidence": pdf("证据材料")}),
+            "case_review": Completion("fuyi", {"hearing_method": "in_person"}, {"views_record": pdf("听取意见笔录")}),
+            "decision": Completion("fuyi_head", {
+                "outcome": "decide", "decision_type": "revoke", "grounds": "认定事实不清，证据不足",
+                "deliveries": [{"party": applicant, "served_on": today.isoformat()},
+                               {"party": respondent, "served_on": today.isoformat()}]},
+                {"decision_document": pdf("行政复议决定书")}),
+        }
+        return table[spec]
+    return make
+
+
 CATALOGUE_ITEMS = {"dev_reform": "2026-05", "housing": "2026-02", "urban_management": "2026-04"}
 """The 2026 catalogue's item of each demo sponsoring unit (processes/catalogue/2026.json)."""
 
@@ -155,8 +183,10 @@ SPECS = {
     "normative_document": ("drafting", "submission", "legality_review", "collective_review", "signing",
                            "registration", "publication", "filing_government", "filing_npc"),
     "enforcement_review": ("submission", "legal_review", "decision"),
+    "reconsideration": ("application", "acceptance_review", "respondent_copy", "respondent_reply", "case_review",
+                        "decision"),
 }
-MAKERS = {"major_decision": _md, "normative_document": _nd, "enforcement_review": _er}
+MAKERS = {"major_decision": _md, "normative_document": _nd, "enforcement_review": _er, "reconsideration": _rc}
 
 
 def valid(definition: str, spec: str, today: date, pid: int, starter: str, sponsor_org: str) -> Completion | None:

@@ -251,6 +251,14 @@ class DocumentNumberTaken(FormInvalid):
     zh = "字段 {field}：文号 {number} 已由程序 {procedure} 使用，文号不得重复。"
 
 
+class IdentifierTaken(FormInvalid):
+    """A case number or an archive reference another procedure recorded: identifiers are unique (issue 19
+    item 6), so two procedures never answer to one number."""
+
+    en = "Field {field}: {what} {number} is already held by procedure {procedure}; it is given once."
+    zh = "字段 {field}：{what_zh} {number} 已由程序 {procedure} 使用，不得重复。"
+
+
 class BeyondCalendar(Refused):
     """A period from a date the engine accepts that would end where the working-day calendar cannot count."""
 

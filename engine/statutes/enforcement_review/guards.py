@@ -37,10 +37,12 @@ REVIEW_FINDINGS: dict[str, str] = {
 """ER-5: what every legal review opinion finds on, field → the content it covers."""
 
 
-@guard(K.enforcement_submission)
+@guard(K.enforcement_submission, number="case_number")
 def _er_submission(c: Context) -> dict[str, Any]:
-    """ER-1 scope, ER-9 attestation; starts the review clock (ER-7) on the proposed decision (ER-2)."""
+    """ER-1 scope, ER-9 attestation; starts the review clock (ER-7) on the proposed decision (ER-2). The
+    case number is the case's: another procedure's number is refused."""
     _require_attested(c)
+    require_unique_number(c, "case_number", str(c.data.get("case_number", "")))
     grounds = list(c.data.get("scope_grounds", []))
     amount = c.data.get("fine_amount") or 0
     if amount >= c.limits.er_amount_threshold and "catalogue" not in grounds:

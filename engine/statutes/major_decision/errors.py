@@ -349,3 +349,12 @@ class RegisterTopicMissing(Refused):
     rule = "MD-18"
     en = "{field}: the opinions taken by the portal were sorted under {topics}, which the register leaves out."
     zh = "{field}：公众参与平台收到的意见已归入“{topics}”类别，意见登记表中缺少该类别。"
+
+
+class ExpertNotInPool(Refused):
+    rule = "MD-21"
+    en = ("{field}: {expert} is said to come from this level's expert pool, but no registered expert of the pool "
+          "is named; give the expert's account (an expert of an expert-pool organisation), or say where the "
+          "expert comes from (the higher level's pool, or outside any pool).")
+    zh = ("{field}：{expert} 填写为本级专家库专家，但未填写专家库登记的专家账号；请填写该专家在本系统的账号"
+          "（专家库单位的专家），或者如实选择“上级专家库”或“库外”。")

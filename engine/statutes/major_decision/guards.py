@@ -21,6 +21,7 @@ from engine.statutes.checks import (
     not_before,
     parse_date,
     require_legal_basis,
+    require_unique_number,
 )
 from engine.statutes.guards import Context, for_statute
 
@@ -155,6 +156,9 @@ def _expert(c: Context) -> dict[str, Any]:
         if organisation:
             raise e.ExpertNotIndependent(expert=expert.get("name"), organisation=organisation,
                                          field=f"experts.{index}.organisation")
+        if expert.get("pool_source") == "own" and c.affiliations is not None and \
+                not c.affiliations.in_pool(expert.get("username")):
+            raise e.ExpertNotInPool(expert=expert.get("name"), field=f"experts.{index}.username")
     if not c.data.get("signed_or_sealed"):
         raise e.ExpertOpinionUnsigned()
     return {}
@@ -264,6 +268,13 @@ def _review_clock(c: Context) -> dict[str, Any]:
     due = workdays.add_working_days(c.today, c.limits.review_working_days)
     return {"review_materials_received": c.today.isoformat(), "review_due": due.last_day.isoformat(),
             "review_due_provisional": due.provisional}
+
+
+@guard(K.archiving, number="archive_number")
+def _archiving(c: Context) -> dict[str, Any]:
+    """MD-33a: the archive reference (档号) files this decision alone: another procedure's is refused."""
+    require_unique_number(c, "archive_number", str(c.data.get("archive_number", "")))
+    return {}
 
 
 @guard(K.legal_opinion)
