@@ -29,6 +29,7 @@ from engine.domain.steps import StepKind
 from engine.form_dates import date_problem
 from engine.form_names import names_problem
 from engine.forms import Form, schema_problem
+from engine.statutes import guards as statute_guards
 
 
 @dataclass
@@ -79,7 +80,9 @@ def analyse(bpmn: bytes, forms: Mapping[str, Any], *, stored: bool = False) -> A
     model = m.build_model(root, process)
     analysis.problems += _structure_problems(root, process)
     analysis.problems += _statute_problems(process, model, analysis, stored)
-    analysis.problems += _expression_problems(root, analysis.statute)
+    analysis.problems += _expression_problems(
+        root, analysis.statute, {} if stored else _recorded_names(forms),
+        frozenset() if stored else statute_guards.record_names(analysis.statute))
     analysis.problems += _task_problems(model, forms, stored)
     analysis.problems += _lane_problems(model)
     analysis.problems += _compliance_problems(process, analysis)
@@ -193,8 +196,16 @@ def _structure_problems(root: etree._Element, process: etree._Element) -> list[m
     return problems
 
 
-def _expression_problems(root: etree._Element, statute: str | None) -> list[m.Problem]:
-    """Every expression SpiffWorkflow would evaluate must pass the restricted evaluator."""
+def _recorded_names(forms: Mapping[str, Any]) -> dict[str, frozenset[str]]:
+    """Form → the names its steps record (its top-level fields): what no script may assign."""
+    return {form_id: frozenset((schema.get("properties") or {}) if isinstance(schema, Mapping) else ())
+            for form_id, schema in forms.items()}
+
+
+def _expression_problems(root: etree._Element, statute: str | None, recorded_names: Mapping[str, frozenset[str]],
+                         guarded_names: frozenset[str]) -> list[m.Problem]:
+    """Every expression SpiffWorkflow would evaluate must pass the restricted evaluator, and no script
+    assigns a name a form records (engine/bpmn/evaluator.py `SCRIPT_NAMES` refuses the rest when it runs)."""
     problems = []
     for node in root.xpath(".//bpmn:conditionExpression", namespaces=m.NS):
         owner = node.getparent()
@@ -224,6 +235,15 @@ def _expression_problems(root: etree._Element, statute: str | None) -> list[m.Pr
         if isinstance(result, str):
             problems.append(m.Problem("script", f"script: {result}", owner.get("id"), node.sourceline,
                                       etree.QName(node).localname))
+            continue
+        for target, _ in result:
+            recorded = next((f for f, names in recorded_names.items() if target in names), None)
+            if recorded is not None or target.startswith("__") or target in guarded_names:
+                where = (f"form {recorded!r} records it" if recorded else "names beginning with __ are the engine's"
+                         if target.startswith("__") else f"the guards of statute {statute} read or derive it")
+                problems.append(m.Problem("script", f"script assigns {target}, but {where}: a script computes "
+                                          "new names and never rewrites the record", owner.get("id"),
+                                          node.sourceline, etree.QName(node).localname))
     return problems
 
 

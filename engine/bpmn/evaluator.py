@@ -233,6 +233,14 @@ class _BudgetedEval(EvalWithCompoundTypes):
         return value
 
 
+SCRIPT_NAMES = "__df_script_names__"
+"""The names scripts assigned in a workflow's data: only these a later script may assign again. What a
+person recorded in a form, what a guard derived and the start facts are the record the statutory guards
+read (DESIGN 3); a definition's script that rewrote them (say `review_outcome = "lawful"` after a review
+found otherwise) would leave the law while its steps stay in order, so it is refused when it runs, and
+deploy refuses the assignments it can see (engine/bpmn/definition.py)."""
+
+
 class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
     """SpiffWorkflow's script environment hook, answered only by the restricted evaluator."""
 
@@ -254,9 +262,16 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
         except b.OverBudget as over:
             raise exceeded(over, script) from None
         script_budget = b.Budget(b.MAX_SCRIPT_OPERATIONS, b.MAX_SCRIPT_SECONDS, self._timer())
+        owned = set(context.get(SCRIPT_NAMES) or ())
         for target, expression in assignments:
+            if target in context and target not in owned:
+                raise ExpressionForbidden(expression=script, problem=(
+                    f"{target} is on the record (a step's form, the engine's derivation or the start); a script "
+                    "computes new names and never rewrites the record"))
             names = {**(external_context or {}), **context}
             context[target] = evaluate(expression, names, timer=self._timer, script_budget=script_budget)
+            owned.add(target)
+        context[SCRIPT_NAMES] = sorted(owned)
         return True
 
     def call_service(self, context: dict[str, Any], **kwargs: object) -> Any:

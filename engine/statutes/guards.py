@@ -14,10 +14,12 @@ passes it in the `Context`. The numbers are configuration values with the nation
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from engine import workdays
@@ -112,6 +114,26 @@ def run(statute: str | None, step_kind: str, context: Context) -> dict[str, Any]
     """Check the step's statutory guard; return the values the engine derives for it."""
     entry = _registered().get((statute or "", step_kind))
     return entry[0](context) if entry else {}
+
+
+@cache
+def record_names(statute: str | None) -> frozenset[str]:
+    """Every name the statute's guards (and the checks they share) might read from the record or derive
+    into it: each identifier-like string in their source, an over-approximation on purpose. A definition's
+    script may not assign one (engine/bpmn/definition.py): `party_group_reviewed = True` would otherwise
+    stand in for the step SC-6 requires, with every step of the BPMN in order."""
+    if not statute or statute == "none" or not statute.isidentifier():
+        return frozenset()
+    sources = [Path(__file__).with_name("checks.py")]
+    home = Path(__file__).with_name(statute) / "guards.py"
+    if home.is_file():
+        sources.append(home)
+    names: set[str] = set()
+    for source in sources:
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.isidentifier():
+                names.add(node.value)
+    return frozenset(names)
 
 
 def guarded() -> frozenset[tuple[str, str]]:

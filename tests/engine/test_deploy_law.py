@@ -178,3 +178,50 @@ def test_df_definition_a_due_date_its_statute_does_not_compute_is_refused_naming
     assert problem.attribute == "due_from" and problem.element == "legal_opinion"
     assert problem.line == line_of(old.replace("review_due", new), mutate(old, old.replace("review_due", new)))
     assert "review_due" in problem.message and repr(new) in problem.message
+
+
+POST_REVIEW = '''            <spiffworkflow:property name="form" value="md_legality_review"/>
+            <spiffworkflow:property name="due_from" value="review_due"/>
+          </spiffworkflow:properties>'''
+
+
+def with_post_script(script: str) -> str:
+    """The major decision with a postScript on its legality review (a definition's own computation)."""
+    script_element = f"\n          <spiffworkflow:postScript>{script}</spiffworkflow:postScript>"
+    return mutate(POST_REVIEW, POST_REVIEW + script_element)
+
+
+def test_df_definition_a_script_rewriting_what_a_form_records_is_refused_at_check(engine):
+    """Issue 19 item 8: `review_outcome = "lawful"` after a review that found otherwise would leave the law
+    with every step in order; deploy refuses it, naming the element, the line and the form recording it."""
+    text = with_post_script('review_outcome = "lawful"')
+    [problem], rule = refused(engine, text, "script")
+    assert rule == "DF-DEFINITION" and problem.element == "legality_review"
+    assert "review_outcome" in problem.message and "md_legality_review" in problem.message
+    assert problem.attribute == "postScript"
+
+
+def test_df_definition_a_script_rewriting_the_record_is_refused_when_it_runs():
+    """What deploy cannot see (a version stored before the check, a name the start seeds) is refused when the
+    script runs: a script assigns new names, and again only the names it assigned itself."""
+    from engine.bpmn.evaluator import SCRIPT_NAMES, RestrictedEnvironment
+    from engine.domain.errors import ExpressionForbidden
+
+    environment = RestrictedEnvironment()
+    context = {"review_outcome": "unlawful", "county_sc6": True}
+    with pytest.raises(ExpressionForbidden) as refusal:
+        environment.execute('review_outcome = "lawful"', context)
+    assert "review_outcome" in refusal.value.message("en") and context["review_outcome"] == "unlawful"
+    environment.execute("tally = 1\ntally = tally + 1", context)
+    environment.execute("tally = tally + 1", context)
+    assert context["tally"] == 3 and context[SCRIPT_NAMES] == ["tally"]
+    with pytest.raises(ExpressionForbidden):
+        environment.execute("county_sc6 = False", context)
+
+
+def test_df_definition_a_script_setting_a_flag_a_guard_reads_is_refused_at_check(engine):
+    """SC-6: `party_group_reviewed = True` is a new name to the workflow, but the deliberation's guard reads it
+    as the party group's prior review: a script may not stand in for a step, so deploy refuses it."""
+    [problem], rule = refused(engine, with_post_script("party_group_reviewed = True"), "script")
+    assert rule == "DF-DEFINITION" and "party_group_reviewed" in problem.message
+    assert "guards of statute major_decision" in problem.message
