@@ -7,13 +7,19 @@ deploy stores nothing.
 
 from __future__ import annotations
 
+import copy
+import json
 from pathlib import Path
 
 import pytest
 
 from engine.bpmn.definition import analyse
-from engine.domain.errors import DefinitionInvalid
+from engine.bpmn.evaluator import SCRIPT_NAMES, RestrictedEnvironment
+from engine.domain import errors
+from engine.domain.errors import DefinitionInvalid, ExpressionForbidden
 from engine.services.definitions import read_bundle
+from tests.helpers import refused as refused_step
+from tests.processes.md_scenario import CATALOGUE, MajorDecision, cast, pdf
 
 PROCESSES = Path(__file__).resolve().parents[2] / "processes"
 MD_BPMN, MD_FORMS = read_bundle(PROCESSES / "major_decision.bpmn")
@@ -204,9 +210,6 @@ def test_df_definition_a_script_rewriting_what_a_form_records_is_refused_at_chec
 def test_df_definition_a_script_rewriting_the_record_is_refused_when_it_runs():
     """What deploy cannot see (a version stored before the check, a name the start seeds) is refused when the
     script runs: a script assigns new names, and again only the names it assigned itself."""
-    from engine.bpmn.evaluator import SCRIPT_NAMES, RestrictedEnvironment
-    from engine.domain.errors import ExpressionForbidden
-
     environment = RestrictedEnvironment()
     context = {"review_outcome": "unlawful", "county_sc6": True}
     with pytest.raises(ExpressionForbidden) as refusal:
@@ -225,3 +228,22 @@ def test_df_definition_a_script_setting_a_flag_a_guard_reads_is_refused_at_check
     [problem], rule = refused(engine, with_post_script("party_group_reviewed = True"), "script")
     assert rule == "DF-DEFINITION" and "party_group_reviewed" in problem.message
     assert "guards of statute major_decision" in problem.message
+
+
+def test_df_definition_a_form_restating_what_a_guard_derived_is_refused_when_submitted(engine, clock):
+    """Issue 19 item 8: a definition whose review-submission form carries `urgent_comment` (derived by the
+    public-comment guard from the period and the urgency reason, MD-15b) deploys, but a sponsor who fills it
+    is refused naming the field: the engine's facts are never restated by a later form."""
+    forms = copy.deepcopy(MD_FORMS)
+    forms["md_review_submission"]["properties"]["urgent_comment"] = {"type": "boolean", "title": "紧急"}
+    engine.definitions.deploy(MD_BPMN, forms, "test")
+    engine.catalogue.load(json.loads(CATALOGUE.read_text(encoding="utf-8")), "test")
+    people = cast(engine)
+    view = engine.procedures.start("major_decision", "县城公交线网优化调整方案", "dev_reform", people.sponsor)
+    md = MajorDecision(engine, clock, people, view.id, {i.task_id: i.spec for i in view.open_items})
+    md.through_comment()
+    basis = [{"instrument": "《城市公共交通条例》", "article": "第十条"}]
+    data = {"procedures_account": "已履行公众参与等法定程序", "legal_basis": basis, "urgent_comment": True}
+    error = refused_step(engine, errors.FormInvalid, "DF-FORM", md.do, "review_submission", people.sponsor, data,
+                         {"draft": pdf("送审稿")})
+    assert error.field == "urgent_comment" and "系统" in error.message("zh_CN")
