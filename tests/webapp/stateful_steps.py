@@ -23,11 +23,12 @@ class Completion:
     docs: dict[str, Upload]
 
 
-Maker = Callable[[date, int], Completion]
-"""(today, procedure id) → the step's valid completion, by the demo users of the starter's unit."""
+Maker = Callable[[date, int, dict[str, Any]], Completion]
+"""(today, procedure id, the rows the engine fills in for the step) → the step's valid completion, by the
+demo users of the starter's unit."""
 
 STARTERS = {"major_decision": "sponsor", "normative_document": "sponsor", "enforcement_review": "zhifa",
-            "reconsideration": "fuyi"}
+            "reconsideration": "fuyi", "nd_cleanup": "reviewer"}
 """Which demo user starts a procedure of each definition (a sponsor of their own unit)."""
 
 
@@ -36,7 +37,7 @@ MD_BASIS = [{"instrument": "《重大行政决策程序暂行条例》", "articl
 
 
 def _md(spec: str) -> Maker:
-    def make(today: date, pid: int) -> Completion:
+    def make(today: date, pid: int, known: dict[str, Any]) -> Completion:
         d = today.isoformat()
         table: dict[str, Completion] = {
             "proposal": Completion("sponsor", {"proposal_source": "leadership", "summary": "按年度目录开展前期研究"},
@@ -88,7 +89,7 @@ def _md(spec: str) -> Maker:
 
 
 def _nd(spec: str) -> Maker:
-    def make(today: date, pid: int) -> Completion:
+    def make(today: date, pid: int, known: dict[str, Any]) -> Completion:
         d = today.isoformat()
         effective = today + timedelta(days=1)
         filing = {f"filing_{organ}": Completion("secretary", {"filed_with": organ, "filed_on": d},
@@ -123,7 +124,7 @@ def _nd(spec: str) -> Maker:
 
 
 def _er(spec: str) -> Maker:
-    def make(today: date, pid: int) -> Completion:
+    def make(today: date, pid: int, known: dict[str, Any]) -> Completion:
         findings = {"finding_authority": "主体合法", "finding_qualification": "执法人员均持有执法证",
                     "finding_procedure": "已履行告知、听证程序", "finding_facts": "违法事实清楚",
                     "finding_evidence": "证据合法充分", "finding_law": "适用法律准确",
@@ -147,7 +148,7 @@ def _er(spec: str) -> Maker:
 
 
 def _rc(spec: str) -> Maker:
-    def make(today: date, pid: int) -> Completion:
+    def make(today: date, pid: int, known: dict[str, Any]) -> Completion:
         applicant, respondent = f"某食品有限公司（案{pid}）", "示范县市场监督管理局"
         knew = (today - timedelta(days=10)).isoformat()
         table: dict[str, Completion] = {
@@ -173,6 +174,24 @@ def _rc(spec: str) -> Maker:
     return make
 
 
+def _ndc(spec: str) -> Maker:
+    def make(today: date, pid: int, known: dict[str, Any]) -> Completion:
+        d = today.isoformat()
+        decisions = [{"number": row["number"], "decision": "continue", "basis_confirmed": True}
+                     for row in known.get("decisions", [])]  # the scope the engine took (ND-9), each once
+        table: dict[str, Completion] = {
+            "scope": Completion("reviewer", {"cleanup_type": "special", "special_reason": "上位法修改后专项清理"},
+                                {"plan": pdf("清理工作方案")}),
+            "review": Completion("reviewer", {"decisions": decisions}, {"review_report": pdf("清理审查报告")}),
+            "approval": Completion("head", {"meeting_type": "standing", "meeting_date": d, "meeting_outcome": "adopt"},
+                                   {"minutes": pdf("常务会议纪要")}),
+            "publication": Completion("secretary", {"published_on": d, "channels": ["gazette", "website"]},
+                                      {"lists_document": pdf("清理结果目录")}),
+        }
+        return table[spec]
+    return make
+
+
 CATALOGUE_ITEMS = {"dev_reform": "2026-05", "housing": "2026-02", "urban_management": "2026-04"}
 """The 2026 catalogue's item of each demo sponsoring unit (processes/catalogue/2026.json)."""
 
@@ -185,17 +204,20 @@ SPECS = {
     "enforcement_review": ("submission", "legal_review", "decision"),
     "reconsideration": ("application", "acceptance_review", "respondent_copy", "respondent_reply", "case_review",
                         "decision"),
+    "nd_cleanup": ("scope", "review", "approval", "publication"),
 }
-MAKERS = {"major_decision": _md, "normative_document": _nd, "enforcement_review": _er, "reconsideration": _rc}
+MAKERS = {"major_decision": _md, "normative_document": _nd, "enforcement_review": _er, "reconsideration": _rc,
+          "nd_cleanup": _ndc}
 
 
-def valid(definition: str, spec: str, today: date, pid: int, starter: str, sponsor_org: str) -> Completion | None:
+def valid(definition: str, spec: str, today: date, pid: int, starter: str, sponsor_org: str,
+          known: dict[str, Any] | None = None) -> Completion | None:
     """The valid completion of `spec`, or None for a step no walk here reaches.
 
     The sponsoring unit's steps are done by whoever started the procedure (a sponsor of their own unit)."""
     if spec not in SPECS.get(definition, ()):
         return None
-    done = MAKERS[definition](spec)(today, pid)
+    done = MAKERS[definition](spec)(today, pid, known or {})
     data = done.data
     if "lead_sponsor" in data:  # the catalogue item is the sponsoring unit's (MD-3c)
         data = {**data, "lead_sponsor": sponsor_org, "catalogue_item": CATALOGUE_ITEMS.get(sponsor_org, "2026-05")}
