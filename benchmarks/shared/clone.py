@@ -26,7 +26,7 @@ from engine.persistence.tables import Base
 
 BATCH = 1000
 """Procedures per transaction while cloning."""
-OWNED = ("work_items", "timers", "reminders", "consultations", "opinions")
+OWNED = ("work_items", "timers", "reminders", "consultations", "opinions", "numbers_held")
 """The tables whose rows belong to one procedure, besides `procedures` and `events`. (A `scheduled_runs` row
 is one per job and period: a clean-up procedure, which starts with one, cannot be cloned; none is a seed.)"""
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")

@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 from sqlalchemy.sql import ColumnElement
 
-from engine import chain, indicator_facts
+from engine import chain, indicator_facts, numbers
 from engine.integrity import admin, documents
 from engine.integrity.findings import Finding
 from engine.integrity.projection import UNKNOWN, DocumentUse, Projection, Row, project, text_sha256
@@ -29,6 +29,7 @@ from engine.persistence.tables import (
     Definition,
     Event,
     IndicatorFact,
+    NumberHeld,
     Opinion,
     Procedure,
     Reminder,
@@ -46,6 +47,7 @@ CHUNK = 500
 _P, _E, _W, _T = Procedure.__table__, Event.__table__, WorkItem.__table__, Timer.__table__
 _C, _O, _R, _S = Consultation.__table__, Opinion.__table__, Reminder.__table__, ScheduledRun.__table__
 _F = IndicatorFact.__table__
+_N = NumberHeld.__table__
 
 PROCEDURE_COLUMNS = ("title", "sponsor_org", "status", "version", "started_by", "started_at", "ended_at")
 ITEM_COLUMNS = ("spec", "title", "step_kind", "role", "org", "status", "assignee", "created_at", "due_at",
@@ -151,7 +153,8 @@ def _pass(connection: Connection, ids: list[int] | None, definitions: Mapping[in
               "timers": by_pid(_T, _T.c.task_id), "consultations": by_pid(_C, _C.c.id),
               "opinions": by_pid(_O, _O.c.id), "reminders": by_pid(_R, _R.c.id),
               "scheduled_runs": by_pid(_S, _S.c.job, _S.c.period, extra=_S.c.procedure_id.is_not(None)),
-              "indicator_facts": by_pid(_F, _F.c.indicator, _F.c.part, _F.c.n)}
+              "indicator_facts": by_pid(_F, _F.c.indicator, _F.c.part, _F.c.n),
+              "numbers_held": by_pid(_N, _N.c.field, _N.c.number)}
     for procedure in _stream(connection, procedures):
         rows = {}
         for name, groups in tables.items():
@@ -186,6 +189,8 @@ def _key(table: str, row: Any) -> str:
         return f"{row.job}/{row.period}"
     if table == "indicator_facts":
         return _fact_key((row.indicator, row.part, row.n))
+    if table == "numbers_held":
+        return f"{row.field}/{row.number}"
     return str(row.id)
 
 
@@ -228,6 +233,10 @@ def _procedure(row: Any, rows: Mapping[str, list[Any]], definitions: Mapping[int
     yield from _matched("indicator_facts", pid, {_fact_key(k): v for k, v in facts.items()},
                         {_fact_key((r.indicator, r.part, r.n)): r for r in rows["indicator_facts"]},
                         indicator_facts.COLUMNS)
+    held = {f"{field}/{number}": Row({"seq": seq}, seq)
+            for (field, number), seq in numbers.numbers_held(events).items()}
+    yield from _matched("numbers_held", pid, held, {f"{r.field}/{r.number}": r for r in rows["numbers_held"]},
+                        numbers.COLUMNS)
 
 
 def _fact_key(key: tuple[str, str, int]) -> str:

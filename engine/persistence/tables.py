@@ -211,6 +211,19 @@ class Event(Base):
     hash: Mapped[str] = mapped_column(String(72))
 
 
+class NumberHeld(Base):
+    """A unique identifier a procedure's step recorded, in canonical spelling (engine/numbers.py): looked up
+    by (field, number) to refuse a number another procedure holds, under a per-number lock on PostgreSQL
+    so two simultaneous claims are decided one after the other."""
+
+    __tablename__ = "numbers_held"
+    __table_args__ = (Index("ix_numbers_held_field_number", "field", "number"),)
+    procedure_id: Mapped[int] = mapped_column(ForeignKey("procedures.id"), primary_key=True)
+    field: Mapped[str] = mapped_column(String(32), primary_key=True)
+    number: Mapped[str] = mapped_column(String(300), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+
+
 class IndicatorFact(Base):
     """What one procedure contributes to one 法治指数 indicator, period-independent (engine/indicator_facts.py).
 

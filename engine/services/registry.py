@@ -18,12 +18,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, text
 
+from engine import numbers
 from engine.content import unaltered_bytes
 from engine.domain.citations import canonical_number
 from engine.domain.errors import DocumentNotFound
-from engine.persistence.tables import Definition, Document, Event, Organisation, Procedure, WorkItem
+from engine.persistence.tables import Definition, Document, Event, NumberHeld, Organisation, Procedure
 from engine.persistence.uow import UnitOfWork
 from engine.services import incidental
 from engine.services.incidental import IncidentalReview, normalise_number
@@ -253,18 +254,32 @@ def _last_decision(evaluation: tuple[dict[str, Any], datetime] | None, cleanup: 
     return max(decisions)[1] if decisions else None
 
 
-def numbers_in_use(uow: UnitOfWork, step_kind: str, field_name: str, excluding: int) -> dict[str, int]:
-    """Canonical number → the procedure that recorded it at a completed `step_kind` step, read from history
-    (the events, joined to their work items), other than procedure `excluding`: what the uniqueness guards
-    compare with (ND-6 registration numbers, document numbers), in the caller's unit of work."""
-    rows = uow.session.execute(
-        select(Event.procedure_id, Event.payload)
-        .join(WorkItem, WorkItem.task_id == Event.task_id)
-        .where(Event.kind == "task_completed", WorkItem.step_kind == step_kind, Event.procedure_id != excluding)
-        .order_by(Event.procedure_id, Event.seq)).all()
-    found: dict[str, int] = {}
-    for procedure_id, payload in rows:
-        number = {**(payload.get("data") or {}), **(payload.get("derived") or {})}.get(field_name)
-        if number:
-            found.setdefault(canonical_number(number), procedure_id)
-    return found
+def numbers_in_use(uow: UnitOfWork, field_name: str, values: Mapping[str, Any], excluding: int) -> dict[str, int]:
+    """Canonical number → the earliest other procedure holding it, for the number the step's data gives in
+    `field_name`: one index lookup in `numbers_held` (engine/numbers.py), what the uniqueness guards compare
+    with (ND-6, document, case and archive numbers). On PostgreSQL it first takes a transaction lock on the
+    number, so of two completions claiming it at once the second waits, then sees the first's row."""
+    typed = values.get(field_name)
+    number = canonical_number(typed) if isinstance(typed, str) else ""
+    if not number:
+        return {}
+    connection = uow.session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+                           {"key": f"number:{field_name}:{number}"})
+    holder = uow.session.scalar(select(NumberHeld.procedure_id).where(
+        NumberHeld.field == field_name, NumberHeld.number == number, NumberHeld.procedure_id != excluding)
+        .order_by(NumberHeld.procedure_id).limit(1))
+    return {number: holder} if holder is not None else {}
+
+
+def hold_number(uow: UnitOfWork, step_kind: str, values: Mapping[str, Any], procedure_id: int, seq: int) -> None:
+    """Record the number a completed step holds, in its transaction (the guard refused it if another
+    procedure holds it); a number this procedure already holds stays as first recorded."""
+    key = numbers.held_by_step(step_kind, values)
+    if key is None:
+        return
+    field_name, number = key
+    if uow.session.get(NumberHeld, (procedure_id, field_name, number)) is None:
+        uow.session.execute(insert(NumberHeld).values(field=field_name, number=number, procedure_id=procedure_id,
+                                                      seq=seq))

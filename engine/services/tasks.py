@@ -281,6 +281,7 @@ def _advance(uow: UnitOfWork, procedure: LockedProcedure, compiled: CompiledDefi
     state = compiled.serializer.dump(workflow)
     payload["state_sha256"] = progress.state_sha256(state)
     history.append(uow, procedure, "task_completed", actor.username, step.task_id, payload, now)
+    registry.hold_number(uow, step.step_kind, values, procedure.id, procedure.head_seq)
     _save(uow, procedure, state)
     return StepResult(procedure.id, procedure.version, procedure.status, dict(after.ready))
 
@@ -316,7 +317,7 @@ def _guard_context(uow: UnitOfWork, statute: str | None, procedure: LockedProced
         registry.snapshot(uow) if reads.registry else None,
         _completed(uow, procedure.id, reads.completed),
         _affiliations(uow, reads.affiliations, values, procedure.sponsor_org),
-        registry.numbers_in_use(uow, step.step_kind, reads.number, procedure.id) if reads.number else None,
+        registry.numbers_in_use(uow, reads.number, values, procedure.id) if reads.number else None,
         consultation.received(uow, procedure.id) if reads.opinions else None)
 
 

@@ -5,8 +5,9 @@ attachment, one a duplicate, one hidden, all marked — the adoption statement, 
 fired, a claimed step and a supervisor's reminder), a running one with its comment timer pending,
 and a review-loop procedure finished and another withdrawn; the accounts an administrator makes
 (an organisation, a user, a four-eyes grant approved and one rejected, an API token issued and one
-revoked) beside those set-up makes; and a yearly clean-up started by the scheduler (a `scheduled_runs`
-row that starts a procedure); and a pending migration proposal to a second version of the review loop.
+revoked) beside those set-up makes; an enforcement case submitted, holding its case number; and a
+yearly clean-up started by the scheduler (a `scheduled_runs` row that starts a procedure); and a
+pending migration proposal to a second version of the review loop.
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ def build(engine: Engine, clock: FixedClock) -> Built:
     gone = engine.procedures.start("review_loop", "撤回的决策", "dev_reform", people["sponsor"])
     engine.procedures.withdraw(gone.id, md.people.organ, "决策机关决定不再推进")
     _administration(engine)
+    _enforcement_case(engine)
     _periodic_cleanup(engine, clock)
     _migration_proposal(engine, people)
     return Built(pid, second.procedure_id, done.id, gone.id)
@@ -89,6 +91,23 @@ def _administration(engine: Engine) -> None:
     gone = engine.tokens.issue(p.actor("li_na"), "旧对接", 30)
     engine.tokens.revoke(p.actor("li_na"), gone.token.id)
     assert kept.token.id != gone.token.id
+
+
+def _enforcement_case(engine: Engine) -> None:
+    """An enforcement case submitted for review: its case number is held (`numbers_held`, issue 19 item 6)."""
+    from tests.processes.test_enforcement_review import MATERIALS, PROCESS
+
+    engine.definitions.deploy(*read_bundle(PROCESS), "test")
+    p = engine.people
+    p.ensure_organisation("market_enforcement", "县市场监管执法大队")
+    unit = p.ensure_user("zhao_inv", "market_enforcement", ["sponsor", "enforcement_unit"], "赵调查")
+    p.ensure_user("qian_inv", "market_enforcement", ["enforcement_unit"], "钱调查")
+    case = engine.procedures.start("enforcement_review", "某食品有限公司案拟罚款决定法制审核", "market_enforcement",
+                                   unit)
+    engine.tasks.complete(case.task("submission"), unit, {
+        "case_number": "市监罚〔2026〕18号", "case_type": "penalty", "party": "某食品有限公司", "fine_amount": 50000,
+        "scope_grounds": ["major_rights"], "investigators": ["zhao_inv", "qian_inv"], "truth_declaration": True},
+        MATERIALS)
 
 
 def _review_people(engine: Engine) -> dict[str, object]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date, datetime
 from pathlib import Path
 
@@ -345,3 +346,28 @@ def test_df_form_a_case_number_is_unique_across_procedures(er):
     assert (error.field, error.context["procedure"]) == ("case_number", er.procedure_id)
     assert "案件编号" in error.message("zh_CN")
     other.submit(case_number="市监罚〔2026〕19号")
+
+
+def test_df_form_one_case_number_claimed_by_two_cases_at_once_is_held_once(er):
+    """Issue 19 item 6 under concurrency: two submissions racing with one case number, one is refused."""
+    view = er.engine.procedures.start("enforcement_review", "另一食品公司案拟罚款决定法制审核", "market_enforcement",
+                                      er.people["unit"])
+    other = Review.of(er.engine, er.people, view)
+    barrier, outcomes = threading.Barrier(2), []
+
+    def send(case: Review) -> None:
+        barrier.wait()
+        try:
+            case.submit(case_number="市监罚〔2026〕77号")
+            outcomes.append("held")
+        except errors.IdentifierTaken as error:
+            outcomes.append(error.context["procedure"])
+
+    threads = [threading.Thread(target=send, args=(case,)) for case in (er, other)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert outcomes.count("held") == 1 and len(outcomes) == 2
+    [winner] = [c for c in (er, other) if c.open() == {"legal_review"}]
+    assert [o for o in outcomes if o != "held"] == [winner.procedure_id]
