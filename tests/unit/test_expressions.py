@@ -173,10 +173,10 @@ def test_df_hardening_squaring_a_literal_is_folded_and_refused_at_check():
 
 
 def test_df_hardening_doubling_task_data_is_refused_at_run_time():
-    doubling = "\n".join(["t = 'x'", *("t = t + t" for _ in range(36))])  # the script's own name
+    doubling = "\n".join(["u = t", *("u = u + u" for _ in range(36))])  # doubles its own name, from the data
     assert isinstance(parse_assignments(doubling), list)
     with pytest.raises(ExpressionBudgetExceeded) as refused:
-        RestrictedEnvironment().execute(doubling, {})
+        RestrictedEnvironment().execute(doubling, {"t": "x"})
     assert refused.value.context["budget"] == LABELS["value_size"][0]
 
 
