@@ -10,6 +10,8 @@ record was altered (MD-33b, MD-39). """
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -28,7 +30,34 @@ def timestamp(moment: datetime) -> str:
 
 
 def canonical(value: Any) -> bytes:
+    """RFC 8785 canonical JSON. The C encoder writes it byte for byte for what events hold — strings,
+    integers of the safe range, booleans, null, lists and objects with keys in the Basic Multilingual
+    Plane — in a third of the pure-Python implementation's time (an eighth of a timer's firing went
+    there). Anything else takes `rfc8785` itself: a character beyond U+FFFF anywhere in the text (RFC 8785
+    orders keys by UTF-16 code units), or a float or an integer beyond the safe range (found by parsing the
+    text back). tests/unit/test_chain_canonical.py holds the two equal."""
+    try:
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
+        if _BEYOND_BMP.search(text) is None:
+            json.loads(text, parse_float=_not_plain, parse_int=_safe_int, parse_constant=_not_plain)
+            return text.encode("utf-8")
+    except (TypeError, ValueError):  # UnicodeEncodeError (a lone surrogate) and the hooks' refusals too
+        pass
     return rfc8785.dumps(value)
+
+
+_BEYOND_BMP = re.compile("[\U00010000-\U0010FFFF]")
+
+
+def _not_plain(text: str) -> None:
+    raise ValueError(text)
+
+
+def _safe_int(text: str) -> int:
+    """An integer RFC 8785 writes as the encoder does: within ±(2⁵³ − 1), else handed over."""
+    if len(text) > 15 and not -(2**53) < int(text) < 2**53:
+        raise ValueError(text)
+    return 0  # the value itself is not used
 
 
 def event_hash(procedure_id: int, seq: int, at: datetime, actor: str, kind: str,

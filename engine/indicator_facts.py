@@ -137,6 +137,11 @@ def _plan(indicators: Sequence[Indicator]) -> tuple[frozenset[str], frozenset[st
     return plan[1], plan[2]
 
 
+def concerns(definition: str) -> bool:
+    """Whether any indicator reads procedures of `definition` (a definition key)."""
+    return definition in _plan(vocabulary.catalogue())[1]
+
+
 def facts(events: Sequence[Any], indicators: Sequence[Indicator] | None = None) -> list[dict[str, Any]]:
     """The indicator_facts rows one procedure's events imply (events ordered by seq, any kinds).
 
