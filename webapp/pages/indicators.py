@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, render_template, request
+from flask_babel import gettext
 
 from engine import indicator_annex
 from engine.domain.errors import Refused
@@ -49,7 +50,8 @@ def charts(report: Report) -> list[Any]:
     """Shares of the major decisions against their targets, and targets met per unit."""
     shares = [line for line in report.totals if line.indicator.unit == "%" and line.indicator.group == "重大行政决策"]
     made = [bars(report.totals[0].indicator.group if not is_english() else "Major decisions",
-                 [Bar(name(line), line.figure.value, line.indicator.target_min) for line in shares], 100, "%")]
+                 [Bar(name(line), line.figure.value, line.indicator.target_min) for line in shares], 100, "%",
+                 (gettext("Actual"), gettext("Target")))]
     ranking = report.ranking()
     if ranking:
         made.append(bars("目标考核：达标项数" if not is_english() else "Targets met per unit",
