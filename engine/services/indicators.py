@@ -28,7 +28,7 @@ from engine.persistence.tables import Procedure as ProcedureRow
 from engine.persistence.uow import UnitOfWork
 from engine.services import checkpoints
 
-__all__ = ["catalogue", "folded_report", "report"]
+__all__ = ["catalogue", "folded_report", "rebuild_facts", "report"]
 
 READERS = frozenset({"auditor", "legality_reviewer", "head", "decision_organ"})
 """Who sees the report: auditors, the justice bureau's legality review office, the head of government and
@@ -379,3 +379,41 @@ def _checkpoint(uow: UnitOfWork, procedures: Sequence[int]) -> CheckpointNote:
     moved = tuple(sorted(p for p in procedures if heads.get(p, 0) > anchored.get(p, 0)))
     view = listed[0]
     return CheckpointNote(view.seq, view.at, view.root, moved)
+
+
+@dataclass(frozen=True)
+class Rebuilt:
+    """What a rebuild of the indicator_facts projection changed, row by row (key: procedure, indicator, part, n)."""
+
+    added: int
+    removed: int
+    changed: int
+    rows: int
+    """How many rows the projection holds now."""
+
+
+def _snapshot(uow: UnitOfWork) -> dict[tuple[Any, ...], tuple[Any, ...]]:
+    table = IndicatorFact.__table__
+    keys = (table.c.procedure_id, table.c.indicator, table.c.part, table.c.n)
+    rows = uow.session.execute(select(*keys, *(table.c[name] for name in facts.COLUMNS))).all()
+    return {tuple(row[:4]): tuple(row[4:]) for row in rows}
+
+
+def rebuild_facts(uow: UnitOfWork) -> Rebuilt:
+    """Fold every procedure's indicator_facts rows again from its events, in one transaction: after an
+    indicator file changed (a new indicator, a changed formula), which `verify` reports as rows that differ.
+
+    On PostgreSQL the table is locked first, so an append that refreshes a procedure's rows waits for the
+    rebuild (or the rebuild for it) and no row is folded from events the rebuild did not see."""
+    vocabulary.catalogue.cache_clear()  # the files as they are now, not as this process first read them
+    with uow:
+        connection = uow.session.connection()
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql("LOCK TABLE indicator_facts IN EXCLUSIVE MODE")
+        before = _snapshot(uow)
+        facts.rebuild(connection)
+        after = _snapshot(uow)
+        uow.commit()
+    common = before.keys() & after.keys()
+    return Rebuilt(added=len(after.keys() - before.keys()), removed=len(before.keys() - after.keys()),
+                   changed=sum(1 for key in common if before[key] != after[key]), rows=len(after))

@@ -125,6 +125,7 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/indicators"): pages(INDICATORS),
     ("GET", "/indicators/procedures"): pages(INDICATORS),
     ("GET", "/indicators/annex.<any(pdf, docx):kind>"): pages(INDICATORS),
+    ("GET", "/indicators/bulletin.<any(pdf, docx):kind>"): pages(INDICATORS),
     ("POST", "/supervision/remind/<task_id>"): pages("supervisor"),
     # --- administration: administrators only --------------------------------------------------------------
     ("GET", "/admin/users"): pages("admin", ADMIN_OLD),

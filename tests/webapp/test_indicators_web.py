@@ -67,3 +67,21 @@ def test_df_indicator_statistical_annex_as_docx_and_pdf_holds_the_figures(decide
     pdf = browser.get("/indicators/annex.pdf?from=2026-01-01&to=2026-12-31")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     assert login(app, "sponsor").get("/indicators/annex.pdf").status_code == 403
+
+
+def test_df_indicator_monthly_bulletin_offered_on_the_page_as_docx_and_pdf(decided, app, site):
+    browser = login(app, "auditor")
+    page = browser.get("/indicators?from=2026-01-01&to=2026-12-31").get_data(as_text=True)
+    assert "/indicators/bulletin.docx" in page and "/indicators/bulletin.pdf" in page and "月度工作通报" in page
+    report = site.indicators.report("2026-12-01", "2026-12-31")
+    taken = int(report.line("md_taken").figure.value or 0)
+    word = browser.get("/indicators/bulletin.docx?month=2026-12&issue=7&issuer=示范县司法局")
+    assert word.status_code == 200 and word.mimetype.endswith("wordprocessingml.document")
+    document = Document(io.BytesIO(word.data))
+    assert [p.text for p in document.paragraphs[:3]] == ["示范县司法局", "法治政府建设工作通报", "第7期"]
+    assert any(f"共作出重大行政决策{taken}件" in p.text for p in document.paragraphs)
+    pdf = browser.get("/indicators/bulletin.pdf?month=2026-12")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    bad = browser.get("/indicators/bulletin.pdf?month=2026-13")
+    assert bad.status_code == 422 and "month" in bad.get_data(as_text=True)
+    assert login(app, "sponsor").get("/indicators/bulletin.docx?month=2026-12").status_code == 403

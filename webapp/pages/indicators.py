@@ -11,8 +11,9 @@ from typing import Any
 from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, render_template, request
+from flask_babel import gettext
 
-from engine import indicator_annex
+from engine import indicator_annex, indicator_bulletin
 from engine.domain.errors import Refused
 from engine.services.indicators import READERS, Report
 from engine.workdays import local_date
@@ -49,7 +50,8 @@ def charts(report: Report) -> list[Any]:
     """Shares of the major decisions against their targets, and targets met per unit."""
     shares = [line for line in report.totals if line.indicator.unit == "%" and line.indicator.group == "重大行政决策"]
     made = [bars(report.totals[0].indicator.group if not is_english() else "Major decisions",
-                 [Bar(name(line), line.figure.value, line.indicator.target_min) for line in shares], 100, "%")]
+                 [Bar(name(line), line.figure.value, line.indicator.target_min) for line in shares], 100, "%",
+                 (gettext("Actual"), gettext("Target")))]
     ranking = report.ranking()
     if ranking:
         made.append(bars("目标考核：达标项数" if not is_english() else "Targets met per unit",
@@ -127,4 +129,27 @@ def annex(kind: str) -> Any:
     mimetype = "application/pdf" if kind == "pdf" else DOCX
     filename = f"法治政府建设统计附表_{report.start}_{report.end}.{kind}"
     return Response(body, mimetype=mimetype, headers={
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})
+
+
+@bp.get("/indicators/bulletin.<any(pdf, docx):kind>")
+@requires(*READERS)
+def bulletin(kind: str) -> Any:
+    """The monthly 法治政府建设工作通报 of one month (engine/indicator_bulletin.py), as PDF or DOCX."""
+    today = local_date(engine().clock.now())
+    month = request.args.get("month") or f"{today.year}-{today.month:02d}"
+    try:
+        start, end = indicator_bulletin.month_period(month)
+        report = engine().indicators.report(start, end, None, actor=actor())
+    except Refused as refused:  # a bad month names the field; nothing is computed
+        first, last, unit = period()
+        return render_template("pages/indicators.html", report=None, error=refusal(refused), start=first,
+                               end=last, unit=unit, name=name, charts=[]), 422
+    issue = request.args.get("issue", "")
+    made = indicator_bulletin.Bulletin(
+        report, request.args.get("issuer") or indicator_bulletin.default_issuer(report),
+        int(issue) if issue.isdigit() and int(issue) > 0 else report.start.month, today)
+    body = indicator_bulletin.pdf(made) if kind == "pdf" else indicator_bulletin.docx(made)
+    filename = f"法治政府建设工作通报_{month}_第{made.issue}期.{kind}"
+    return Response(body, mimetype="application/pdf" if kind == "pdf" else DOCX, headers={
         "Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})
