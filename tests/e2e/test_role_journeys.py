@@ -25,7 +25,7 @@ from engine.demo_procedures import create
 from engine.workdays import local_date
 from tests.e2e.conftest import serve
 from tests.e2e.pages import fill, log_in, open_step, submit
-from tests.webapp.site import make_app, prepare
+from tests.webapp.site import PASSWORD, make_app, prepare
 from tests.webapp.test_zh_crawl import ADMIN_CODES
 from tests.webapp.zh_crawl import problems
 
@@ -120,13 +120,22 @@ def test_md_19_md_22_the_expert_then_the_risk_assessor_fill_their_steps(browser,
     open_step(expert, "专家论证")
     _reads_in_chinese(expert, "/tasks")
     expert.screenshot(path=str(screenshots / "role-expert-2-form.png"), full_page=True)
-    fill(expert, {"method": "meeting", "experts.0.name": "周教授", "experts.0.organisation": "示范县决策咨询专家库",
-                  "experts.0.pool_source": "own", "experts.0.direct_interest": False, "signed_or_sealed": True,
-                  "conclusion": "方案必要、可行，用地指标测算方法科学"},
+    expert.click("[data-add-row=experts]")  # three rows: two experts typed, the one between removed
+    rows = expert.locator("fieldset:has([data-add-row=experts]) tbody tr")
+    expect(rows).to_have_count(3)
+    fill(expert, {"method": "meeting", "signed_or_sealed": True, "conclusion": "方案必要、可行，用地指标测算方法科学"},
          {"opinion": _pdf(tmp_path, "专家论证意见")})
+    for row, (name, unit) in ((0, ("周教授", "示范县决策咨询专家库")), (2, ("钱研究员", "省国土空间规划研究院"))):
+        fill(expert, {f"experts.{row}.name": name, f"experts.{row}.organisation": unit,
+                      f"experts.{row}.pool_source": "own", f"experts.{row}.direct_interest": False})
+    expert.fill('[name="experts.1.name"]', "误填的一行")
+    rows.nth(1).locator("[data-remove-row]").click()
+    expect(rows).to_have_count(2)
     submit(expert)
     expert.screenshot(path=str(screenshots / "role-expert-3-done.png"), full_page=True)
     assert {i.spec for i in engine.procedures.get(EXPERT_CASE).open_items} == {"risk_assessment"}
+    argued = engine.history.events(EXPERT_CASE)[-1].payload["data"]
+    assert [e["name"] for e in argued["experts"]] == ["周教授", "钱研究员"]
     _stage_is_done(expert, "expert_argumentation", "周教授")
     expert.close()
 
@@ -143,6 +152,31 @@ def test_md_19_md_22_the_expert_then_the_risk_assessor_fill_their_steps(browser,
     assert "risk_assessment" not in {i.spec for i in engine.procedures.get(EXPERT_CASE).open_items}
     _stage_is_done(assessor, "risk_assessment", "吴敏")
     assessor.close()
+
+
+def test_df_forms_after_the_session_ends_the_typed_text_survives_a_new_login_in_the_browser(browser, demo_server,
+                                                                                          screenshots):
+    """Issue 22 item 1: a restart (the cookie no longer counts) while a form is open; the login page it gets
+    posts to /login, not back to the form's address, and the typed text comes back to the form."""
+    base, engine = demo_server
+    head = engine.history.events(EXPERT_CASE)[-1].seq
+    expert = log_in(browser, base, "expert")
+    open_step(expert, "专家论证")
+    expert.fill('[name="conclusion"]', "会话失效前输入的论证结论")
+    expert.fill('[name="experts.0.name"]', "周教授")
+    expert.context.clear_cookies()  # as after a restart with a new secret: the session is gone
+    expert.click("section.card form[enctype] button.primary")
+    expect(expert.locator("main")).to_contain_text("您填写的内容已保留")
+    expert.screenshot(path=str(screenshots / "session-ended-1-login.png"), full_page=True)
+    expert.fill("#username", "expert")
+    expert.fill("#password", PASSWORD)
+    expert.click("button.primary")
+    expert.get_by_role("button", name="返回表单").click()
+    expect(expert.locator('[name="conclusion"]')).to_have_value("会话失效前输入的论证结论")
+    expect(expert.locator('[name="experts.0.name"]')).to_have_value("周教授")
+    expert.screenshot(path=str(screenshots / "session-ended-2-form.png"), full_page=True)
+    assert engine.history.events(EXPERT_CASE)[-1].seq == head  # nothing was submitted
+    expert.close()
 
 
 def test_md_15a_the_public_reads_the_open_consultation_without_logging_in(browser, demo_server, screenshots):
