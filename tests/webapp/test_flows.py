@@ -136,6 +136,21 @@ def test_df_conflict_a_stale_form_is_refused_409(site, app):
     assert "DF-CONFLICT" in response.get_data(as_text=True)
 
 
+def test_md33b_back_to_a_step_done_already_leads_to_its_record_not_to_a_conflict(site, app):
+    """Issue 22 item 7: Back after a submit said someone else had changed the record and showed the step's key."""
+    view = site.procedures.start("major_decision", "标题", "dev_reform", site.people.actor("sponsor"))
+    task = view.task("proposal")
+    browser = login(app, "sponsor")
+    site.tasks.complete(task, site.people.actor("sponsor"), {"proposal_source": "leadership", "summary": "x"},
+                        {"study_report": __import__("engine.demo_procedures").demo_procedures.pdf("r")})
+    again = browser.get(f"/tasks/{task}")
+    assert again.status_code == 302 and again.headers["Location"].endswith(f"/procedures/{view.id}#steps")
+    page = browser.get(f"/procedures/{view.id}").get_data(as_text=True)
+    assert "“决策建议与研究论证”已办结，办理记录见下。" in page and "已被他人修改" not in page
+    resent = browser.post(f"/tasks/{task}", {"_confirm": "1", "summary": "x"}, content_type="multipart/form-data")
+    assert resent.status_code == 302 and resent.headers["Location"].endswith(f"/procedures/{view.id}#steps")
+
+
 def test_md26b_review_inbox_counts_working_days_and_shows_the_materials_checklist(site, app, clock):
     procedure_id = _at(site, clock, "review")
     adviser = login(app, "adviser")
