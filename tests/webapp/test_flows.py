@@ -191,6 +191,13 @@ def test_auditor_search_filters_by_title_status_and_date(site, app, clock):
     assert "县城公交线网" not in auditor.get("/audit/?from=2027-01-01").get_data(as_text=True)
 
 
+def test_df_form_an_invalid_filter_date_is_refused_naming_the_field_not_ignored(site, app):
+    """Issue 22 item 10: /audit/?from=2026-13-45 listed every procedure as if no date had been given."""
+    refused = login(app, "auditor").get("/audit/?from=2026-13-45")
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "启动日期自" in page and "日期格式不正确" in page
+
+
 def test_language_switch_between_chinese_and_english(app):
     browser = login(app, "sponsor")
     assert '<html lang="zh-CN">' in browser.get("/").get_data(as_text=True)
