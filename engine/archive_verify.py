@@ -364,7 +364,12 @@ def _check_documents(archive: zipfile.ZipFile, manifest: dict[str, Any], names: 
     listed = {d["sha256"]: d for d in manifest.get("documents", [])}
     named_sm3 = {r["sha256"]: r["sm3"] for r in _document_ref_dicts(manifest.get("events", [])) if "sm3" in r}
     for sha, entry in sorted(listed.items()):
-        content = _read(archive, entry["path"])
+        path = str(entry.get("path", ""))
+        ending = path.removeprefix(f"documents/{sha}")
+        fitting = ending == "" or (ending[:1] == "." and 1 < len(ending) <= 6 and ending[1:].isalnum())
+        if ending == path or not fitting:
+            raise Mismatch(f"document {sha}: its path {path!r} is not documents/<sha256>[.ending]")
+        content = _read(archive, path)
         if hashlib.sha256(content).hexdigest() != sha:
             raise Mismatch(f"document {entry['path']}: its SHA-256 does not match (the document was altered)")
         content_sm3 = digest(content, "sm3") if alg == "sm3" or sha in named_sm3 else None
@@ -374,7 +379,8 @@ def _check_documents(archive: zipfile.ZipFile, manifest: dict[str, Any], names: 
     missing = sorted(referenced - set(listed))
     if missing:
         raise Mismatch(f"document {missing[0]} is named in the history but not in the archive")
-    extra = sorted(n for n in names if n.startswith("documents/") and n.removeprefix("documents/") not in listed)
+    paths = {str(entry.get("path")) for entry in listed.values()}  # documents/<sha256>, with its ending since 2026-12
+    extra = sorted(n for n in names if n.startswith("documents/") and n not in paths)
     if extra:
         raise Mismatch(f"{extra[0]}: a document the manifest does not list")
     return len(listed)

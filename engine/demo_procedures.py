@@ -2,7 +2,8 @@
 
 They are driven by the engine's own doors with a clock set in the past, so their history
 is as real as any: one waits out its public comment period, one waits for the legality
-review, one is decided, published and archived. The sister procedures have one each: a
+review, one is decided, published and archived, and one (made last) stands at expert
+argumentation with risk assessment to follow. The sister procedures have one each: a
 normative document in force (in the public registry, filed), an enforcement case waiting
 for its legal review, and a reconsideration of a fine that asks for an incidental review
 of that document (the registry links the case, ND-10). Dates are chosen before the demo's
@@ -27,6 +28,11 @@ SAMPLES = (
     ("县城老旧小区改造三年行动计划", "housing", "housing", "2026-02", "review", 38),
     ("城区生活垃圾分类管理实施办法", "urban", "urban_management", "2026-04", "archived", 120),
 )
+EXPERT_SAMPLE = ("示范县国土空间总体规划（2021—2035年）实施方案", "sponsor", "dev_reform", "2026-01", "expert", 80)
+"""A professional and technical matter that may affect social stability (MD-19, MD-22): it stands at expert
+argumentation, and risk assessment follows, so the expert and the risk assessor each have a step to fill.
+It is made after the sister samples (their ids stay 4 to 6) and started early enough that its 31-day wait
+ends before any of them begins, so it fires no timer of theirs."""
 
 
 def pdf(name: str) -> Upload:
@@ -62,23 +68,39 @@ def create(settings: Settings, today: date) -> list[int]:
     try:
         if engine.procedures.search(limit=1)[0]:
             return []
-        ids = []
-        for title, user, org, item, stage, started in SAMPLES:
-            clock.set(datetime.combine(today - timedelta(days=started), time(9), tzinfo=CST))
-            view = engine.procedures.start("major_decision", title, org, engine.people.actor(user))
-            drive(Driver(engine, clock, view.id), user, item, stage)
-            ids.append(view.id)
-        return ids + sister_samples(engine, clock, today)
+        ids = [_major(engine, clock, today, *sample) for sample in SAMPLES]
+        ids += sister_samples(engine, clock, today)
+        return [*ids, _major(engine, clock, today, *EXPERT_SAMPLE)]
     finally:
         engine.dispose()
 
+
+def _major(engine: Engine, clock: FixedClock, today: date, title: str, user: str, org: str, item: str, stage: str,
+           started: int) -> int:
+    """One major decision, started `started` days before today and driven to `stage`."""
+    clock.set(datetime.combine(today - timedelta(days=started), time(9), tzinfo=CST))
+    view = engine.procedures.start("major_decision", title, org, engine.people.actor(user))
+    facts = ("professional_technical", "stability_or_safety_risk") if stage == "expert" else ()
+    drive(Driver(engine, clock, view.id), user, item, stage, facts)
+    return view.id
+
+
+FACT_BASES = {
+    "professional_technical": "涉及国土空间布局、用地指标测算等专业技术问题（条例第十九条）",
+    "stability_or_safety_risk": "涉及征地拆迁和群众切身利益，可能引发社会稳定风险（条例第二十二条）",
+}
+"""Why the drafting step finds a fact true (its `…_basis` field), for the facts the demo sets."""
 
 MD_BASIS = [{"instrument": "《重大行政决策程序暂行条例》", "article": "第十二条"}]
 """The legal basis the demo cites: an instrument and its article (MD-12a, MD-26a)."""
 
 
-def drive(d: Driver, sponsor: str, item: str, stage: str) -> None:
-    """Take a procedure from its proposal to `stage`: "comment", "review" or "archived"."""
+def drive(d: Driver, sponsor: str, item: str, stage: str, facts: tuple[str, ...] = ()) -> None:
+    """Take a procedure from its proposal to `stage`: "comment", "expert", "review" or "archived".
+
+    The drafting step answers every fact of FACTS no, except those in `facts`; "expert" stops after the
+    opinions are summarised, where a procedure with professional_technical goes to expert argumentation.
+    """
     d.do("proposal", sponsor, {"proposal_source": "leadership", "summary": "按年度决策事项目录开展前期研究"},
          {"study_report": pdf("研究论证报告")})
     d.do("initiation", "head", {"launched": True, "reason": "列入年度重大行政决策事项目录", "decision_level": "county",
@@ -87,7 +109,8 @@ def drive(d: Driver, sponsor: str, item: str, stage: str) -> None:
                                 "lead_sponsor": d.engine.procedures.get(d.procedure_id).sponsor_org})
     draft: dict[str, Any] = {"legal_basis": MD_BASIS, "options_count": 1,
                              "cost_benefit_not_needed_reason": "不涉及新增财政支出"}
-    draft.update({fact: False for fact in FACTS})
+    draft.update({fact: fact in facts for fact in FACTS})
+    draft.update({f"{fact}_basis": FACT_BASES[fact] for fact in facts})
     d.do("drafting", sponsor, draft, {"draft": pdf("决策草案"), "explanation": pdf("起草说明")})
     if "consultation" in {i.spec for i in d.engine.procedures.get(d.procedure_id).open_items}:
         d.do("consultation", sponsor, {"records": [{"unit": "finance", "opinion": "同意", "agreed": True}]})
@@ -103,6 +126,8 @@ def drive(d: Driver, sponsor: str, item: str, stage: str) -> None:
     d.do("summarise_opinions", sponsor, {"opinions_received": 1, "register": [
         {"topic": "实施范围", "summary": "建议扩大实施范围", "adoption": "adopted"}]},
         {"adoption_statement": pdf("意见采纳情况说明")})
+    if stage == "expert":
+        return
     d.do("review_submission", sponsor, {"procedures_account": "已履行公众参与等法定程序",
                                         "legal_basis": MD_BASIS}, {"draft": pdf("送审稿")})
     if stage == "review":

@@ -38,7 +38,8 @@ import filetype
 from engine.domain.errors import DocumentTypeRefused
 from engine.services.views import Upload
 
-__all__ = ["DEFAULT", "TYPES", "Found", "accept_attribute", "accept_problem", "admit", "detect", "labels"]
+__all__ = ["DEFAULT", "TYPES", "Found", "accept_attribute", "accept_problem", "admit", "detect", "extension",
+           "labels"]
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,12 @@ def admit(field: str, upload: Upload, allowed: Iterable[str] = DEFAULT) -> Uploa
                                   detected_zh=found.description_zh, allowed=", ".join(labels),
                                   allowed_zh="、".join(labels))
     return dataclasses.replace(upload, media_type=found.media_type)
+
+
+def extension(media_type: str) -> str:
+    """The file ending of a known media type (".pdf"), or "" for a type no slot accepts."""
+    known = _BY_MEDIA.get(media_type)
+    return known.extensions[0] if known else ""
 
 
 def labels(allowed: Iterable[str] | None = None) -> tuple[str, ...]:

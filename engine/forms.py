@@ -6,6 +6,8 @@ marked `"x-document": true` holds an uploaded document; the engine fills it with
 stored document's reference, never the client. A document field may narrow the types it
 accepts with `"x-accept": ["pdf", "ofd"]` (engine/doctypes.py; the default list otherwise).
 A date field says how it relates to time with `"x-df-date"` (engine/form_dates.py, DF-DATE).
+An object may hold one number to another with `"x-df-at-most": {"members_present": "members_total"}`:
+the first may not exceed the second (12 of 9 members present is a typing error, not a lack of quorum).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import rfc8785
-from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema import Draft202012Validator, FormatChecker, validators
 from jsonschema.exceptions import SchemaError, ValidationError
 
 from engine import doctypes
@@ -48,6 +50,22 @@ def _is_day(value: object) -> bool:
     return not isinstance(value, str) or inputs.date_problem(value) is None
 
 
+def _at_most(validator: Any, bounds: Mapping[str, str], instance: Any, schema: Mapping[str, Any]) -> Any:
+    """`x-df-at-most`: each named number no greater than the number of its bound field, the error on the first."""
+    if not isinstance(instance, Mapping):
+        return
+    for field, bound in bounds.items():
+        value, limit = instance.get(field), instance.get(bound)
+        numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (value, limit))
+        if numbers and value > limit:  # type: ignore[operator]
+            yield ValidationError(f"{value!r} is more than {bound} ({limit!r})", path=[field],
+                                  validator="x-df-at-most", validator_value=(bound, limit), instance=value,
+                                  schema=schema)
+
+
+FormValidator = validators.extend(Draft202012Validator, {"x-df-at-most": _at_most})
+"""Draft 2020-12 with the engine's cross-field keyword."""
+
 _ZH = {
     "required": "必填项缺失",
     "additionalProperties": "表单中没有该字段",
@@ -61,6 +79,7 @@ _ZH = {
     "minItems": "至少需要 {expected} 项",
     "maxItems": "最多 {expected} 项",
     "pattern": "格式不正确",
+    "not": "按所作选择，此项不应填写",  # `{"not": {}}` under an if/then: a field the other choice excludes
     "format": "格式不正确（{expected}）",
 }
 
@@ -159,7 +178,7 @@ class Form:
     id: str
     schema: dict[str, Any]
     documents: frozenset[str]
-    validator: Draft202012Validator
+    validator: Any  # a FormValidator (Draft 2020-12 extended)
     accepts: Mapping[str, tuple[str, ...]]
     dates: tuple[DateField, ...] = ()
     names: tuple[NamedField, ...] = ()
@@ -177,7 +196,7 @@ class Form:
             extra = {k: v for k, v in holder[key].items() if k in ("title", "description")}
             holder[key] = {**DOCUMENT_REF, **extra}
         accepts = {name: tuple(_field_schema(schema, name).get("x-accept") or doctypes.DEFAULT) for name in docs}
-        return cls(form_id, schema, docs, Draft202012Validator(expanded, format_checker=FORMATS), accepts,
+        return cls(form_id, schema, docs, FormValidator(expanded, format_checker=FORMATS), accepts,
                    date_fields(schema), named_fields(schema))
 
     def admit(self, path: str, upload: Upload) -> Upload:
@@ -261,6 +280,10 @@ def _describe_all(error: ValidationError) -> list[dict[str, str]]:
 
 
 def _describe(error: ValidationError) -> dict[str, str]:
+    if error.validator == "x-df-at-most":
+        bound, limit = error.validator_value
+        title = error.schema.get("properties", {}).get(bound, {}).get("title", bound)
+        return {"field": _field_of(error), "problem": error.message, "problem_zh": f"不得多于{title}（{limit}）"}
     if error.validator == "format" and error.validator_value == "date":
         problem, problem_zh = inputs.date_problem(error.instance) or ("not a date", "日期格式不正确")
         return {"field": _field_of(error), "problem": problem, "problem_zh": problem_zh}

@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from engine import archive_metadata, archive_ofd, archive_record, archive_verify, timestamping
+from engine import archive_metadata, archive_ofd, archive_record, archive_verify, doctypes, timestamping
 from engine.chain import timestamp
 from engine.clock import CST
 from engine.content import unaltered_bytes
@@ -72,7 +72,7 @@ def export(uow: UnitOfWork, actor: Actor, procedure_id: int) -> bytes:
     files["metadata.xml"] = archive_metadata.to_xml(
         _metadata(uow, rec, responsible, pages, moment, head_seq, head_hash),
         {**{name: (MEDIA_TYPES[name], data) for name, data in files.items()},
-         **{f"documents/{sha}": (media, content) for sha, (media, content) in contents.items()}})
+         **{document_path(sha, media): (media, content) for sha, (media, content) in contents.items()}})
     manifest = {
         "format": archive_verify.FORMAT,
         "procedure": {"id": view.id, "title": view.title, "sponsor_org": view.sponsor_org, "status": view.status,
@@ -84,7 +84,7 @@ def export(uow: UnitOfWork, actor: Actor, procedure_id: int) -> bytes:
         "chain": {"algorithm": CHAIN_ALGORITHMS[chain_alg], "genesis": genesis(chain_alg),
                   "head_seq": head_seq, "head_hash": head_hash},
         "events": events,
-        "documents": [{"sha256": sha, "size": len(content), "media_type": media, "path": f"documents/{sha}",
+        "documents": [{"sha256": sha, "size": len(content), "media_type": media, "path": document_path(sha, media),
                        "names": sorted({d.filename for d in rec.documents if d.sha256 == sha}),
                        **({"sm3": digest(content, "sm3")} if alg == "sm3" else {})}
                       for sha, (media, content) in sorted(contents.items())],
@@ -93,8 +93,14 @@ def export(uow: UnitOfWork, actor: Actor, procedure_id: int) -> bytes:
     manifest_bytes = (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
     seal = _seal(uow, suite, manifest_bytes, head_seq, head_hash)
     entries = {"manifest.json": manifest_bytes, "seal.json": seal, **files,
-               **{f"documents/{sha}": content for sha, (_, content) in contents.items()}}
+               **{document_path(sha, media): content for sha, (media, content) in contents.items()}}
     return _zip(entries, moment)
+
+
+def document_path(sha: str, media_type: str) -> str:
+    """A document's place in the package: its hash (what the manifest and the history name) and the ending of
+    its type, so that an archivist's viewer opens it (issue 22: files with bare hash names would not open)."""
+    return f"documents/{sha}{doctypes.extension(media_type)}"
 
 
 def _organisation_name(uow: UnitOfWork, code: str) -> str:

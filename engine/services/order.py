@@ -34,7 +34,7 @@ def not_open(uow: UnitOfWork, actor: Actor, procedure: Procedure | LockedProcedu
     if not record.may_see(uow, actor, procedure):
         return TaskNotFound(task_id=task_id)
     if state == "COMPLETED":
-        return StepAlreadyCompleted(step=title, step_kind=step_kind)
+        return StepAlreadyCompleted(step=title, step_kind=step_kind, procedure=procedure.id)  # where its record is
     missing = _missing(uow, procedure, step_kind)
     if missing:
         return StepNotReady(step=title, step_kind=step_kind, state=state, missing=missing)

@@ -94,7 +94,15 @@ def test_sc4_archive_holds_every_document_of_the_procedure(engine, decided, expo
     in_history = {ref for e in engine.history.events(decided) for ref in archive_verify._document_refs(e.payload)}
     assert shas == in_history and len(shas) >= 8
     entries = _entries(exported)
-    assert all(hashlib.sha256(entries[f"documents/{sha}"]).hexdigest() == sha for sha in shas)
+    paths = {d["sha256"]: d["path"] for d in _manifest(exported)["documents"]}
+    assert all(hashlib.sha256(entries[paths[sha]]).hexdigest() == sha for sha in shas)
+
+
+def test_md33a_archived_documents_carry_the_ending_of_their_type_so_a_viewer_opens_them(exported):
+    """Issue 22 item 10: the package held documents/<sha256> with no ending; an archivist could not open them."""
+    documents = _manifest(exported)["documents"]
+    assert documents and all(d["path"] == f"documents/{d['sha256']}.pdf" for d in documents)  # the fixture's PDFs
+    assert {d["path"] for d in documents} == {n for n in _entries(exported) if n.startswith("documents/")}
 
 
 @pytest.mark.parametrize("crypto_suite", ["sm", "intl"])
@@ -183,11 +191,11 @@ def test_md33b_reordered_dropped_and_appended_events_are_found(exported, tmp_pat
 
 def test_sc4_a_changed_document_is_found(exported, tmp_path):
     sha = _manifest(exported)["documents"][0]["sha256"]
-    content = _entries(exported)[f"documents/{sha}"]
-    tampered = _rewrite(exported, tmp_path / "doc.zip", **{f"documents__{sha}": content + b" "})
+    content = _entries(exported)[f"documents/{sha}.pdf"]
+    tampered = _rewrite(exported, tmp_path / "doc.zip", **{f"documents__{sha}_pdf": content + b" "})
     report = verify(str(tampered))
     assert not report.ok and sha in report.problem and "altered" in report.problem
-    missing = _rewrite(exported, tmp_path / "missing.zip", **{f"documents__{sha}": None})
+    missing = _rewrite(exported, tmp_path / "missing.zip", **{f"documents__{sha}_pdf": None})
     assert "missing" in verify(str(missing)).problem
 
 

@@ -136,6 +136,21 @@ def test_df_conflict_a_stale_form_is_refused_409(site, app):
     assert "DF-CONFLICT" in response.get_data(as_text=True)
 
 
+def test_md33b_back_to_a_step_done_already_leads_to_its_record_not_to_a_conflict(site, app):
+    """Issue 22 item 7: Back after a submit said someone else had changed the record and showed the step's key."""
+    view = site.procedures.start("major_decision", "标题", "dev_reform", site.people.actor("sponsor"))
+    task = view.task("proposal")
+    browser = login(app, "sponsor")
+    site.tasks.complete(task, site.people.actor("sponsor"), {"proposal_source": "leadership", "summary": "x"},
+                        {"study_report": __import__("engine.demo_procedures").demo_procedures.pdf("r")})
+    again = browser.get(f"/tasks/{task}")
+    assert again.status_code == 302 and again.headers["Location"].endswith(f"/procedures/{view.id}#steps")
+    page = browser.get(f"/procedures/{view.id}").get_data(as_text=True)
+    assert "“决策建议与研究论证”已办结，办理记录见下。" in page and "已被他人修改" not in page
+    resent = browser.post(f"/tasks/{task}", {"_confirm": "1", "summary": "x"}, content_type="multipart/form-data")
+    assert resent.status_code == 302 and resent.headers["Location"].endswith(f"/procedures/{view.id}#steps")
+
+
 def test_md26b_review_inbox_counts_working_days_and_shows_the_materials_checklist(site, app, clock):
     procedure_id = _at(site, clock, "review")
     adviser = login(app, "adviser")
@@ -174,6 +189,13 @@ def test_auditor_search_filters_by_title_status_and_date(site, app, clock):
     assert "县城公交线网" not in auditor.get("/audit/?status=completed").get_data(as_text=True)
     assert "县城公交线网" in auditor.get("/audit/?from=2026-11-01&to=2026-11-30").get_data(as_text=True)
     assert "县城公交线网" not in auditor.get("/audit/?from=2027-01-01").get_data(as_text=True)
+
+
+def test_df_form_an_invalid_filter_date_is_refused_naming_the_field_not_ignored(site, app):
+    """Issue 22 item 10: /audit/?from=2026-13-45 listed every procedure as if no date had been given."""
+    refused = login(app, "auditor").get("/audit/?from=2026-13-45")
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "启动日期自" in page and "日期格式不正确" in page
 
 
 def test_language_switch_between_chinese_and_english(app):

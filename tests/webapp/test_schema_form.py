@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -489,3 +490,20 @@ def test_a_field_required_only_under_a_condition_is_marked_with_the_condition():
     assert shown["problem"].required_when == "“建议来源”为“政府工作部门或下级政府”"
     assert shown["proposal_source"].required and shown["proposal_source"].required_when is None
     assert shown["summary"].required_when is None
+
+
+def test_md18_the_adoption_select_of_each_opinion_row_starts_unanswered_not_adopted():
+    """Issue 22 item 10: 采纳情况 defaulted to 采纳, so a row left as shown recorded an adoption nobody decided."""
+    html = render_fields(fields(schema_of("md_opinion_summary")))
+    select = re.search(r'<select[^>]*name="register\.0\.adoption"[^>]*>(.*?)</select>', html, re.S)
+    assert select is not None
+    options = re.findall(r'<option value="([^"]*)"([^>]*)>', select.group(1))
+    assert options[0][0] == "" and not any("selected" in extra for _, extra in options)
+
+
+def test_df_forms_every_row_has_a_remove_button_the_script_shows():
+    """Issue 22 Deliver 3: rows can be removed; without a script the button stays hidden (a blank row is not sent)."""
+    html = render_fields(fields(schema_of("md_deliberation")))
+    rows = re.findall(r'<th scope="row" id="(f-views-row-\d+)"', html)
+    buttons = re.findall(r'<button type="button" data-remove-row hidden aria-describedby="([^"]+)">', html)
+    assert rows and buttons == rows

@@ -152,3 +152,11 @@ def test_df_supervision_a_supervisor_s_home_shows_the_most_overdue_steps(site, a
     assert f'href="/supervision#task-{task_id}"' in home and f'<a href="/procedures/{procedure_id}">{TITLE}</a>' in home
     assert "2026-12-17" in home
     assert "督办：逾期最久的步骤" not in login(app, "sponsor").get("/").get_data(as_text=True)
+
+
+def test_df_supervision_each_board_row_leads_the_supervisor_to_the_procedure_by_its_title(site, app, review):
+    """Issue 22 item 10: board rows were not links for the supervisor, who may read every record."""
+    procedure_id, _, _ = review
+    board = login(app, "duban").get("/supervision").get_data(as_text=True)
+    assert f'<a href="/procedures/{procedure_id}">{TITLE}</a>' in board
+    assert login(app, "duban").get(f"/procedures/{procedure_id}").status_code == 200

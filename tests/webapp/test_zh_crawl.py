@@ -1,9 +1,9 @@
 """No English and no internal ids in the Chinese UI (issue 22 item 5), crawled for every demo role.
 
-The demo database holds the six sample procedures of `decisionflow serve --demo` (a major decision in
-its comment period, one at legality review, one archived; a normative document in force, an
-enforcement case at legal review, a reconsideration). Each role's user, and the anonymous public,
-starts from their home and follows every same-site link; every page must read in Chinese
+The demo database holds the seven sample procedures of `decisionflow serve --demo` (a major decision in
+its comment period, one at legality review, one archived, one at expert argumentation; a normative
+document in force, an enforcement case at legal review, a reconsideration). Each role's user, and the
+anonymous public, starts from their home and follows every same-site link; every page must read in Chinese
 (tests/webapp/zh_crawl.py says what that means).
 """
 
@@ -45,7 +45,7 @@ def demo_app(sqlite_factory, tmp_path_factory) -> Iterator[Flask]:  # type: igno
                         checkpoint_dir=str(keys / "checkpoints"))
     engine: Engine = build_engine(settings, FixedClock(START))
     prepare(engine)
-    assert len(create(settings, date(2026, 11, 1))) == 6
+    assert len(create(settings, date(2026, 11, 1))) == 7
     yield make_app(engine, LOGIN_RATE_LIMIT="1000 per minute")
     engine.dispose()
     sqlite_factory.drop(url)

@@ -16,7 +16,7 @@ from flask_babel import gettext
 from flask_login import login_required
 
 from engine.domain import materials
-from engine.domain.errors import DomainError, FormInvalid
+from engine.domain.errors import Conflict, DomainError, FormInvalid
 from webapp import pending_uploads, schema_form
 from webapp.auth import actor
 from webapp.downloads import download
@@ -29,10 +29,24 @@ from webapp.progress_text import blockers, due
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
 
 
+def _done_already(refused: Conflict) -> Any:
+    """A step done already (Back after a submit, a second tab): say so and show where it is recorded, instead
+    of a conflict page that blames someone else and names the step by its key (issue 22 item 7). Other
+    conflicts keep their page."""
+    if refused.rule != "MD-33b" or not {"step", "procedure"} <= set(refused.context):
+        raise refused
+    flash(gettext("“%(step)s” is done already; this is where it is recorded.", step=refused.context["step"]),
+          "info")
+    return redirect(url_for("procedures.show", procedure_id=refused.context["procedure"], _anchor="steps"))
+
+
 @bp.get("/<task_id>")
 @login_required
 def show(task_id: str) -> Any:
-    item = engine().tasks.item(task_id, actor())
+    try:
+        item = engine().tasks.item(task_id, actor())
+    except Conflict as refused:
+        return _done_already(refused)
     draft = engine().drafts.load(actor(), task_id)
     return _render(item, draft.data if draft else {}, {}, None, draft=draft)
 
@@ -41,7 +55,10 @@ def show(task_id: str) -> Any:
 @login_required
 def complete(task_id: str) -> Any:
     me = actor()
-    item = engine().tasks.item(task_id, me)
+    try:
+        item = engine().tasks.item(task_id, me)
+    except Conflict as refused:  # the confirmation sent again after the step was recorded
+        return _done_already(refused)
     record = engine().record.procedure(me, item.procedure_id)
     schema = _schema(record, item.spec)
     data, uploads = schema_form.parse(schema, request.form, request.files)
