@@ -125,9 +125,12 @@ def test_md_19_md_22_the_expert_then_the_risk_assessor_fill_their_steps(browser,
     expect(rows).to_have_count(3)
     fill(expert, {"method": "meeting", "signed_or_sealed": True, "conclusion": "方案必要、可行，用地指标测算方法科学"},
          {"opinion": _pdf(tmp_path, "专家论证意见")})
-    for row, (name, unit) in ((0, ("周教授", "示范县决策咨询专家库")), (2, ("钱研究员", "省国土空间规划研究院"))):
+    # this level's pool is the registry's (MD-21): its expert by account; the other from the province's pool
+    for row, (name, unit, pool) in ((0, ("周教授", "示范县决策咨询专家库", "own")),
+                                    (2, ("钱研究员", "省国土空间规划研究院", "higher"))):
         fill(expert, {f"experts.{row}.name": name, f"experts.{row}.organisation": unit,
-                      f"experts.{row}.pool_source": "own", f"experts.{row}.direct_interest": False})
+                      f"experts.{row}.pool_source": pool, f"experts.{row}.direct_interest": False})
+    expert.fill('[name="experts.0.username"]', "expert")
     expert.fill('[name="experts.1.name"]', "误填的一行")
     rows.nth(1).locator("[data-remove-row]").click()
     expect(rows).to_have_count(2)
