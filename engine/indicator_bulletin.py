@@ -10,16 +10,14 @@ and 落款. Pure: only the report's figures are used, so a month always renders 
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from engine.domain.errors import IndicatorQueryInvalid
-from engine.official import BODY_FONT, CSS_FONTS, RED, TITLE_FONT, written_on
+from engine.official import CSS_FONTS, RED, TITLE_FONT, WordPage, written_on
 from engine.services.indicators import Report
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -155,49 +153,16 @@ def pdf(bulletin: Bulletin) -> bytes:
 
 def docx(bulletin: Bulletin) -> bytes:
     """The same 通报 as a Word document, for the bureau to edit before it is sealed and sent."""
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-    from docx.shared import Mm, Pt, RGBColor
-
-    out = Document()
-    section = out.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
-    normal: Any = out.styles["Normal"]
-    normal.font.name, normal.font.size = BODY_FONT, Pt(16)
-    normal.element.rPr.rFonts.set(qn("w:eastAsia"), BODY_FONT)
-
-    def line(text: str, size: float = 16, align: Any = None, font: str = BODY_FONT, red: bool = False,
-             indent: bool = False, bold: bool = False) -> Any:
-        paragraph = out.add_paragraph()
-        if align is not None:
-            paragraph.alignment = align
-        if indent:
-            paragraph.paragraph_format.first_line_indent = Pt(size * 2)
-        run = paragraph.add_run(text)
-        run.font.size, run.font.name, run.bold = Pt(size), font, bold
-        run.element.rPr.rFonts.set(qn("w:eastAsia"), font)
-        if red:
-            run.font.color.rgb = RGBColor.from_string(RED)
-        return paragraph
-
-    line(bulletin.issuer, 30, WD_ALIGN_PARAGRAPH.CENTER, TITLE_FONT, red=True)
-    line(TITLE, 26, WD_ALIGN_PARAGRAPH.CENTER, TITLE_FONT, red=True)
-    line(f"第{bulletin.issue}期", 16, WD_ALIGN_PARAGRAPH.CENTER)
-    rule = line(f"{bulletin.issuer}　　　　　　　　{written_on(bulletin.day)}", 16, WD_ALIGN_PARAGRAPH.CENTER)
-    border, bottom = OxmlElement("w:pBdr"), OxmlElement("w:bottom")
-    for key, val in (("w:val", "single"), ("w:sz", "12"), ("w:space", "4"), ("w:color", RED)):
-        bottom.set(qn(key), val)
-    border.append(bottom)
-    rule._p.get_or_add_pPr().append(border)
-    line(f"{bulletin.month}法治政府建设工作情况", 22, WD_ALIGN_PARAGRAPH.CENTER, TITLE_FONT)
-    line("一、基本情况", 16, bold=True)
-    line(situation(bulletin.report), indent=True)
-    line("二、各单位情况", 16, bold=True)
-    table = out.add_table(rows=1, cols=len(HEADERS))
+    page = WordPage()
+    page.line(bulletin.issuer, 30, "center", TITLE_FONT, red=True)
+    page.line(TITLE, 26, "center", TITLE_FONT, red=True)
+    page.line(f"第{bulletin.issue}期", 16, "center")
+    page.red_rule(page.line(f"{bulletin.issuer}　　　　　　　　{written_on(bulletin.day)}", 16, "center"))
+    page.line(f"{bulletin.month}法治政府建设工作情况", 22, "center", TITLE_FONT)
+    page.line("一、基本情况", bold=True)
+    page.line(situation(bulletin.report), indent=True)
+    page.line("二、各单位情况", bold=True)
+    table = page.out.add_table(rows=1, cols=len(HEADERS))
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, HEADERS, strict=True):
         cell.text = text
@@ -205,15 +170,13 @@ def docx(bulletin: Bulletin) -> bytes:
     for row in units(bulletin.report):
         for cell, text in zip(table.add_row().cells, row.cells(), strict=True):
             cell.text = text
-    line("三、存在问题", 16, bold=True)
+    page.line("三、存在问题", bold=True)
     for text in problems(bulletin.report):
-        line(text, indent=True)
-    line("四、下一步要求", 16, bold=True)
+        page.line(text, indent=True)
+    page.line("四、下一步要求", bold=True)
     for text in REQUIREMENTS:
-        line(text, indent=True)
-    line("")
-    line(bulletin.issuer, 16, WD_ALIGN_PARAGRAPH.RIGHT)
-    line(written_on(bulletin.day), 16, WD_ALIGN_PARAGRAPH.RIGHT)
-    buffer = io.BytesIO()
-    out.save(buffer)
-    return buffer.getvalue()
+        page.line(text, indent=True)
+    page.line("")
+    page.line(bulletin.issuer, align="right")
+    page.line(written_on(bulletin.day), align="right")
+    return page.bytes()
