@@ -215,7 +215,7 @@ def complete(uow: UnitOfWork, task_id: str, actor: Actor, data: Mapping[str, Any
                                                    now)
         derived = guards.run(compiled.statute, step.step_kind,
                              _guard_context(uow, compiled.statute, procedure, step, actor, values, task.data, now))
-        _require_not_derived(values, task.data, derived)
+        guards.require_not_derived(values, task.data, derived)
         result = _advance(uow, procedure, compiled, workflow, task, step, actor, values, derived, now)
         _store_documents(uow, documents, refs, actor, now)
         uow.commit()
@@ -268,7 +268,8 @@ def _advance(uow: UnitOfWork, procedure: LockedProcedure, compiled: CompiledDefi
     """Run the workflow to its next wait state and record it: work items and timers, the chained
     `task_completed` event with the new state's digest, and the new state under the version check."""
     before = runtime.snapshot(workflow)
-    runtime.complete(workflow, task, {**values, **derived, DERIVED_NAMES: _derived_names(task.data, derived)}, now)
+    kept = {guards.DERIVED_NAMES: guards.derived_names(task.data, derived)}
+    runtime.complete(workflow, task, {**values, **derived, **kept}, now)
     after = runtime.snapshot(workflow)
     if TRIGGERS.get(compiled.statute or "", {}).get(step.step_kind) == "consultation":
         consultation.on_step(uow, procedure.id, step.step_kind, values, derived, now)
@@ -284,26 +285,6 @@ def _advance(uow: UnitOfWork, procedure: LockedProcedure, compiled: CompiledDefi
     registry.hold_number(uow, step.step_kind, values, procedure.id, procedure.head_seq)
     _save(uow, procedure, state)
     return StepResult(procedure.id, procedure.version, procedure.status, dict(after.ready))
-
-
-DERIVED_NAMES = "__df_derived_names__"
-"""The names statutory guards derived so far in a workflow's data (`urgent_comment`, `reviewed_at`,
-`party_group_reviewed` …): the engine's, so no later step's form restates them (issue 19 item 8)."""
-
-
-def _derived_names(before: Mapping[str, Any], derived: Mapping[str, Any]) -> list[str]:
-    return sorted({*(before.get(DERIVED_NAMES) or ()), *derived})
-
-
-def _require_not_derived(values: Mapping[str, Any], before: Mapping[str, Any], derived: Mapping[str, Any]) -> None:
-    """A form field never overwrites what a guard derived at an earlier step: a definition's form that
-    carried `risk_controllable` or `party_group_reviewed` would otherwise restate the engine's facts (the
-    step that derives a name again may: its guard's value is the one recorded)."""
-    earlier = set(before.get(DERIVED_NAMES) or ()) - set(derived)
-    restated = sorted(name for name in values if name in earlier or name.startswith("__"))
-    if restated:
-        raise FormInvalid(field=restated[0], problem="the engine derived this at an earlier step; a form never "
-                          "restates it", problem_zh="该事项由系统在此前步骤中依法认定，表单不得重新填写")
 
 
 def _guard_context(uow: UnitOfWork, statute: str | None, procedure: LockedProcedure, step: rules.StepRef,

@@ -24,6 +24,7 @@ from typing import Any
 
 from engine import workdays
 from engine.domain.actors import Actor
+from engine.domain.errors import FormInvalid
 from engine.domain.independence import Affiliations
 from engine.domain.known_facts import Received
 from engine.statutes import modules
@@ -139,3 +140,24 @@ def record_names(statute: str | None) -> frozenset[str]:
 def guarded() -> frozenset[tuple[str, str]]:
     """Every (statute, step kind) with a guard."""
     return frozenset(_registered())
+
+
+DERIVED_NAMES = "__df_derived_names__"
+"""The names statutory guards derived so far in a workflow's data (`urgent_comment`, `reviewed_at`,
+`party_group_reviewed` …): the engine's, so no later step's form restates them (issue 19 item 8)."""
+
+
+def derived_names(before: Mapping[str, Any], derived: Mapping[str, Any]) -> list[str]:
+    """The names derived so far, this step's included: what the completion keeps in the workflow's data."""
+    return sorted({*(before.get(DERIVED_NAMES) or ()), *derived})
+
+
+def require_not_derived(values: Mapping[str, Any], before: Mapping[str, Any], derived: Mapping[str, Any]) -> None:
+    """A form field never overwrites what a guard derived at an earlier step: a definition's form that
+    carried `risk_controllable` or `party_group_reviewed` would otherwise restate the engine's facts (the
+    step that derives a name again may: its guard's value is the one recorded)."""
+    earlier = set(before.get(DERIVED_NAMES) or ()) - set(derived)
+    restated = sorted(name for name in values if name in earlier or name.startswith("__"))
+    if restated:
+        raise FormInvalid(field=restated[0], problem="the engine derived this at an earlier step; a form never "
+                          "restates it", problem_zh="该事项由系统在此前步骤中依法认定，表单不得重新填写")

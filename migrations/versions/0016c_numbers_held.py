@@ -34,25 +34,20 @@ def _backfill() -> None:
     """The numbers each procedure's completed steps recorded (engine/numbers.py `numbers_held`), as verify
     rebuilds them; a number two procedures recorded before the check existed is held by both, and the
     earliest holder is the one a new claim is refused against."""
+    from itertools import groupby
+
     from engine.numbers import numbered_steps, numbers_held
 
     connection = op.get_bind()
     events = sa.table('events', sa.column('procedure_id'), sa.column('seq'), sa.column('kind'),
                       sa.column('payload', sa.JSON()))
-    rows = connection.execute(sa.select(events).where(events.c.kind == 'task_completed')
-                              .order_by(events.c.procedure_id, events.c.seq))
     held = sa.table('numbers_held', sa.column('field'), sa.column('number'), sa.column('procedure_id'),
                     sa.column('seq'))
     kinds = set(numbered_steps())
-    current: list = []
-    for row in rows:
-        if not isinstance(row.payload, dict) or row.payload.get('step_kind') not in kinds:
-            continue
-        current.append(row)
-    by_procedure: dict[int, list] = {}
-    for row in current:
-        by_procedure.setdefault(row.procedure_id, []).append(row)
-    for pid, procedure_events in by_procedure.items():
+    rows = connection.execute(sa.select(events).where(events.c.kind == 'task_completed')
+                              .order_by(events.c.procedure_id, events.c.seq))
+    numbered = (r for r in rows if isinstance(r.payload, dict) and r.payload.get('step_kind') in kinds)
+    for pid, procedure_events in groupby(numbered, key=lambda r: r.procedure_id):
         for (field, number), seq in numbers_held(procedure_events).items():
             connection.execute(sa.insert(held).values(field=field, number=number, procedure_id=pid, seq=seq))
 
