@@ -34,6 +34,13 @@ def page_args() -> tuple[int, int]:
     return page, size
 
 
+def per_page() -> int | None:
+    """A keyset page's size from `per_page` (engine/services/paging.py bounds it to 1..200); anything but a
+    number of digits is the default page (50)."""
+    raw = request.args.get("per_page", "")
+    return int(raw) if raw.isdigit() and len(raw) < 5 else None
+
+
 def pages(total: int, size: int) -> int:
     return max(1, -(-total // size))
 
