@@ -310,6 +310,8 @@ class Consultation(Base):
     """A public comment call as citizens see it: projected when the call opens (MD-15a)."""
 
     __tablename__ = "consultations"
+    # The public portal's open calls and its closed ones seek their page here, by closing time (migration 0017e).
+    __table_args__ = (Index("ix_consultations_closes_at", "closes_at", "id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     procedure_id: Mapped[int] = mapped_column(ForeignKey("procedures.id"), index=True)
     title: Mapped[str] = mapped_column(String(300))

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from engine.chain import timestamp
@@ -30,10 +30,10 @@ from engine.domain.roles import FOUR_EYES_ROLES
 from engine.domain.rules import require_admin_alone
 from engine.persistence.tables import LoginThrottle, Organisation, Role, User, UserRole
 from engine.persistence.uow import UnitOfWork
-from engine.services import adminlog, grants, sessions
+from engine.services import adminlog, grants, paging, sessions
 
 __all__ = ["create_organisation", "create_user", "credentials", "organisations", "record_login", "roles",
-           "update_user", "users"]
+           "update_user", "users_page"]
 
 ADMIN_ROLE = "admin"
 ORG_KINDS = ("decision_organ", "gov_office", "department", "review_office", "expert_pool", "assessor",
@@ -122,17 +122,43 @@ def record_login(uow: UnitOfWork, username: str, ok: bool, client: str | None) -
         return LoginOutcome(refusal is None, counter.locked_until if _locked(counter, now) else None)
 
 
-def users(uow: UnitOfWork, actor: Actor) -> list[UserView]:
+SEARCH_MAX = 100
+"""The longest search text the users page takes; longer text is cut, never an error."""
+
+
+def users_page(uow: UnitOfWork, actor: Actor, query: str = "", role: str = "", after: str | None = None,
+               limit: int | None = None) -> paging.Page[UserView]:
+    """One page of the users an administrator searches (issue 22 item 6), by username, then after the cursor.
+
+    `query` matches the login name, the name, or the organisation's code or Chinese name (a substring, case
+    folded); `role` keeps the users holding that role. Ordered by username, which is unique and indexed, so a
+    page seeks the index and reads `limit` rows however many users there are (issue 21)."""
     _require_admin(actor)
+    n = paging.size(limit)
+    key = paging.decode(after, (str,))
+    text = (query or "").strip()[:SEARCH_MAX]
     with uow.read():
-        rows = uow.session.execute(select(User, Organisation).join(Organisation, Organisation.id == User.org_id)
-                                   .order_by(Organisation.code, User.username)).all()
+        statement = select(User, Organisation).join(Organisation, Organisation.id == User.org_id)
+        if text:
+            like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            statement = statement.where(or_(*(column.ilike(like, escape="\\") for column in
+                                              (User.username, User.display_name, Organisation.code,
+                                               Organisation.name))))
+        if role:
+            statement = statement.where(exists().where(UserRole.user_id == User.id, UserRole.role == role))
+        if key is not None:
+            statement = statement.where(User.username > key[0])
+        rows = uow.session.execute(statement.order_by(User.username).limit(n + 1)).all()
+        more, rows = len(rows) > n, rows[:n]
+        ids = [u.id for u, _ in rows]
         held: dict[int, list[str]] = {}
-        for user_id, role in uow.session.execute(select(UserRole.user_id, UserRole.role).order_by(UserRole.role)):
-            held.setdefault(user_id, []).append(role)
-        waiting = grants.pending_roles(uow)
-        return [UserView(u.username, u.display_name, o.code, o.name, tuple(held.get(u.id, ())), u.active,
-                         waiting.get(u.id, ())) for u, o in rows]
+        for user_id, name in uow.session.execute(select(UserRole.user_id, UserRole.role)
+                                                 .where(UserRole.user_id.in_(ids)).order_by(UserRole.role)):
+            held.setdefault(user_id, []).append(name)
+        waiting = grants.pending_roles(uow, ids)
+        items = tuple(UserView(u.username, u.display_name, o.code, o.name, tuple(held.get(u.id, ())), u.active,
+                               waiting.get(u.id, ())) for u, o in rows)
+        return paging.Page(items, paging.encode(rows[-1][0].username) if more else None)
 
 
 def organisations(uow: UnitOfWork) -> list[OrganisationView]:

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from html import escape
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from engine import doctypes
@@ -42,12 +42,12 @@ from engine.domain.errors import (
 )
 from engine.persistence.tables import Consultation, Document, Event, Opinion, Organisation, Procedure, UsedChallenge
 from engine.persistence.uow import UnitOfWork
-from engine.services import history, progress
+from engine.services import history, paging, progress
 from engine.services.views import Upload
 from engine.workdays import local_date
 
-__all__ = ["closed", "get", "hide", "mark", "open_now", "opinions", "public_document", "publish_statement", "receipt",
-           "statement", "submit"]
+__all__ = ["closed", "get", "hide", "mark", "open_page", "opinions", "public_document",
+           "publish_statement", "receipt", "statement", "submit"]
 
 MAX_TEXT = 5000
 ADOPTIONS = ("adopted", "partly_adopted", "not_adopted")
@@ -151,16 +151,27 @@ def received(uow: UnitOfWork, procedure_id: int) -> tuple[known_facts.Received, 
                                               .order_by(Opinion.id)))
 
 
-def open_now(uow: UnitOfWork) -> list[ConsultationView]:
-    """Calls taking opinions now, the soonest to close first."""
+def open_page(uow: UnitOfWork, after: str | None = None, limit: int | None = None) -> paging.Page[ConsultationView]:
+    """One page of the calls taking opinions now, soonest to close first, continued after the cursor `after`
+    (the last row's (closes_at, id)); the portal's list (issue 21: 4.5 s for every open call at 100,000
+    procedures). The query walks ix_consultations_closes_at from now on and stops after the page."""
+    n = paging.size(limit)
+    key = paging.decode(after, (datetime, int))
     with uow.read():
         now = uow.clock.now()
-        rows = uow.session.execute(
-            select(Consultation, Organisation.name).join(Procedure, Procedure.id == Consultation.procedure_id)
-            .join(Organisation, Organisation.code == Consultation.sponsor_org, isouter=True)
-            .where(Consultation.closed_at.is_(None), Consultation.closes_at > now,
-                   Procedure.status == progress.RUNNING).order_by(Consultation.closes_at)).all()
-        return [_view(row, org, now) for row, org in rows]
+        statement = (select(Consultation, Organisation.name)
+                     .join(Procedure, Procedure.id == Consultation.procedure_id)
+                     .join(Organisation, Organisation.code == Consultation.sponsor_org, isouter=True)
+                     .where(Consultation.closed_at.is_(None), Consultation.closes_at > now,
+                            Procedure.status == progress.RUNNING))
+        if key is not None:
+            closes, last = key
+            statement = statement.where(or_(Consultation.closes_at > closes,
+                                            and_(Consultation.closes_at == closes, Consultation.id > last)))
+        rows = uow.session.execute(statement.order_by(Consultation.closes_at, Consultation.id).limit(n + 1)).all()
+        more, rows = len(rows) > n, rows[:n]
+        cursor = paging.encode(rows[-1][0].closes_at, rows[-1][0].id) if more else None
+        return paging.Page(tuple(_view(row, org, now) for row, org in rows), cursor)
 
 
 def closed(uow: UnitOfWork, limit: int = 50) -> list[ConsultationView]:

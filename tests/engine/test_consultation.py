@@ -29,7 +29,7 @@ def md(engine, clock):  # type: ignore[no-untyped-def]
 
 
 def test_md15a_a_call_opens_with_its_documents_and_closing_moment(engine, md):
-    [call] = engine.consultation.open_now()
+    [call] = list(engine.consultation.open_page())
     assert call.procedure_id == md.procedure_id and call.is_open
     assert call.closes_at == datetime(2026, 12, 3, 0, 0, tzinfo=CST)  # the end of 2026-12-02
     assert call.draft_sha256 and call.explanation_sha256 and call.summary == "优化县城公交线网，减少重复线路"
@@ -51,7 +51,7 @@ def test_md15b_opinions_are_taken_in_the_window_and_refused_after_with_the_closi
     error = refused(engine, errors.ConsultationClosed, "MD-15b", engine.consultation.submit, md.procedure_id,
                     "迟到的意见", None, None, None, "client-3")
     assert "2026-12-03 00:00" in error.message("zh_CN")
-    assert engine.consultation.open_now() == []
+    assert list(engine.consultation.open_page()) == []
 
 
 def test_df_public_duplicates_are_kept_and_flagged_bad_input_is_named(engine, md):

@@ -17,11 +17,14 @@ from flask_babel import gettext
 
 from engine.domain.errors import AccountInvalid, DomainError
 from engine.domain.roles import ADMIN
-from engine.services.accounts import ORG_KINDS, UserView
+from engine.services.accounts import ORG_KINDS, SEARCH_MAX, UserView
+from engine.services.paging import MAX_SIZE
 from webapp.auth import actor, hash_password, requires
 from webapp.errors import status_of
 from webapp.i18n import lang, refusal, role_label
-from webapp.pages.common import engine
+from webapp.pages.common import engine, per_page
+from webapp.role_groups import groups
+from webapp.role_groups import label as role_group_label
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -29,6 +32,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 @bp.get("/users")
 @requires("admin")
 def users() -> Any:
+    """Users found by login name, name, organisation (code or name) and role, a keyset page at a time."""
     return _users_page({}, None)
 
 
@@ -116,8 +120,19 @@ def definitions() -> Any:
 
 def _users_page(values: Any, error: dict[str, Any] | None, failed_user: str | None = None,
                 org_values: Any = None, failed_grant: int | None = None) -> Any:
-    return render_template("pages/admin_users.html", users=engine().accounts.users(actor()),
-                           organisations=engine().accounts.organisations(), roles=engine().accounts.roles(),
+    search = {k: request.args.get(k, "").strip()[:SEARCH_MAX] for k in ("q", "role")}
+    after = request.args.get("after") or None
+    found = engine().accounts.users_page(actor(), search["q"], search["role"], after,
+                                         per_page())
+    if failed_user and failed_user not in [u.username for u in found.items]:
+        found = engine().accounts.users_page(actor(), failed_user, "", None, MAX_SIZE)
+        found = type(found)(tuple(u for u in found.items if u.username == failed_user), None)
+    roles = engine().accounts.roles()
+    query = {k: v for k, v in request.args.items() if k != "after"}
+    return render_template("pages/admin_users.html", users=found.items, next=found.next, query=query,
+                           paged=bool(after), search=search, role_groups=groups([r.name for r in roles]),
+                           role_group_label=role_group_label,
+                           organisations=engine().accounts.organisations(), roles=roles,
                            grants=engine().grants.pending(actor()), admin_role=ADMIN,
                            values=values, error=error, failed_user=failed_user, org_values=org_values,
                            failed_grant=failed_grant, org_kinds=ORG_KINDS)

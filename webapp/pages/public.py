@@ -21,16 +21,20 @@ from webapp import challenge
 from webapp.downloads import download, suffix
 from webapp.errors import status_of
 from webapp.i18n import refusal
-from webapp.pages.common import engine, today
+from webapp.pages.common import engine, per_page, today
 
 bp = Blueprint("public", __name__, url_prefix="/public")
 
 
 @bp.get("/")
 def index() -> Any:
-    day = today()
-    calls = [(c, (deadlines.last_day(c.closes_at) - day).days) for c in engine().consultation.open_now()]
-    return render_template("public/index.html", calls=calls, closed=engine().consultation.closed(limit=20))
+    """The open calls a keyset page at a time (下一页 carries the cursor), and the 20 latest closed calls."""
+    day, after = today(), request.args.get("after") or None
+    found = engine().consultation.open_page(after, per_page())
+    calls = [(c, (deadlines.last_day(c.closes_at) - day).days) for c in found.items]
+    query = {k: v for k, v in request.args.items() if k != "after"}
+    return render_template("public/index.html", calls=calls, closed=engine().consultation.closed(limit=20),
+                           next=found.next, query=query, paged=bool(after))
 
 
 @bp.get("/consultations/<id:procedure_id>")
