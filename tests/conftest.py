@@ -37,6 +37,17 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("db_kind", kinds)
 
 
+@pytest.fixture(autouse=True)
+def _instance_outside_the_checkout(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands a test runs without naming a key or checkpoint directory get a fresh one, never the checkout's
+    `instance/`: a benchmark or demo run there leaves checkpoints of other databases, which a test's
+    `decisionflow verify` would then read as the signed state of its own (DF-INTEGRITY)."""
+    home = tmp_path_factory.mktemp("instance")
+    for name, sub in (("DECISIONFLOW_CHECKPOINT_DIR", "checkpoints"), ("DECISIONFLOW_KEY_DIR", "keys")):
+        if name not in os.environ:
+            monkeypatch.setenv(name, str(home / sub))
+
+
 @pytest.fixture(scope="session")
 def sqlite_factory(tmp_path_factory: pytest.TempPathFactory) -> SqliteFactory:
     return SqliteFactory(tmp_path_factory.mktemp("sqlite"))
