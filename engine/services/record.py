@@ -23,7 +23,7 @@ from engine.domain.errors import DocumentNotFound, ProcedureNotFound, RecordForb
 from engine.domain.roles import ADMIN
 from engine.persistence.tables import Definition, Document, Event, Procedure, WorkItem
 from engine.persistence.uow import LockedProcedure, UnitOfWork
-from engine.services import definitions, history, procedures
+from engine.services import definitions, history, paging, procedures
 from engine.services.views import EventView, ProcedureView
 
 __all__ = ["document", "events", "procedure", "verify", "visible"]
@@ -106,14 +106,24 @@ def procedure(uow: UnitOfWork, actor: Actor, procedure_id: int) -> ProcedureReco
                                list(_documents(steps)), _done_specs(events))
 
 
-def events(uow: UnitOfWork, actor: Actor, procedure_id: int) -> list[EventView]:
-    """The procedure's history events, to someone who may see its record."""
+def events(uow: UnitOfWork, actor: Actor, procedure_id: int, after: str | None = None,
+           limit: int | None = None) -> paging.Page[EventView]:
+    """A page of the procedure's history events, in order, to someone who may see its record.
+
+    Keyset on the event's seq (the chain's own order, the primary key's second column): a procedure that
+    took ten thousand public opinions has ten thousand events, and a page still reads only its own rows."""
+    n = paging.size(limit)
+    key = paging.decode(after, (int,))
     with uow.read():
         row = _procedure(uow, procedure_id)
         if not _visible(uow, actor, row):
             raise RecordForbidden(username=actor.username, procedure_id=procedure_id)
-        return [EventView.of(e) for e in uow.session.scalars(
-            select(Event).where(Event.procedure_id == row.id).order_by(Event.seq))]
+        statement = select(Event).where(Event.procedure_id == row.id)
+        if key is not None:
+            statement = statement.where(Event.seq > key[0])
+        rows = list(uow.session.scalars(statement.order_by(Event.seq).limit(n + 1)))
+        more, rows = len(rows) > n, rows[:n]
+        return paging.Page(tuple(EventView.of(e) for e in rows), paging.encode(rows[-1].seq) if more else None)
 
 
 def verify(uow: UnitOfWork, actor: Actor, procedure_id: int) -> ChainReport:

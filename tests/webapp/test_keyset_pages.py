@@ -91,3 +91,25 @@ def test_df_view_search_counts_up_to_its_limit_and_says_when_there_are_more(site
     assert site.procedures.search()[0] == 2 < len(started)  # counted to the limit and one more, never all
     page = login(app, "auditor").get("/audit/").get_data(as_text=True)
     assert "超过 1 件" in page
+
+
+def test_df_view_api_events_page_the_chain_in_order_and_link_the_rest(site, app, clock):
+    """A procedure's history is a collection too (issue 21): pages of `per_page` events by seq, the rest named
+    in a Link header, every event once, and a cursor the API did not make refused naming `after`."""
+    from engine.demo_procedures import Driver, drive
+    [procedure_id, *_] = _start(site)
+    drive(Driver(site, clock, procedure_id), "sponsor", "2026-05", "comment")
+    secret = site.tokens.issue(site.people.actor("auditor"), "test").secret
+    client, headers = app.test_client(), {"Authorization": f"Bearer {secret}"}
+    whole = [e.seq for e in site.record.events(site.people.actor("auditor"), procedure_id, limit=200)]
+    assert len(whole) > 2 and whole == list(range(1, len(whole) + 1))
+    seen, path = [], f"/api/v1/procedures/{procedure_id}/events?per_page=2"
+    while path:
+        response = client.get(path, headers=headers)
+        assert response.status_code == 200 and len(response.json) <= 2
+        seen += [e["seq"] for e in response.json]
+        found = LINK.search(response.headers.get("Link", ""))
+        path = found.group(1) if found else None
+    assert seen == whole
+    bad = client.get(f"/api/v1/procedures/{procedure_id}/events?after=nonsense", headers=headers)
+    assert bad.status_code == 422 and bad.json["field"] == "after"
