@@ -124,6 +124,8 @@ def _sections(digest: Digest) -> list[tuple[str, list[str]]]:
     sections = [(f"超期 {len(digest.overdue)} 项", [_overdue(i) for i in digest.overdue]),
                 (f"即将到期 {len(digest.due_soon)} 项", [_soon(i) for i in digest.due_soon]),
                 (f"近一日督办通知 {len(digest.reminders)} 条", [_reminder(r) for r in digest.reminders])]
+    if digest.more:
+        sections.append((f"仅列出最早到期的 {len(digest.items)} 项", ["其余待办事项请登录系统查看“我的待办”。"]))
     return [(title, entries) for title, entries in sections if entries]
 
 

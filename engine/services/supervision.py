@@ -50,6 +50,9 @@ MAX_MESSAGE = 500
 DIGEST_WINDOW = timedelta(days=1)
 """The digest carries the reminders of the last day: it is sent once a day."""
 HORIZON = timedelta(days=30)
+DIGEST_ROWS = 50
+"""A digest lists at most this many steps (the earliest due) and reminders: a legal office with thousands of
+open steps gets a readable mail and page, and the inbox pages on through the rest (issue 21)."""
 """No deadline further away than this is due soon: DUE_SOON_WORKING_DAYS working days never span
 30 calendar days, even across the Spring Festival; the board's query stops there."""
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
@@ -152,6 +155,8 @@ class Digest:
     at: datetime
     items: tuple[DueItem, ...]
     reminders: tuple[ReminderView, ...]
+    more: bool = False
+    """More steps are late or due soon than the DIGEST_ROWS listed: the inbox has them all."""
 
     @property
     def day(self) -> date:
@@ -228,10 +233,12 @@ def remind(uow: UnitOfWork, actor: Actor, task_id: str, message: str) -> Reminde
         return view
 
 
-def reminders_for(uow: UnitOfWork, actor: Actor, since: datetime | None = None) -> list[ReminderView]:
-    """Reminders on the open steps the actor may do (as `tasks.inbox` sees them), newest first."""
+def reminders_for(uow: UnitOfWork, actor: Actor, task_ids: Iterable[str], since: datetime | None = None
+                  ) -> list[ReminderView]:
+    """Reminders on the given open steps the actor may do (as `tasks.inbox` sees them), newest first: the
+    steps a page shows, so the query is bounded by the page, never by all the actor's steps."""
     with uow.read():
-        return _reminders(uow, actor, since)
+        return _reminders(uow, actor, since, tuple(task_ids))
 
 
 def digest(uow: UnitOfWork, actor: Actor, now: datetime | None = None) -> Digest:
@@ -281,10 +288,10 @@ def _mailable(address: str) -> bool:
 
 
 def _digest(uow: UnitOfWork, actor: Actor, display_name: str, email: str | None, at: datetime) -> Digest:
-    items = _due_items(uow, at, _visible_to(actor))[0] if actor.roles else []
+    items, last = _due_items(uow, at, _visible_to(actor), limit=DIGEST_ROWS) if actor.roles else ([], None)
     items.sort(key=lambda i: (i.state != "overdue", i.due_at, i.procedure_id))
-    recent = _reminders(uow, actor, at - DIGEST_WINDOW)
-    return Digest(actor.username, display_name, email, at, tuple(items), tuple(recent))
+    recent = _reminders(uow, actor, at - DIGEST_WINDOW, limit=DIGEST_ROWS)
+    return Digest(actor.username, display_name, email, at, tuple(items), tuple(recent), last is not None)
 
 
 def _visible_to(actor: Actor) -> list[ColumnElement[bool]]:
@@ -335,15 +342,19 @@ def _reminder_counts(uow: UnitOfWork, task_ids: list[str]) -> dict[str, tuple[in
     return {task_id: (count, last) for task_id, count, last in uow.session.execute(stmt)}
 
 
-def _reminders(uow: UnitOfWork, actor: Actor, since: datetime | None) -> list[ReminderView]:
-    if not actor.roles:
+def _reminders(uow: UnitOfWork, actor: Actor, since: datetime | None, task_ids: tuple[str, ...] | None = None,
+               limit: int | None = None) -> list[ReminderView]:
+    """Reminders on the actor's open steps, newest first: of the steps `task_ids` names, or the `limit`
+    newest since `since`."""
+    if not actor.roles or task_ids == ():
         return []
     stmt = (select(Reminder, WorkItem.title, WorkItem.step_kind, WorkItem.due_at, Procedure.title)
             .join(WorkItem, WorkItem.task_id == Reminder.task_id)
             .join(Procedure, Procedure.id == Reminder.procedure_id)
             .where(WorkItem.status == rules.OPEN, Procedure.status == progress.RUNNING, *_visible_to(actor),
-                   *([Reminder.sent_at > since] if since is not None else []))
-            .order_by(Reminder.sent_at.desc(), Reminder.id.desc()))
+                   *([Reminder.sent_at > since] if since is not None else []),
+                   *([Reminder.task_id.in_(task_ids)] if task_ids is not None else []))
+            .order_by(Reminder.sent_at.desc(), Reminder.id.desc()).limit(limit))
     return [ReminderView(r.id, r.procedure_id, procedure_title, r.task_id, step_title, step_kind, r.message,
                          r.sent_by, r.sent_at, due_at)
             for r, step_title, step_kind, due_at, procedure_title in uow.session.execute(stmt)]

@@ -12,7 +12,7 @@ import email.policy
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -104,10 +104,10 @@ def test_df_supervision_reminder_reaches_the_reviewers_inbox_and_the_history(eng
     sent = engine.supervision.remind(_actor(engine, "duban"), review.task_id, f"  {HURRY}  ")
 
     assert (sent.task_id, sent.message, sent.sent_by, sent.step_title) == (review.task_id, HURRY, "duban", "合法性审查")
-    (seen,) = engine.supervision.reminders_for(_actor(engine, "reviewer"))
+    (seen,) = engine.supervision.reminders_for(_actor(engine, "reviewer"), [review.task_id])
     assert seen == sent
-    assert engine.supervision.reminders_for(_actor(engine, "sponsor")) == []
-    assert engine.supervision.reminders_for(_actor(engine, "adviser")) == []
+    assert engine.supervision.reminders_for(_actor(engine, "sponsor"), [review.task_id]) == []
+    assert engine.supervision.reminders_for(_actor(engine, "adviser"), [review.task_id]) == []
     event = engine.history.events(review.procedure_id)[-1]
     assert (event.kind, event.actor, event.task_id) == ("reminder_sent", "duban", review.task_id)
     assert event.payload == {
@@ -124,10 +124,10 @@ def test_df_supervision_reminder_reaches_the_reviewers_inbox_and_the_history(eng
 def test_df_supervision_reminder_follows_the_step_to_whoever_claims_it(engine, clock, review):
     engine.people.ensure_user("reviewer2", "justice", ["legality_reviewer"], "陈审查")
     engine.supervision.remind(_actor(engine, "duban"), review.task_id, HURRY)
-    assert len(engine.supervision.reminders_for(_actor(engine, "reviewer2"))) == 1
+    assert len(engine.supervision.reminders_for(_actor(engine, "reviewer2"), [review.task_id])) == 1
     engine.tasks.claim(review.task_id, _actor(engine, "reviewer"))
-    assert engine.supervision.reminders_for(_actor(engine, "reviewer2")) == []
-    assert len(engine.supervision.reminders_for(_actor(engine, "reviewer"))) == 1
+    assert engine.supervision.reminders_for(_actor(engine, "reviewer2"), [review.task_id]) == []
+    assert len(engine.supervision.reminders_for(_actor(engine, "reviewer"), [review.task_id])) == 1
 
 
 @pytest.mark.parametrize("username", ["reviewer", "auditor", "head", "admin"])
@@ -140,7 +140,7 @@ def test_df_supervision_only_a_supervisor_sends_reminders_and_a_refusal_writes_n
     assert refused.value.rule == "DF-SUPERVISION"
     assert "督办" in refused.value.message()
     assert engine.history.events(review.procedure_id) == before
-    assert engine.supervision.reminders_for(_actor(engine, "reviewer")) == []
+    assert engine.supervision.reminders_for(_actor(engine, "reviewer"), [review.task_id]) == []
     assert engine.supervision.board(_actor(engine, "duban")).items[0].reminders == 0
 
 
@@ -159,7 +159,7 @@ def test_md33b_no_reminder_on_a_completed_step(engine, clock, review):
     with pytest.raises(TaskNotFound):
         engine.supervision.remind(_actor(engine, "duban"), "no-such-task", HURRY)
     assert engine.history.events(review.procedure_id) == before
-    assert engine.supervision.reminders_for(_actor(engine, "adviser")) == []
+    assert engine.supervision.reminders_for(_actor(engine, "adviser"), [review.task_id]) == []
 
 
 def test_df_supervision_no_reminder_once_the_procedure_is_withdrawn(engine, clock, review):
@@ -372,3 +372,27 @@ def test_df_supervision_digest_time_settings_are_checked_at_start(env, problem):
         Settings.from_env(env)
     assert Settings.from_env({"DECISIONFLOW_DIGEST_AT": "07:30", "DECISIONFLOW_SMTP_HOST": "mail"}).digest_at == \
         datetime(2026, 1, 1, 7, 30).time()
+
+
+def test_df_supervision_a_digest_lists_the_earliest_due_steps_and_says_there_are_more(engine, clock, review,
+                                                                                      monkeypatch):
+    """A legal office with thousands of late steps gets a digest it can read (issue 21): the DIGEST_ROWS
+    earliest due, with `more` set, and reminders only for the steps asked about."""
+    import engine.services.supervision as supervision
+    second = engine.procedures.start("major_decision", "城区停车收费标准调整方案", "dev_reform",
+                                     engine.people.actor("sponsor"))
+    driver = Driver(engine, clock, second.id)
+    drive(driver, "sponsor", "2026-05", "review")
+    driver.do("legal_opinion", "adviser", {"adviser_name": "陈静", "adviser_role": "legal_adviser", "signed": True,
+                                           "summary": "未发现违法问题"}, {"opinion": pdf("法律意见书")})
+    [late] = [i.due_at for i in engine.procedures.get(second.id).open_items if i.step_kind == "legality_review"]
+    clock.set(max(late, _at(22)) + timedelta(days=7))  # both reviews overdue
+    reviewer = _actor(engine, "reviewer")
+    whole = engine.supervision.digest(reviewer)
+    assert review.task_id in [i.task_id for i in whole.items] and len(whole.items) == 2 and not whole.more
+    monkeypatch.setattr(supervision, "DIGEST_ROWS", 1)
+    cut = engine.supervision.digest(reviewer)
+    assert [i.task_id for i in cut.items] == [whole.items[0].task_id] and cut.more
+    engine.supervision.remind(_actor(engine, "duban"), review.task_id, HURRY)
+    assert len(engine.supervision.reminders_for(reviewer, [review.task_id])) == 1
+    assert engine.supervision.reminders_for(reviewer, []) == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from flask import Blueprint, render_template, request
@@ -9,6 +10,7 @@ from flask_login import login_required
 
 from engine.domain.roles import REVIEW_ROLES
 from engine.services.supervision import SUPERVISOR_ROLE, ReminderView
+from engine.services.views import WorkItemView
 from webapp.auth import STEP_ROLES, actor, requires
 from webapp.pages.common import args_without, engine, today
 from webapp.progress_text import due
@@ -26,7 +28,7 @@ def index() -> Any:
     day = today()
     board = engine().supervision.board(me, limit=HOME_BOARD_ROWS) if me.holds(SUPERVISOR_ROLE) else None
     return render_template("pages/home.html", items=[(i, due(i, day)) for i in items],
-                           reminded=_reminded() if items else {}, board=board)
+                           reminded=_reminded(items), board=board)
 
 
 @bp.get("/tasks")
@@ -35,7 +37,7 @@ def inbox() -> Any:
     day = today()
     page = engine().tasks.inbox_page(actor(), request.args.get("after"))
     return render_template("pages/inbox.html", items=[(i, due(i, day)) for i in page.items], reviews=False,
-                           reminded=_reminded(), **_paging(page.next))
+                           reminded=_reminded(page.items), **_paging(page.next))
 
 
 @bp.get("/reviews")
@@ -48,7 +50,7 @@ def reviews() -> Any:
     page = engine().tasks.inbox_page(me, request.args.get("after"))
     items = [i for i in page.items if i.step_kind in kinds]
     return render_template("pages/inbox.html", items=[(i, due(i, day)) for i in items], reviews=True,
-                           reminded=_reminded(), cleanup_startable=engine().cleanup.startable(me),
+                           reminded=_reminded(items), cleanup_startable=engine().cleanup.startable(me),
                            **_paging(page.next))
 
 
@@ -57,9 +59,9 @@ def _paging(cursor: str | None) -> dict[str, Any]:
     return {"next": cursor, "query": args_without("after"), "paged": bool(request.args.get("after"))}
 
 
-def _reminded() -> dict[str, list[ReminderView]]:
-    """The supervisors' reminders on the user's open steps, newest first, by step (DF-SUPERVISION)."""
+def _reminded(items: Iterable[WorkItemView]) -> dict[str, list[ReminderView]]:
+    """The supervisors' reminders on the steps shown, newest first, by step (DF-SUPERVISION)."""
     by_task: dict[str, list[ReminderView]] = {}
-    for reminder in engine().supervision.reminders_for(actor()):
+    for reminder in engine().supervision.reminders_for(actor(), [i.task_id for i in items]):
         by_task.setdefault(reminder.task_id, []).append(reminder)
     return by_task
