@@ -1,0 +1,107 @@
+"""Every list a page or the API shows comes a keyset page at a time (issue 21, Deliver item 2): walking the
+下一页 links (pages) or the `Link: rel="next"` header (API) from the first page visits every row exactly once,
+in the list's order, and the last page links no further; a cursor the list did not give is refused naming
+the field `after`.
+
+Here: a sponsor's own procedures, the legality review office's reviews, definition migrations, definitions,
+API tokens and the procedures behind an indicator's figure. Pages of 2 (`per_page=2`) keep the walks short.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from html import unescape
+
+from flask.testing import FlaskClient
+
+from tests.conftest import DRAFT
+from tests.webapp.site import Browser, login
+
+NEXT = re.compile(r'<a rel="next" href="([^"]+)">下一页</a>')
+LINK = re.compile(r'<([^>]+)>; rel="next"')
+
+
+def walk_pages(browser: Browser, path: str, rows: Callable[[str], list[str]]) -> list[list[str]]:
+    """The rows of each page from `path` on, following 下一页 until a page has none."""
+    pages: list[list[str]] = []
+    while path:
+        response = browser.get(path)
+        assert response.status_code == 200, path
+        html = response.get_data(as_text=True)
+        pages.append(rows(html))
+        found = NEXT.search(html)
+        path = unescape(found.group(1)) if found else ""
+        assert len(pages) < 50, "the links go round in circles"
+    return pages
+
+
+def walk_api(client: FlaskClient, path: str, headers: dict[str, str], key: str) -> list[list[object]]:
+    """The `key` of each item of each page from `path` on, following `Link: rel="next"` until there is none."""
+    pages: list[list[object]] = []
+    while path:
+        response = client.get(path, headers=headers)
+        assert response.status_code == 200, path
+        assert isinstance(response.json, list), "the body stays the list it always was"
+        pages.append([item[key] for item in response.json])
+        found = LINK.search(response.headers.get("Link", ""))
+        path = found.group(1) if found else ""
+        assert len(pages) < 50, "the links go round in circles"
+    return pages
+
+
+def assert_walked(pages: list[list[object]], expected: list[object]) -> None:
+    """Every row once, in order, no page over 2 rows, and more than one page (so the cursor was followed)."""
+    seen = [row for page in pages for row in page]
+    assert seen == expected
+    assert len(pages) > 1 and all(0 < len(page) <= 2 for page in pages)
+
+
+def bearer(site, username: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    return {"Authorization": f"Bearer {site.tokens.issue(site.people.actor(username), 'walk').secret}"}
+
+
+def procedure_ids(html: str) -> list[str]:
+    return list(dict.fromkeys(re.findall(r'href="/procedures/(\d+)"', html)))
+
+
+# -- a sponsor's own procedures and the legality reviews ------------------------------------------------------
+
+def test_df_view_my_procedures_page_walks_every_procedure_of_the_unit_once_keeping_the_status_filter(site, app):
+    sponsor = site.people.actor("sponsor")
+    mine = [site.procedures.start("major_decision", f"公交线路调整第{n}号", "dev_reform", sponsor).id
+            for n in range(5)]
+    site.procedures.start("major_decision", "他单位的程序", "housing", site.people.actor("housing"))
+    site.procedures.withdraw(mine[2], site.people.actor("head"), "决策机关决定撤回")
+
+    pages = walk_pages(login(app, "sponsor"), "/procedures/mine?status=running&per_page=2", procedure_ids)
+
+    assert_walked(pages, [str(i) for i in sorted(mine, reverse=True) if i != mine[2]])
+
+
+def test_df_view_my_procedures_page_refuses_a_bad_cursor_naming_the_field(site, app):
+    response = login(app, "sponsor").get("/procedures/mine?after=not-a-cursor")
+    assert response.status_code == 422
+    assert "after" in response.get_data(as_text=True) and "DF-VIEW" in response.get_data(as_text=True)
+
+
+def test_df_view_reviews_page_walks_every_open_review_once_soonest_first(site, app, review_loop):
+    sponsor = site.people.actor("sponsor")
+    reviews = []
+    for n in range(5):
+        view = site.procedures.start(review_loop, f"待审查决策第{n}号", "dev_reform", sponsor)
+        step = site.tasks.complete(view.task("draft"), sponsor, DRAFT)
+        reviews.append(step.task("review"))
+    expected = [i.task_id for i in site.tasks.inbox(site.people.actor("reviewer"))]
+    assert sorted(expected) == sorted(reviews)
+
+    pages = walk_pages(login(app, "reviewer"), "/reviews?per_page=2",
+                       lambda html: list(dict.fromkeys(re.findall(r'href="/tasks/([^"/?#]+)"', html))))
+
+    assert_walked(pages, expected)
+
+
+def test_df_view_reviews_page_refuses_a_bad_cursor_naming_the_field(site, app):
+    response = login(app, "reviewer").get("/reviews?after=not-a-cursor")
+    assert response.status_code == 422 and "after" in response.get_data(as_text=True)
+
