@@ -105,3 +105,46 @@ def test_df_view_reviews_page_refuses_a_bad_cursor_naming_the_field(site, app):
     response = login(app, "reviewer").get("/reviews?after=not-a-cursor")
     assert response.status_code == 422 and "after" in response.get_data(as_text=True)
 
+
+# -- definition migrations --------------------------------------------------------------------------------------
+
+def _proposals(site, tmp_path, n: int) -> list[int]:  # type: ignore[no-untyped-def]
+    """`n` migration proposals of one running procedure to a retitled version, oldest first."""
+    from tests.webapp.test_migration_api import _retitled
+
+    procedure = site.procedures.start("major_decision", "县城公交线网优化调整方案", "dev_reform",
+                                      site.people.actor("sponsor"))
+    source = site.definitions.latest("major_decision").version
+    target = site.definitions.deploy(*_retitled(tmp_path, procedure.open_items[0].spec, "新标题"), "test").version
+    plan = {"key": "major_decision", "source_version": source, "target_version": target,
+            "procedures": [procedure.id]}
+    reviewer = site.people.actor("reviewer")
+    return [site.migration.propose(reviewer, plan, f"新规定施行第{k}次").id for k in range(n)]
+
+
+def test_df_view_api_migrations_link_the_next_page_until_every_proposal_was_seen_once(site, app, tmp_path):
+    made = _proposals(site, tmp_path, 5)
+
+    pages = walk_api(app.test_client(), "/api/v1/migrations/?per_page=2", bearer(site, "head"), "id")
+
+    assert_walked(pages, sorted(made, reverse=True))
+
+
+def test_df_view_api_migrations_refuse_a_bad_cursor_naming_the_field(site, app):
+    response = app.test_client().get("/api/v1/migrations/?after=not-a-cursor", headers=bearer(site, "reviewer"))
+    assert response.status_code == 422
+    assert response.json["rule"] == "DF-VIEW" and response.json["field"] == "after"
+
+
+def test_df_view_migrations_page_walks_every_proposal_once_newest_first(site, app, tmp_path):
+    made = _proposals(site, tmp_path, 5)
+
+    pages = walk_pages(login(app, "auditor"), "/migrations/?per_page=2",
+                       lambda html: re.findall(r'data-proposal="(\d+)"', html))
+
+    assert_walked(pages, [str(i) for i in sorted(made, reverse=True)])
+
+
+def test_df_view_migrations_page_refuses_a_bad_cursor_naming_the_field(site, app):
+    response = login(app, "reviewer").get("/migrations/?after=not-a-cursor")
+    assert response.status_code == 422 and "after" in response.get_data(as_text=True)
