@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from html import unescape
+from typing import Any
 
 from flask.testing import FlaskClient
 
@@ -36,14 +37,15 @@ def walk_pages(browser: Browser, path: str, rows: Callable[[str], list[str]]) ->
     return pages
 
 
-def walk_api(client: FlaskClient, path: str, headers: dict[str, str], key: str) -> list[list[object]]:
-    """The `key` of each item of each page from `path` on, following `Link: rel="next"` until there is none."""
+def walk_api(client: FlaskClient, path: str, headers: dict[str, str],
+             row: Callable[[dict[str, Any]], object]) -> list[list[object]]:
+    """`row` of each item of each page from `path` on, following `Link: rel="next"` until there is none."""
     pages: list[list[object]] = []
     while path:
         response = client.get(path, headers=headers)
         assert response.status_code == 200, path
         assert isinstance(response.json, list), "the body stays the list it always was"
-        pages.append([item[key] for item in response.json])
+        pages.append([row(item) for item in response.json])
         found = LINK.search(response.headers.get("Link", ""))
         path = found.group(1) if found else ""
         assert len(pages) < 50, "the links go round in circles"
@@ -125,7 +127,7 @@ def _proposals(site, tmp_path, n: int) -> list[int]:  # type: ignore[no-untyped-
 def test_df_view_api_migrations_link_the_next_page_until_every_proposal_was_seen_once(site, app, tmp_path):
     made = _proposals(site, tmp_path, 5)
 
-    pages = walk_api(app.test_client(), "/api/v1/migrations/?per_page=2", bearer(site, "head"), "id")
+    pages = walk_api(app.test_client(), "/api/v1/migrations/?per_page=2", bearer(site, "head"), lambda p: p["id"])
 
     assert_walked(pages, sorted(made, reverse=True))
 
@@ -147,4 +149,37 @@ def test_df_view_migrations_page_walks_every_proposal_once_newest_first(site, ap
 
 def test_df_view_migrations_page_refuses_a_bad_cursor_naming_the_field(site, app):
     response = login(app, "reviewer").get("/migrations/?after=not-a-cursor")
+    assert response.status_code == 422 and "after" in response.get_data(as_text=True)
+
+
+# -- definitions ------------------------------------------------------------------------------------------------
+
+def test_df_view_api_definitions_link_the_next_page_until_every_version_was_seen_once(site, app, review_loop):
+    expected = [(d.key, d.version) for d in site.definitions.list_all()]
+    assert len(expected) > 4
+
+    pages = walk_api(app.test_client(), "/api/v1/definitions/?per_page=2", bearer(site, "sponsor"),
+                     lambda d: (d["key"], d["version"]))
+
+    assert_walked(pages, expected)
+    assert expected == sorted(expected)
+
+
+def test_df_view_api_definitions_refuse_a_bad_cursor_naming_the_field(site, app):
+    response = app.test_client().get("/api/v1/definitions/?after=WyJhIl0", headers=bearer(site, "sponsor"))
+    assert response.status_code == 422
+    assert response.json["rule"] == "DF-VIEW" and response.json["field"] == "after"
+
+
+def test_df_view_admin_definitions_page_walks_every_version_once_by_key_and_version(site, app, review_loop):
+    expected = [f"{d.key} v{d.version}" for d in site.definitions.list_all()]
+
+    pages = walk_pages(login(app, "admin"), "/admin/definitions?per_page=2",
+                       lambda html: [f"{k} v{v}" for k, v in re.findall(r"<tr><td>([^<]+)</td><td>(\d+)</td>", html)])
+
+    assert_walked(pages, expected)
+
+
+def test_df_view_admin_definitions_page_refuses_a_bad_cursor_naming_the_field(site, app):
+    response = login(app, "admin").get("/admin/definitions?after=not-a-cursor")
     assert response.status_code == 422 and "after" in response.get_data(as_text=True)

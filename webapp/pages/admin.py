@@ -21,7 +21,7 @@ from engine.services.accounts import ORG_KINDS, UserView
 from webapp.auth import actor, hash_password, requires
 from webapp.errors import status_of
 from webapp.i18n import lang, refusal, role_label
-from webapp.pages.common import engine
+from webapp.pages.common import args_without, engine, per_page
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -111,7 +111,11 @@ def create_organisation() -> Any:
 @bp.get("/definitions")
 @requires("admin")
 def definitions() -> Any:
-    return render_template("pages/admin_definitions.html", definitions=engine().definitions.list_all())
+    """Deployed versions by key and version, a keyset page at a time (`after`, `per_page`; issue 21)."""
+    after = request.args.get("after") or None
+    found = engine().definitions.list_page(after, per_page())
+    return render_template("pages/admin_definitions.html", definitions=found.items, next=found.next,
+                           query=args_without("after"), paged=bool(after))
 
 
 def _users_page(values: Any, error: dict[str, Any] | None, failed_user: str | None = None,
