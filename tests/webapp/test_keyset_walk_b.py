@@ -183,3 +183,43 @@ def test_df_view_admin_definitions_page_walks_every_version_once_by_key_and_vers
 def test_df_view_admin_definitions_page_refuses_a_bad_cursor_naming_the_field(site, app):
     response = login(app, "admin").get("/admin/definitions?after=not-a-cursor")
     assert response.status_code == 422 and "after" in response.get_data(as_text=True)
+
+
+# -- API tokens -------------------------------------------------------------------------------------------------
+
+def _tokens(site, username: str, n: int) -> list[int]:  # type: ignore[no-untyped-def]
+    user = site.people.actor(username)
+    return [site.tokens.issue(user, f"集成系统{k}", 30).token.id for k in range(n)]
+
+
+def test_df_view_api_tokens_link_the_next_page_until_every_token_was_seen_once(site, app):
+    made = _tokens(site, "sponsor", 4)
+    walker = site.tokens.issue(site.people.actor("sponsor"), "walk", 30)  # a fifth, the one the walk uses
+    _tokens(site, "housing", 3)  # another user's, never listed
+
+    pages = walk_api(app.test_client(), "/api/v1/tokens?per_page=2",
+                     {"Authorization": f"Bearer {walker.secret}"}, lambda t: t["id"])
+
+    assert_walked(pages, sorted([*made, walker.token.id], reverse=True))
+
+
+def test_df_view_api_tokens_refuse_a_bad_cursor_naming_the_field(site, app):
+    response = app.test_client().get("/api/v1/tokens?after=not-a-cursor", headers=bearer(site, "sponsor"))
+    assert response.status_code == 422
+    assert response.json["rule"] == "DF-VIEW" and response.json["field"] == "after"
+
+
+def test_df_view_account_tokens_page_walks_every_token_once_newest_first(site, app):
+    made = _tokens(site, "sponsor", 5)
+    _tokens(site, "housing", 2)
+
+    pages = walk_pages(login(app, "sponsor"), "/account/tokens?per_page=2",
+                       lambda html: re.findall(r'data-token="(\d+)"', html))
+
+    assert_walked(pages, [str(i) for i in sorted(made, reverse=True)])
+
+
+def test_df_view_account_tokens_page_refuses_a_bad_cursor_naming_the_field(site, app):
+    response = login(app, "sponsor").get("/account/tokens?after=not-a-cursor")
+    assert response.status_code == 422 and "after" in response.get_data(as_text=True)
+
