@@ -223,3 +223,24 @@ def test_df_view_account_tokens_page_refuses_a_bad_cursor_naming_the_field(site,
     response = login(app, "sponsor").get("/account/tokens?after=not-a-cursor")
     assert response.status_code == 422 and "after" in response.get_data(as_text=True)
 
+
+# -- the procedures behind an indicator's figure ----------------------------------------------------------------
+
+BEHIND = "/indicators/procedures?indicator=rc_received&from=2026-01-01&to=2026-12-31"
+
+
+def test_df_indicator_procedures_behind_a_figure_walk_every_procedure_once_by_id(site, app):
+    office = site.people.actor("fuyi")
+    received = [site.procedures.start("reconsideration", f"申请人{n}不服行政处罚申请行政复议", "fuyi_office",
+                                      office).id for n in range(5)]
+    site.procedures.start("major_decision", "不计入复议收案数的程序", "dev_reform", site.people.actor("sponsor"))
+
+    pages = walk_pages(login(app, "auditor"), f"{BEHIND}&per_page=2",
+                       lambda html: re.findall(r'href="/procedures/(\d+)"', html))
+
+    assert_walked(pages, [str(i) for i in sorted(received)])
+
+
+def test_df_indicator_procedures_behind_a_figure_refuse_a_bad_cursor_naming_the_field(site, app):
+    response = login(app, "auditor").get(f"{BEHIND}&after=not-a-cursor")
+    assert response.status_code == 422 and "after" in response.get_data(as_text=True)
