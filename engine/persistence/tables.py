@@ -126,10 +126,12 @@ class Procedure(Base):
     """A running or ended procedure: its workflow state and the head of its history chain."""
 
     __tablename__ = "procedures"
+    __table_args__ = (Index("ix_procedures_sponsor_org_id", "sponsor_org", "id"),)
+    """A unit's procedures newest first, as its sponsor's page seeks them (issue 21; migration 0017b)."""
     id: Mapped[int] = mapped_column(primary_key=True)
     definition_id: Mapped[int] = mapped_column(ForeignKey("definitions.id"), index=True)
     title: Mapped[str] = mapped_column(String(300))
-    sponsor_org: Mapped[str] = mapped_column(String(64), index=True)
+    sponsor_org: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16), index=True)
     state: Mapped[bytes] = mapped_column(LargeBinary)
     version: Mapped[int] = mapped_column(Integer)
@@ -276,8 +278,10 @@ class ApiToken(Base):
     """A user's API token, stored as the SHA-256 of a 256-bit random secret (shown once)."""
 
     __tablename__ = "api_tokens"
+    __table_args__ = (Index("ix_api_tokens_user_id_id", "user_id", "id"),)
+    """A user's tokens newest first, as their page and `GET /api/v1/tokens` seek them (issue 21; 0017b)."""
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     name: Mapped[str] = mapped_column(String(100))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     prefix: Mapped[str] = mapped_column(String(16))

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select, tuple_
 
 from engine import chain
 from engine.bpmn.definition import Analysis, CompiledDefinition, analyse
@@ -17,10 +17,11 @@ from engine.domain.actors import Actor
 from engine.domain.errors import DefinitionInvalid, DefinitionNotFound, DeployForbidden
 from engine.persistence.tables import Definition
 from engine.persistence.uow import UnitOfWork
-from engine.services import adminlog
+from engine.services import adminlog, paging
+from engine.services.paging import Page
 from engine.services.views import DefinitionView
 
-__all__ = ["check", "check_as", "deploy", "deploy_as", "get", "latest", "list_all", "source"]
+__all__ = ["check", "check_as", "deploy", "deploy_as", "get", "latest", "list_all", "list_page", "source"]
 
 
 def check(_uow: UnitOfWork | None, bpmn: bytes, forms: Mapping[str, Any]) -> Analysis:
@@ -100,9 +101,25 @@ def get(uow: UnitOfWork, definition_id: int) -> DefinitionView:
 
 
 def list_all(uow: UnitOfWork) -> list[DefinitionView]:
+    """Every deployed version, for the code that needs them all (the names of the keys, which can be started);
+    a list shown to a person or another system is `list_page`'s."""
     with uow.read():
         rows = uow.session.scalars(select(Definition).order_by(Definition.key, Definition.version))
         return [_view(r) for r in rows]
+
+
+def list_page(uow: UnitOfWork, after: str | None = None, limit: int | None = None) -> Page[DefinitionView]:
+    """Deployed versions by key and version, one page of `limit` (paging.PAGE_SIZE) at a time, continued
+    after the cursor `after` (the last row's (key, version)): the unique (key, version) index serves the
+    order and the seek, so a page costs its own rows however many versions were deployed (issue 21)."""
+    n = paging.size(limit)
+    key = paging.decode(after, (str, int))
+    seek = [tuple_(Definition.key, Definition.version) > tuple_(literal(key[0]), literal(key[1]))] if key else []
+    with uow.read():
+        rows = list(uow.session.scalars(select(Definition).where(*seek)
+                                        .order_by(Definition.key, Definition.version).limit(n + 1)))
+        more, rows = len(rows) > n, rows[:n]
+        return Page(tuple(_view(r) for r in rows), paging.encode(rows[-1].key, rows[-1].version) if more else None)
 
 
 def _latest(uow: UnitOfWork, key: str) -> Definition:

@@ -9,6 +9,7 @@ knows how much of it `decisionflow verify` can vouch for back to a signed checkp
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -26,7 +27,8 @@ from engine.indicators import Figure, Indicator, Period, Procedure
 from engine.persistence.tables import Event, IndicatorFact, Organisation
 from engine.persistence.tables import Procedure as ProcedureRow
 from engine.persistence.uow import UnitOfWork
-from engine.services import checkpoints
+from engine.services import checkpoints, paging
+from engine.services.paging import Page
 
 __all__ = ["catalogue", "folded_report", "rebuild_facts", "report"]
 
@@ -93,6 +95,18 @@ class Report:
                 "units": [{"unit": unit, "name": self.unit_names.get(unit, unit), "met": met, "missed": missed,
                            "indicators": [_line(line) for line in self.by_unit[unit]]}
                           for unit, met, missed in self.ranking()]}
+
+    def behind(self, figure: Figure, after: str | None = None, limit: int | None = None) -> Page[int]:
+        """The procedures behind `figure` by id, one page of `limit` (paging.PAGE_SIZE) at a time, continued
+        after the cursor `after` (the last id shown): a year's figure for a province counts thousands, and a
+        page lists a page of them (issue 21). The report holds them already: the page is a slice."""
+        n = paging.size(limit)
+        key = paging.decode(after, (int,))
+        ids = sorted(set(figure.procedures))
+        start = bisect_right(ids, key[0]) if key is not None else 0
+        chunk = ids[start:start + n + 1]
+        more, chunk = len(chunk) > n, chunk[:n]
+        return Page(tuple(chunk), paging.encode(chunk[-1]) if more else None)
 
     def ranking(self) -> list[tuple[str, int, int]]:
         """目标考核: units by how many targeted indicators they meet, then by fewer misses; (unit, met, missed)."""

@@ -48,7 +48,8 @@ from engine.domain.roles import ADMIN
 from engine.domain.steps import StepKind
 from engine.persistence.tables import Definition, Event, MigrationProposal, Organisation, Procedure, Timer, WorkItem
 from engine.persistence.uow import UnitOfWork
-from engine.services import adminlog, definitions, history, progress
+from engine.services import adminlog, definitions, history, paging, progress
+from engine.services.paging import Page
 from engine.services.record import _refs
 
 __all__ = ["approve", "check", "plan", "proposals", "propose", "reject"]
@@ -257,13 +258,22 @@ def propose(uow: UnitOfWork, actor: Actor, data: Any, reason: str) -> ProposalVi
         return view
 
 
-def proposals(uow: UnitOfWork, actor: Actor, status: str | None = None) -> list[ProposalView]:
+def proposals(uow: UnitOfWork, actor: Actor, status: str | None = None, after: str | None = None,
+              limit: int | None = None) -> Page[ProposalView]:
+    """Migration proposals, newest first, one page of `limit` (paging.PAGE_SIZE) at a time: `after` is the
+    last row's id, and the page seeks the primary key from there (issue 21)."""
     _require(actor, CHECK_ROLES, "read", "查看")
+    n = paging.size(limit)
+    key = paging.decode(after, (int,))
     with uow.read():
-        query = select(MigrationProposal).order_by(MigrationProposal.id.desc())
+        query = select(MigrationProposal).order_by(MigrationProposal.id.desc()).limit(n + 1)
         if status:
             query = query.where(MigrationProposal.status == status)
-        return [_view(r) for r in uow.session.scalars(query)]
+        if key is not None:
+            query = query.where(MigrationProposal.id < key[0])
+        rows = list(uow.session.scalars(query))
+        more, rows = len(rows) > n, rows[:n]
+        return Page(tuple(_view(r) for r in rows), paging.encode(rows[-1].id) if more else None)
 
 
 def reject(uow: UnitOfWork, actor: Actor, proposal_id: int) -> ProposalView:

@@ -66,11 +66,12 @@ def inbox(uow: UnitOfWork, actor: Actor, after: str | None = None, limit: int | 
 
 
 def inbox_page(uow: UnitOfWork, actor: Actor, after: str | None = None,
-               limit: int | None = None) -> Page[WorkItemView]:
+               limit: int | None = None, kinds: frozenset[str] | None = None) -> Page[WorkItemView]:
     """Open steps the actor may do: their roles, their organisation where the lane names one, and none that
     separation of duties bars them from (engine/domain/duties.py), as the step's page and claim would.
     Soonest deadline first (none last), then by task id; one page of `limit` (paging.PAGE_SIZE) at a time,
-    continued after the cursor `after` (the last row's (due_at, task_id)).
+    continued after the cursor `after` (the last row's (due_at, task_id)). `kinds` keeps only those step
+    kinds (the review office's page) in the query itself: filtered after it, a page could come back empty.
 
     Administrators have no steps and see none (DF-ADMIN-SEPARATION): asking is refused."""
     if actor.holds(ADMIN):
@@ -78,7 +79,7 @@ def inbox_page(uow: UnitOfWork, actor: Actor, after: str | None = None,
     n = paging.size(limit)
     key = paging.decode(after, (datetime, str))
     with uow.read():
-        rows = _inbox_rows(uow, actor, key, n + 1)
+        rows = _inbox_rows(uow, actor, key, n + 1, kinds)
         more = len(rows) > n
         rows = rows[:n]
         constrained = {i.procedure_id for i, _, _ in rows if duties.earlier_kinds(i.step_kind)}
@@ -96,13 +97,14 @@ in order and stops at the limit, where `ORDER BY task_id` alone let it walk the 
 
 
 def _inbox_rows(uow: UnitOfWork, actor: Actor, key: tuple[object, ...] | None,
-                n: int) -> list[tuple[WorkItem, str, str]]:
+                n: int, kinds: frozenset[str] | None = None) -> list[tuple[WorkItem, str, str]]:
     """At most `n` open steps of running procedures for the actor's roles, in (due_at NULLS LAST, task_id)
     order after `key`: one statement, a UNION ALL of one branch per role, lane (the actor's organisation or
     none) and dated/undated part, so that each branch seeks the partial index ix_work_items_open_inbox
     (status 'open'; role, org, due_at, task_id) and stops after `n` rows, whatever the table's size."""
     due, task = key if key is not None else (None, None)
     mine = or_(WorkItem.assignee.is_(None), WorkItem.assignee == actor.username)
+    of_kind = [WorkItem.step_kind.in_(sorted(kinds))] if kinds is not None else []
     branches = []
     for role in sorted(actor.roles):
         for lane in (WorkItem.org.is_(None), WorkItem.org == actor.org):
@@ -116,8 +118,8 @@ def _inbox_rows(uow: UnitOfWork, actor: Actor, key: tuple[object, ...] | None,
             for where, sort in parts:
                 branch = (select(WorkItem.task_id, WorkItem.due_at, Procedure.sponsor_org, Procedure.title)
                           .join(Procedure, Procedure.id == WorkItem.procedure_id)
-                          .where(WorkItem.status == rules.OPEN, WorkItem.role == role, lane, mine, *where,
-                                 Procedure.status == progress.RUNNING)
+                          .where(WorkItem.status == rules.OPEN, WorkItem.role == role, lane, mine, *of_kind,
+                                 *where, Procedure.status == progress.RUNNING)
                           .order_by(*sort).limit(n).subquery())
                 branches.append(select(*branch.c))
     if not branches:

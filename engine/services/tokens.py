@@ -22,7 +22,8 @@ from engine.domain.actors import Actor
 from engine.domain.errors import AccountInvalid, TokenNotFound
 from engine.persistence.tables import ApiToken, User
 from engine.persistence.uow import UnitOfWork
-from engine.services import adminlog
+from engine.services import adminlog, paging
+from engine.services.paging import Page
 
 __all__ = ["authenticate", "issue", "mine", "revoke"]
 
@@ -81,11 +82,18 @@ def issue(uow: UnitOfWork, actor: Actor, name: str, days: int = 90) -> IssuedTok
         return IssuedToken(secret, view)
 
 
-def mine(uow: UnitOfWork, actor: Actor) -> list[TokenView]:
+def mine(uow: UnitOfWork, actor: Actor, after: str | None = None, limit: int | None = None) -> Page[TokenView]:
+    """The actor's tokens, newest first, one page of `limit` (paging.PAGE_SIZE) at a time, continued after the
+    cursor `after` (the last row's id): nothing bounds how many a user issues, and the index (user_id, id)
+    serves the order and the seek (issue 21, migration 0017b)."""
+    n = paging.size(limit)
+    key = paging.decode(after, (int,))
+    seek = [ApiToken.id < key[0]] if key is not None else []
     with uow.read():
-        rows = uow.session.scalars(select(ApiToken).where(ApiToken.user_id == actor.user_id)
-                                   .order_by(ApiToken.id.desc()))
-        return [_view(r) for r in rows]
+        rows = list(uow.session.scalars(select(ApiToken).where(ApiToken.user_id == actor.user_id, *seek)
+                                        .order_by(ApiToken.id.desc()).limit(n + 1)))
+        more, rows = len(rows) > n, rows[:n]
+        return Page(tuple(_view(r) for r in rows), paging.encode(rows[-1].id) if more else None)
 
 
 def revoke(uow: UnitOfWork, actor: Actor, token_id: int) -> TokenView:

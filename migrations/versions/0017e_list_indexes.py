@@ -4,7 +4,7 @@ The other new pages seek indexes that exist already (users by their unique usern
 justified by an EXPLAIN on PostgreSQL in docs/benchmarks.md ("Every list keyset-paginated").
 
 Revision ID: 0017e_list_indexes
-Revises: 0016c_numbers_held
+Revises: 0017b_keyset_b
 Create Date: 2026-12-05 14:40:00
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = '0017e_list_indexes'
-down_revision = '0016c_numbers_held'
+down_revision = '0017b_keyset_b'
 branch_labels = None
 depends_on = None
 

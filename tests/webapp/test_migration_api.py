@@ -84,7 +84,7 @@ def test_df_migrate_review_office_page_dry_run_propose_and_second_person_approve
     response = reviewer.post("/migrations/check", {"plan": "{not json"})
     assert response.status_code == 422 and "DF-MIGRATE-PLAN" in response.get_data(as_text=True)
     assert reviewer.post("/migrations/propose", {"plan": plan, "reason": "新规定施行"}).status_code == 302
-    proposal = site.migration.proposals(site.people.actor("reviewer"))[0].id
+    proposal = site.migration.proposals(site.people.actor("reviewer")).items[0].id
     response = reviewer.post(f"/migrations/{proposal}/approve", {})
     assert response.status_code == 403 and "DF-MIGRATE-APPROVAL" in response.get_data(as_text=True)
     head = login(app, "head")

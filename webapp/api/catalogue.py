@@ -8,7 +8,8 @@ from flask_smorest import Blueprint
 
 from webapp.api import access
 from webapp.api.docs import errors
-from webapp.api.schemas import CatalogueItemSchema, TokenSchema
+from webapp.api.keyset import linked
+from webapp.api.schemas import CatalogueItemSchema, CursorArgs, TokenSchema
 from webapp.pages.common import engine
 
 bp = Blueprint("api_catalogue", __name__, url_prefix="/api/v1",
@@ -25,11 +26,14 @@ def catalogue(year: int) -> Any:
 
 
 @bp.get("/tokens")
+@bp.arguments(CursorArgs, location="query")
 @bp.response(200, TokenSchema(many=True))
-@errors(bp)
-def tokens() -> Any:
-    """The caller's tokens (never their secrets: those are shown once, when issued on the web page)."""
-    return engine().tokens.mine(access.actor())
+@errors(bp, 422)
+def tokens(args: dict[str, Any]) -> Any:
+    """The caller's tokens, newest first (never their secrets: those are shown once, when issued on the web page).
+    A page of `per_page` (50); when there are more, a `Link: <…?after=…>; rel="next"` header names the next."""
+    page = engine().tokens.mine(access.actor(), args.get("after"), args["per_page"])
+    return linked(page, "api_catalogue.tokens", per_page=args["per_page"])
 
 
 @bp.delete("/tokens/<id:token_id>")

@@ -9,8 +9,10 @@ from flask_smorest import Blueprint
 from engine.services.views import DefinitionView
 from webapp.api import access
 from webapp.api.docs import errors
+from webapp.api.keyset import linked
 from webapp.api.schemas import (
     CheckResultSchema,
+    CursorArgs,
     DefinitionQuerySchema,
     DefinitionSchema,
     DefinitionSourceSchema,
@@ -24,11 +26,14 @@ bp.before_request(access.authenticate)
 
 
 @bp.get("/")
+@bp.arguments(CursorArgs, location="query")
 @bp.response(200, DefinitionSchema(many=True))
-@errors(bp)
-def list_definitions() -> Any:
-    """Every deployed version, by key and version."""
-    return engine().definitions.list_all()
+@errors(bp, 422)
+def list_definitions(args: dict[str, Any]) -> Any:
+    """Deployed versions, by key and version.
+    A page of `per_page` (50); when there are more, a `Link: <…?after=…>; rel="next"` header names the next."""
+    page = engine().definitions.list_page(args.get("after"), args["per_page"])
+    return linked(page, "api_definitions.list_definitions", per_page=args["per_page"])
 
 
 @bp.get("/<string:key>")

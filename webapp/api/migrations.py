@@ -15,7 +15,8 @@ from marshmallow import Schema, fields
 
 from webapp.api import access
 from webapp.api.docs import errors
-from webapp.api.schemas import Strict, text
+from webapp.api.keyset import linked
+from webapp.api.schemas import CursorArgs, Strict, text
 from webapp.pages.common import engine
 
 bp = Blueprint("api_migrations", __name__, url_prefix="/api/v1/migrations",
@@ -80,11 +81,14 @@ def check(body: dict[str, Any]) -> Any:
 
 
 @bp.get("/")
+@bp.arguments(CursorArgs, location="query")
 @bp.response(200, ProposalSchema(many=True))
-@errors(bp, 403)
-def listing() -> Any:
-    """Every migration proposal, newest first, with the per-procedure results of the approved ones."""
-    return engine().migration.proposals(access.actor())
+@errors(bp, 403, 422)
+def listing(args: dict[str, Any]) -> Any:
+    """Migration proposals, newest first, with the per-procedure results of the approved ones.
+    A page of `per_page` (50); when there are more, a `Link: <…?after=…>; rel="next"` header names the next."""
+    page = engine().migration.proposals(access.actor(), after=args.get("after"), limit=args["per_page"])
+    return linked(page, "api_migrations.listing", per_page=args["per_page"])
 
 
 @bp.post("/")

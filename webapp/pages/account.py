@@ -16,7 +16,7 @@ from engine.domain.errors import DomainError
 from webapp.auth import actor
 from webapp.errors import status_of
 from webapp.i18n import refusal
-from webapp.pages.common import engine
+from webapp.pages.common import args_without, engine, per_page
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -50,6 +50,9 @@ def revoke(token_id: int) -> Any:
 
 
 def _page(secret: str | None, error: dict[str, Any] | None) -> str:
+    """The form and a keyset page of the user's tokens, newest first (`after`, `per_page`; issue 21)."""
     now = engine().clock.now()
-    return render_template("pages/tokens.html", tokens=engine().tokens.mine(actor()), secret=secret, error=error,
-                           now=now)
+    after = request.args.get("after") or None
+    found = engine().tokens.mine(actor(), after, per_page())
+    return render_template("pages/tokens.html", tokens=found.items, secret=secret, error=error, now=now,
+                           next=found.next, query=args_without("after"), paged=bool(after))

@@ -22,7 +22,7 @@ from engine.services.paging import MAX_SIZE
 from webapp.auth import actor, hash_password, requires
 from webapp.errors import status_of
 from webapp.i18n import lang, refusal, role_label
-from webapp.pages.common import engine, per_page
+from webapp.pages.common import args_without, engine, per_page
 from webapp.role_groups import groups
 from webapp.role_groups import label as role_group_label
 
@@ -115,7 +115,11 @@ def create_organisation() -> Any:
 @bp.get("/definitions")
 @requires("admin")
 def definitions() -> Any:
-    return render_template("pages/admin_definitions.html", definitions=engine().definitions.list_all())
+    """Deployed versions by key and version, a keyset page at a time (`after`, `per_page`; issue 21)."""
+    after = request.args.get("after") or None
+    found = engine().definitions.list_page(after, per_page())
+    return render_template("pages/admin_definitions.html", definitions=found.items, next=found.next,
+                           query=args_without("after"), paged=bool(after))
 
 
 def _users_page(values: Any, error: dict[str, Any] | None, failed_user: str | None = None,

@@ -12,12 +12,14 @@ from engine.domain.roles import REVIEW_ROLES
 from engine.services.supervision import SUPERVISOR_ROLE, ReminderView
 from engine.services.views import WorkItemView
 from webapp.auth import STEP_ROLES, actor, requires
-from webapp.pages.common import args_without, engine, today
+from webapp.pages.common import args_without, engine, per_page, today
 from webapp.progress_text import due
 
 bp = Blueprint("home", __name__)
 HOME_BOARD_ROWS = 10
 """A supervisor's home shows the board's most overdue steps; the board page has the rest."""
+REVIEW_KINDS = frozenset({"legality_review", "legal_opinion"})
+"""The steps the legality review office's page lists."""
 
 
 @bp.get("/")
@@ -35,7 +37,7 @@ def index() -> Any:
 @requires(*STEP_ROLES)
 def inbox() -> Any:
     day = today()
-    page = engine().tasks.inbox_page(actor(), request.args.get("after"))
+    page = engine().tasks.inbox_page(actor(), request.args.get("after"), per_page())
     return render_template("pages/inbox.html", items=[(i, due(i, day)) for i in page.items], reviews=False,
                            reminded=_reminded(page.items), **_paging(page.next))
 
@@ -45,12 +47,10 @@ def inbox() -> Any:
 def reviews() -> Any:
     """The legality review office's inbox: review and legal-opinion steps, due dates in working days."""
     day = today()
-    kinds = {"legality_review", "legal_opinion"}
     me = actor()
-    page = engine().tasks.inbox_page(me, request.args.get("after"))
-    items = [i for i in page.items if i.step_kind in kinds]
-    return render_template("pages/inbox.html", items=[(i, due(i, day)) for i in items], reviews=True,
-                           reminded=_reminded(items), cleanup_startable=engine().cleanup.startable(me),
+    page = engine().tasks.inbox_page(me, request.args.get("after"), per_page(), kinds=REVIEW_KINDS)
+    return render_template("pages/inbox.html", items=[(i, due(i, day)) for i in page.items], reviews=True,
+                           reminded=_reminded(page.items), cleanup_startable=engine().cleanup.startable(me),
                            **_paging(page.next))
 
 

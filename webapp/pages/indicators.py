@@ -20,7 +20,7 @@ from engine.workdays import local_date
 from webapp.auth import actor, requires
 from webapp.charts import Bar, bars
 from webapp.i18n import is_english, refusal
-from webapp.pages.common import engine
+from webapp.pages.common import args_without, engine, per_page
 
 bp = Blueprint("indicators", __name__)
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -110,9 +110,12 @@ def behind() -> Any:
     figure = line.figure.breakdown.get(key) if key else line.figure
     if figure is None:
         abort(404)
+    after = request.args.get("after") or None
+    found = report.behind(figure, after, per_page())
     return render_template("pages/indicator_procedures.html", report=report, line=line, figure=figure, key=key,
                            of_unit=request.args.get("of_unit"), start=start, end=end, unit=unit, name=name,
-                           breakdown_label=breakdown_label)
+                           breakdown_label=breakdown_label, procedures=found.items, next=found.next,
+                           query=args_without("after"), paged=bool(after))
 
 
 

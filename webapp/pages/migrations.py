@@ -16,7 +16,7 @@ from engine.domain.errors import DomainError
 from webapp.auth import actor, requires
 from webapp.errors import status_of
 from webapp.i18n import lang, refusal
-from webapp.pages.common import engine
+from webapp.pages.common import args_without, engine, per_page
 
 bp = Blueprint("migrations", __name__, url_prefix="/migrations")
 
@@ -91,5 +91,9 @@ def _plan(text: str) -> Any:
 
 
 def _page(plan: str = "", reason: str = "", error: dict[str, Any] | None = None, reports: Any = None) -> str:
-    return render_template("pages/migrations.html", proposals=engine().migration.proposals(actor()), plan=plan,
-                           reason=reason, error=error, reports=reports, zh=lang() != "en")
+    """The form and a keyset page of the proposals, newest first (`after`, `per_page`; issue 21)."""
+    after = request.args.get("after") or None
+    found = engine().migration.proposals(actor(), after=after, limit=per_page())
+    return render_template("pages/migrations.html", proposals=found.items, plan=plan, reason=reason, error=error,
+                           reports=reports, zh=lang() != "en", next=found.next, query=args_without("after"),
+                           paged=bool(after))

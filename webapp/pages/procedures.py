@@ -21,7 +21,7 @@ from webapp.auth import actor, requires
 from webapp.downloads import download
 from webapp.errors import status_of
 from webapp.i18n import is_english, refusal
-from webapp.pages.common import engine, page_args, pages, today
+from webapp.pages.common import args_without, engine, per_page, today
 from webapp.progress_text import blockers, due
 
 bp = Blueprint("procedures", __name__, url_prefix="/procedures")
@@ -33,15 +33,15 @@ legal review of a major enforcement decision (the enforcement unit's sponsor sub
 @bp.get("/mine")
 @requires("sponsor")
 def mine() -> Any:
+    """The unit's procedures, newest first, a keyset page at a time (`after`, `per_page`; issue 21)."""
     me = actor()
     status = request.args.get("status") or None
-    page, size = page_args()
-    total, views = engine().procedures.search(sponsor_org=me.org, status=status, limit=size,
-                                              offset=(page - 1) * size)
+    after = request.args.get("after") or None
+    _, found = engine().procedures.search_page(sponsor_org=me.org, status=status, limit=per_page(), after=after)
     day = today()
-    rows = [(v, blockers(v, day)) for v in views]
-    return render_template("pages/mine.html", rows=rows, total=total, page=page, pages=pages(total, size),
-                           status=status)
+    rows = [(v, blockers(v, day)) for v in found.items]
+    return render_template("pages/mine.html", rows=rows, next=found.next,
+                           query=args_without("after"), paged=bool(after))
 
 
 @bp.route("/new", methods=["GET", "POST"])
