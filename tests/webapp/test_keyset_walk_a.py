@@ -12,9 +12,10 @@ import re
 from html import unescape
 from typing import Any
 
+from engine.demo_procedures import Driver, drive
 from engine.domain.errors import DomainError
 from engine.workdays import local_date
-from tests.webapp.site import Browser
+from tests.webapp.site import Browser, login
 from tests.webapp.stateful_steps import SPECS, STARTERS, valid
 
 LINK = re.compile(r'<([^>]+)>; rel="next"')
@@ -152,3 +153,52 @@ def test_df_view_checkpoints_refuse_a_bad_cursor_naming_the_field(site, app):
     assert (response.json["rule"], response.json["field"]) == ("DF-VIEW", "after")
     page = client.get("/public/checkpoints?after=WyJ4Il0")  # ["x"]: not a checkpoint's number
     assert page.status_code == 422 and "after" in page.get_data(as_text=True)
+
+
+def _opinions(site, clock, n: int) -> tuple[int, list[str]]:  # type: ignore[no-untyped-def]
+    """A major decision's open call (MD-15) and `n` opinions sent to it, by receipt in the order they came."""
+    sponsor = site.people.actor("sponsor")
+    pid = site.procedures.start("major_decision", "县城公交线网优化调整方案", "dev_reform", sponsor).id
+    drive(Driver(site, clock, pid), "sponsor", "2026-05", "comment")
+    return pid, [site.consultation.submit(pid, f"第{i}条意见：建议增加夜班线", None, None, None, f"client-{i}")
+                 for i in range(n)]
+
+
+def test_md18_opinion_desk_walks_every_opinion_once_in_order_with_the_whole_calls_counts(site, app, clock):
+    pid, receipts = _opinions(site, clock, 5)
+    sponsor = login(app, "sponsor")
+    sponsor.get(f"/procedures/{pid}/opinions/")
+    assert sponsor.post(f"/procedures/{pid}/opinions/{receipts[4]}/mark?per_page=2",
+                        {"topic": "线路", "adoption": "adopted"}).status_code == 302
+    seen = _walk_pages(sponsor.get, f"/procedures/{pid}/opinions/?per_page=2", r'<tr id="o-([^"]+)">')
+    assert seen == receipts
+    first = sponsor.get(f"/procedures/{pid}/opinions/?per_page=2").get_data(as_text=True)
+    assert "5 条意见" in first and "线路 1" in first  # the counts are the whole call's, not the page's
+    assert f"/opinions/{receipts[0]}/mark?per_page=2" in first  # a form keeps its page
+
+
+def test_md18_opinion_desk_refuses_a_bad_cursor_naming_the_field(site, app, clock):
+    pid, _ = _opinions(site, clock, 1)
+    response = login(app, "sponsor").get(f"/procedures/{pid}/opinions/?after=nonsense")
+    assert response.status_code == 422 and "after" in response.get_data(as_text=True)
+
+
+def test_df_audit_admin_log_page_walks_every_entry_once_newest_first_with_its_kind_filter(site, app):
+    auditor_actor = site.people.actor("auditor")
+    for i in range(3):  # more of one kind than a page, among the site's other entries
+        site.tokens.issue(auditor_actor, f"分页令牌{i}")
+    log = site.adminlog.events(auditor_actor)
+    auditor = login(app, "auditor")  # logging in adds its entry: the walk starts after it
+    everything = [e.seq for e in reversed(site.adminlog.events(auditor_actor))]
+    assert len(everything) > len(log) > 3
+    seen = _walk_pages(auditor.get, "/audit/admin-log?per_page=3", r'<tr id="entry-(\d+)">')
+    assert [int(s) for s in seen] == everything
+    tokens = [e.seq for e in reversed(site.adminlog.events(auditor_actor, kind="token_issued"))]
+    assert len(tokens) >= 3
+    seen = _walk_pages(auditor.get, "/audit/admin-log?kind=token_issued&per_page=2", r'<tr id="entry-(\d+)">')
+    assert [int(s) for s in seen] == tokens  # the kind is kept on every 下一页 link
+
+
+def test_df_audit_admin_log_page_refuses_a_bad_cursor_naming_the_field(site, app):
+    response = login(app, "auditor").get("/audit/admin-log?after=nonsense")
+    assert response.status_code == 422 and "after" in response.get_data(as_text=True)
