@@ -337,8 +337,10 @@ class Opinion(Base):
     """An opinion from the public: kept for good; moderation hides, never deletes (MD-18)."""
 
     __tablename__ = "opinions"
+    __table_args__ = (Index("ix_opinions_consultation_id_id", "consultation_id", "id"),)
+    """A consultation's opinions in id order, sought and stopped at a page (issue 21; 0017a)."""
     id: Mapped[int] = mapped_column(primary_key=True)
-    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"), index=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"))
     procedure_id: Mapped[int] = mapped_column(ForeignKey("procedures.id"), index=True)
     receipt: Mapped[str] = mapped_column(String(32), unique=True)
     submitted_at: Mapped[datetime]
@@ -383,10 +385,12 @@ class AdminEvent(Base):
     """One entry of the chained, append-only administration log (DF-AUDIT; engine/services/adminlog.py)."""
 
     __tablename__ = "admin_events"
+    __table_args__ = (Index("ix_admin_events_kind_seq", "kind", "seq"),)
+    """One kind's entries in seq order, sought and stopped at a page (issue 21; 0017a)."""
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     at: Mapped[datetime]
     actor: Mapped[str] = mapped_column(String(64))
-    kind: Mapped[str] = mapped_column(String(32), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
     subject: Mapped[str] = mapped_column(String(200))
     payload: Mapped[dict[str, Any]]
     prev_hash: Mapped[str] = mapped_column(String(72))  # SHA-256 hex, or `sm3:` and hex (engine/crypto_suite.py)

@@ -31,9 +31,10 @@ from engine.chain import GENESIS, timestamp
 from engine.domain.errors import CheckpointExists, CheckpointNotFound
 from engine.persistence.tables import AdminEvent, AdminLogHead, Event, Procedure
 from engine.persistence.uow import UnitOfWork
+from engine.services import paging
 from engine.signing import KeyRing, PublicKey
 
-__all__ = ["check", "document", "keys", "last_seqs", "listing", "make"]
+__all__ = ["check", "document", "keys", "last_seqs", "listing", "listing_page", "make"]
 
 RULE = "DF-CHECKPOINT"
 _FILE = re.compile(rf"\d{{{checkpoint.FILE_DIGITS}}}\.json")
@@ -110,6 +111,25 @@ def listing(uow: UnitOfWork, limit: int | None = None) -> list[CheckpointView]:
         except (ValueError, KeyError, TypeError):
             continue
     return views
+
+
+def listing_page(uow: UnitOfWork, after: str | None = None, limit: int | None = None) -> paging.Page[CheckpointView]:
+    """One page of checkpoints, newest first, after the cursor `after` (the last file's number): the public
+    page and API (issue 21). The key is the file's number, unique and in its zero-padded name, so the
+    directory's names are the index (one name an hour) and only the page's files are read; an unreadable
+    file is left out of its page as in `listing`, and the cursor still moves past it."""
+    n = paging.size(limit)
+    key = paging.decode(after, (int,))
+    before = int(str(key[0])) if key is not None else None
+    folder, views = Path(uow.settings.checkpoint_dir), []
+    seqs = sorted((int(p.name.split(".")[0]) for p in _files(folder)), reverse=True)
+    chosen = [seq for seq in seqs if before is None or seq < before][:n + 1]
+    for seq in chosen[:n]:
+        try:
+            views.append(_view(_read(folder / checkpoint.file_name(seq))["checkpoint"]))
+        except (ValueError, KeyError, TypeError):
+            continue
+    return paging.Page(tuple(views), paging.encode(chosen[n - 1]) if len(chosen) > n else None)
 
 
 def document(uow: UnitOfWork, seq: int) -> bytes:

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from html import escape
 from typing import Any
 
-from sqlalchemy import and_, delete, or_, select
+from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from engine import doctypes
@@ -46,8 +46,8 @@ from engine.services import history, paging, progress
 from engine.services.views import Upload
 from engine.workdays import local_date
 
-__all__ = ["closed", "get", "hide", "mark", "open_page", "opinions", "public_document",
-           "publish_statement", "receipt", "statement", "submit"]
+__all__ = ["closed", "get", "hide", "mark", "open_page", "opinions", "opinions_page", "public_document",
+           "publish_statement", "receipt", "statement", "submit", "tallies"]
 
 MAX_TEXT = 5000
 ADOPTIONS = ("adopted", "partly_adopted", "not_adopted")
@@ -258,6 +258,38 @@ def opinions(uow: UnitOfWork, actor: Actor, procedure_id: int) -> list[OpinionVi
         row = _handled_by(uow, actor, procedure_id)
         return [_opinion(o) for o in uow.session.scalars(select(Opinion).where(Opinion.consultation_id == row.id)
                                                          .order_by(Opinion.id))]
+
+
+def opinions_page(uow: UnitOfWork, actor: Actor, procedure_id: int, after: str | None = None,
+                  limit: int | None = None) -> paging.Page[OpinionView]:
+    """One page of the call's opinions in the order they came (id), hidden ones included, after the cursor
+    `after` (the last row's id), for the unit that handles them (issue 21): sought on the index
+    (consultation_id, id) of migration 0017a, so a page costs its rows however many opinions came."""
+    n = paging.size(limit)
+    key = paging.decode(after, (int,))
+    with uow.read():
+        row = _handled_by(uow, actor, procedure_id)
+        seek = [Opinion.id > key[0]] if key is not None else []
+        rows = list(uow.session.scalars(select(Opinion).where(Opinion.consultation_id == row.id, *seek)
+                                        .order_by(Opinion.id).limit(n + 1)))
+        more = len(rows) > n
+        return paging.Page(tuple(_opinion(o) for o in rows[:n]), paging.encode(rows[n - 1].id) if more else None)
+
+
+def tallies(uow: UnitOfWork, actor: Actor, procedure_id: int) -> tuple[dict[str, int], dict[str, int]]:
+    """(opinions by topic, by adoption) of the whole call, "" for none yet, counted in the database: the
+    opinion desk's summary above a page of opinions."""
+    with uow.read():
+        row = _handled_by(uow, actor, procedure_id)
+        counted = uow.session.execute(select(Opinion.topic, Opinion.adoption, func.count())
+                                      .where(Opinion.consultation_id == row.id)
+                                      .group_by(Opinion.topic, Opinion.adoption)).all()
+    topics: Counter[str] = Counter()
+    adoptions: Counter[str] = Counter()
+    for topic, adoption, n in counted:
+        topics[topic or ""] += n
+        adoptions[adoption or ""] += n
+    return dict(topics), dict(adoptions)
 
 
 def mark(uow: UnitOfWork, actor: Actor, receipt: str, topic: str, adoption: str, reason: str | None) -> OpinionView:

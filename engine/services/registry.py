@@ -18,19 +18,20 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import exists, insert, literal, select, text, tuple_
 
 from engine import numbers
 from engine.content import unaltered_bytes
 from engine.domain.citations import canonical_number
 from engine.domain.errors import DocumentNotFound
 from engine.persistence.tables import Definition, Document, Event, NumberHeld, Organisation, Procedure
+from engine.persistence.types import UTCDateTime
 from engine.persistence.uow import UnitOfWork
-from engine.services import incidental
+from engine.services import incidental, paging
 from engine.services.incidental import IncidentalReview, normalise_number
 from engine.workdays import local_date
 
-__all__ = ["cleanups", "document", "entries", "page"]
+__all__ = ["cleanups", "cleanups_page", "document", "entries", "entries_page"]
 
 KEY = "normative_document"
 CLEANUP_KEY = "nd_cleanup"
@@ -105,11 +106,48 @@ def cleanups(uow: UnitOfWork) -> list[Cleanup]:
         return sorted(_cleanups(uow), key=_published_order, reverse=True)
 
 
-def page(uow: UnitOfWork) -> tuple[list[RegistryEntry], list[Cleanup]]:
-    """The entries and the published clean-ups together, the clean-ups read once: the public page."""
+def entries_page(uow: UnitOfWork, after: str | None = None, limit: int | None = None) -> paging.Page[RegistryEntry]:
+    """One page of registered normative documents, newest (highest procedure id) first, after the cursor
+    `after` (the last row's procedure id): the API and the public page (issue 21).
+
+    The procedures are sought on the primary key, newest first, and only those holding a registration
+    number (numbers_held, keyed by procedure id) are taken, so a page is `limit` registered documents and no
+    row is skipped in Python; no new index is needed. The clean-up decisions are read from the published
+    clean-ups, which a government publishes every few years."""
+    n = paging.size(limit)
+    key = paging.decode(after, (int,))
     with uow.read():
-        published = _cleanups(uow)
-        return _entries(uow, cleanups=published), sorted(published, key=_published_order, reverse=True)
+        rows = _procedures(uow, KEY, before=key[0] if key else None, limit=n + 1)
+        found = _entries(uow, rows=rows[:n])
+        return paging.Page(tuple(found), paging.encode(rows[n - 1][0]) if len(rows) > n else None)
+
+
+def cleanups_page(uow: UnitOfWork, after: str | None = None, limit: int | None = None,
+                  field: str = "after") -> paging.Page[Cleanup]:
+    """One page of published clean-ups, newest published first, after the cursor `after` (the last row's
+    publication time, procedure id and event seq: unique, as a clean-up is published by one event); a bad
+    cursor is refused naming `field`, the query argument that carried it.
+
+    The publication events are picked in SQL (step kind `cleanup_publication` of an nd_cleanup procedure),
+    reached through the procedures of that definition and the events' primary key; the sort is over the
+    published clean-ups only, a handful a year, so no index on events.at is added for it."""
+    n = paging.size(limit)
+    key = paging.decode(after, (datetime, int, int), field)
+    published = (select(Event.procedure_id, Procedure.title, Event.payload, Event.at, Event.seq)
+                 .join(Procedure, Procedure.id == Event.procedure_id)
+                 .join(Definition, Definition.id == Procedure.definition_id)
+                 .where(Definition.key == CLEANUP_KEY, Event.kind == "task_completed",
+                        Event.payload["step_kind"].as_string() == CLEANUP_PUBLICATION))
+    if key is not None:
+        at, pid, seq = key
+        published = published.where(tuple_(Event.at, Event.procedure_id, Event.seq)
+                                    < tuple_(literal(at, UTCDateTime()), literal(pid), literal(seq)))
+    with uow.read():
+        rows = uow.session.execute(published.order_by(Event.at.desc(), Event.procedure_id.desc(),
+                                                      Event.seq.desc()).limit(n + 1)).all()
+    items = tuple(_cleanup(pid, title, payload, at) for pid, title, payload, at, _seq in rows[:n])
+    last = rows[n - 1] if len(rows) > n else None
+    return paging.Page(items, paging.encode(last.at, last.procedure_id, last.seq) if last is not None else None)
 
 
 def document(uow: UnitOfWork, procedure_id: int, sha256: str) -> tuple[str, bytes]:
@@ -131,13 +169,14 @@ def snapshot(uow: UnitOfWork) -> tuple[dict[str, Any], ...]:
 
 
 def _entries(uow: UnitOfWork, procedure_id: int | None = None, *, cleanups: list[Cleanup] | None = None,
-             with_reviews: bool = True) -> list[RegistryEntry]:
-    """The entries of all normative-document procedures (or one), their events read in one query.
+             with_reviews: bool = True, rows: list[Any] | None = None) -> list[RegistryEntry]:
+    """The entries of all normative-document procedures (or one, or the `rows` of `_procedures` a page
+    chose), their events read in one query.
 
     `cleanups`: the published clean-ups if the caller has them (read here otherwise; an empty list
     where their decisions do not matter); `with_reviews`: whether to read the reconsideration cases."""
     today = local_date(uow.clock.now())
-    rows = _procedures(uow, KEY, procedure_id)
+    rows = _procedures(uow, KEY, procedure_id) if rows is None else rows
     events = _events(uow, [row[0] for row in rows])
     decided = _last_cleanup_decisions(_cleanups(uow) if cleanups is None else cleanups)
     found = (_entry(pid, title, name or code, events[pid], today, decided.get(pid))
@@ -147,13 +186,20 @@ def _entries(uow: UnitOfWork, procedure_id: int | None = None, *, cleanups: list
             for entry in found if entry is not None]
 
 
-def _procedures(uow: UnitOfWork, key: str, procedure_id: int | None = None) -> list[Any]:
+def _procedures(uow: UnitOfWork, key: str, procedure_id: int | None = None, *, before: int | None = None,
+                limit: int | None = None) -> list[Any]:
+    """(id, title, organisation name, organisation code) of the definition's procedures, newest first. With
+    a `limit` (a page), only registered ones — those holding a registration number — before id `before`."""
     filters = [Definition.key == key] + ([Procedure.id == procedure_id] if procedure_id is not None else [])
+    if limit is not None:
+        filters.append(exists().where(NumberHeld.procedure_id == Procedure.id,
+                                      NumberHeld.field == "registration_number"))
+        filters += [Procedure.id < before] if before is not None else []
     return list(uow.session.execute(
         select(Procedure.id, Procedure.title, Organisation.name, Procedure.sponsor_org)
         .join(Definition, Definition.id == Procedure.definition_id)
         .join(Organisation, Organisation.code == Procedure.sponsor_org, isouter=True)
-        .where(*filters).order_by(Procedure.id.desc())).all())
+        .where(*filters).order_by(Procedure.id.desc()).limit(limit)).all())
 
 
 def _events(uow: UnitOfWork, procedure_ids: list[int]) -> dict[int, list[Any]]:

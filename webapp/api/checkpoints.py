@@ -2,19 +2,20 @@
 
 No token: a checkpoint holds ids, numbers and hashes only, and its worth is that many parties keep it.
 Each file is served byte for byte as written, so a copy verifies with the public key alone
-(docs/checkpoints.md).
+(docs/checkpoints.md). The list is a keyset page (issue 21): `per_page` (50) newest first, the body a list
+as before, and a `Link: <…?after=…>; rel="next"` header while there are more.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Response
+from flask import Response, url_for
 from flask_smorest import Blueprint
 
-from webapp.api.docs import DESCRIPTIONS
+from webapp.api.docs import DESCRIPTIONS, errors
 from webapp.api.problems import MEDIA_TYPE
-from webapp.api.schemas import CheckpointSchema, ProblemSchema, SignedCheckpointSchema
+from webapp.api.schemas import CheckpointSchema, CursorArgs, ProblemSchema, SignedCheckpointSchema
 from webapp.pages.common import engine
 
 bp = Blueprint("api_checkpoints", __name__, url_prefix="/api/v1",
@@ -23,10 +24,17 @@ bp = Blueprint("api_checkpoints", __name__, url_prefix="/api/v1",
 
 @bp.get("/checkpoints")
 @bp.doc(security=[])
+@bp.arguments(CursorArgs, location="query")
 @bp.response(200, CheckpointSchema(many=True))
-def listing() -> Any:
-    """Every checkpoint, newest first: number, time, Merkle root and signing key. No token needed."""
-    return engine().checkpoints.listing()
+@errors(bp, 422)
+def listing(args: dict[str, Any]) -> Any:
+    """Checkpoints, newest first: number, time, Merkle root and signing key. No token needed. A page of
+    `per_page`; a `Link: <…>; rel="next"` header names the next while there is one."""
+    page = engine().checkpoints.listing_page(args.get("after"), args["per_page"])
+    if page.next is None:
+        return list(page.items)
+    link = url_for("api_checkpoints.listing", after=page.next, per_page=args["per_page"])
+    return list(page.items), 200, {"Link": f'<{link}>; rel="next"'}
 
 
 @bp.get("/checkpoints/<int:checkpoint_seq>")

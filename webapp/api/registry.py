@@ -3,17 +3,21 @@
 The same view as the public page (/public/normative-documents): number, title, validity, status,
 filings, the last clean-up's decision and the incidental reviews asked in reconsideration cases
 (ND-6 to ND-10). An API token is required, as everywhere in the API.
+
+Both collections are keyset pages (issue 21): a page of `per_page` (50), the body a list as before; when
+there are more, a `Link: <…?after=…>; rel="next"` header names the next page, as the inbox does.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from flask import url_for
 from flask_smorest import Blueprint
 
 from webapp.api import access
 from webapp.api.docs import errors
-from webapp.api.schemas import CleanupSchema, RegistryEntrySchema
+from webapp.api.schemas import CleanupSchema, CursorArgs, RegistryEntrySchema
 from webapp.pages.common import engine
 
 bp = Blueprint("api_registry", __name__, url_prefix="/api/v1",
@@ -22,16 +26,29 @@ bp.before_request(access.authenticate)
 
 
 @bp.get("/registry")
+@bp.arguments(CursorArgs, location="query")
 @bp.response(200, RegistryEntrySchema(many=True))
-@errors(bp)
-def entries() -> Any:
-    """Every registered normative document, newest first, with its status as history leaves it."""
-    return engine().registry.entries()
+@errors(bp, 422)
+def entries(args: dict[str, Any]) -> Any:
+    """Registered normative documents, newest first, with their status as history leaves it: a page of
+    `per_page`; a `Link: <…>; rel="next"` header names the next while there is one."""
+    return _paged(engine().registry.entries_page(args.get("after"), args["per_page"]), "api_registry.entries",
+                  args["per_page"])
 
 
 @bp.get("/registry/cleanups")
+@bp.arguments(CursorArgs, location="query")
 @bp.response(200, CleanupSchema(many=True))
-@errors(bp)
-def cleanups() -> Any:
-    """Every published clean-up with its continuing, to-be-amended, repealed and lapsed lists, newest first."""
-    return engine().registry.cleanups()
+@errors(bp, 422)
+def cleanups(args: dict[str, Any]) -> Any:
+    """Published clean-ups with their continuing, to-be-amended, repealed and lapsed lists, newest first: a
+    page of `per_page`; a `Link: <…>; rel="next"` header names the next while there is one."""
+    return _paged(engine().registry.cleanups_page(args.get("after"), args["per_page"]),
+                  "api_registry.cleanups", args["per_page"])
+
+
+def _paged(page: Any, endpoint: str, per_page: int) -> Any:
+    """The page's rows, and the next page's address in a Link header when there is one."""
+    if page.next is None:
+        return list(page.items)
+    return list(page.items), 200, {"Link": f'<{url_for(endpoint, after=page.next, per_page=per_page)}>; rel="next"'}

@@ -132,7 +132,7 @@ def _users_page(values: Any, error: dict[str, Any] | None, failed_user: str | No
         found = engine().accounts.users_page(actor(), failed_user, "", None, MAX_SIZE)
         found = type(found)(tuple(u for u in found.items if u.username == failed_user), None)
     roles = engine().accounts.roles()
-    query = {k: v for k, v in request.args.items() if k != "after"}
+    query = args_without("after")
     return render_template("pages/admin_users.html", users=found.items, next=found.next, query=query,
                            paged=bool(after), search=search, role_groups=groups([r.name for r in roles]),
                            role_group_label=role_group_label,

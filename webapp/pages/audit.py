@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
 from flask_babel import lazy_gettext
 from markupsafe import Markup
 
@@ -22,7 +22,7 @@ from engine.services.procedures import COUNT_LIMIT
 from webapp import diagram, metrics
 from webapp.auth import actor, requires
 from webapp.downloads import download
-from webapp.pages.common import args_without, engine, page_args, pages, today
+from webapp.pages.common import args_without, engine, page_args, per_page, today
 from webapp.pages.procedures import stage_board, step_displays
 from webapp.progress_text import blockers
 
@@ -96,15 +96,16 @@ def procedure(procedure_id: int) -> Any:
 @bp.get("/admin-log")
 @requires("auditor")
 def admin_log() -> Any:
-    """The administration log, newest first, and the result of recomputing its whole chain."""
+    """The administration log, newest first, a keyset page at a time after `after` (issue 21), of the kind
+    chosen, and the result of recomputing its whole chain."""
     kind = request.args.get("kind") or None
     kind = kind if kind in ADMIN_KINDS else None
-    page, size = page_args()
     total = engine().adminlog.count(actor(), kind=kind)
-    entries = engine().adminlog.events(actor(), kind=kind, newest_first=True, limit=size, offset=(page - 1) * size)
+    size = per_page() or int(current_app.config["PAGE_SIZE"])  # the page's size before it was keyset-paged
+    entries = engine().adminlog.events_page(actor(), kind=kind, after=request.args.get("after"), limit=size)
     return render_template("pages/admin_log.html", entries=entries, report=engine().adminlog.verify(), total=total,
-                           kind=kind, kinds=ADMIN_KINDS, refusals=LOGIN_REFUSALS, page=page,
-                           pages=pages(total, size), query=args_without("page"))
+                           kind=kind, kinds=ADMIN_KINDS, refusals=LOGIN_REFUSALS, query=args_without("after"),
+                           paged=bool(request.args.get("after")))
 
 
 @bp.get("/procedures/<id:procedure_id>/archive.zip")

@@ -15,7 +15,7 @@ from webapp.auth import actor
 from webapp.downloads import download
 from webapp.errors import status_of
 from webapp.i18n import refusal
-from webapp.pages.common import engine
+from webapp.pages.common import args_without, engine, per_page
 
 bp = Blueprint("opinions", __name__, url_prefix="/procedures/<id:procedure_id>/opinions")
 
@@ -35,7 +35,7 @@ def mark(procedure_id: int, receipt: str) -> Any:
                                    form.get("adoption_reason"))
     except (Refused, Conflict) as refused:  # NotFound and Forbidden go to the error pages
         return _page(procedure_id, refusal(refused), receipt), status_of(refused)
-    return redirect(url_for("opinions.index", procedure_id=procedure_id) + f"#o-{receipt}")
+    return redirect(url_for("opinions.index", procedure_id=procedure_id, **_args()) + f"#o-{receipt}")
 
 
 @bp.post("/<receipt>/hide")
@@ -45,7 +45,7 @@ def hide(procedure_id: int, receipt: str) -> Any:
         engine().consultation.hide(actor(), receipt, request.form.get("reason", ""))
     except (Refused, Conflict) as refused:  # NotFound and Forbidden go to the error pages
         return _page(procedure_id, refusal(refused), receipt), status_of(refused)
-    return redirect(url_for("opinions.index", procedure_id=procedure_id) + f"#o-{receipt}")
+    return redirect(url_for("opinions.index", procedure_id=procedure_id, **_args()) + f"#o-{receipt}")
 
 
 @bp.get("/statement.html")
@@ -67,10 +67,20 @@ def publish(procedure_id: int) -> Any:
 
 
 def _page(procedure_id: int, error: dict[str, Any] | None, receipt: str | None) -> str:
+    """A keyset page of the opinions (issue 21), after `after`, with the whole call's counts above it; the
+    forms post with the page's arguments, so an answer comes back to the same page."""
     me = actor()
-    views = engine().consultation.opinions(me, procedure_id)
+    page = engine().consultation.opinions_page(me, procedure_id, request.args.get("after"), per_page())
     call = engine().consultation.get(procedure_id)
-    topics = Counter(v.topic or "" for v in views)
-    adoptions = Counter(v.adoption or "" for v in views)
-    return render_template("pages/opinions.html", call=call, opinions=views, topics=sorted(topics.items()),
-                           adoptions=adoptions, error=error, failed=receipt)
+    topics, adoptions = engine().consultation.tallies(me, procedure_id)
+    shown = {v.receipt for v in page}
+    return render_template("pages/opinions.html", call=call, opinions=page, total=sum(adoptions.values()),
+                           topics=sorted(topics.items()), adoptions=Counter(adoptions), error=error,
+                           failed=receipt if receipt in shown else None, args=_args(),
+                           query={**args_without("after"), "procedure_id": procedure_id},
+                           paged=bool(request.args.get("after")))
+
+
+def _args() -> dict[str, str]:
+    """The page's own arguments (its cursor and size), for the forms and redirects to keep the page."""
+    return {k: v for k, v in request.args.items() if k in ("after", "per_page")}

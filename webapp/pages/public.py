@@ -21,7 +21,7 @@ from webapp import challenge
 from webapp.downloads import download, suffix
 from webapp.errors import status_of
 from webapp.i18n import refusal
-from webapp.pages.common import engine, per_page, today
+from webapp.pages.common import args_without, engine, per_page, today
 
 bp = Blueprint("public", __name__, url_prefix="/public")
 
@@ -32,7 +32,7 @@ def index() -> Any:
     day, after = today(), request.args.get("after") or None
     found = engine().consultation.open_page(after, per_page())
     calls = [(c, (deadlines.last_day(c.closes_at) - day).days) for c in found.items]
-    query = {k: v for k, v in request.args.items() if k != "after"}
+    query = args_without("after")
     return render_template("public/index.html", calls=calls, closed=engine().consultation.closed(limit=20),
                            next=found.next, query=query, paged=bool(after))
 
@@ -88,11 +88,15 @@ def document(procedure_id: int, sha256: str) -> Response:
 @bp.get("/normative-documents")
 def registry() -> Any:
     """The registry of normative documents: number, title, validity and status, for everyone (ND-6, ND-8), and
-    the published clean-ups with their lists (ND-9)."""
+    the published clean-ups with their lists (ND-9). Each is a keyset page (issue 21): the documents continue
+    after `after`, the clean-ups after `cleanups_after`, each link keeping the other's place."""
     decisions = {"continue": gettext("continuing"), "amend": gettext("to be amended"),
                  "repeal": gettext("repealed"), "lapsed": gettext("lapsed")}
-    entries, cleanups = engine().registry.page()
-    return render_template("public/registry.html", entries=entries, cleanups=cleanups, decisions=decisions)
+    entries = engine().registry.entries_page(request.args.get("after"), per_page())
+    cleanups = engine().registry.cleanups_page(request.args.get("cleanups_after"), per_page(), "cleanups_after")
+    return render_template("public/registry.html", entries=entries, cleanups=cleanups, decisions=decisions,
+                           query=args_without("after"), paged=bool(request.args.get("after")),
+                           cleanups_query=args_without("cleanups_after"))
 
 
 @bp.get("/normative-documents/<id:procedure_id>/<sha256>")
@@ -104,9 +108,12 @@ def registry_document(procedure_id: int, sha256: str) -> Response:
 @bp.get("/checkpoints")
 def checkpoints() -> Any:
     """The signed checkpoints of every chain head (DF-CHECKPOINT), for anyone to fetch and keep; the files
-    themselves come from the API (/api/v1/checkpoints/<seq>), byte for byte."""
-    return render_template("public/checkpoints.html", checkpoints=engine().checkpoints.listing(limit=200),
-                           keys=engine().checkpoints.keys())
+    themselves come from the API (/api/v1/checkpoints/<seq>), byte for byte. A keyset page, newest first,
+    continued after `after` (issue 21)."""
+    return render_template("public/checkpoints.html",
+                           checkpoints=engine().checkpoints.listing_page(request.args.get("after"), per_page()),
+                           keys=engine().checkpoints.keys(), query=args_without("after"),
+                           paged=bool(request.args.get("after")))
 
 
 def _page(procedure_id: int, values: Any, error: dict[str, Any] | None) -> str:
