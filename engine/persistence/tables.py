@@ -28,6 +28,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from engine.persistence.types import UTCDateTime
 
+POSTGRESQL_ONLY = {"dialects": ("postgresql",)}
+"""`info` of a schema object only PostgreSQL's migrations make (an index of an extension SQLite lacks)."""
+
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -126,6 +129,12 @@ class Procedure(Base):
     """A running or ended procedure: its workflow state and the head of its history chain."""
 
     __tablename__ = "procedures"
+    __table_args__ = (
+        # Title search (`title ILIKE '%…%'`) reads this trigram index on PostgreSQL (migration 0017c); SQLite
+        # has no pg_trgm and scans, so the index is PostgreSQL's only (`POSTGRESQL_ONLY`, schema.differences).
+        Index("ix_procedures_title_trgm", "title", postgresql_using="gin", postgresql_ops={"title": "gin_trgm_ops"},
+              info=POSTGRESQL_ONLY),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     definition_id: Mapped[int] = mapped_column(ForeignKey("definitions.id"), index=True)
     title: Mapped[str] = mapped_column(String(300))

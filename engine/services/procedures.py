@@ -162,7 +162,8 @@ def search_page(uow: UnitOfWork, title: str | None = None, sponsor_org: str | No
     if started_before is not None:
         filters.append(Procedure.started_at < started_before)
     if title:
-        filters.append(Procedure.title.contains(title, autoescape=True))
+        # ILIKE on PostgreSQL, served by the trigram index ix_procedures_title_trgm (migration 0017c).
+        filters.append(Procedure.title.icontains(title, autoescape=True))
     if sponsor_org:
         filters.append(Procedure.sponsor_org == sponsor_org)
     if status:
