@@ -31,12 +31,16 @@ import argparse  # noqa: E402
 import json  # noqa: E402
 import statistics  # noqa: E402
 import time  # noqa: E402
-from collections.abc import Callable  # noqa: E402
+from collections.abc import Callable, Iterator  # noqa: E402
+from contextlib import contextmanager  # noqa: E402
 from datetime import date, datetime  # noqa: E402
 from datetime import time as clock_time  # noqa: E402
 from typing import Any  # noqa: E402
 
+import psycopg  # noqa: E402
+from psycopg import sql  # noqa: E402
 from sqlalchemy import event, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
 
 from benchmarks.shared.machine import machine  # noqa: E402
 from benchmarks.shared.postgres import fresh_postgres_database, postgres_base_url, postgres_version  # noqa: E402
@@ -91,18 +95,21 @@ def grow(engine: Engine, seeds: list[int], upto: int) -> float:
             "head_hash, started_by, started_at, ended_at) "
             f"SELECT g, s.definition_id, {title}, s.sponsor_org, s.status, ''::bytea, s.version, s.head_seq, "
             "s.head_hash, s.started_by, s.started_at - make_interval(mins => (g % 525600)::int), s.ended_at "
-            f"FROM generate_series(CAST(:first AS integer), CAST(:upto AS integer)) g JOIN seed s ON s.k = g % {n}"), {"first": first, "upto": upto})
+            f"FROM generate_series(CAST(:first AS integer), CAST(:upto AS integer)) g"
+            f" JOIN seed s ON s.k = g % {n}"), {"first": first, "upto": upto})
         connection.execute(text(
             "INSERT INTO work_items (task_id, procedure_id, spec, title, step_kind, role, org, status, assignee, "
             "created_at, due_at, completed_at, completed_by) "
             "SELECT md5(g || '/' || w.task_id)::uuid::text, g, w.spec, w.title, w.step_kind, w.role, w.org, w.status, "
             "w.assignee, w.created_at, w.due_at, w.completed_at, w.completed_by "
-            f"FROM generate_series(CAST(:first AS integer), CAST(:upto AS integer)) g JOIN seed s ON s.k = g % {n} "
+            f"FROM generate_series(CAST(:first AS integer), CAST(:upto AS integer)) g"
+            f" JOIN seed s ON s.k = g % {n} "
             "JOIN work_items w ON w.procedure_id = s.id AND w.status = 'open'"), {"first": first, "upto": upto})
         connection.execute(text(
             "INSERT INTO timers (procedure_id, task_id, spec, due_at, status, fired_at) "
             "SELECT g, md5(g || '/' || t.task_id)::uuid::text, t.spec, t.due_at, t.status, t.fired_at "
-            f"FROM generate_series(CAST(:first AS integer), CAST(:upto AS integer)) g JOIN seed s ON s.k = g % {n} "
+            f"FROM generate_series(CAST(:first AS integer), CAST(:upto AS integer)) g"
+            f" JOIN seed s ON s.k = g % {n} "
             "JOIN timers t ON t.procedure_id = s.id AND t.status = 'pending'"), {"first": first, "upto": upto})
     with engine.db.connect() as connection:
         connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(
@@ -149,28 +156,43 @@ def explain(engine: Engine, meter: Meter, name: str, call: Callable[[], Any]) ->
     return lines
 
 
+@contextmanager
+def kept_database(base_url: str, name: str) -> Iterator[str]:
+    """The database `name` on the benchmark's server, made if missing and kept after the run."""
+    with psycopg.connect(make_url(base_url).set(drivername="postgresql").render_as_string(hide_password=False),
+                         autocommit=True) as connection:
+        if connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is None:
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    yield make_url(base_url).set(drivername="postgresql", database=name).render_as_string(hide_password=False)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--sizes", default="100000,1000000", help="procedures, ascending, comma-separated")
     parser.add_argument("--repeat", type=int, default=20, help="timed calls per figure (default 20)")
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN (ANALYZE, BUFFERS) on stderr")
+    parser.add_argument("--keep", metavar="NAME", help="use (or make) this database and keep it, to measure again "
+                        "without loading; by default a fresh database is made and dropped")
     args = parser.parse_args(argv)
     base, why = postgres_base_url()
     if base is None:
         print(f"skipped: {why}", file=sys.stderr)
         return 2
     report: dict[str, Any] = {"machine": machine(Path("/tmp")), "postgres": postgres_version(base), "sizes": {}}
-    with fresh_postgres_database(base) as url:
+    with fresh_postgres_database(base) if args.keep is None else kept_database(base, args.keep) as url:
         url = url.replace("postgresql://", "postgresql+psycopg://", 1)
         schema.upgrade(url)
         settings = Settings(database_url=url, key_dir=str(ROOT / ".bench-keys"))
         engine = build_engine(settings, FixedClock(NOW))
         try:
-            site.prepare(engine)
+            if not engine.definitions.list_all():
+                site.prepare(engine)
         finally:
             engine.dispose()
-        seeds = demo_procedures.create(settings, TODAY)
+        demo_procedures.create(settings, TODAY)
         engine = build_engine(settings, FixedClock(NOW))
+        with engine.db.connect() as connection:  # the samples: the rows `grow` made have no workflow state
+            seeds = list(connection.scalars(text("SELECT id FROM procedures WHERE state <> ''::bytea ORDER BY id")))
         meter = Meter(engine)
         try:
             for size in sorted(int(s) for s in args.sizes.split(",")):

@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -148,6 +149,12 @@ class Procedure(Base):
     started_by: Mapped[str] = mapped_column(String(64))
     started_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
+
+
+# A title search of two characters reads this one, of the title's pairs of characters (engine/services/
+# title_search.py; migration 0017c makes the function df_title_bigrams too).
+Index("ix_procedures_title_bigrams", func.df_title_bigrams(Procedure.title).label("bigrams"), postgresql_using="gin",
+      postgresql_ops={"bigrams": "gin_trgm_ops"}, info=POSTGRESQL_ONLY)
 
 
 class WorkItem(Base):

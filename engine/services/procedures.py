@@ -37,6 +37,7 @@ from engine.persistence.tables import Definition, Event, Organisation, Procedure
 from engine.persistence.uow import UnitOfWork
 from engine.services import definitions, history, paging, progress
 from engine.services.paging import Page
+from engine.services.title_search import title_contains
 from engine.services.views import ProcedureView, TimerView
 from engine.workdays import local_date
 
@@ -162,8 +163,7 @@ def search_page(uow: UnitOfWork, title: str | None = None, sponsor_org: str | No
     if started_before is not None:
         filters.append(Procedure.started_at < started_before)
     if title:
-        # ILIKE on PostgreSQL, served by the trigram index ix_procedures_title_trgm (migration 0017c).
-        filters.append(Procedure.title.icontains(title, autoescape=True))
+        filters.append(title_contains(uow.engine.db.dialect.name, title))  # trigram indexes: 0017c
     if sponsor_org:
         filters.append(Procedure.sponsor_org == sponsor_org)
     if status:
