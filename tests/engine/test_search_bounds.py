@@ -55,6 +55,10 @@ def test_df_view_search_counts_one_past_its_limit_and_still_pages_every_match(en
     assert total == 4 and len(page.items) == len(TITLES)  # counted to the limit and one more, never all
     total, page = engine.procedures.search_page(title="公交", limit=200)
     assert total == 2 == len(page.items)  # under the limit the count is exact
+    monkeypatch.setattr(procedures, "COUNT_LIMIT", 1)  # past it, the page walks the newest first: same matches
+    total, page = engine.procedures.search_page(title="公交", limit=200)
+    assert total == 2 and [v.id for v in page.items] == [started["城区公交票价调整"], started["县城公交线路调整方案"]]
+    monkeypatch.setattr(procedures, "COUNT_LIMIT", 3)
     walked, cursor = [], None
     while True:
         total, page = engine.procedures.search_page(limit=3, after=cursor)
