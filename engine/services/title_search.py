@@ -15,7 +15,7 @@ not wildcards). On PostgreSQL two GIN indexes of pg_trgm serve it (migration 001
   first, computing the spelling only for the titles that pass.
 
 Text without letters that have case (Chinese, digits) is matched with LIKE, the rest with ILIKE: ILIKE
-folds the case of every character of every title it reads, four to five times LIKE's cost on Chinese.
+folds the case of every character of every title it reads, three to four times LIKE's cost on Chinese.
 One character, and a pair with a space, read every title; so does SQLite, which has no pg_trgm.
 """
 
