@@ -9,8 +9,10 @@ from __future__ import annotations
 import os
 
 from alembic import context
+from sqlalchemy import Connection
 
 from engine.persistence.database import connect
+from engine.persistence.schema import include_object_on
 from engine.persistence.tables import Base
 
 config = context.config
@@ -37,9 +39,10 @@ def run_migrations_online() -> None:
         engine.dispose()
 
 
-def _run(connection: object) -> None:
+def _run(connection: Connection) -> None:
     context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True,
-                      transaction_per_migration=True)
+                      transaction_per_migration=True,
+                      include_object=include_object_on(connection.dialect.name))
     with context.begin_transaction():
         context.run_migrations()
 

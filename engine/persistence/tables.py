@@ -22,11 +22,15 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from engine.persistence.types import UTCDateTime
+
+POSTGRESQL_ONLY = {"dialects": ("postgresql",)}
+"""`info` of a schema object only PostgreSQL's migrations make (an index of an extension SQLite lacks)."""
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -126,8 +130,14 @@ class Procedure(Base):
     """A running or ended procedure: its workflow state and the head of its history chain."""
 
     __tablename__ = "procedures"
-    __table_args__ = (Index("ix_procedures_sponsor_org_id", "sponsor_org", "id"),)
-    """A unit's procedures newest first, as its sponsor's page seeks them (issue 21; migration 0017b)."""
+    __table_args__ = (
+        # A unit's procedures newest first, as its sponsor's page seeks them (issue 21; migration 0017b).
+        Index("ix_procedures_sponsor_org_id", "sponsor_org", "id"),
+        # Title search (`title ILIKE '%…%'`) reads this trigram index on PostgreSQL (migration 0017c); SQLite
+        # has no pg_trgm and scans, so the index is PostgreSQL's only (`POSTGRESQL_ONLY`, schema.differences).
+        Index("ix_procedures_title_trgm", "title", postgresql_using="gin", postgresql_ops={"title": "gin_trgm_ops"},
+              info=POSTGRESQL_ONLY),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     definition_id: Mapped[int] = mapped_column(ForeignKey("definitions.id"), index=True)
     title: Mapped[str] = mapped_column(String(300))
@@ -141,6 +151,12 @@ class Procedure(Base):
     started_by: Mapped[str] = mapped_column(String(64))
     started_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
+
+
+# A title search of two characters reads this one, of the title's pairs of characters (engine/services/
+# title_search.py; migration 0017c makes the function df_title_bigrams too).
+Index("ix_procedures_title_bigrams", func.df_title_bigrams(Procedure.title).label("bigrams"), postgresql_using="gin",
+      postgresql_ops={"bigrams": "gin_trgm_ops"}, info=POSTGRESQL_ONLY)
 
 
 class WorkItem(Base):

@@ -37,6 +37,7 @@ from engine.persistence.tables import Definition, Event, Organisation, Procedure
 from engine.persistence.uow import UnitOfWork
 from engine.services import definitions, history, paging, progress
 from engine.services.paging import Page
+from engine.services.title_search import TitleFilter
 from engine.services.views import ProcedureView, TimerView
 from engine.workdays import local_date
 
@@ -155,14 +156,13 @@ def search_page(uow: UnitOfWork, title: str | None = None, sponsor_org: str | No
 
     The count stops at `COUNT_LIMIT` + 1 matches (issue 21): counting every one of a province's
     procedures would cost more than the page itself, and "more than 1,000" is what a reader needs to
-    narrow the search; `total > COUNT_LIMIT` says the count was cut there."""
+    narrow the search; `total > COUNT_LIMIT` says the count was cut there. A title is matched as typed, case
+    ignored, through PostgreSQL's trigram indexes (engine/services/title_search.py)."""
     filters = []
     if started_from is not None:
         filters.append(Procedure.started_at >= started_from)
     if started_before is not None:
         filters.append(Procedure.started_at < started_before)
-    if title:
-        filters.append(Procedure.title.contains(title, autoescape=True))
     if sponsor_org:
         filters.append(Procedure.sponsor_org == sponsor_org)
     if status:
@@ -170,9 +170,13 @@ def search_page(uow: UnitOfWork, title: str | None = None, sponsor_org: str | No
     n = paging.size(limit)
     key = paging.decode(after, (int,))
     seek = [Procedure.id < key[0]] if key is not None else []
+    titled = TitleFilter.of(uow.engine.db.dialect.name, title) if title else None  # trigram indexes: 0017c
     with uow.read():
         total = uow.session.scalar(select(func.count()).select_from(
-            select(Procedure.id).where(*filters).limit(COUNT_LIMIT + 1).subquery())) or 0
+            select(Procedure.id).where(*filters, *([titled.seek] if titled else []))
+            .limit(COUNT_LIMIT + 1).subquery())) or 0
+        if titled:  # many matches: the newest are found by walking the primary key
+            filters.append(titled.seek if total <= COUNT_LIMIT else titled.scan)
         # The definition's key and version only (its BPMN and forms are large), and never the workflow state.
         rows = uow.session.execute(
             select(Procedure, Definition.id, Definition.key, Definition.version).options(defer(Procedure.state))

@@ -11,12 +11,11 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from sqlalchemy import inspect, update
 
 from engine.domain.errors import CursorInvalid
-from engine.persistence.tables import Base, WorkItem
+from engine.persistence import schema
+from engine.persistence.tables import WorkItem
 from tests.conftest import bundle
 
 TITLES = [f"县城公交线路调整方案第{n}号" for n in range(7)]
@@ -123,7 +122,7 @@ def test_df_view_a_cursor_the_list_did_not_give_is_refused_naming_the_field(engi
 
 def test_df_view_the_open_item_indexes_are_made_by_migration_0014a(engine):
     with engine.db.connect() as connection:
-        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        differences = schema.differences(connection)
         names = {i["name"]: i for i in inspect(connection).get_indexes("work_items")}
     assert differences == []
     assert names["ix_work_items_open_inbox"]["column_names"] == ["role", "org", "due_at", "task_id"]

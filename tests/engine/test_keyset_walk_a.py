@@ -5,19 +5,17 @@ the argument that carried it (DF-VIEW), before any row is read."""
 from __future__ import annotations
 
 import pytest
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
 from engine.domain.errors import CursorInvalid
-from engine.persistence.tables import Base
+from engine.persistence import schema
 
 NOT_CURSORS = ("nonsense", "WyJ4Il0", "W10", "WzEsMiwzLDRd")  # junk, ["x"], [], [1,2,3,4]
 
 
 def test_df_view_the_opinion_and_admin_log_page_indexes_are_made_by_migration_0017a(engine):
     with engine.db.connect() as connection:
-        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        differences = schema.differences(connection)
         opinions = {i["name"]: i["column_names"] for i in inspect(connection).get_indexes("opinions")}
         admin = {i["name"]: i["column_names"] for i in inspect(connection).get_indexes("admin_events")}
     assert differences == []
