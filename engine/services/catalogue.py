@@ -7,15 +7,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from engine import catalogue as rules
 from engine.chain import canonical, timestamp
 from engine.persistence.tables import CatalogueItem
 from engine.persistence.uow import UnitOfWork
-from engine.services import adminlog
+from engine.services import adminlog, paging
 
-__all__ = ["items", "load"]
+__all__ = ["items", "items_page", "load"]
 
 
 @dataclass(frozen=True)
@@ -72,10 +72,36 @@ def recorded_rows(rows: Iterable[CatalogueItem]) -> list[dict[str, Any]]:
                     "loaded_at": timestamp(r.loaded_at)} for r in rows), key=lambda r: str(r["code"]))
 
 
-def items(uow: UnitOfWork, year: int) -> list[ItemView]:
+def items(uow: UnitOfWork, year: int, sponsor_org: str | None = None, status: str | None = None) -> list[ItemView]:
+    """A year's catalogue items by code, of one sponsoring unit and in one status when given: what a unit
+    may start from (its published items) or `decisionflow catalogue` prints. A year's catalogue is the
+    government's own annual list (MD-3c), read whole by these callers; the API pages it (`items_page`)."""
     with uow.read():
-        return [_view(row) for row in uow.session.scalars(
-            select(CatalogueItem).where(CatalogueItem.year == year).order_by(CatalogueItem.code))]
+        rows = uow.session.scalars(_items(year, sponsor_org, status).order_by(CatalogueItem.code))
+        return [_view(row) for row in rows]
+
+
+def items_page(uow: UnitOfWork, year: int, after: str | None = None, limit: int | None = None) -> paging.Page[ItemView]:
+    """A page of a year's catalogue by code, after the cursor `after` (the last code): the unique
+    (year, code) index serves the seek (issue 21)."""
+    n = paging.size(limit)
+    key = paging.decode(after, (str,))
+    with uow.read():
+        statement = _items(year, None, None)
+        if key is not None:
+            statement = statement.where(CatalogueItem.code > key[0])
+        rows = list(uow.session.scalars(statement.order_by(CatalogueItem.code).limit(n + 1)))
+        more, rows = len(rows) > n, rows[:n]
+        return paging.Page(tuple(_view(r) for r in rows), paging.encode(rows[-1].code) if more else None)
+
+
+def _items(year: int, sponsor_org: str | None, status: str | None) -> Select[tuple[CatalogueItem]]:
+    statement = select(CatalogueItem).where(CatalogueItem.year == year)
+    if sponsor_org is not None:
+        statement = statement.where(CatalogueItem.sponsor_org == sponsor_org)
+    if status is not None:
+        statement = statement.where(CatalogueItem.status == status)
+    return statement
 
 
 def status(uow: UnitOfWork, year: int, code: str) -> str | None:

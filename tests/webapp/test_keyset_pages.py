@@ -113,3 +113,25 @@ def test_df_view_api_events_page_the_chain_in_order_and_link_the_rest(site, app,
     assert seen == whole
     bad = client.get(f"/api/v1/procedures/{procedure_id}/events?after=nonsense", headers=headers)
     assert bad.status_code == 422 and bad.json["field"] == "after"
+
+
+def test_md3c_api_catalogue_pages_a_year_by_code_and_the_sponsor_is_offered_only_its_published_items(site, app):
+    """The year's catalogue (MD-3c) pages like every API collection (issue 21); the start page offers a unit
+    its own published items only, filtered in the query."""
+    import json
+    from pathlib import Path
+    data = json.loads((Path(__file__).parents[2] / "processes" / "catalogue" / "2026.json").read_text("utf-8"))
+    site.catalogue.load(data, "test")
+    secret = site.tokens.issue(site.people.actor("sponsor"), "test").secret
+    client, headers = app.test_client(), {"Authorization": f"Bearer {secret}"}
+    seen, path = [], "/api/v1/catalogue/2026?per_page=4"
+    while path:
+        response = client.get(path, headers=headers)
+        assert response.status_code == 200 and len(response.json) <= 4
+        seen += [i["code"] for i in response.json]
+        found = LINK.search(response.headers.get("Link", ""))
+        path = found.group(1) if found else None
+    assert seen == sorted(i["code"] for i in data["items"])
+    assert client.get("/api/v1/catalogue/2026?after=nonsense", headers=headers).json["field"] == "after"
+    offered = site.catalogue.items(2026, sponsor_org="dev_reform", status="published")
+    assert [i.code for i in offered] == [i["code"] for i in data["items"] if i["sponsor_org"] == "dev_reform"]

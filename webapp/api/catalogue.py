@@ -18,11 +18,17 @@ bp.before_request(access.authenticate)
 
 
 @bp.get("/catalogue/<int:year>")
+@bp.arguments(CursorArgs, location="query")
 @bp.response(200, CatalogueItemSchema(many=True))
-@errors(bp)
-def catalogue(year: int) -> Any:
-    """The items of a year's decision catalogue, with their status (only published ones can be chosen)."""
-    return engine().catalogue.items(year) if 1900 <= year <= 9999 else []
+@errors(bp, 422)
+def catalogue(args: dict[str, Any], year: int) -> Any:
+    """The items of a year's decision catalogue by code, with their status (only published ones can be
+    chosen). A page of `per_page` (50); when there are more, a `Link: <…?after=…>; rel="next"` header
+    names the next."""
+    if not 1900 <= year <= 9999:
+        return []
+    page = engine().catalogue.items_page(year, args.get("after"), args["per_page"])
+    return linked(page, "api_catalogue.catalogue", year=year, per_page=args["per_page"])
 
 
 @bp.get("/tokens")

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, url_for
+from flask import Response
 from flask_smorest import Blueprint
 
 from webapp.api.docs import DESCRIPTIONS, errors
+from webapp.api.keyset import linked
 from webapp.api.problems import MEDIA_TYPE
 from webapp.api.schemas import CheckpointSchema, CursorArgs, ProblemSchema, SignedCheckpointSchema
 from webapp.pages.common import engine
@@ -31,10 +32,7 @@ def listing(args: dict[str, Any]) -> Any:
     """Checkpoints, newest first: number, time, Merkle root and signing key. No token needed. A page of
     `per_page`; a `Link: <…>; rel="next"` header names the next while there is one."""
     page = engine().checkpoints.listing_page(args.get("after"), args["per_page"])
-    if page.next is None:
-        return list(page.items)
-    link = url_for("api_checkpoints.listing", after=page.next, per_page=args["per_page"])
-    return list(page.items), 200, {"Link": f'<{link}>; rel="next"'}
+    return linked(page, "api_checkpoints.listing", per_page=args["per_page"])
 
 
 @bp.get("/checkpoints/<int:checkpoint_seq>")

@@ -11,8 +11,9 @@ from flask_smorest import Blueprint
 from engine.clock import CST
 from engine.services.procedures import COUNT_LIMIT
 from webapp import metrics
-from webapp.api import access, keyset
+from webapp.api import access
 from webapp.api.docs import errors
+from webapp.api.keyset import linked
 from webapp.api.schemas import (
     CursorArgs,
     EventSchema,
@@ -83,7 +84,7 @@ def events(args: dict[str, Any], procedure_id: int) -> Any:
     """The chained history, in order; each event's hash covers the one before. A page of `per_page` (50);
     when there are more, a `Link: <…?after=…>; rel="next"` header names the next."""
     page = engine().record.events(access.actor(), procedure_id, args.get("after"), args["per_page"])
-    return keyset.linked(page, "api_procedures.events", procedure_id=procedure_id, per_page=args["per_page"])
+    return linked(page, "api_procedures.events", procedure_id=procedure_id, per_page=args["per_page"])
 
 
 @bp.get("/<id:procedure_id>/verify")

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import url_for
 from flask_smorest import Blueprint
 
 from webapp.api import access
 from webapp.api.docs import errors
+from webapp.api.keyset import linked
 from webapp.api.schemas import CleanupSchema, CursorArgs, RegistryEntrySchema
 from webapp.pages.common import engine
 
@@ -32,8 +32,8 @@ bp.before_request(access.authenticate)
 def entries(args: dict[str, Any]) -> Any:
     """Registered normative documents, newest first, with their status as history leaves it: a page of
     `per_page`; a `Link: <…>; rel="next"` header names the next while there is one."""
-    return _paged(engine().registry.entries_page(args.get("after"), args["per_page"]), "api_registry.entries",
-                  args["per_page"])
+    return linked(engine().registry.entries_page(args.get("after"), args["per_page"]), "api_registry.entries",
+                  per_page=args["per_page"])
 
 
 @bp.get("/registry/cleanups")
@@ -43,12 +43,5 @@ def entries(args: dict[str, Any]) -> Any:
 def cleanups(args: dict[str, Any]) -> Any:
     """Published clean-ups with their continuing, to-be-amended, repealed and lapsed lists, newest first: a
     page of `per_page`; a `Link: <…>; rel="next"` header names the next while there is one."""
-    return _paged(engine().registry.cleanups_page(args.get("after"), args["per_page"]),
-                  "api_registry.cleanups", args["per_page"])
-
-
-def _paged(page: Any, endpoint: str, per_page: int) -> Any:
-    """The page's rows, and the next page's address in a Link header when there is one."""
-    if page.next is None:
-        return list(page.items)
-    return list(page.items), 200, {"Link": f'<{url_for(endpoint, after=page.next, per_page=per_page)}>; rel="next"'}
+    return linked(engine().registry.cleanups_page(args.get("after"), args["per_page"]),
+                  "api_registry.cleanups", per_page=args["per_page"])

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, request, url_for
+from flask import Response, request
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, ValidationError, fields, validate
 
 from engine.services.tasks import Upload
 from webapp.api import access
 from webapp.api.docs import errors
+from webapp.api.keyset import linked
 from webapp.api.schemas import CompleteSchema, CursorArgs, StepResultSchema, WorkItemSchema
 from webapp.downloads import download
 from webapp.inputs import load_json
@@ -48,10 +49,7 @@ def inbox(args: dict[str, Any]) -> Any:
     """Open steps the caller may do, soonest deadline first; administrators have none (403, DF-ADMIN-SEPARATION).
     A page of `per_page` (50); when there are more, a `Link: <…?after=…>; rel="next"` header names the next."""
     page = engine().tasks.inbox_page(access.actor(), args.get("after"), args["per_page"])
-    if page.next is None:
-        return list(page.items)
-    link = url_for("api_tasks.inbox", after=page.next, per_page=args["per_page"])
-    return list(page.items), 200, {"Link": f'<{link}>; rel="next"'}
+    return linked(page, "api_tasks.inbox", per_page=args["per_page"])
 
 
 class ClaimArgs(Schema):

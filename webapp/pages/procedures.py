@@ -48,7 +48,7 @@ def mine() -> Any:
 @requires("sponsor")
 def new() -> Any:
     me = actor()
-    items = [i for i in engine().catalogue.items(today().year) if i.sponsor_org == me.org and i.status == "published"]
+    items = engine().catalogue.items(today().year, sponsor_org=me.org, status="published")
     deployed = {d.key for d in engine().definitions.list_all()}
     keys = [k for k in START_KEYS if k in deployed]
     decided = [v for v in engine().procedures.search(status="completed", limit=200)[1]
