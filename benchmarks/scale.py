@@ -14,7 +14,8 @@ listener:
   (not the registry page: see `measure`);
 - `verify` incremental (the procedures whose head moved since the heads taken after loading), a sample (the
   seeds and 2,000 clones spread over the ids, checked whole) and `--full`: the clones must add no finding to
-  the seeds' (`--skip-full-verify` leaves the full one out: about an hour at 1,000,000).
+  the seeds' (`--skip-full-verify` leaves the full one out, `--skip-full-verify 100000` above that size:
+  about an hour at 1,000,000).
 
 `--keep` leaves the database in place and prints its URL; `--reuse URL` measures such a database again
 (after `alembic upgrade head` on it, so indexes other branches added apply) without loading anything.
@@ -24,7 +25,7 @@ measured in the same run as the floor, per docs/benchmarks.md. `--explain` print
 BUFFERS) of the inbox, board and search statements at each size.
 
     . scripts/postgres.sh && python benchmarks/scale.py --sizes 1000,10000,100000 --json
-    python benchmarks/scale.py --sizes 1000000 --json --keep --skip-full-verify
+    python benchmarks/scale.py --sizes 1000,10000,100000,1000000 --json --keep --skip-full-verify 10000
     python benchmarks/scale.py --reuse postgresql://…/df_bench_1234 --json
 """
 
@@ -348,8 +349,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="processes writing clones (default 2)")
     parser.add_argument("--keep", action="store_true", help="keep each database loaded and print its URL")
     parser.add_argument("--reuse", metavar="URL", help="measure this already loaded database (no load)")
-    parser.add_argument("--skip-full-verify", action="store_true",
-                        help="leave out verify --full (incremental and sampled verify still run)")
+    parser.add_argument("--skip-full-verify", nargs="?", type=int, const=0, default=None, metavar="ABOVE",
+                        help="leave out verify --full (at sizes above ABOVE if given); incremental and sampled "
+                             "verify still run")
     args = parser.parse_args(argv)
     global REPEAT
     REPEAT = max(1, args.repeat)
@@ -359,11 +361,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     report: dict[str, Any] = {"sizes": {}, "detail": {}, "machine": machine(Path("/tmp")),
                               "postgres": postgres_version(base), "raw_spiffworkflow": raw_baseline()}
-    full_verify = not args.skip_full_verify
+    skip_above = args.skip_full_verify
     if args.reuse:
         url = args.reuse.replace("postgresql://", "postgresql+psycopg://", 1)
         settings, seeds = reuse(url)
-        result = measure(settings, seeds, 0, args.explain, full_verify)
+        result = measure(settings, seeds, 0, args.explain, skip_above is None)
         size = result["procedures"]
         report["sizes"][str(size)] = {**summary(result), "load_s": None, "open_items": result["open_items"]}
         report["detail"][str(size)] = {**result, "database": args.reuse}
@@ -371,13 +373,13 @@ def main(argv: list[str] | None = None) -> int:
         database = kept_postgres_database if args.keep else fresh_postgres_database
         with database(base) as url:
             url = url.replace("postgresql://", "postgresql+psycopg://", 1)
+            if args.keep:
+                print(f"{size}: loading into {url}, kept after the run", file=sys.stderr, flush=True)
             started = time.perf_counter()
             settings, seeds = load(url, size, args.workers)
             loaded = time.perf_counter() - started
-            print(f"{size}: loaded in {loaded:.0f} s ({size / loaded:.0f} procedures/s)", file=sys.stderr)
-            if args.keep:
-                print(f"{size}: kept at {url}", file=sys.stderr, flush=True)
-            result = measure(settings, seeds, size, args.explain, full_verify)
+            print(f"{size}: loaded in {loaded:.0f} s ({size / loaded:.0f} procedures/s)", file=sys.stderr, flush=True)
+            result = measure(settings, seeds, size, args.explain, skip_above is None or size <= skip_above)
             result["load_s"] = round(loaded, 1)
             result["database"] = url if args.keep else None
         report["sizes"][str(size)] = {**summary(result), "load_s": result["load_s"],
