@@ -1,12 +1,12 @@
 """Many procedures from a few, consistently: every row a procedure owns, copied under a new id (issue 21).
 
 `benchmarks/verify.py` clones one procedure's procedures/events/work_items rows; this generalises it to
-every table keyed by procedure (timers, reminders, consultations, opinions too) so that
-procedures of every definition, at whatever position the seeds reached, can be multiplied. Each clone gets
-its own procedure id; every task id the source used (in rows and anywhere inside event payloads) is
-replaced by one derived from the clone's id (in the workflow state as well, and the events' digest of that
-state with it); its chain is rehashed for that id. `decisionflow verify --full` finds nothing on the result
-(the benchmark checks).
+every table keyed by procedure (timers, reminders, consultations, opinions, numbers_held and indicator_facts
+too) so that procedures of every definition, at whatever position the seeds reached, can be multiplied.
+Each clone gets its own procedure id; every task id the source used (in rows and anywhere inside event
+payloads) is replaced by one derived from the clone's id (in the workflow state as well, and the events'
+digest of that state with it); its chain is rehashed for that id (SHA-256, whatever the seed's suite).
+`decisionflow verify --full` finds on the result only what it finds on the seeds (the benchmark checks).
 
 A million clones must load in minutes, not hours, so nothing is re-encoded per clone. A clone's task id is
 the source's first 24 characters and the clone id in 12 digits (`new_task`), so every text that holds task
@@ -284,12 +284,14 @@ def _copy_batch(connection: psycopg.Connection, plan: Plan, start: int, stop: in
 def _worker(url: str, plan: Plan, batches: list[tuple[int, int]], total: int) -> None:
     with psycopg.connect(url) as connection:
         connection.execute("SET synchronous_commit = off")
-        started = time.perf_counter()
+        started, done = time.perf_counter(), 0
         for start, stop in batches:
             _copy_batch(connection, plan, start, stop)
+            done += stop - start
             if stop % 50_000 < BATCH:
-                rate = (stop - batches[0][0]) / (time.perf_counter() - started)
-                print(f"  {stop} of {total} cloned ({rate:.0f}/s in this worker)", file=sys.stderr, flush=True)
+                rate = done / (time.perf_counter() - started)
+                print(f"  clone {stop} of {total} written ({rate:.0f}/s by this worker)", file=sys.stderr,
+                      flush=True)
 
 
 def _secondary_indexes(connection: Any) -> list[tuple[str, str]]:
