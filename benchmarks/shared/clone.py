@@ -34,7 +34,7 @@ from datetime import datetime
 from typing import Any
 
 import psycopg
-from sqlalchemy import Table, insert, select, text
+from sqlalchemy import select, text
 from sqlalchemy.engine import Engine as SqlEngine
 
 from engine import chain
@@ -309,7 +309,7 @@ def clone(db: SqlEngine, sources: Iterable[int], copies: int, first_id: int, wor
     seeds = [Source(db, s) for s in sources]
     total = copies * len(seeds)
     if db.dialect.name != "postgresql":
-        return _insert(db, seeds, total, first_id)
+        raise ValueError("clone writes with PostgreSQL COPY: give it a PostgreSQL database")
     with db.begin() as connection:
         keys = {name: (connection.scalar(text(f"SELECT max(id) FROM {name}")) or 0) + 1 for name in SURROGATE}
         indexes = _secondary_indexes(connection)
@@ -346,20 +346,3 @@ def clone(db: SqlEngine, sources: Iterable[int], copies: int, first_id: int, wor
         connection.execute(text("ANALYZE"))
     print(f"  indexed and analysed in {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
     return first_id + total
-
-
-def _insert(db: SqlEngine, seeds: list[Source], total: int, first_id: int) -> int:
-    """SQLite (no COPY): the slow rows, inserted a batch at a time."""
-    pid = first_id
-    for start in range(0, total, BATCH):
-        batch: dict[str, list[dict[str, Any]]] = {}
-        for m in range(start, min(start + BATCH, total)):
-            for name, rows in seeds[m % len(seeds)].rows_for(pid).items():
-                batch.setdefault(name, []).extend(rows)
-            pid += 1
-        with db.begin() as connection:
-            for name in TABLES:
-                if batch.get(name):
-                    table: Table = seeds[0].tables[name]
-                    connection.execute(insert(table), batch[name])
-    return pid
