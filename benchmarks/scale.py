@@ -12,14 +12,21 @@ listener:
 - auditor search, first page, without and with a title filter (service and `/audit/`);
 - a procedure's audit page, one step completion (legal opinion on a cloned case at review), the public portal
   (not the registry page: see `measure`);
-- `verify` incremental (the procedures whose head moved since the heads taken after loading) and `--full`,
-  which must find nothing.
+- `verify` incremental (the procedures whose head moved since the heads taken after loading), a sample (the
+  seeds and 2,000 clones spread over the ids, checked whole) and `--full`: the clones must add no finding to
+  the seeds' (`--skip-full-verify` leaves the full one out, `--skip-full-verify 100000` above that size:
+  about an hour at 1,000,000).
+
+`--keep` leaves the database in place and prints its URL; `--reuse URL` measures such a database again
+(after `alembic upgrade head` on it, so indexes other branches added apply) without loading anything.
 
 Raw SpiffWorkflow's in-memory completion (benchmarks/completion/raw.py, the 10-step linear chain) is
 measured in the same run as the floor, per docs/benchmarks.md. `--explain` prints EXPLAIN (ANALYZE,
 BUFFERS) of the inbox, board and search statements at each size.
 
-    . scripts/postgres.sh && python benchmarks/scale.py --sizes 10000,100000 --json
+    . scripts/postgres.sh && python benchmarks/scale.py --sizes 1000,10000,100000 --json
+    python benchmarks/scale.py --sizes 1000,10000,100000,1000000 --json --keep --skip-full-verify 10000
+    python benchmarks/scale.py --reuse postgresql://…/df_bench_1234 --json
 """
 
 from __future__ import annotations
@@ -41,14 +48,21 @@ from datetime import date, datetime  # noqa: E402
 from datetime import time as clock_time  # noqa: E402
 from typing import Any  # noqa: E402
 
-from sqlalchemy import event, select  # noqa: E402
+from alembic.autogenerate import compare_metadata  # noqa: E402
+from alembic.migration import MigrationContext  # noqa: E402
+from sqlalchemy import event, select, text  # noqa: E402
 
 from benchmarks import linear_chain  # noqa: E402
 from benchmarks.completion.raw import parse_spec, run_raw  # noqa: E402
 from benchmarks.completion.scenario import Plan  # noqa: E402
 from benchmarks.shared.clone import clone  # noqa: E402
 from benchmarks.shared.machine import machine  # noqa: E402
-from benchmarks.shared.postgres import fresh_postgres_database, postgres_base_url, postgres_version  # noqa: E402
+from benchmarks.shared.postgres import (  # noqa: E402
+    fresh_postgres_database,
+    kept_postgres_database,
+    postgres_base_url,
+    postgres_version,
+)
 from benchmarks.shared.stats import percentile  # noqa: E402
 from engine import demo_procedures  # noqa: E402
 from engine.clock import CST, FixedClock  # noqa: E402
@@ -57,13 +71,15 @@ from engine.core import Engine, build_engine  # noqa: E402
 from engine.demo import USERS  # noqa: E402
 from engine.integrity.check import Tally  # noqa: E402
 from engine.persistence import schema  # noqa: E402
-from engine.persistence.tables import Procedure, WorkItem  # noqa: E402
+from engine.persistence.tables import Base, Procedure, WorkItem  # noqa: E402
 from tests.webapp import site  # noqa: E402
 
 TODAY = date(2026, 11, 30)
 NOW = datetime.combine(TODAY, clock_time(10), tzinfo=CST)
 REPEAT = 20
 """Timed calls per measurement (after one untimed warm-up call); `--repeat` changes it."""
+VERIFY_SAMPLE = 2000
+"""Clones checked whole by the sampled verify, spread evenly over the ids."""
 SLOW_REPEAT = 3
 """Timed calls of a page whose size is not bounded yet (the public portal)."""
 STEP_ROLES_EXCLUDED = {"auditor", "supervisor", "admin"}
@@ -112,7 +128,7 @@ def http(client: Any, path: str, headers: dict[str, str] | None = None) -> Calla
     return call
 
 
-def load(url: str, size: int) -> tuple[Settings, list[int]]:
+def load(url: str, size: int, workers: int = 2) -> tuple[Settings, list[int]]:
     """A database of `size` procedures: the demo's samples through the services, then clones of them."""
     schema.upgrade(url)
     settings = Settings(database_url=url, key_dir=str(ROOT / ".bench-keys"))
@@ -127,7 +143,28 @@ def load(url: str, size: int) -> tuple[Settings, list[int]]:
         copies = max(0, size - len(seeds)) // len(seeds)
         with engine.db.connect() as connection:
             first = (connection.scalar(select(Procedure.id).order_by(Procedure.id.desc()).limit(1)) or 0) + 1
-        clone(engine.db, seeds, copies, first)
+        clone(engine.db, seeds, copies, first, workers)
+        with engine.db.connect() as connection:  # indexes dropped for the load are back as migrations made them
+            differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        if differences:
+            raise AssertionError(f"the loaded schema differs from the models: {differences}")
+    finally:
+        engine.dispose()
+    return settings, seeds
+
+
+def reuse(url: str) -> tuple[Settings, list[int]]:
+    """A database a `--keep` run loaded, brought to the current head; its seeds are the procedures made
+    through the services: the first ids, whose task ids do not end in their own id as a clone's do."""
+    schema.upgrade(url)
+    settings = Settings(database_url=url, key_dir=str(ROOT / ".bench-keys"))
+    engine = build_engine(settings, FixedClock(NOW))
+    try:
+        with engine.db.connect() as connection:
+            seeds = list(connection.scalars(text(
+                "SELECT p.id FROM (SELECT id FROM procedures ORDER BY id LIMIT 50) p WHERE NOT EXISTS "
+                "(SELECT 1 FROM work_items w WHERE w.procedure_id = p.id "
+                "AND right(w.task_id, 12) = lpad(p.id::text, 12, '0')) ORDER BY p.id")))
     finally:
         engine.dispose()
     return settings, seeds
@@ -147,7 +184,8 @@ def explain(engine: Engine, meter: Meter, name: str, call: Callable[[], Any]) ->
     return lines
 
 
-def measure(settings: Settings, seeds: list[int], size: int, show_plans: bool) -> dict[str, Any]:
+def measure(settings: Settings, seeds: list[int], size: int, show_plans: bool,
+            full_verify: bool = True) -> dict[str, Any]:
     engine = build_engine(settings, FixedClock(NOW))
     meter = Meter(engine)
     app = site.make_app(engine)
@@ -199,12 +237,15 @@ def measure(settings: Settings, seeds: list[int], size: int, show_plans: bool) -
         found = list(engine.history.findings(heads, tally))
         out["verify_incremental"] = {"s": round(time.perf_counter() - started, 3), "procedures": tally.procedures,
                                      "findings": len(found)}
-        tally = Tally()
-        started = time.perf_counter()
-        found = list(engine.history.findings(None, tally))
-        out["verify_full"] = {"s": round(time.perf_counter() - started, 2), "procedures": tally.procedures,
-                              "events": tally.events, "findings": len(found),
-                              "first_findings": [f"{f.where()}: {f.en}" for f in found[:3]]}
+        out["verify_sample"] = sampled_verify(engine, heads, seeds)
+        out["verify_full"] = None
+        if full_verify:
+            tally = Tally()
+            started = time.perf_counter()
+            found = list(engine.history.findings(None, tally))
+            out["verify_full"] = {"s": round(time.perf_counter() - started, 2), "procedures": tally.procedures,
+                                  "events": tally.events, "findings": len(found),
+                                  "first_findings": [f"{f.where()}: {f.en}" for f in found[:3]]}
         if show_plans:
             print(f"==== EXPLAIN at {size} procedures", file=sys.stderr)
             plans = []
@@ -218,6 +259,31 @@ def measure(settings: Settings, seeds: list[int], size: int, show_plans: bool) -
     finally:
         engine.dispose()
     return out
+
+
+def sampled_verify(engine: Engine, heads: dict[int, int], seeds: list[int]) -> dict[str, Any]:
+    """Verify the seeds alone, then the seeds and VERIFY_SAMPLE clones spread over the ids (each checked
+    whole, as `--full` would): the clones must add no finding to the seeds'. (Findings outside procedures,
+    such as documents and admin tables, are in both runs.)"""
+    clones = sorted(set(heads) - set(seeds))
+    step = max(1, len(clones) // VERIFY_SAMPLE)
+    sample = set(seeds) | set(clones[::step])
+
+    def run(checked: set[int]) -> tuple[list[str], Tally, float]:
+        tally = Tally()
+        started = time.perf_counter()
+        moved = {pid: (-1 if pid in checked else seq) for pid, seq in heads.items()}
+        found = [f"{f.where()}: {f.en}" for f in engine.history.findings(moved, tally)]
+        return found, tally, time.perf_counter() - started
+
+    seed_findings, _tally, _s = run(set(seeds))
+    found, tally, seconds = run(sample)
+    added = sorted(set(found) - set(seed_findings))
+    if added:
+        print(f"verify: the clones add {len(added)} findings, first {added[:3]}", file=sys.stderr)
+    return {"s": round(seconds, 3), "procedures": tally.procedures, "events": tally.events,
+            "findings": len(found), "seed_findings": len(seed_findings), "added_by_clones": len(added),
+            "first_added": added[:3]}
 
 
 def completions(engine: Engine, meter: Meter, review_seed: int, count: int = 10) -> dict[str, Any]:
@@ -267,8 +333,10 @@ def summary(result: dict[str, Any]) -> dict[str, Any]:
         "search_title_statements": result["search_title"]["service"]["statements"],
         "completion_ms": result["completion"].get("p50_ms"),
         "verify_incremental_s": result["verify_incremental"]["s"],
-        "verify_full_s": result["verify_full"]["s"],
-        "verify_findings": result["verify_full"]["findings"],
+        "verify_sample_s": result["verify_sample"]["s"],
+        "verify_sample_added_findings": result["verify_sample"]["added_by_clones"],
+        "verify_full_s": result["verify_full"]["s"] if result["verify_full"] else None,
+        "verify_findings": result["verify_full"]["findings"] if result["verify_full"] else None,
     }
 
 
@@ -278,6 +346,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN (ANALYZE) plans on stderr")
     parser.add_argument("--repeat", type=int, default=20, help="timed calls per figure (default 20)")
+    parser.add_argument("--workers", type=int, default=2, help="processes writing clones (default 2)")
+    parser.add_argument("--keep", action="store_true", help="keep each database loaded and print its URL")
+    parser.add_argument("--reuse", metavar="URL", help="measure this already loaded database (no load)")
+    parser.add_argument("--skip-full-verify", nargs="?", type=int, const=0, default=None, metavar="ABOVE",
+                        help="leave out verify --full (at sizes above ABOVE if given); incremental and sampled "
+                             "verify still run")
     args = parser.parse_args(argv)
     global REPEAT
     REPEAT = max(1, args.repeat)
@@ -287,15 +361,27 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     report: dict[str, Any] = {"sizes": {}, "detail": {}, "machine": machine(Path("/tmp")),
                               "postgres": postgres_version(base), "raw_spiffworkflow": raw_baseline()}
-    for size in (int(s) for s in args.sizes.split(",")):
-        with fresh_postgres_database(base) as url:
+    skip_above = args.skip_full_verify
+    if args.reuse:
+        url = args.reuse.replace("postgresql://", "postgresql+psycopg://", 1)
+        settings, seeds = reuse(url)
+        result = measure(settings, seeds, 0, args.explain, skip_above is None)
+        size = result["procedures"]
+        report["sizes"][str(size)] = {**summary(result), "load_s": None, "open_items": result["open_items"]}
+        report["detail"][str(size)] = {**result, "database": args.reuse}
+    for size in () if args.reuse else (int(s) for s in args.sizes.split(",")):
+        database = kept_postgres_database if args.keep else fresh_postgres_database
+        with database(base) as url:
             url = url.replace("postgresql://", "postgresql+psycopg://", 1)
+            if args.keep:
+                print(f"{size}: loading into {url}, kept after the run", file=sys.stderr, flush=True)
             started = time.perf_counter()
-            settings, seeds = load(url, size)
+            settings, seeds = load(url, size, args.workers)
             loaded = time.perf_counter() - started
-            print(f"{size}: loaded in {loaded:.0f} s ({size / loaded:.0f} procedures/s)", file=sys.stderr)
-            result = measure(settings, seeds, size, args.explain)
+            print(f"{size}: loaded in {loaded:.0f} s ({size / loaded:.0f} procedures/s)", file=sys.stderr, flush=True)
+            result = measure(settings, seeds, size, args.explain, skip_above is None or size <= skip_above)
             result["load_s"] = round(loaded, 1)
+            result["database"] = url if args.keep else None
         report["sizes"][str(size)] = {**summary(result), "load_s": result["load_s"],
                                       "open_items": result["open_items"]}
         report["detail"][str(size)] = result

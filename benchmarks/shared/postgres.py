@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 
 import psycopg
 from psycopg import sql
@@ -34,21 +35,29 @@ def _psycopg_url(url: str, database: str | None = None) -> str:
 
 
 @contextmanager
-def fresh_postgres_database(base_url: str) -> Iterator[str]:
-    """A database created for this run and dropped after, so the run never touches real data."""
-    name = f"df_bench_{os.getpid()}"
+def fresh_postgres_database(base_url: str, keep: bool = False) -> Iterator[str]:
+    """A database created for this run and dropped after, so the run never touches real data; with `keep`,
+    a new one (named with `keep` and the process id) left in place for a later `--reuse`."""
+    name = f"df_bench_keep_{os.getpid()}_{int(time.time())}" if keep else f"df_bench_{os.getpid()}"
     drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
 
     def admin(statement: sql.Composed) -> None:
         with psycopg.connect(_psycopg_url(base_url), autocommit=True) as connection:
             connection.execute(statement)
 
-    admin(drop)
+    if not keep:
+        admin(drop)
     admin(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     try:
         yield _psycopg_url(base_url, name)
     finally:
-        admin(drop)
+        if not keep:
+            admin(drop)
+
+
+def kept_postgres_database(base_url: str) -> AbstractContextManager[str]:
+    """A database created for this run and kept after it."""
+    return fresh_postgres_database(base_url, keep=True)
 
 
 def postgres_version(url: str) -> str:
