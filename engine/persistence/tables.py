@@ -330,8 +330,12 @@ class Consultation(Base):
     """A public comment call as citizens see it: projected when the call opens (MD-15a)."""
 
     __tablename__ = "consultations"
-    # The public portal's open calls and its closed ones seek their page here, by closing time (migration 0017e).
-    __table_args__ = (Index("ix_consultations_closes_at", "closes_at", "id"),)
+    # The public portal's open calls and its closed ones seek their page here, by closing time (migration 0017e);
+    # the calls closed before their closing time have their own small index (0017f), so the closed list never
+    # walks over the calls still open.
+    __table_args__ = (Index("ix_consultations_closes_at", "closes_at", "id"),
+                      Index("ix_consultations_closed_early", "closes_at", "id",
+                            postgresql_where=text("closed_at IS NOT NULL"), sqlite_where=text("closed_at IS NOT NULL")))
     id: Mapped[int] = mapped_column(primary_key=True)
     procedure_id: Mapped[int] = mapped_column(ForeignKey("procedures.id"), index=True)
     title: Mapped[str] = mapped_column(String(300))

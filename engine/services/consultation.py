@@ -175,15 +175,20 @@ def open_page(uow: UnitOfWork, after: str | None = None, limit: int | None = Non
 
 
 def closed(uow: UnitOfWork, limit: int = 50) -> list[ConsultationView]:
-    """Calls that have closed, newest first, with their adoption statements once published."""
+    """Calls that have closed, the latest closing first, with their adoption statements once published.
+
+    Two seeks, each stopped at `limit`: the calls closed early (closed before their closing time, from the
+    partial index of closed calls) and those past their closing time (ix_consultations_closes_at backwards
+    from now). One `closes_at <= now OR closed_at IS NOT NULL` walked back over every call still open first:
+    0.74 s at a million procedures (issue 21)."""
     with uow.read():
         now = uow.clock.now()
-        rows = uow.session.execute(
-            select(Consultation, Organisation.name)
-            .join(Organisation, Organisation.code == Consultation.sponsor_org, isouter=True)
-            .where((Consultation.closes_at <= now) | Consultation.closed_at.is_not(None))
-            .order_by(Consultation.closes_at.desc()).limit(limit)).all()
-        return [_view(row, org, now) for row, org in rows]
+        calls = (select(Consultation, Organisation.name)
+                 .join(Organisation, Organisation.code == Consultation.sponsor_org, isouter=True)
+                 .order_by(Consultation.closes_at.desc(), Consultation.id.desc()).limit(limit))
+        early = uow.session.execute(calls.where(Consultation.closes_at > now, Consultation.closed_at.is_not(None)))
+        ended = uow.session.execute(calls.where(Consultation.closes_at <= now))
+        return [_view(row, org, now) for row, org in [*early, *ended][:limit]]
 
 
 def get(uow: UnitOfWork, procedure_id: int) -> ConsultationView:

@@ -88,7 +88,8 @@ def test_df_view_title_trigram_indexes_are_made_by_migration_0017c_and_undone_by
     command.downgrade(schema.alembic_config(db_url), "0017a_keyset_a")  # the revision before 0017c
     with engine.db.connect() as connection:
         assert _title_indexes(connection) == set()
-        assert _named(schema.differences(connection)) == {("add_index", name) for name in made}
+        # 0017c's indexes are gone (later migrations' are too, below the revision asked for)
+        assert {("add_index", name) for name in made} <= _named(schema.differences(connection))
     schema.upgrade(db_url)
     with engine.db.connect() as connection:
         assert _title_indexes(connection) == made
