@@ -8,8 +8,9 @@ change:
   API (`GET /api/v1/tasks/` with a token) and the page (`/tasks`, logged in, Flask test client), with
   statements per call;
 - `--profile`: cProfile of 50 calls of each for one user (`--user`), the top functions by cumulative time;
-- `--completion`: one legal opinion on a clone at legality review (it is committed: the database is spent by
-  one step), then EXPLAIN (ANALYZE, BUFFERS) of each of its statements, each in a transaction rolled back.
+- `--completion COUNT`: COUNT legal opinions on clones at legality review, timed (they are committed: each
+  run spends COUNT + 1 of them), then EXPLAIN (ANALYZE, BUFFERS) of each statement of one more, which
+  writes nothing.
 
     . scripts/postgres.sh && python benchmarks/inbox_profile.py --load 10000 --database df_inbox_10k
     . scripts/postgres.sh && python benchmarks/inbox_profile.py --database df_inbox_10k [--profile]
@@ -25,11 +26,13 @@ if sys.path and Path(sys.path[0] or ".").resolve() == ROOT / "benchmarks":
     sys.path[0] = str(ROOT)
 
 import argparse  # noqa: E402
+import contextlib  # noqa: E402
 import cProfile  # noqa: E402
 import io  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
 import pstats  # noqa: E402
+import statistics  # noqa: E402
 import time  # noqa: E402
 from typing import Any  # noqa: E402
 
@@ -104,33 +107,56 @@ def inbox(url: str, users: list[str] | None, profile_user: str | None) -> dict[s
     return out
 
 
-def completion(url: str) -> list[str]:
-    """EXPLAIN (ANALYZE, BUFFERS) of each statement of one legal opinion, replayed after it ran."""
+class Abort(Exception):
+    """Raised by `before_commit` so that the explained completion writes nothing."""
+
+
+def completion(url: str, count: int) -> list[str]:
+    """`count` legal opinions on clones at legality review, timed (after one untimed, which warms the
+    definition cache), then one more whose commit is refused (it writes nothing) and whose statements are
+    replayed, in order in one transaction rolled back, under EXPLAIN (ANALYZE, BUFFERS)."""
     engine = build_engine(settings_for(url), FixedClock(scale.NOW))
     meter = scale.Meter(engine)
     lines: list[str] = []
     try:
         adviser = engine.people.actor("adviser")
         with engine.db.connect() as connection:
-            task_id = connection.scalar(
+            tasks = list(connection.scalars(
                 select(WorkItem.task_id).join(Procedure, Procedure.id == WorkItem.procedure_id)
-                .where(WorkItem.spec == "legal_opinion", WorkItem.status == "open")
-                .order_by(WorkItem.procedure_id.desc()).limit(1))
+                .where(WorkItem.spec == "legal_opinion", WorkItem.status == "open", Procedure.status == "running")
+                .order_by(WorkItem.procedure_id.desc()).limit(count + 2)))
         data = {"adviser_name": "陈静", "adviser_role": "legal_adviser", "signed": True, "summary": "未发现违法问题"}
-        docs = {"opinion": scale.demo_procedures.pdf(f"法律意见书{task_id[-6:]}")}
+
+        def complete(task_id: str) -> None:
+            opinion = scale.demo_procedures.pdf(f"法律意见书{task_id}")
+            engine.tasks.complete(task_id, adviser, data, {"opinion": opinion})
+
+        complete(tasks[0])
+        samples, statements = [], []
+        for task_id in tasks[1:-1]:
+            with meter.watch():
+                started = time.perf_counter()
+                complete(task_id)
+                samples.append((time.perf_counter() - started) * 1000)
+                statements.append(meter.count)
+        lines.append(f"-- {len(samples)} completions: p50 {statistics.median(samples):.2f} ms, max "
+                     f"{max(samples):.2f} ms, {max(statements)} statements; load average {os.getloadavg()}")
+
+        def refuse() -> None:
+            raise Abort
+
+        engine.before_commit = refuse
         with meter.watch():
-            started = time.perf_counter()
-            engine.tasks.complete(task_id, adviser, data, docs)
-            lines.append(f"-- completion of {task_id}: {(time.perf_counter() - started) * 1000:.1f} ms, "
-                         f"{meter.count} statements")
+            with contextlib.suppress(Abort):
+                complete(tasks[-1])
             kept = list(meter.kept)
-        with engine.db.connect() as connection:
+        engine.before_commit = None
+        with engine.db.connect() as connection, connection.begin() as transaction:
             for number, (statement, parameters) in enumerate(kept, 1):
-                lines.append(f"-- statement {number} of {len(kept)}: {statement[:300]}")
-                with connection.begin() as transaction:
-                    plan = connection.exec_driver_sql(f"EXPLAIN (ANALYZE, BUFFERS) {statement}", parameters).all()
-                    transaction.rollback()
+                lines.append(f"-- statement {number} of {len(kept)}: {' '.join(statement.split())[:200]}")
+                plan = connection.exec_driver_sql(f"EXPLAIN (ANALYZE, BUFFERS) {statement}", parameters).all()
                 lines.extend(row[0] for row in plan)
+            transaction.rollback()
     finally:
         engine.dispose()
     return lines
@@ -142,7 +168,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--load", type=int, help="(re)build the database with this many procedures first")
     parser.add_argument("--users", help="comma-separated usernames (default: every step user)")
     parser.add_argument("--profile", metavar="USER", help="cProfile this user's service, API and page calls")
-    parser.add_argument("--completion", action="store_true", help="EXPLAIN each statement of one completion")
+    parser.add_argument("--completion", type=int, metavar="COUNT",
+                        help="time COUNT completions, then EXPLAIN each statement of one more")
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args(argv)
     scale.REPEAT = max(1, args.repeat)
@@ -153,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
         scale.load(url, args.load)
         print(f"loaded {args.load} in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     if args.completion:
-        print("\n".join(completion(url)))
+        print("\n".join(completion(url, args.completion)))
         return 0
     users = args.users.split(",") if args.users else None
     result = inbox(url, users, args.profile)

@@ -58,12 +58,13 @@ class UnitOfWork:
         self.engine = engine
         self.clock = engine.clock
         self.settings = engine.settings
-        self._sessions = sessions
+        self._writer = self._sessions = sessions
         self._before_commit = before_commit
         self.session: Session
 
     def read(self) -> UnitOfWork:
-        """Use this block for queries only: on SQLite it takes no write lock."""
+        """Use the next block for queries only: on SQLite it takes no write lock, on PostgreSQL it sends no
+        BEGIN (engine/persistence/database.py). A later `with uow:` writes again (tokens.authenticate)."""
         self._sessions = self.engine.read_sessions
         return self
 
@@ -74,6 +75,7 @@ class UnitOfWork:
     def __exit__(self, *exc: object) -> None:
         self.session.rollback()
         self.session.close()
+        self._sessions = self._writer
 
     def commit(self) -> None:
         if self._before_commit is not None:

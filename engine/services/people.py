@@ -110,15 +110,15 @@ def ensure_user(uow: UnitOfWork, username: str, org_code: str, roles: Iterable[s
 
 def actor(uow: UnitOfWork, username: str) -> Actor:
     """The active user `username` with their organisation and current roles."""
-    with uow.read():
-        row = uow.session.execute(
-            select(User, Organisation.code).join(Organisation, Organisation.id == User.org_id)
-            .where(User.username == username, User.active.is_(True))).one_or_none()
-        if row is None:
+    with uow.read():  # one statement: every request names its actor this way (API and pages)
+        rows = uow.session.execute(
+            select(User.id, User.username, Organisation.code, UserRole.role)
+            .join(Organisation, Organisation.id == User.org_id).outerjoin(UserRole, UserRole.user_id == User.id)
+            .where(User.username == username, User.active.is_(True))).all()
+        if not rows:
             raise UserNotFound(username=username)
-        user, org_code = row
-        roles = frozenset(uow.session.scalars(select(UserRole.role).where(UserRole.user_id == user.id)))
-        return Actor(user.id, user.username, org_code, roles)
+        user_id, name, org_code, _ = rows[0]
+        return Actor(user_id, name, org_code, frozenset(r.role for r in rows if r.role is not None))
 
 
 def set_password_hash(uow: UnitOfWork, username: str, password_hash: str) -> None:

@@ -13,9 +13,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import bindparam, literal, or_, select, tuple_, union_all, update
+from sqlalchemy import Integer, Select, String, bindparam, or_, select, tuple_, union_all, update
 
 from engine import form_dates, form_names
 from engine.bpmn import runtime
@@ -102,30 +103,45 @@ def _inbox_rows(uow: UnitOfWork, actor: Actor, key: tuple[object, ...] | None,
     none) and dated/undated part, so that each branch seeks the partial index ix_work_items_open_inbox
     (status 'open'; role, org, due_at, task_id) and stops after `n` rows, whatever the table's size."""
     due, task = key if key is not None else (None, None)
-    mine = or_(WorkItem.assignee.is_(None), WorkItem.assignee == actor.username)
+    shape = "first" if key is None else "dated" if due is not None else "undated"
+    stmt = _inbox_statement(tuple(sorted(actor.roles)), actor.org is not None, shape)
+    if stmt is None:
+        return []
+    params = {"org": actor.org, "me": actor.username, "due": due, "task": task, "n": n}
+    return [(item, sponsor, title) for item, sponsor, title in uow.session.execute(stmt, params)]
+
+
+@lru_cache(maxsize=128)
+def _inbox_statement(roles: tuple[str, ...], has_org: bool, shape: str) -> Select[Any] | None:
+    """The inbox statement for one set of roles and cursor shape ("first", "dated", "undated"), built once:
+    the actor, organisation, cursor and page size are bound parameters (:org, :me, :due, :task, :n).
+    Building it took longer than PostgreSQL takes to run it (a branch per role, lane and part)."""
+    mine = or_(WorkItem.assignee.is_(None), WorkItem.assignee == bindparam("me", type_=String()))
+    lanes = (WorkItem.org.is_(None), *([WorkItem.org == bindparam("org", type_=String())] if has_org else []))
+    limit = bindparam("n", type_=Integer())
     branches = []
-    for role in sorted(actor.roles):
-        for lane in (WorkItem.org.is_(None), WorkItem.org == actor.org):
+    for role in roles:
+        for lane in lanes:
             parts = []
-            if key is None or due is not None:
-                seek = ([tuple_(WorkItem.due_at, WorkItem.task_id) > tuple_(literal(due, UTCDateTime()), literal(task))]
-                        if key is not None else [])
-                parts.append(([WorkItem.due_at.is_not(None), *seek], INBOX_ORDER))
-            parts.append(([WorkItem.due_at.is_(None), *([WorkItem.task_id > task] if due is None and key else [])],
-                          INBOX_ORDER))
-            for where, sort in parts:
+            if shape != "undated":
+                seek = ([tuple_(WorkItem.due_at, WorkItem.task_id) > tuple_(bindparam("due", type_=UTCDateTime()),
+                                                                            bindparam("task", type_=String()))]
+                        if shape == "dated" else [])
+                parts.append([WorkItem.due_at.is_not(None), *seek])
+            parts.append([WorkItem.due_at.is_(None),
+                          *([WorkItem.task_id > bindparam("task", type_=String())] if shape == "undated" else [])])
+            for where in parts:
                 branch = (select(WorkItem.task_id, WorkItem.due_at, Procedure.sponsor_org, Procedure.title)
                           .join(Procedure, Procedure.id == WorkItem.procedure_id)
                           .where(WorkItem.status == rules.OPEN, WorkItem.role == role, lane, mine, *where,
                                  Procedure.status == progress.RUNNING)
-                          .order_by(*sort).limit(n).subquery())
+                          .order_by(*INBOX_ORDER).limit(limit).subquery())
                 branches.append(select(*branch.c))
     if not branches:
-        return []
+        return None
     found = union_all(*branches).subquery()
-    stmt = (select(WorkItem, found.c.sponsor_org, found.c.title).join(found, found.c.task_id == WorkItem.task_id)
-            .order_by(found.c.due_at.asc().nulls_last(), found.c.task_id).limit(n))
-    return [(item, sponsor, title) for item, sponsor, title in uow.session.execute(stmt)]
+    return (select(WorkItem, found.c.sponsor_org, found.c.title).join(found, found.c.task_id == WorkItem.task_id)
+            .order_by(found.c.due_at.asc().nulls_last(), found.c.task_id).limit(limit))
 
 
 def _allowed(step: rules.StepRef, actor: Actor, sponsor_org: str,
