@@ -13,10 +13,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Integer, Select, String, bindparam, or_, select, tuple_, union_all, update
+from sqlalchemy import bindparam, select, update
 
 from engine import form_dates, form_names
 from engine.bpmn import runtime
@@ -39,7 +38,6 @@ from engine.domain.independence import Affiliations
 from engine.domain.roles import ADMIN
 from engine.forms import document_pattern, place_documents, require_json_object
 from engine.persistence.tables import Document, Event, Procedure, User, WorkItem
-from engine.persistence.types import UTCDateTime
 from engine.persistence.uow import LockedProcedure, UnitOfWork
 from engine.services import (
     catalogue,
@@ -47,6 +45,7 @@ from engine.services import (
     definitions,
     facts,
     history,
+    inbox_query,
     order,
     paging,
     people,
@@ -79,7 +78,7 @@ def inbox_page(uow: UnitOfWork, actor: Actor, after: str | None = None,
     n = paging.size(limit)
     key = paging.decode(after, (datetime, str))
     with uow.read():
-        rows = _inbox_rows(uow, actor, key, n + 1)
+        rows = inbox_query.rows(uow, actor, key, n + 1)
         more = len(rows) > n
         rows = rows[:n]
         constrained = {i.procedure_id for i, _, _ in rows if duties.earlier_kinds(i.step_kind)}
@@ -88,60 +87,6 @@ def inbox_page(uow: UnitOfWork, actor: Actor, after: str | None = None,
                       if _allowed(_step_ref(i), actor, sponsor, done))
         last = rows[-1][0] if rows else None
         return paging.Page(items, paging.encode(last.due_at, last.task_id) if more and last else None)
-
-
-INBOX_ORDER = (WorkItem.role, WorkItem.org, WorkItem.due_at, WorkItem.task_id)
-"""Each inbox branch's order: the index's own columns. Role and lane are fixed in a branch (and due_at, in
-the undated one), so this is (due_at, task_id) order; spelled as the index is, PostgreSQL reads the index
-in order and stops at the limit, where `ORDER BY task_id` alone let it walk the primary key instead."""
-
-
-def _inbox_rows(uow: UnitOfWork, actor: Actor, key: tuple[object, ...] | None,
-                n: int) -> list[tuple[WorkItem, str, str]]:
-    """At most `n` open steps of running procedures for the actor's roles, in (due_at NULLS LAST, task_id)
-    order after `key`: one statement, a UNION ALL of one branch per role, lane (the actor's organisation or
-    none) and dated/undated part, so that each branch seeks the partial index ix_work_items_open_inbox
-    (status 'open'; role, org, due_at, task_id) and stops after `n` rows, whatever the table's size."""
-    due, task = key if key is not None else (None, None)
-    shape = "first" if key is None else "dated" if due is not None else "undated"
-    stmt = _inbox_statement(tuple(sorted(actor.roles)), actor.org is not None, shape)
-    if stmt is None:
-        return []
-    params = {"org": actor.org, "me": actor.username, "due": due, "task": task, "n": n}
-    return [(item, sponsor, title) for item, sponsor, title in uow.session.execute(stmt, params)]
-
-
-@lru_cache(maxsize=128)
-def _inbox_statement(roles: tuple[str, ...], has_org: bool, shape: str) -> Select[Any] | None:
-    """The inbox statement for one set of roles and cursor shape ("first", "dated", "undated"), built once:
-    the actor, organisation, cursor and page size are bound parameters (:org, :me, :due, :task, :n).
-    Building it took longer than PostgreSQL takes to run it (a branch per role, lane and part)."""
-    mine = or_(WorkItem.assignee.is_(None), WorkItem.assignee == bindparam("me", type_=String()))
-    lanes = (WorkItem.org.is_(None), *([WorkItem.org == bindparam("org", type_=String())] if has_org else []))
-    limit = bindparam("n", type_=Integer())
-    branches = []
-    for role in roles:
-        for lane in lanes:
-            parts = []
-            if shape != "undated":
-                seek = ([tuple_(WorkItem.due_at, WorkItem.task_id) > tuple_(bindparam("due", type_=UTCDateTime()),
-                                                                            bindparam("task", type_=String()))]
-                        if shape == "dated" else [])
-                parts.append([WorkItem.due_at.is_not(None), *seek])
-            parts.append([WorkItem.due_at.is_(None),
-                          *([WorkItem.task_id > bindparam("task", type_=String())] if shape == "undated" else [])])
-            for where in parts:
-                branch = (select(WorkItem.task_id, WorkItem.due_at, Procedure.sponsor_org, Procedure.title)
-                          .join(Procedure, Procedure.id == WorkItem.procedure_id)
-                          .where(WorkItem.status == rules.OPEN, WorkItem.role == role, lane, mine, *where,
-                                 Procedure.status == progress.RUNNING)
-                          .order_by(*INBOX_ORDER).limit(limit).subquery())
-                branches.append(select(*branch.c))
-    if not branches:
-        return None
-    found = union_all(*branches).subquery()
-    return (select(WorkItem, found.c.sponsor_org, found.c.title).join(found, found.c.task_id == WorkItem.task_id)
-            .order_by(found.c.due_at.asc().nulls_last(), found.c.task_id).limit(limit))
 
 
 def _allowed(step: rules.StepRef, actor: Actor, sponsor_org: str,
