@@ -8,6 +8,7 @@ handed out. A `with uow:` after `uow.read()` writes in a transaction again, on b
 from __future__ import annotations
 
 import select
+from datetime import timedelta
 
 import psycopg
 import pytest
@@ -15,6 +16,7 @@ from sqlalchemy import text, update
 
 from engine.persistence.database import ReadOnlyUnitOfWork
 from engine.persistence.tables import ApiToken
+from engine.services.sessions import ENDED, IDLE, LAST_SEEN_GRANULARITY
 
 
 def postgres_only(engine):  # type: ignore[no-untyped-def]
@@ -73,3 +75,19 @@ def test_df_pool_replaces_a_connection_the_server_ended(engine, people):
     assert engine.people.actor(people.sponsor.username).roles == people.sponsor.roles
     with engine.db.connect() as connection:
         assert connection.exec_driver_sql("SELECT pg_backend_pid()").scalar() != pid
+
+
+def test_df_session_check_of_a_fresh_session_is_a_read_and_a_stale_one_is_written(engine, people, clock):
+    """sessions.check reads first: within LAST_SEEN_GRANULARITY nothing is committed; past it, last_seen_at
+    moves in one commit; past the idle limit the session ends, with its reason, in one commit."""
+    secret = engine.sessions.start(people.sponsor.username)
+    engine.counter.reset()
+    fresh = engine.sessions.check(secret, timedelta(minutes=30), timedelta(hours=12))
+    assert (fresh.username, engine.counter.commits) == (people.sponsor.username, 0)
+    clock.advance(seconds=LAST_SEEN_GRANULARITY.total_seconds())
+    moved = engine.sessions.check(secret, timedelta(minutes=30), timedelta(hours=12))
+    assert (moved.username, engine.counter.commits) == (people.sponsor.username, 1)
+    clock.advance(minutes=31)
+    ended = engine.sessions.check(secret, timedelta(minutes=30), timedelta(hours=12))
+    assert (ended.username, ended.reason, engine.counter.commits) == (None, IDLE, 2)
+    assert engine.sessions.check(secret, None, timedelta(hours=12)).reason == ENDED
