@@ -7,12 +7,12 @@ handed out. A `with uow:` after `uow.read()` writes in a transaction again, on b
 
 from __future__ import annotations
 
-import select
+import select as io_select
 from datetime import timedelta
 
 import psycopg
 import pytest
-from sqlalchemy import text, update
+from sqlalchemy import select, text, update
 
 from engine.persistence.database import ReadOnlyUnitOfWork
 from engine.persistence.tables import ApiToken
@@ -69,8 +69,8 @@ def test_df_pool_replaces_a_connection_the_server_ended(engine, people):
         socket = connection.connection.driver_connection.pgconn.socket
     with psycopg.connect(engine.db.url.set(drivername="postgresql").render_as_string(hide_password=False)) as other:
         assert other.execute("SELECT pg_terminate_backend(%s)", (pid,)).fetchone() == (True,)
-    poller = select.poll()
-    poller.register(socket, select.POLLIN)
+    poller = io_select.poll()
+    poller.register(socket, io_select.POLLIN)
     assert poller.poll(10_000), "the server did not end the connection"  # waits for the event, not a sleep
     assert engine.people.actor(people.sponsor.username).roles == people.sponsor.roles
     with engine.db.connect() as connection:
@@ -91,3 +91,18 @@ def test_df_session_check_of_a_fresh_session_is_a_read_and_a_stale_one_is_writte
     ended = engine.sessions.check(secret, timedelta(minutes=30), timedelta(hours=12))
     assert (ended.username, ended.reason, engine.counter.commits) == (None, IDLE, 2)
     assert engine.sessions.check(secret, None, timedelta(hours=12)).reason == ENDED
+
+
+def test_df_uow_a_read_inside_an_open_unit_of_work_reads_in_its_transaction(engine, people):
+    """A door called with a unit of work already open (people.names inside official.generate) joins it: it
+    sees the block's own writes, and the block goes on writing in the same transaction afterwards."""
+    issued = engine.tokens.issue(people.sponsor, "laptop")
+    uow = engine.uow()
+    with uow:
+        uow.session.execute(update(ApiToken).where(ApiToken.id == issued.token.id).values(name="renamed"))
+        with uow.read():
+            seen = uow.session.scalar(select(ApiToken.name).where(ApiToken.id == issued.token.id))
+        uow.session.execute(update(ApiToken).where(ApiToken.id == issued.token.id).values(prefix="df_changed"))
+        uow.commit()
+    assert seen == "renamed"
+    assert [(t.name, t.prefix) for t in engine.tokens.mine(people.sponsor)] == [("renamed", "df_changed")]
