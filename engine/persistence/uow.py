@@ -58,20 +58,32 @@ class UnitOfWork:
         self.engine = engine
         self.clock = engine.clock
         self.settings = engine.settings
-        self._sessions = sessions
+        self._writer = self._sessions = sessions
         self._before_commit = before_commit
+        self._open = 0  # blocks entered and not left: a door called inside an open unit of work joins it
         self.session: Session
 
     def read(self) -> UnitOfWork:
-        """Use this block for queries only: on SQLite it takes no write lock."""
+        """Use the next block for queries only: on SQLite it takes no write lock, on PostgreSQL it sends no
+        BEGIN (engine/persistence/database.py). A later `with uow:` writes again (tokens.authenticate); a
+        read block inside an open one reads in that block's transaction (it sees its writes)."""
         self._sessions = self.engine.read_sessions
         return self
 
     def __enter__(self) -> UnitOfWork:
+        if self._open:  # e.g. people.names(uow) inside official.generate's block: read in its transaction
+            self._sessions = self._writer
+            self._open += 1
+            return self
         self.session = self._sessions()
+        self._open = 1
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self._sessions = self._writer
+        self._open -= 1
+        if self._open:
+            return
         self.session.rollback()
         self.session.close()
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
 from engine.domain.actors import Actor, canonical_username
 from engine.domain.errors import UserNotFound
@@ -110,15 +110,15 @@ def ensure_user(uow: UnitOfWork, username: str, org_code: str, roles: Iterable[s
 
 def actor(uow: UnitOfWork, username: str) -> Actor:
     """The active user `username` with their organisation and current roles."""
-    with uow.read():
-        row = uow.session.execute(
-            select(User, Organisation.code).join(Organisation, Organisation.id == User.org_id)
-            .where(User.username == username, User.active.is_(True))).one_or_none()
-        if row is None:
+    with uow.read():  # one statement: every request names its actor this way (API and pages)
+        rows = uow.session.execute(
+            select(User.id, User.username, Organisation.code, UserRole.role)
+            .join(Organisation, Organisation.id == User.org_id).outerjoin(UserRole, UserRole.user_id == User.id)
+            .where(User.username == username, User.active.is_(True))).all()
+        if not rows:
             raise UserNotFound(username=username)
-        user, org_code = row
-        roles = frozenset(uow.session.scalars(select(UserRole.role).where(UserRole.user_id == user.id)))
-        return Actor(user.id, user.username, org_code, roles)
+        user_id, name, org_code, _ = rows[0]
+        return Actor(user_id, name, org_code, frozenset(r.role for r in rows if r.role is not None))
 
 
 def set_password_hash(uow: UnitOfWork, username: str, password_hash: str) -> None:
@@ -136,12 +136,12 @@ def set_password_hash(uow: UnitOfWork, username: str, password_hash: str) -> Non
 def names(uow: UnitOfWork, usernames: Iterable[str] = ()) -> Names:
     """The names behind codes: what a page shows instead of `dev_reform` or `sponsor`."""
     wanted = sorted({u for u in usernames if u})
-    with uow.read():
-        organisations = dict(uow.session.execute(select(Organisation.code, Organisation.name)).all())
-        rows = uow.session.execute(select(User.username, User.display_name, Organisation.name)
-                                   .join(Organisation, Organisation.id == User.org_id)
-                                   .where(User.username.in_(wanted))).all() if wanted else []
-        people = {username: (display, unit) for username, display, unit in rows}
+    with uow.read():  # one statement: every unit, each with the wanted users it holds (base.html asks per page)
+        rows = uow.session.execute(
+            select(Organisation.code, Organisation.name, User.username, User.display_name)
+            .outerjoin(User, and_(User.org_id == Organisation.id, User.username.in_(wanted)))).all()
+    organisations = {code: unit for code, unit, _, _ in rows}
+    people = {username: (display, unit) for _, unit, username, display in rows if username is not None}
     return Names(people, organisations)
 
 

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, literal, or_, select, tuple_, union_all, update
+from sqlalchemy import bindparam, select, update
 
 from engine import form_dates, form_names
 from engine.bpmn import runtime
@@ -38,7 +38,6 @@ from engine.domain.independence import Affiliations
 from engine.domain.roles import ADMIN
 from engine.forms import document_pattern, place_documents, require_json_object
 from engine.persistence.tables import Document, Event, Procedure, User, WorkItem
-from engine.persistence.types import UTCDateTime
 from engine.persistence.uow import LockedProcedure, UnitOfWork
 from engine.services import (
     catalogue,
@@ -46,6 +45,7 @@ from engine.services import (
     definitions,
     facts,
     history,
+    inbox_query,
     order,
     paging,
     people,
@@ -79,7 +79,7 @@ def inbox_page(uow: UnitOfWork, actor: Actor, after: str | None = None,
     n = paging.size(limit)
     key = paging.decode(after, (datetime, str))
     with uow.read():
-        rows = _inbox_rows(uow, actor, key, n + 1, kinds)
+        rows = inbox_query.rows(uow, actor, key, n + 1, kinds)
         more = len(rows) > n
         rows = rows[:n]
         constrained = {i.procedure_id for i, _, _ in rows if duties.earlier_kinds(i.step_kind)}
@@ -88,46 +88,6 @@ def inbox_page(uow: UnitOfWork, actor: Actor, after: str | None = None,
                       if _allowed(_step_ref(i), actor, sponsor, done))
         last = rows[-1][0] if rows else None
         return paging.Page(items, paging.encode(last.due_at, last.task_id) if more and last else None)
-
-
-INBOX_ORDER = (WorkItem.role, WorkItem.org, WorkItem.due_at, WorkItem.task_id)
-"""Each inbox branch's order: the index's own columns. Role and lane are fixed in a branch (and due_at, in
-the undated one), so this is (due_at, task_id) order; spelled as the index is, PostgreSQL reads the index
-in order and stops at the limit, where `ORDER BY task_id` alone let it walk the primary key instead."""
-
-
-def _inbox_rows(uow: UnitOfWork, actor: Actor, key: tuple[object, ...] | None,
-                n: int, kinds: frozenset[str] | None = None) -> list[tuple[WorkItem, str, str]]:
-    """At most `n` open steps of running procedures for the actor's roles, in (due_at NULLS LAST, task_id)
-    order after `key`: one statement, a UNION ALL of one branch per role, lane (the actor's organisation or
-    none) and dated/undated part, so that each branch seeks the partial index ix_work_items_open_inbox
-    (status 'open'; role, org, due_at, task_id) and stops after `n` rows, whatever the table's size."""
-    due, task = key if key is not None else (None, None)
-    mine = or_(WorkItem.assignee.is_(None), WorkItem.assignee == actor.username)
-    of_kind = [WorkItem.step_kind.in_(sorted(kinds))] if kinds is not None else []
-    branches = []
-    for role in sorted(actor.roles):
-        for lane in (WorkItem.org.is_(None), WorkItem.org == actor.org):
-            parts = []
-            if key is None or due is not None:
-                seek = ([tuple_(WorkItem.due_at, WorkItem.task_id) > tuple_(literal(due, UTCDateTime()), literal(task))]
-                        if key is not None else [])
-                parts.append(([WorkItem.due_at.is_not(None), *seek], INBOX_ORDER))
-            parts.append(([WorkItem.due_at.is_(None), *([WorkItem.task_id > task] if due is None and key else [])],
-                          INBOX_ORDER))
-            for where, sort in parts:
-                branch = (select(WorkItem.task_id, WorkItem.due_at, Procedure.sponsor_org, Procedure.title)
-                          .join(Procedure, Procedure.id == WorkItem.procedure_id)
-                          .where(WorkItem.status == rules.OPEN, WorkItem.role == role, lane, mine, *of_kind,
-                                 *where, Procedure.status == progress.RUNNING)
-                          .order_by(*sort).limit(n).subquery())
-                branches.append(select(*branch.c))
-    if not branches:
-        return []
-    found = union_all(*branches).subquery()
-    stmt = (select(WorkItem, found.c.sponsor_org, found.c.title).join(found, found.c.task_id == WorkItem.task_id)
-            .order_by(found.c.due_at.asc().nulls_last(), found.c.task_id).limit(n))
-    return [(item, sponsor, title) for item, sponsor, title in uow.session.execute(stmt)]
 
 
 def _allowed(step: rules.StepRef, actor: Actor, sponsor_org: str,

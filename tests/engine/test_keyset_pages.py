@@ -127,3 +127,18 @@ def test_df_view_the_open_item_indexes_are_made_by_migration_0014a(engine):
     assert differences == []
     assert names["ix_work_items_open_inbox"]["column_names"] == ["role", "org", "due_at", "task_id"]
     assert names["ix_work_items_open_due"]["column_names"] == ["due_at", "task_id"]
+
+
+def test_df_view_open_steps_statistics_by_role_and_lane_are_made_by_migration_0017d(engine):
+    """PostgreSQL estimates an inbox branch's rows from status, role and org together (migration 0017d), so
+    it reads ix_work_items_open_inbox in order up to the page rather than every open step of the role."""
+    if engine.db.dialect.name != "postgresql":
+        pytest.skip("extended statistics are PostgreSQL's; SQLite plans the page by the index already")
+    with engine.db.connect() as connection:
+        row = connection.exec_driver_sql(
+            "SELECT s.stxkind, array_agg(a.attname::text ORDER BY a.attname) FROM pg_statistic_ext s"
+            " JOIN pg_attribute a ON a.attrelid = s.stxrelid AND a.attnum = ANY(s.stxkeys)"
+            " WHERE s.stxname = 'st_work_items_inbox' AND s.stxrelid = 'work_items'::regclass"
+            " GROUP BY s.stxkind").one()
+    assert sorted(row[0]) == ["f", "m"]  # functional dependencies and most-common-value lists
+    assert row[1] == ["org", "role", "status"]
