@@ -120,6 +120,10 @@ def test_df_view_a_title_search_is_a_query_a_trigram_index_serves(engine, starte
     assert found == len([t for t in TITLES if typed.lower() in t.lower()]) > 0
     statement, parameters = seen[0]
     assert "count(" in statement
+    # the pattern is in the text, never a parameter: a prepared statement's generic plan for `LIKE $1`
+    # cannot pick the index (202 ms instead of 25 ms at a million procedures after five searches)
+    assert typed.replace("_", "/_") in statement
+    assert not any(typed in str(value) for _, values in seen for value in (values or {}).values())
     with engine.db.connect() as connection:
         connection.exec_driver_sql("SET enable_seqscan = off")
         plan = "\n".join(r[0] for r in connection.exec_driver_sql("EXPLAIN " + statement, parameters))
