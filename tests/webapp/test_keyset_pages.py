@@ -17,6 +17,19 @@ LINK = re.compile(r'<([^>]+)>; rel="next"')
 NEXT = re.compile(r'<a rel="next" href="([^"]+)">下一页</a>')
 
 
+def walk(client, path: str, headers: dict[str, str], key: str, size: int) -> list[object]:  # type: ignore[no-untyped-def]
+    """Every row's `key`, following each answer's `Link: rel="next"` from `path` until an answer has none;
+    each page holds at most `size` rows."""
+    seen: list[object] = []
+    while path:
+        response = client.get(path, headers=headers)
+        assert response.status_code == 200 and len(response.json) <= size
+        seen += [row[key] for row in response.json]
+        found = LINK.search(response.headers.get("Link", ""))
+        path = found.group(1) if found else None
+    return seen
+
+
 def _start(site) -> list[int]:  # type: ignore[no-untyped-def]
     sponsor = site.people.actor("sponsor")
     return [site.procedures.start("major_decision", title, "dev_reform", sponsor).id for title in TITLES]
@@ -28,14 +41,7 @@ def test_df_view_api_inbox_links_the_next_page_until_the_last(site, app):
     client, headers = app.test_client(), {"Authorization": f"Bearer {secret}"}
     whole = client.get("/api/v1/tasks/", headers=headers).json
     assert len(whole) == len(TITLES)
-    seen, path = [], "/api/v1/tasks/?per_page=2"
-    while path:
-        response = client.get(path, headers=headers)
-        assert response.status_code == 200
-        seen += [i["task_id"] for i in response.json]
-        found = LINK.search(response.headers.get("Link", ""))
-        path = found.group(1) if found else None
-    assert seen == [i["task_id"] for i in whole]
+    assert walk(client, "/api/v1/tasks/?per_page=2", headers, "task_id", 2) == [i["task_id"] for i in whole]
 
 
 def test_df_view_api_inbox_refuses_a_bad_cursor_naming_the_field(site, app):
@@ -103,14 +109,7 @@ def test_df_view_api_events_page_the_chain_in_order_and_link_the_rest(site, app,
     client, headers = app.test_client(), {"Authorization": f"Bearer {secret}"}
     whole = [e.seq for e in site.record.events(site.people.actor("auditor"), procedure_id, limit=200)]
     assert len(whole) > 2 and whole == list(range(1, len(whole) + 1))
-    seen, path = [], f"/api/v1/procedures/{procedure_id}/events?per_page=2"
-    while path:
-        response = client.get(path, headers=headers)
-        assert response.status_code == 200 and len(response.json) <= 2
-        seen += [e["seq"] for e in response.json]
-        found = LINK.search(response.headers.get("Link", ""))
-        path = found.group(1) if found else None
-    assert seen == whole
+    assert walk(client, f"/api/v1/procedures/{procedure_id}/events?per_page=2", headers, "seq", 2) == whole
     bad = client.get(f"/api/v1/procedures/{procedure_id}/events?after=nonsense", headers=headers)
     assert bad.status_code == 422 and bad.json["field"] == "after"
 
@@ -124,14 +123,8 @@ def test_md3c_api_catalogue_pages_a_year_by_code_and_the_sponsor_is_offered_only
     site.catalogue.load(data, "test")
     secret = site.tokens.issue(site.people.actor("sponsor"), "test").secret
     client, headers = app.test_client(), {"Authorization": f"Bearer {secret}"}
-    seen, path = [], "/api/v1/catalogue/2026?per_page=4"
-    while path:
-        response = client.get(path, headers=headers)
-        assert response.status_code == 200 and len(response.json) <= 4
-        seen += [i["code"] for i in response.json]
-        found = LINK.search(response.headers.get("Link", ""))
-        path = found.group(1) if found else None
-    assert seen == sorted(i["code"] for i in data["items"])
+    codes = walk(client, "/api/v1/catalogue/2026?per_page=4", headers, "code", 4)
+    assert codes == sorted(i["code"] for i in data["items"])
     assert client.get("/api/v1/catalogue/2026?after=nonsense", headers=headers).json["field"] == "after"
     offered = site.catalogue.items(2026, sponsor_org="dev_reform", status="published")
     assert [i.code for i in offered] == [i["code"] for i in data["items"] if i["sponsor_org"] == "dev_reform"]
