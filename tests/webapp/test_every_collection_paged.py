@@ -10,8 +10,7 @@ test_admin_users_page, test_public_portal_pages).
 
 from __future__ import annotations
 
-import pytest
-
+from tests.webapp import test_admin_roles
 from tests.webapp.site import Browser, login
 from tests.webapp.test_authorization_matrix import endpoints
 
@@ -72,21 +71,15 @@ NOT_A_LIST: dict[str, str] = {
     "/api/v1/procedures/{procedure_id}/documents/{sha256}": "one document",
 }
 
+procedure_id = test_admin_roles.procedure_id
+"""The fixture: a major decision at its public comment period, sponsored by the sponsor's unit."""
+
 
 def test_df_view_every_route_is_declared_paged_or_not_a_list(app):
     gets = {route for method, route in endpoints(app) if method == "GET"}
     assert sorted(gets - PAGED.keys() - NOT_A_LIST.keys()) == [], "a GET route is neither paged nor declared"
     assert sorted((PAGED.keys() | NOT_A_LIST.keys()) - gets) == [], "a declared route no longer exists"
     assert not PAGED.keys() & NOT_A_LIST.keys()
-
-
-@pytest.fixture
-def procedure_id(site, clock) -> int:  # type: ignore[no-untyped-def]
-    from engine.demo_procedures import Driver, drive
-    sponsor = site.people.actor("sponsor")
-    view = site.procedures.start("major_decision", "县城公交线网优化调整方案", "dev_reform", sponsor)
-    drive(Driver(site, clock, view.id), "sponsor", "2026-05", "comment")
-    return view.id
 
 
 def test_df_view_every_paged_route_reads_its_cursor_and_refuses_one_it_did_not_give(site, app, procedure_id):
