@@ -12,6 +12,11 @@ pointing at a server; each engine run gets a fresh database, created and dropped
 The rate is timers fired over the firing window (first to last `fired_at`, as the workers' clocks
 wrote it); the wall rate runs from the workers' launch to their exit, process start-up included.
 Everything is counted from the database afterwards; "twice" counts procedures with two firings.
+CPU per timer is the workers' (rusage) plus their PostgreSQL backends' (/proc, benchmarks/shared/
+backend_cpu.py); the ceiling is what this machine's cores could fire at (b)'s cost if they did
+nothing else. One worker fires one timer at a time, its process and its backend taking turns, so it
+keeps at most about one core busy: on N cores no number of workers fires more than about N times
+what one fires, whatever a firing costs.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ from datetime import datetime, timedelta  # noqa: E402
 
 from sqlalchemy import text  # noqa: E402
 
+from benchmarks.shared.backend_cpu import BackendCPU  # noqa: E402
 from benchmarks.shared.postgres import fresh_postgres_database, postgres_base_url, postgres_version  # noqa: E402
 from engine.bpmn import runtime  # noqa: E402
 from engine.bpmn.definition import analyse  # noqa: E402
@@ -70,20 +76,13 @@ def load(engine: Engine, n: int, batch: int) -> None:
         engine.procedures.start("timer_first", f"程序 {batch}-{i}", "dev_reform", sponsor)
 
 
-def workers(engine: Engine, sa_url: str, n: int, count: int, run: int) -> Run:
-    """(b)/(c): N fresh due periods in the shared database, `count` `decisionflow worker` processes."""
+def workers(engine: Engine, sa_url: str, n: int, count: int, run: int, start_up: float) -> Run:
+    """(b)/(c): N fresh due periods in the shared database, `count` `decisionflow worker` processes.
+
+    `start_up` is the CPU (worker and backend) of one worker that finds nothing due: subtracted
+    `count` times, it leaves the CPU the firings themselves cost."""
     load(engine, n, run)
-    command = [_decisionflow(), "worker", "--until-idle", "--database", sa_url]
-    cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
-    began = time.perf_counter()
-    procs = [subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for _ in range(count)]
-    for proc in procs:
-        _, err = proc.communicate(timeout=3600)
-        if proc.returncode != 0:
-            raise SystemExit(f"a worker failed: {err.decode(errors='replace')[-2000:]}")
-    wall = time.perf_counter() - began
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu_s = (after.ru_utime + after.ru_stime) - (cpu.ru_utime + cpu.ru_stime)
+    wall, cpu_s, server_s = _launch(engine, sa_url, count)
     with engine.db.connect() as connection:
         fired, first, last = connection.execute(text(
             "SELECT count(*), min(fired_at), max(fired_at) FROM timers WHERE status = 'fired' "
@@ -92,7 +91,33 @@ def workers(engine: Engine, sa_url: str, n: int, count: int, run: int) -> Run:
             "SELECT count(*) FROM (SELECT procedure_id FROM events WHERE kind = 'timer_fired' "
             "GROUP BY procedure_id HAVING count(*) > 1) AS t")).scalar_one()
     window = (last - first).total_seconds() if fired > 1 else wall
-    return Run(count, int(fired) / window, int(fired) / wall, int(fired), int(twice), 1000 * cpu_s / max(fired, 1))
+    per = max(int(fired), 1)
+    return Run(count, int(fired) / window, int(fired) / wall, int(fired), int(twice), 1000 * cpu_s / per,
+               1000 * server_s / per, 1000 * (cpu_s + server_s - count * start_up) / per)
+
+
+def _launch(engine: Engine, sa_url: str, count: int) -> tuple[float, float, float]:
+    """`count` `decisionflow worker --until-idle` processes to their exit: wall seconds, their CPU, their
+    PostgreSQL backends' CPU."""
+    command = [_decisionflow(), "worker", "--until-idle", "--database", sa_url]
+    cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
+    server = BackendCPU(engine.db, engine.db.url.database or "")
+    server.start()
+    began = time.perf_counter()
+    procs = [subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for _ in range(count)]
+    for proc in procs:
+        _, err = proc.communicate(timeout=3600)
+        if proc.returncode != 0:
+            raise SystemExit(f"a worker failed: {err.decode(errors='replace')[-2000:]}")
+    wall = time.perf_counter() - began
+    server_s = server.stop()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime + after.ru_stime) - (cpu.ru_utime + cpu.ru_stime), server_s
+
+
+def start_up(engine: Engine, sa_url: str, times: int = 3) -> float:
+    """The least CPU seconds (worker and backend) of one worker that starts, finds nothing due and exits."""
+    return min(cpu + server for _, cpu, server in (_launch(engine, sa_url, 1) for _ in range(times)))
 
 
 @dataclass(frozen=True)
@@ -105,6 +130,22 @@ class Run:
     fired: int
     twice: int
     cpu_ms: float  # the worker processes' own CPU per fired timer, start-up included (not PostgreSQL's)
+    server_ms: float  # the CPU of the database's PostgreSQL backends per fired timer (BackendCPU)
+    firing_ms: float  # workers' and backends' CPU per timer, less the workers' start-up: what a firing costs
+
+    @property
+    def cores(self) -> float:
+        """How many cores the firings kept busy while they ran: one worker cannot keep more than one."""
+        return self.firing_ms * self.rate / 1000
+
+    @property
+    def ceiling(self) -> float:
+        """Timers per second if every core of this machine did nothing but firings at this run's cost."""
+        return _cores() * 1000 / self.firing_ms
+
+
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def _decisionflow() -> str:
@@ -134,15 +175,21 @@ def main() -> int:
         try:
             engine.definitions.deploy(*read_bundle(FIXTURE), "bench")
             engine.people.ensure_organisation("dev_reform", "县发展和改革局")
-            runs = [workers(engine, sa_url, args.timers, count, run) for run, count in enumerate((1, 4))]
+            idle = start_up(engine, sa_url)
+            runs = [workers(engine, sa_url, args.timers, count, run, idle) for run, count in enumerate((1, 4))]
         finally:
             engine.dispose()
     for label, result in zip(("(b) 1 worker,  PostgreSQL", "(c) 4 workers, PostgreSQL"), runs, strict=True):
         print(f"{label}   {result.rate:8.0f} timers/s   (wall, start-up included: {result.wall_rate:5.0f}/s)   "
               f"fired {result.fired}/{args.timers}, twice {result.twice}, a/this {a / result.rate:6.1f}×, "
-              f"worker CPU {result.cpu_ms:.1f} ms/timer")
-    print(f"(c)/(b) four workers over one: {runs[1].rate / runs[0].rate:.2f}×; "
+              f"worker CPU {result.cpu_ms:.1f} ms/timer, PostgreSQL CPU {result.server_ms:.1f} ms/timer; "
+              f"a firing {result.firing_ms:.2f} ms of CPU, {result.cores:.2f} cores busy")
+    one, four = runs
+    print(f"(c)/(b) four workers over one: {four.rate / one.rate:.2f}×; "
           f"load average {os.getloadavg()[0]:.1f} at the end")
+    print(f"a worker's start-up, nothing due: {1000 * idle:.0f} ms of CPU (worker and backend)")
+    print(f"ceiling on {_cores()} cores at (b)'s CPU per timer: {one.ceiling:.0f} timers/s, "
+          f"{one.ceiling / one.rate:.2f}× of one worker; (c) reached {four.rate / one.ceiling:.0%} of it")
     return 0
 
 

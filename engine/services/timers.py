@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, bindparam, select, text, update
+from sqlalchemy import Connection, Integer, bindparam, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -59,6 +59,15 @@ _LOCK_SPACE = 7421  # the first key of the timer claims' advisory locks; the sec
 _TRY_LOCK = text("SELECT id FROM unnest(CAST(:ids AS integer[])) AS id WHERE pg_try_advisory_lock(:space, id)"
                  ).bindparams(space=_LOCK_SPACE)
 _UNLOCK_ALL = text("SELECT pg_advisory_unlock_all()")
+# The procedures other workers' claims hold now: this database's granted advisory locks in the claims'
+# space (two int4 keys: classid is the first, objid the second, objsubid 2). A claim leaves them out of
+# its LIMIT, or it would read the earliest batch another worker holds, fail every lock and come back
+# empty while later due timers wait: a second worker then waited for the first's whole batch.
+_HELD = text(
+    "SELECT objid::integer AS procedure_id FROM pg_locks WHERE locktype = 'advisory' AND granted "
+    "AND classid = :space AND objsubid = 2 "
+    "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+).bindparams(space=_LOCK_SPACE).columns(procedure_id=Integer).subquery("held")
 
 
 @dataclass(frozen=True)
@@ -133,7 +142,8 @@ def claim(uow: UnitOfWork, limit: int = 100, skip: Collection[int] = ()) -> Clai
     """Claim up to `limit` due timers for this worker, in one transaction; fire each with `fire_claimed`.
 
     PostgreSQL: the due timers' procedures are locked with `FOR UPDATE … SKIP LOCKED` (procedures another
-    worker is claiming, or a user is completing a step of, are passed over, never waited for), and each
+    worker is claiming, or a user is completing a step of, are passed over, never waited for; those
+    another worker's claim holds are left out before the limit, so a batch is the next free ones), and each
     gets an advisory lock on the claim's own connection (`Claim`), kept until the claim is closed; the
     transaction then commits, so the firings, one transaction each, take their procedures' row locks as
     every completion does. SQLite has one writer and one worker: the batch is read in one transaction.
@@ -149,7 +159,8 @@ def claim(uow: UnitOfWork, limit: int = 100, skip: Collection[int] = ()) -> Clai
             return Claim(_group(uow.session.connection(), wanted, now, skip))
     connection = uow.engine.db.connect()
     try:
-        rows = connection.execute(due.with_for_update(of=Procedure, skip_locked=True)).scalars()
+        free = due.where(Timer.procedure_id.not_in(select(_HELD.c.procedure_id)))
+        rows = connection.execute(free.with_for_update(of=Procedure, skip_locked=True)).scalars()
         wanted = list(dict.fromkeys(rows))  # earliest due first
         owned = set(connection.execute(_TRY_LOCK, {"ids": wanted}).scalars()) if wanted else set()
         groups = _group(connection, [p for p in wanted if p in owned], now, skip)

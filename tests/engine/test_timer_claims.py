@@ -111,6 +111,29 @@ def test_md15b_a_claimed_window_is_not_taken_by_another_worker_until_its_worker_
     assert _holders(engine) == []
 
 
+def test_df_timers_a_second_worker_claims_the_next_due_windows_not_the_ones_held(db_kind, engine, clock, people,
+                                                                                  workers):
+    """The earliest due timers are held by the first worker; the second must get the next ones at once.
+
+    Before, the second's claim read the same earliest batch, failed every advisory lock and came back
+    empty: a worker waited for the other's whole batch, and four workers fired barely more than one."""
+    if db_kind != "postgresql":
+        pytest.skip("SQLite has one writer and runs one worker")
+    first, second = workers[:2]
+    windows = _open_windows(engine, people, 6)
+    clock.advance(days=30, seconds=1)
+    with first.timers.claim(3) as held, second.timers.claim(3) as next_batch:
+        first_ids = {t for group in held.groups for t in group}
+        second_ids = {t for group in next_batch.groups for t in group}
+        assert len(first_ids) == len(second_ids) == 3 and not first_ids & second_ids
+        with engine.db.connect() as connection:
+            due_order = list(connection.execute(text(
+                "SELECT id FROM timers WHERE status = 'pending' ORDER BY due_at, id")).scalars())
+        assert [t for t in due_order if t in first_ids | second_ids] == due_order  # the six earliest, split
+    assert fire_due(second) == 6
+    assert _firings(engine) == Counter({procedure_id: 1 for procedure_id in windows})
+
+
 def test_md15b_a_window_whose_procedure_a_user_holds_is_skipped_not_waited_for(db_kind, engine, clock, people):
     if db_kind != "postgresql":
         pytest.skip("SKIP LOCKED is PostgreSQL's; SQLite serialises every writer")
