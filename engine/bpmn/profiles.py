@@ -4,6 +4,12 @@ A process declares its statute with `spiffworkflow:property name="statute"`; dep
 and `decisionflow check` then refuse it unless every rule of that statute holds on
 every path, each step is a step kind of its statute in a lane of a role the statute names for it,
 and its timers and due dates name only dates the statute's guards compute.
+
+Each profile declares `CHECKS` (the ordering rules every path of a definition declaring the statute
+must satisfy), `STEP_ROLES` (the roles whose lane may hold each statutory step), `FORM_PREFIX` (the
+prefix of its forms), `TIMER_DATES` and `DUE_DATES` (the dates its guards compute that a timeDate or a
+step's `due_from` may name) and `DUTIES` (the steps one person never does both of in one procedure:
+separation of duties, gathered by engine/domain/duties.py).
 """
 
 from __future__ import annotations

@@ -1,11 +1,7 @@
 """The compliance profile of the legal review of major enforcement decisions:
 what deploy checks on its BPMN, and the names it shares with it.
 
-`CHECKS` are the ordering rules every path of a definition declaring this statute must satisfy;
-`STEP_ROLES` the roles whose lane may hold each statutory step; `FORM_PREFIX` the prefix of its forms;
-`TIMER_DATES` and `DUE_DATES` the dates its guards compute that a timeDate or a step's `due_from` may
-name; `DUTIES` the steps one person never
-does both of in one procedure (separation of duties).
+The names it declares are explained where they are gathered: engine/bpmn/profiles.py.
 """
 
 from __future__ import annotations
