@@ -9,14 +9,15 @@ pointing at a server; each engine run gets a fresh database, created and dropped
     claimed in batches (one transaction leases their procedures, SKIP LOCKED), and each fire is
     its own transaction (lock, wake, project, chain event, commit).
 (c) four worker processes over N more due periods in the same database: what sharing buys here.
+The workers start while their periods' procedures are held, and fire once all of them are up.
 The rate is timers fired over the firing window (first to last `fired_at`, as the workers' clocks
 wrote it); the wall rate runs from the workers' launch to their exit, process start-up included.
 Everything is counted from the database afterwards; "twice" counts procedures with two firings.
-CPU per timer is the workers' (rusage) plus their PostgreSQL backends' (/proc, benchmarks/shared/
-backend_cpu.py); the ceiling is what this machine's cores could fire at (b)'s cost if they did
-nothing else. One worker fires one timer at a time, its process and its backend taking turns, so it
-keeps at most about one core busy: on N cores no number of workers fires more than about N times
-what one fires, whatever a firing costs.
+A firing's CPU is the workers' (/proc and rusage) plus their PostgreSQL backends' (/proc,
+benchmarks/shared/backend_cpu.py) from the release on; the ceiling is what this machine's cores
+could fire at (b)'s cost if they did nothing else. One worker fires one timer at a time, its process
+and its backend taking turns, so it keeps at most about one core busy: on N cores no number of
+workers fires more than about N times what one fires, whatever a firing costs.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ from datetime import datetime, timedelta  # noqa: E402
 
 from sqlalchemy import text  # noqa: E402
 
-from benchmarks.shared.backend_cpu import BackendCPU  # noqa: E402
+from benchmarks.shared.backend_cpu import BackendCPU, cpu_seconds  # noqa: E402
 from benchmarks.shared.postgres import fresh_postgres_database, postgres_base_url, postgres_version  # noqa: E402
 from engine.bpmn import runtime  # noqa: E402
 from engine.bpmn.definition import analyse  # noqa: E402
@@ -51,6 +52,7 @@ from engine.core import Engine, build_engine  # noqa: E402
 from engine.persistence import schema  # noqa: E402
 from engine.services.definitions import read_bundle  # noqa: E402
 
+_WORKER = "df_bench_worker"  # the workers' application_name, to find their connections
 FIXTURE = ROOT / "tests" / "fixtures" / "timer_first.bpmn"
 START = datetime(2026, 11, 2, 9, 0, tzinfo=CST)
 
@@ -76,13 +78,35 @@ def load(engine: Engine, n: int, batch: int) -> None:
         engine.procedures.start("timer_first", f"程序 {batch}-{i}", "dev_reform", sponsor)
 
 
-def workers(engine: Engine, sa_url: str, n: int, count: int, run: int, start_up: float) -> Run:
+def workers(engine: Engine, sa_url: str, n: int, count: int, run: int) -> Run:
     """(b)/(c): N fresh due periods in the shared database, `count` `decisionflow worker` processes.
 
-    `start_up` is the CPU (worker and backend) of one worker that finds nothing due: subtracted
-    `count` times, it leaves the CPU the firings themselves cost."""
+    The run's procedures are held (`FOR UPDATE`) until every worker is connected and polling: their
+    claims skip held procedures and look again every IDLE_RECHECK_SECONDS, so the firings start
+    together, not while other workers are still importing (a worker's start-up costs more CPU than a
+    hundred firings, and on two cores it would be taken from the first one's). The CPU of the firings
+    is counted from that release: the workers' (/proc, then rusage at their exit) and their backends'."""
     load(engine, n, run)
-    wall, cpu_s, server_s = _launch(engine, sa_url, count)
+    command = [_decisionflow(), "worker", "--until-idle", "--database", f"{sa_url}?application_name={_WORKER}"]
+    cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
+    server = BackendCPU(engine.db, engine.db.url.database or "")
+    server.start()
+    began = time.perf_counter()
+    with engine.db.connect() as holder:
+        holder.execute(text("SELECT id FROM procedures WHERE title LIKE :run FOR UPDATE"), {"run": f"程序 {run}-%"})
+        procs = [subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for _ in range(count)]
+        _wait_for_workers(engine, count, procs)
+        before_release = sum(cpu_seconds(proc.pid) or 0.0 for proc in procs)
+        server_before = server.now()
+        holder.rollback()
+    for proc in procs:
+        _, err = proc.communicate(timeout=3600)
+        if proc.returncode != 0:
+            raise SystemExit(f"a worker failed: {err.decode(errors='replace')[-2000:]}")
+    wall = time.perf_counter() - began
+    server_s = server.stop()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu_s = (after.ru_utime + after.ru_stime) - (cpu.ru_utime + cpu.ru_stime)
     with engine.db.connect() as connection:
         fired, first, last = connection.execute(text(
             "SELECT count(*), min(fired_at), max(fired_at) FROM timers WHERE status = 'fired' "
@@ -92,32 +116,25 @@ def workers(engine: Engine, sa_url: str, n: int, count: int, run: int, start_up:
             "GROUP BY procedure_id HAVING count(*) > 1) AS t")).scalar_one()
     window = (last - first).total_seconds() if fired > 1 else wall
     per = max(int(fired), 1)
+    firing_s = (cpu_s - before_release) + (server_s - server_before)
     return Run(count, int(fired) / window, int(fired) / wall, int(fired), int(twice), 1000 * cpu_s / per,
-               1000 * server_s / per, 1000 * (cpu_s + server_s - count * start_up) / per)
+               1000 * server_s / per, 1000 * firing_s / per)
 
 
-def _launch(engine: Engine, sa_url: str, count: int) -> tuple[float, float, float]:
-    """`count` `decisionflow worker --until-idle` processes to their exit: wall seconds, their CPU, their
-    PostgreSQL backends' CPU."""
-    command = [_decisionflow(), "worker", "--until-idle", "--database", sa_url]
-    cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
-    server = BackendCPU(engine.db, engine.db.url.database or "")
-    server.start()
-    began = time.perf_counter()
-    procs = [subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for _ in range(count)]
-    for proc in procs:
-        _, err = proc.communicate(timeout=3600)
-        if proc.returncode != 0:
-            raise SystemExit(f"a worker failed: {err.decode(errors='replace')[-2000:]}")
-    wall = time.perf_counter() - began
-    server_s = server.stop()
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return wall, (after.ru_utime + after.ru_stime) - (cpu.ru_utime + cpu.ru_stime), server_s
-
-
-def start_up(engine: Engine, sa_url: str, times: int = 3) -> float:
-    """The least CPU seconds (worker and backend) of one worker that starts, finds nothing due and exits."""
-    return min(cpu + server for _, cpu, server in (_launch(engine, sa_url, 1) for _ in range(times)))
+def _wait_for_workers(engine: Engine, count: int, procs: list[subprocess.Popen[bytes]]) -> None:
+    """Until `count` worker connections are idle (each worker has one between passes), then a second more."""
+    query = text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                 "AND application_name = :name AND state = 'idle'").bindparams(name=_WORKER)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if any(proc.poll() is not None for proc in procs):
+            return  # one ended early: its error is reported by the caller
+        with engine.db.connect() as connection:
+            if connection.execute(query).scalar_one() >= count:
+                time.sleep(1.0)
+                return
+        time.sleep(0.1)
+    raise SystemExit(f"{count} workers did not connect within two minutes")
 
 
 @dataclass(frozen=True)
@@ -131,7 +148,7 @@ class Run:
     twice: int
     cpu_ms: float  # the worker processes' own CPU per fired timer, start-up included (not PostgreSQL's)
     server_ms: float  # the CPU of the database's PostgreSQL backends per fired timer (BackendCPU)
-    firing_ms: float  # workers' and backends' CPU per timer, less the workers' start-up: what a firing costs
+    firing_ms: float  # workers' and backends' CPU per timer from the release on: what a firing costs
 
     @property
     def cores(self) -> float:
@@ -175,8 +192,7 @@ def main() -> int:
         try:
             engine.definitions.deploy(*read_bundle(FIXTURE), "bench")
             engine.people.ensure_organisation("dev_reform", "县发展和改革局")
-            idle = start_up(engine, sa_url)
-            runs = [workers(engine, sa_url, args.timers, count, run, idle) for run, count in enumerate((1, 4))]
+            runs = [workers(engine, sa_url, args.timers, count, run) for run, count in enumerate((1, 4))]
         finally:
             engine.dispose()
     for label, result in zip(("(b) 1 worker,  PostgreSQL", "(c) 4 workers, PostgreSQL"), runs, strict=True):
@@ -187,7 +203,6 @@ def main() -> int:
     one, four = runs
     print(f"(c)/(b) four workers over one: {four.rate / one.rate:.2f}×; "
           f"load average {os.getloadavg()[0]:.1f} at the end")
-    print(f"a worker's start-up, nothing due: {1000 * idle:.0f} ms of CPU (worker and backend)")
     print(f"ceiling on {_cores()} cores at (b)'s CPU per timer: {one.ceiling:.0f} timers/s, "
           f"{one.ceiling / one.rate:.2f}× of one worker; (c) reached {four.rate / one.ceiling:.0%} of it")
     return 0

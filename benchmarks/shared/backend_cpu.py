@@ -21,6 +21,12 @@ from sqlalchemy import Engine, text
 _TICKS = os.sysconf("SC_CLK_TCK")
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """The CPU a live process has spent so far (utime + stime), None when it has exited."""
+    ticks = _cpu_ticks(pid)
+    return None if ticks is None else ticks / _TICKS
+
+
 def _cpu_ticks(pid: int) -> int | None:
     try:
         with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
@@ -68,10 +74,15 @@ class BackendCPU:
                 self._first[pid] = self._last[pid] = ticks
         self._thread.start()
 
+    def now(self) -> float:
+        """The seconds counted so far (the last readings): subtract from `stop()` to count from here."""
+        pids = list(self._last)
+        return sum(self._last[pid] - self._first[pid] for pid in pids) / _TICKS
+
     def stop(self) -> float:
         self._stop.set()
         self._thread.join()
-        return sum(self._last[pid] - self._first[pid] for pid in self._last) / _TICKS
+        return self.now()
 
     @property
     def backends(self) -> int:
