@@ -11,7 +11,9 @@
 - `decisionflow_task_completions_total{step_kind}`, `decisionflow_timers{status}`,
   `decisionflow_timer_lag_seconds` (fired at − due at: sum, count, max) and
   `decisionflow_worker_heartbeat_age_seconds`: read from the database at scrape time, so
-  they hold across every web and worker process and survive restarts.
+  they hold across every web and worker process and survive restarts. The first two are running
+  totals kept in the transactions that change them (engine/persistence/tallies.py), so a scrape
+  reads a few rows at any size of the record, not every step and timer ever made.
 
 Under gunicorn, set PROMETHEUS_MULTIPROC_DIR to a directory the workers share and the
 per-process series are summed (prometheus-client's multiprocess mode).

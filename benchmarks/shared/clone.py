@@ -38,6 +38,7 @@ from sqlalchemy import select, text
 from sqlalchemy.engine import Engine as SqlEngine
 
 from engine import chain
+from engine.persistence import tallies
 from engine.persistence.tables import Base
 
 BATCH = 2000
@@ -343,6 +344,7 @@ def clone(db: SqlEngine, sources: Iterable[int], copies: int, first_id: int, wor
         for name in ("procedures", *SURROGATE):
             connection.execute(text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
                                     f"coalesce((SELECT max(id) FROM {name}), 1))"))
+        tallies.recount(connection)  # COPY bypassed the unit of work that keeps the /metrics totals
         connection.execute(text("ANALYZE"))
     print(f"  indexed and analysed in {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
     return first_id + total

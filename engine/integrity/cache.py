@@ -45,6 +45,8 @@ CACHE: dict[str, str] = {
     "used_challenges.expires_at": _CHALLENGE,
     **{f"worker_heartbeats.{c}": "liveness of a worker for /readyz; operational, decides nothing"
        for c in ("name", "host", "pid", "started_at", "beat_at", "fired")},
+    **{f"tallies.{c}": "running totals for /metrics (engine/persistence/tallies.py): operational, decide no step; "
+       "tests/engine/test_tallies.py holds them to a count of the rows" for c in ("name", "key", "shard", "n")},
     **{f"drafts.{c}": "a user's unsubmitted typing (暂存, engine/services/drafts.py): no guard, record page, "
        "archive or API of the record reads it; it becomes a fact only through tasks.complete"
        for c in ("task_id", "username", "data", "saved_at")},

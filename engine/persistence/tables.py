@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     ForeignKey,
@@ -189,7 +190,12 @@ class WorkItem(Base):
 
 class Timer(Base):
     __tablename__ = "timers"
-    __table_args__ = (Index(None, "status", "due_at"),)
+    __table_args__ = (
+        Index(None, "status", "due_at"),
+        # /metrics reads the lag of the last fired timers here, newest first (migration 0018c).
+        Index("ix_timers_fired_at", "fired_at",
+              postgresql_where=text("status = 'fired'"), sqlite_where=text("status = 'fired'")),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     procedure_id: Mapped[int] = mapped_column(ForeignKey("procedures.id"), index=True)
     task_id: Mapped[str] = mapped_column(String(36), unique=True)
@@ -399,6 +405,21 @@ class WorkerHeartbeat(Base):
     started_at: Mapped[datetime]
     beat_at: Mapped[datetime]
     fired: Mapped[int] = mapped_column(Integer)
+
+
+class Tally(Base):
+    """Running totals for /metrics, kept in the transaction that changes what they count (engine/persistence/
+    tallies.py): completed steps by step kind, timers by status. Counting the rows at each scrape read every
+    completed work item (6.1 million at a million procedures, seconds per scrape); these are a few rows.
+
+    A total is the sum of its `shard` rows: a transaction adds to the shard of its procedure (id mod
+    SHARDS), so completions of different procedures rarely wait on the same row."""
+
+    __tablename__ = "tallies"
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    shard: Mapped[int] = mapped_column(Integer, primary_key=True)
+    n: Mapped[int] = mapped_column(BigInteger)
 
 
 class AdminEvent(Base):

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from engine.domain.errors import ProcedureNotFound, TaskNotFound
 from engine.domain.rules import StepRef
+from engine.persistence import tallies
 from engine.persistence.tables import Procedure, WorkItem
 
 _P, _W = Procedure.__table__, WorkItem.__table__
@@ -62,6 +63,8 @@ class UnitOfWork:
         self._before_commit = before_commit
         self._open = 0  # blocks entered and not left: a door called inside an open unit of work joins it
         self.session: Session
+        self.tallies = tallies.Changes()
+        """What this transaction adds to the /metrics totals, written at `commit()` (engine/persistence/tallies.py)."""
 
     def read(self) -> UnitOfWork:
         """Use the next block for queries only: on SQLite it takes no write lock, on PostgreSQL it sends no
@@ -77,6 +80,7 @@ class UnitOfWork:
             return self
         self.session = self._sessions()
         self._open = 1
+        self.tallies.clear()
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -84,10 +88,14 @@ class UnitOfWork:
         self._open -= 1
         if self._open:
             return
+        self.tallies.clear()  # not committed: never written
         self.session.rollback()
         self.session.close()
 
     def commit(self) -> None:
+        if self.tallies:
+            tallies.write(self.session.connection(), self.tallies)
+            self.tallies.clear()
         if self._before_commit is not None:
             self._before_commit()  # tests: a crash between the workflow step and the commit
         self.session.commit()

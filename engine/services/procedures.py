@@ -33,6 +33,7 @@ from engine.domain.roles import ADMIN
 from engine.domain.rules import CANCELLED, OPEN
 from engine.domain.steps import StepKind
 from engine.forms import require_json_object
+from engine.persistence import tallies
 from engine.persistence.tables import Definition, Event, Organisation, Procedure, Timer, WorkItem
 from engine.persistence.uow import UnitOfWork
 from engine.services import definitions, history, paging, progress
@@ -252,8 +253,10 @@ def withdraw(uow: UnitOfWork, procedure_id: int, actor: Actor, reason: str) -> P
         uow.session.execute(update(WorkItem).where(WorkItem.procedure_id == procedure_id,
                                                    WorkItem.status == OPEN)
                             .values(status=CANCELLED, completed_at=now))
-        uow.session.execute(update(Timer).where(Timer.procedure_id == procedure_id, Timer.status == "pending")
-                            .values(status="cancelled", fired_at=now))
+        cancelled = uow.session.execute(update(Timer).where(Timer.procedure_id == procedure_id,
+                                                            Timer.status == "pending")
+                                        .values(status="cancelled", fired_at=now))
+        uow.tallies.moved(tallies.TIMERS, "pending", "cancelled", procedure_id, cancelled.rowcount)  # type: ignore[attr-defined]
         procedure.status, procedure.ended_at = progress.WITHDRAWN, now
         procedure.version += 1
         history.append(uow, procedure, "procedure_withdrawn", actor.username, None,

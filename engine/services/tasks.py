@@ -37,6 +37,7 @@ from engine.domain.errors import (
 from engine.domain.independence import Affiliations
 from engine.domain.roles import ADMIN
 from engine.forms import document_pattern, place_documents, require_json_object
+from engine.persistence import tallies
 from engine.persistence.tables import Document, Event, Procedure, User, WorkItem
 from engine.persistence.uow import LockedProcedure, UnitOfWork
 from engine.services import (
@@ -236,6 +237,7 @@ def _advance(uow: UnitOfWork, procedure: LockedProcedure, compiled: CompiledDefi
     if TRIGGERS.get(compiled.statute or "", {}).get(step.step_kind) == "consultation":
         consultation.on_step(uow, procedure.id, step.step_kind, values, derived, now)
     uow.execute(_COMPLETE_ITEM, {"task": step.task_id, "at": now, "by": actor.username})
+    uow.tallies.add(tallies.COMPLETIONS, step.step_kind, procedure.id)
     moved = progress.record(uow, procedure, compiled, workflow, before, after, now, done_task=step.task_id)
     progress.finish_if_done(procedure, workflow.is_completed(), now)
     payload = {"step": step.spec, "step_kind": step.step_kind, "by": actor.as_payload(),

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from engine.bpmn import runtime
 from engine.domain.actors import SYSTEM
 from engine.domain.errors import TimerNotFound, VersionConflict
-from engine.persistence import stored_text
+from engine.persistence import stored_text, tallies
 from engine.persistence.tables import Procedure, Timer, WorkerHeartbeat
 from engine.persistence.uow import PROCEDURE_COLUMNS, LockedProcedure, UnitOfWork
 from engine.services import definitions, history, progress
@@ -207,6 +207,7 @@ def fire_claimed(uow: UnitOfWork, timer_id: int) -> bool:
             return False
         if procedure.status != progress.RUNNING:  # a period of an ended procedure never fires
             uow.execute(_SET_TIMER, {"timer_id": timer.id, "status": "cancelled", "at": now})
+            uow.tallies.moved(tallies.TIMERS, "pending", "cancelled", procedure.id)
             uow.commit()
             return False
         try:
@@ -243,6 +244,7 @@ def _fire_locked(uow: UnitOfWork, timer: _TimerRow, procedure: LockedProcedure, 
     if timer.task_id in after.timers:
         return False  # SpiffWorkflow fires strictly after the due time; try again later
     uow.execute(_SET_TIMER, {"timer_id": timer.id, "status": "fired", "at": now})
+    uow.tallies.moved(tallies.TIMERS, "pending", "fired", procedure.id)
     moved = progress.record(uow, procedure, compiled, workflow, before, after, now, fired_timer=timer.task_id)
     progress.finish_if_done(procedure, workflow.is_completed(), now)
     state = compiled.serializer.dump(workflow)
