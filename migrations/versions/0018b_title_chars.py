@@ -39,6 +39,10 @@ def upgrade() -> None:
     op.create_index('ix_procedures_title_chars', 'procedures',
                     [sa.func.df_title_chars(sa.column('title')).label('chars')], unique=False,
                     postgresql_using='gin', postgresql_ops={'chars': 'gin_trgm_ops'})
+    # Statistics of the new spelling now, not when autovacuum comes: without them the planner guessed 1,600
+    # titles with 县 (571,428 of 1,000,000) and counted through the index, 50 ms; with them it scans and stops
+    # at the count limit, 6.7 ms (docs/benchmarks.md, issue 21). 0.6 s at a million procedures.
+    op.execute('ANALYZE procedures')
 
 
 def downgrade() -> None:
