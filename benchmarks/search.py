@@ -16,6 +16,9 @@ warm-up, the statements per call (a `before_cursor_execute` listener), and, with
 (ANALYZE, BUFFERS) of every statement on stderr.
 
     . scripts/postgres.sh && .venv/bin/python benchmarks/search.py --sizes 100000,1000000 --explain
+
+`--url` measures an existing database as it stands instead (another benchmark's, such as scale.py's kept
+one): no migration, no loading, nothing written.
 """
 
 from __future__ import annotations
@@ -69,6 +72,9 @@ SEARCHES = {
     "6 chars, common (公交线路调整: 1 in 20)": "公交线路调整",
     "number, one match (第12347号)": "第12347号",
     "4 chars, absent (航天发射)": "航天发射",
+    "1 char (县)": "县",
+    "1 char (水)": "水",
+    "1 char (张)": "张",
 }
 
 
@@ -156,6 +162,25 @@ def explain(engine: Engine, meter: Meter, name: str, call: Callable[[], Any]) ->
     return lines
 
 
+def measure(engine: Engine, meter: Meter, size: int, args: argparse.Namespace) -> dict[str, Any]:
+    """Every search of SEARCHES and a second page, timed (printed on stderr too), and with `--explain` their
+    plans on stderr."""
+    figures: dict[str, Any] = {}
+    for name, title in SEARCHES.items():
+        figures[name] = timed(meter, lambda t=title: engine.procedures.search_page(title=t), args.repeat)
+    cursor = engine.procedures.search_page()[1].next
+    figures["page 2 (cursor), no filter"] = timed(
+        meter, lambda c=cursor: engine.procedures.search_page(after=c), args.repeat)
+    print(json.dumps({str(size): figures}, ensure_ascii=False), file=sys.stderr)
+    if args.explain:
+        plans = [f"==== EXPLAIN at {size} procedures"]
+        for name, title in SEARCHES.items():
+            plans += explain(engine, meter, f"search, title {name}",
+                             lambda t=title: engine.procedures.search_page(title=t))
+        print("\n".join(plans), file=sys.stderr)
+    return figures
+
+
 @contextmanager
 def kept_database(base_url: str, name: str) -> Iterator[str]:
     """The database `name` on the benchmark's server, made if missing and kept after the run."""
@@ -173,7 +198,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN (ANALYZE, BUFFERS) on stderr")
     parser.add_argument("--keep", metavar="NAME", help="use (or make) this database and keep it, to measure again "
                         "without loading; by default a fresh database is made and dropped")
+    parser.add_argument("--url", help="measure this existing database as it stands: no migration, no loading")
     args = parser.parse_args(argv)
+    if args.url:
+        report = {"machine": machine(Path("/tmp")), "postgres": postgres_version(args.url), "sizes": {}}
+        url = make_url(args.url).set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+        engine = build_engine(Settings(database_url=url, key_dir=str(ROOT / ".bench-keys")), FixedClock(NOW))
+        try:
+            with engine.db.connect() as connection:
+                size = connection.scalar(text("SELECT count(*) FROM procedures"))
+            report["sizes"][str(size)] = measure(engine, Meter(engine), size, args)
+        finally:
+            engine.dispose()
+        print(json.dumps(report, ensure_ascii=False, default=str))
+        return 0
     base, why = postgres_base_url()
     if base is None:
         print(f"skipped: {why}", file=sys.stderr)
@@ -198,20 +236,7 @@ def main(argv: list[str] | None = None) -> int:
             for size in sorted(int(s) for s in args.sizes.split(",")):
                 loaded = grow(engine, seeds, size)
                 print(f"{size}: grown in {loaded:.1f} s", file=sys.stderr)
-                figures: dict[str, Any] = {"grow_s": round(loaded, 1)}
-                for name, title in SEARCHES.items():
-                    figures[name] = timed(meter, lambda t=title: engine.procedures.search_page(title=t), args.repeat)
-                cursor = engine.procedures.search_page()[1].next
-                figures["page 2 (cursor), no filter"] = timed(
-                    meter, lambda c=cursor: engine.procedures.search_page(after=c), args.repeat)
-                report["sizes"][str(size)] = figures
-                print(json.dumps({str(size): figures}, ensure_ascii=False), file=sys.stderr)
-                if args.explain:
-                    plans = [f"==== EXPLAIN at {size} procedures"]
-                    for name, title in SEARCHES.items():
-                        plans += explain(engine, meter, f"search, title {name}",
-                                         lambda t=title: engine.procedures.search_page(title=t))
-                    print("\n".join(plans), file=sys.stderr)
+                report["sizes"][str(size)] = {"grow_s": round(loaded, 1)} | measure(engine, meter, size, args)
         finally:
             engine.dispose()
     print(json.dumps(report, ensure_ascii=False, default=str))

@@ -158,6 +158,10 @@ class Procedure(Base):
 # title_search.py; migration 0017c makes the function df_title_bigrams too).
 Index("ix_procedures_title_bigrams", func.df_title_bigrams(Procedure.title).label("bigrams"), postgresql_using="gin",
       postgresql_ops={"bigrams": "gin_trgm_ops"}, info=POSTGRESQL_ONLY)
+# A title search of one character reads this one, of the title spelled as its characters (migration 0018b makes
+# the function df_title_chars too).
+Index("ix_procedures_title_chars", func.df_title_chars(Procedure.title).label("chars"), postgresql_using="gin",
+      postgresql_ops={"chars": "gin_trgm_ops"}, info=POSTGRESQL_ONLY)
 
 
 class WorkItem(Base):
