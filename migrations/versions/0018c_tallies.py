@@ -1,7 +1,7 @@
 """Running totals for /metrics, and the fired timers by time (issue 21: every query bounded at a million).
 
 Revision ID: 0018c_tallies
-Revises: 0017d_inbox
+Revises: 0018b_title_chars
 Create Date: 2026-12-05 21:00:00
 
 Each scrape counted every completed work item by step kind and every timer by status: 5.1 s at a million
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0018c_tallies'
-down_revision = '0017d_inbox'
+down_revision = '0018b_title_chars'
 branch_labels = None
 depends_on = None
 

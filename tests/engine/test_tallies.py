@@ -96,7 +96,7 @@ def test_df_metrics_the_migration_fills_the_totals_from_the_rows_already_there(d
     fire_due(engine)
     counted = _counted(engine)
     config = schema.alembic_config(db_url)
-    command.downgrade(config, "0017d_inbox")
+    command.downgrade(config, "0018b_title_chars")
     with engine.db.connect() as connection:
         assert "tallies" not in {name for name, in connection.execute(text(
             "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()" if engine.db.dialect.name
