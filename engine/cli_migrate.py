@@ -1,6 +1,6 @@
 """`decisionflow migrate` (engine/cli.py's group): plan, check and apply the move of running procedures to a
 new version of their definition, as the legality review office proposes and the decision organ approves
-(docs/migration.md). The lawfulness of each move is proved by engine/services/migration.py."""
+(docs/migration.md). The lawfulness of each move is proved by engine/bpmn/migration_law.py."""
 
 from __future__ import annotations
 

@@ -54,6 +54,7 @@ class Engine:
             migration,
             monitoring,
             official,
+            opinions,
             people,
             procedures,
             record,
@@ -89,6 +90,7 @@ class Engine:
         self.sessions = _Bound(self, sessions)
         self.archive = _Bound(self, archive)
         self.consultation = _Bound(self, consultation)
+        self.opinions = _Bound(self, opinions)
         self.registry = _Bound(self, registry)
         self.cleanup = _Bound(self, cleanup)
         self.replay = _Bound(self, replay)

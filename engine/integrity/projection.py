@@ -207,7 +207,7 @@ def _public(out: Projection, event: Any, payload: Mapping[str, Any]) -> None:
         latest.values.update(adoption_sha256=payload.get("sha256"), adoption_published_at=event.at)
         latest.seq = event.seq
         out.documents.append(DocumentUse(str(payload.get("sha256")), "text/html", payload.get("size"), out.procedure_id,
-                                         event.seq, event.at, "public"))  # consultation._store's creator
+                                         event.seq, event.at, "public"))  # consultation.store_document's creator
     if event.kind == "reminder_sent":
         to = payload.get("to") or {}
         out.reminders.append(Row({"procedure_id": out.procedure_id, "task_id": event.task_id, "role": to.get("role"),

@@ -1,4 +1,4 @@
-"""Public participation: the calls citizens see, the opinions they send, and how each was handled.
+"""Public participation: the calls citizens see, the opinions they send, and their receipts.
 
 The window is the engine's (MD-15b): a consultation opens when the sponsor's public-comment
 step completes (projected here in the same transaction) and takes opinions until the end
@@ -6,8 +6,7 @@ of its last day, the moment the opening form fixed; a late opinion is refused wi
 moment. Every opinion is kept — moderation hides abusive text from the public list, with
 its reason in the procedure's history, and never deletes. Each opinion is also an event of
 the procedure's chained history (receipt and content hash; names and contacts stay out of
-the permanent chain). The sponsor sorts the opinions by topic, marks each adopted, partly
-adopted or not adopted with a reason (MD-18), and publishes the adoption statement.
+the permanent chain). How the sponsor handles the opinions (MD-18) is engine/services/opinions.py.
 """
 
 from __future__ import annotations
@@ -15,28 +14,22 @@ from __future__ import annotations
 import hashlib
 import secrets
 import unicodedata
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from html import escape
 from typing import Any
 
-from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from engine import doctypes
 from engine.clock import CST
 from engine.content import unaltered_bytes
 from engine.crypto_suite import digest, hash_alg
-from engine.domain import known_facts
-from engine.domain.actors import Actor
 from engine.domain.errors import (
-    AdoptionReasonMissing,
     ChallengeReused,
     ConsultationClosed,
     ConsultationNotFound,
     DocumentNotFound,
-    OpinionForbidden,
     OpinionInvalid,
     ReceiptNotFound,
 )
@@ -46,16 +39,11 @@ from engine.services import history, paging, progress
 from engine.services.views import Upload
 from engine.workdays import local_date
 
-__all__ = ["closed", "get", "hide", "mark", "open_page", "opinions", "opinions_page", "public_document",
-           "publish_statement", "receipt", "statement", "submit", "tallies"]
+__all__ = ["closed", "get", "open_page", "public_document", "receipt", "submit"]
 
 MAX_TEXT = 5000
-ADOPTIONS = ("adopted", "partly_adopted", "not_adopted")
-ADOPTION_ZH = {"adopted": "采纳", "partly_adopted": "部分采纳", "not_adopted": "未采纳"}
 CHALLENGE_LIFETIME = timedelta(hours=2)
 """How long a spent challenge is remembered by default: at least as long as the token that carried it lives."""
-HANDLERS = ("sponsor", "participation_organiser")
-"""Who handles the opinions: the sponsoring unit, or the organiser it charged with participation."""
 
 
 @dataclass(frozen=True)
@@ -76,23 +64,6 @@ class ConsultationView:
     opinion_count: int = 0
     public_opinions: list[dict[str, Any]] = field(default_factory=list)
     hearing: dict[str, Any] | None = None
-
-
-@dataclass(frozen=True)
-class OpinionView:
-    id: int
-    receipt: str
-    submitted_at: datetime
-    name: str | None
-    contact: str | None
-    text: str
-    attachment_sha256: str | None
-    duplicate_of: int | None
-    hidden: bool
-    hidden_reason: str | None
-    topic: str | None
-    adoption: str | None
-    adoption_reason: str | None
 
 
 @dataclass(frozen=True)
@@ -134,21 +105,9 @@ def on_step(uow: UnitOfWork, procedure_id: int, step_kind: str, values: dict[str
             url=values.get("url"), feedback_method=values.get("feedback_method"),
             urgency_reason=values.get("urgency_reason"), adoption_sha256=None, adoption_published_at=None))
     elif step_kind == "opinion_summary":
-        row = _latest(uow, procedure_id)
+        row = latest_call(uow, procedure_id)
         if row is not None and row.closed_at is None:
             row.closed_at = now
-
-
-def received(uow: UnitOfWork, procedure_id: int) -> tuple[known_facts.Received, ...]:
-    """The opinions the portal took for the procedure's latest call, in the order received, with their
-    marks: what the opinion summary states the count and handling of (MD-18). Inside the caller's unit
-    of work; empty when the procedure never opened a call."""
-    row = _latest(uow, procedure_id)
-    if row is None:
-        return ()
-    return tuple(known_facts.Received(o.receipt, o.topic, o.adoption, o.hidden, o.duplicate_of is not None)
-                 for o in uow.session.scalars(select(Opinion).where(Opinion.consultation_id == row.id)
-                                              .order_by(Opinion.id)))
 
 
 def open_page(uow: UnitOfWork, after: str | None = None, limit: int | None = None) -> paging.Page[ConsultationView]:
@@ -195,7 +154,7 @@ def get(uow: UnitOfWork, procedure_id: int) -> ConsultationView:
     """A call as the public sees it: documents, the opinions not hidden (no names), the hearing."""
     with uow.read():
         now = uow.clock.now()
-        row = _latest(uow, procedure_id)
+        row = latest_call(uow, procedure_id)
         if row is None:
             raise ConsultationNotFound(procedure_id=procedure_id)
         org = uow.session.scalar(select(Organisation.name).where(Organisation.code == row.sponsor_org))
@@ -230,18 +189,18 @@ def submit(uow: UnitOfWork, procedure_id: int, text: str, name: str | None, cont
         attachment = doctypes.admit("attachment", attachment)
     with uow:
         procedure = uow.lock_procedure(procedure_id)
-        row = _latest(uow, procedure_id)
+        row = latest_call(uow, procedure_id)
         now = uow.clock.now()
         if row is None:
             raise ConsultationNotFound(procedure_id=procedure_id)
         if procedure.status != progress.RUNNING or row.closed_at is not None or now >= row.closes_at:
-            raise ConsultationClosed(procedure_id=procedure_id, closes=_local(row.closes_at))
+            raise ConsultationClosed(procedure_id=procedure_id, closes=local_minute(row.closes_at))
         if challenge is not None:
             _spend(uow, challenge, now, now + challenge_lifetime)
         digest = hashlib.sha256(" ".join(text.split()).casefold().encode("utf-8")).hexdigest()
         earlier = uow.session.scalar(select(Opinion.id).where(Opinion.consultation_id == row.id,
                                                               Opinion.text_sha256 == digest).order_by(Opinion.id))
-        attachment_sha = _store(uow, attachment, now) if attachment is not None else None
+        attachment_sha = store_document(uow, attachment, now) if attachment is not None else None
         receipt = f"YJ-{local_date(now):%Y%m%d}-{procedure_id}-{secrets.token_hex(3).upper()}"
         uow.session.add(Opinion(consultation_id=row.id, procedure_id=procedure_id, receipt=receipt, submitted_at=now,
                                 name=name, contact=contact, text=text, text_sha256=digest,
@@ -257,133 +216,10 @@ def submit(uow: UnitOfWork, procedure_id: int, text: str, name: str | None, cont
         return receipt
 
 
-def opinions(uow: UnitOfWork, actor: Actor, procedure_id: int) -> list[OpinionView]:
-    """Every opinion of the procedure's call, hidden ones included, for the unit that handles them."""
-    with uow.read():
-        row = _handled_by(uow, actor, procedure_id)
-        return [_opinion(o) for o in uow.session.scalars(select(Opinion).where(Opinion.consultation_id == row.id)
-                                                         .order_by(Opinion.id))]
-
-
-def opinions_page(uow: UnitOfWork, actor: Actor, procedure_id: int, after: str | None = None,
-                  limit: int | None = None) -> paging.Page[OpinionView]:
-    """One page of the call's opinions in the order they came (id), hidden ones included, after the cursor
-    `after` (the last row's id), for the unit that handles them (issue 21): sought on the index
-    (consultation_id, id) of migration 0017a, so a page costs its rows however many opinions came."""
-    n = paging.size(limit)
-    key = paging.decode(after, (int,))
-    with uow.read():
-        row = _handled_by(uow, actor, procedure_id)
-        seek = [Opinion.id > key[0]] if key is not None else []
-        rows = list(uow.session.scalars(select(Opinion).where(Opinion.consultation_id == row.id, *seek)
-                                        .order_by(Opinion.id).limit(n + 1)))
-        more = len(rows) > n
-        return paging.Page(tuple(_opinion(o) for o in rows[:n]), paging.encode(rows[n - 1].id) if more else None)
-
-
-def tallies(uow: UnitOfWork, actor: Actor, procedure_id: int) -> tuple[dict[str, int], dict[str, int]]:
-    """(opinions by topic, by adoption) of the whole call, "" for none yet, counted in the database: the
-    opinion desk's summary above a page of opinions."""
-    with uow.read():
-        row = _handled_by(uow, actor, procedure_id)
-        counted = uow.session.execute(select(Opinion.topic, Opinion.adoption, func.count())
-                                      .where(Opinion.consultation_id == row.id)
-                                      .group_by(Opinion.topic, Opinion.adoption)).all()
-    topics: Counter[str] = Counter()
-    adoptions: Counter[str] = Counter()
-    for topic, adoption, n in counted:
-        topics[topic or ""] += n
-        adoptions[adoption or ""] += n
-    return dict(topics), dict(adoptions)
-
-
-def mark(uow: UnitOfWork, actor: Actor, receipt: str, topic: str, adoption: str, reason: str | None) -> OpinionView:
-    """Sort an opinion under a topic and record how it was handled; not (fully) adopted needs a reason.
-
-    The mark is an event of the procedure's history too (`opinion_marked`), so verify can rebuild it."""
-    topic, reason = (topic or "").strip(), (reason or "").strip() or None
-    if not topic or len(topic) > 100:
-        raise OpinionInvalid(field="topic", problem="1 to 100 characters are required",
-                             problem_zh="意见类别须为 1 至 100 个字符")
-    if adoption not in ADOPTIONS:
-        raise OpinionInvalid(field="adoption", problem=f"one of {', '.join(ADOPTIONS)}",
-                             problem_zh="须为 采纳、部分采纳 或 未采纳")
-    if adoption != "adopted" and not reason:
-        raise AdoptionReasonMissing(topic=topic, field="adoption_reason")
-    with uow:
-        opinion = _opinion_row(uow, receipt)
-        _handled_by(uow, actor, opinion.procedure_id)
-        procedure = uow.lock_procedure(opinion.procedure_id)
-        now = uow.clock.now()
-        opinion.topic, opinion.adoption, opinion.adoption_reason = topic, adoption, reason
-        opinion.marked_by, opinion.marked_at = actor.username, now
-        procedure.version += 1
-        history.append(uow, procedure, "opinion_marked", actor.username, None,
-                       {"receipt": receipt, "topic": topic, "adoption": adoption, "reason": reason,
-                        "by": actor.as_payload()}, now)
-        view = _opinion(opinion)
-        uow.commit()
-        return view
-
-
-def hide(uow: UnitOfWork, actor: Actor, receipt: str, reason: str) -> OpinionView:
-    """Hide an abusive opinion from the public list: kept, and the reason goes into the history."""
-    reason = (reason or "").strip()
-    if not reason or len(reason) > 500:
-        raise OpinionInvalid(field="reason", problem="a reason of 1 to 500 characters is required",
-                             problem_zh="须说明理由（1 至 500 个字符）")
-    with uow:
-        opinion = _opinion_row(uow, receipt)
-        _handled_by(uow, actor, opinion.procedure_id)
-        procedure = uow.lock_procedure(opinion.procedure_id)
-        now = uow.clock.now()
-        opinion.hidden, opinion.hidden_reason = True, reason
-        procedure.version += 1
-        history.append(uow, procedure, "opinion_hidden", actor.username, None,
-                       {"receipt": receipt, "reason": reason, "by": actor.as_payload()}, now)
-        view = _opinion(opinion)
-        uow.commit()
-        return view
-
-
-def statement(uow: UnitOfWork, actor: Actor, procedure_id: int) -> bytes:
-    """The adoption statement (意见采纳情况说明) as an HTML document, from the marked opinions."""
-    with uow.read():
-        row = _handled_by(uow, actor, procedure_id)
-        marked = list(uow.session.scalars(select(Opinion).where(Opinion.consultation_id == row.id)
-                                          .order_by(Opinion.topic, Opinion.id)))
-        return _statement_html(row, marked)
-
-
-def publish_statement(uow: UnitOfWork, actor: Actor, procedure_id: int) -> str:
-    """Store the statement as a document, show it on the public page, record it; returns its SHA-256.
-
-    Every opinion must be marked first (MD-18): an unmarked one is refused by receipt."""
-    with uow:
-        row = _handled_by(uow, actor, procedure_id)
-        procedure = uow.lock_procedure(procedure_id)
-        marked = list(uow.session.scalars(select(Opinion).where(Opinion.consultation_id == row.id)
-                                          .order_by(Opinion.topic, Opinion.id)))
-        unmarked = [o.receipt for o in marked if o.adoption is None and o.duplicate_of is None and not o.hidden]
-        if unmarked:
-            raise OpinionInvalid(field="adoption", problem=f"opinion {unmarked[0]} is not marked yet",
-                                 problem_zh=f"意见 {unmarked[0]} 尚未标注采纳情况")
-        now = uow.clock.now()
-        content = _statement_html(row, marked)
-        sha = _store(uow, Upload("意见采纳情况说明.html", "text/html", content), now)
-        row.adoption_sha256, row.adoption_published_at = sha, now
-        procedure.version += 1
-        history.append(uow, procedure, "adoption_published", actor.username, None,
-                       {"sha256": sha, "filename": "意见采纳情况说明.html", "size": len(content),
-                        "opinions": len(marked), "by": actor.as_payload()}, now)
-        uow.commit()
-        return sha
-
-
 def public_document(uow: UnitOfWork, procedure_id: int, sha256: str) -> tuple[str, bytes]:
     """A document the call published (draft, explanation, adoption statement): nothing else."""
     with uow.read():
-        row = _latest(uow, procedure_id)
+        row = latest_call(uow, procedure_id)
         allowed = {row.draft_sha256, row.explanation_sha256, row.adoption_sha256} if row is not None else set()
         allowed |= set((_hearing(uow, procedure_id) or {}).get("documents", {}).values())
         stored = uow.session.get(Document, sha256) if sha256 in allowed - {None} else None
@@ -392,16 +228,8 @@ def public_document(uow: UnitOfWork, procedure_id: int, sha256: str) -> tuple[st
         return stored.media_type, unaltered_bytes(uow, stored, procedure_id)
 
 
-def _handled_by(uow: UnitOfWork, actor: Actor, procedure_id: int) -> Consultation:
-    row = _latest(uow, procedure_id)
-    if row is None:
-        raise ConsultationNotFound(procedure_id=procedure_id)
-    if actor.org != row.sponsor_org or not any(actor.holds(r) for r in HANDLERS):
-        raise OpinionForbidden(username=actor.username, procedure_id=procedure_id)
-    return row
-
-
-def _latest(uow: UnitOfWork, procedure_id: int) -> Consultation | None:
+def latest_call(uow: UnitOfWork, procedure_id: int) -> Consultation | None:
+    """The procedure's latest call, inside the caller's unit of work (also the opinion desk's, opinions.py)."""
     return uow.session.scalars(select(Consultation).where(Consultation.procedure_id == procedure_id)
                                .order_by(Consultation.id.desc()).limit(1)).first()
 
@@ -424,13 +252,6 @@ def receipt(uow: UnitOfWork, number: str) -> ReceiptView:
                            opinion.duplicate_of is not None,
                            opinion.topic if published else None, opinion.adoption if published else None,
                            opinion.adoption_reason if published else None)
-
-
-def _opinion_row(uow: UnitOfWork, receipt: str) -> Opinion:
-    opinion = uow.session.scalars(select(Opinion).where(Opinion.receipt == receipt)).one_or_none()
-    if opinion is None:
-        raise OpinionInvalid(field="receipt", problem=f"no opinion {receipt}", problem_zh=f"不存在回执号 {receipt}")
-    return opinion
 
 
 def _summary(uow: UnitOfWork, procedure_id: int) -> str:
@@ -471,7 +292,8 @@ def _spend(uow: UnitOfWork, nonce: str, now: datetime, expires_at: datetime) -> 
         raise ChallengeReused(field="answer") from error
 
 
-def _store(uow: UnitOfWork, upload: Upload, now: datetime) -> str:
+def store_document(uow: UnitOfWork, upload: Upload, now: datetime) -> str:
+    """Keep a public attachment or the adoption statement once by its SHA-256, created by "public"."""
     sha = hashlib.sha256(upload.content).hexdigest()
     if uow.session.get(Document, sha) is None:
         sm3 = digest(upload.content, "sm3") if hash_alg(uow.settings.crypto_suite) == "sm3" else None
@@ -492,7 +314,8 @@ def _sha(value: Any) -> str | None:
     return str(value["sha256"]) if isinstance(value, dict) and "sha256" in value else None
 
 
-def _local(moment: datetime) -> str:
+def local_minute(moment: datetime) -> str:
+    """A moment as the call states it: Beijing time, to the minute."""
     return moment.astimezone(CST).strftime("%Y-%m-%d %H:%M")
 
 
@@ -502,27 +325,3 @@ def _view(row: Consultation, org: str | None, now: datetime, count: int = 0,
                             row.closes_at, row.closed_at is None and now < row.closes_at, row.draft_sha256,
                             row.explanation_sha256, row.feedback_method, row.urgency_reason, row.adoption_sha256,
                             row.adoption_published_at, count, public or [])
-
-
-def _opinion(o: Opinion) -> OpinionView:
-    return OpinionView(o.id, o.receipt, o.submitted_at, o.name, o.contact, o.text, o.attachment_sha256,
-                       o.duplicate_of, o.hidden, o.hidden_reason, o.topic, o.adoption, o.adoption_reason)
-
-
-def _statement_html(row: Consultation, opinions: list[Opinion]) -> bytes:
-    """Deterministic HTML: the same marks always give the same document (and SHA-256)."""
-    counts = Counter(o.adoption for o in opinions if o.duplicate_of is None)
-    lines = [f"<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>意见采纳情况说明</title></head>"
-             f"<body><h1>关于《{escape(row.title)}》公开征求意见采纳情况的说明</h1>",
-             f"<p>征求意见期：{_local(row.opened_at)} 至 {_local(row.closes_at)}。共收到意见 {len(opinions)} 条"
-             f"（重复 {sum(o.duplicate_of is not None for o in opinions)} 条），其中采纳 {counts['adopted']} 条、"
-             f"部分采纳 {counts['partly_adopted']} 条、未采纳 {counts['not_adopted']} 条。</p>",
-             "<table border=\"1\"><tr><th>回执号</th><th>类别</th><th>意见摘要</th><th>采纳情况</th><th>理由</th></tr>"]
-    for o in opinions:
-        if o.duplicate_of is not None:
-            continue
-        text = "（已隐去：" + escape(o.hidden_reason or "") + "）" if o.hidden else escape(o.text[:300])
-        lines.append(f"<tr><td>{o.receipt}</td><td>{escape(o.topic or '')}</td><td>{text}</td>"
-                     f"<td>{ADOPTION_ZH.get(o.adoption or '', '')}</td><td>{escape(o.adoption_reason or '')}</td></tr>")
-    lines.append("</table></body></html>")
-    return "\n".join(lines).encode("utf-8")

@@ -47,6 +47,7 @@ from engine.services import (
     facts,
     history,
     inbox_query,
+    opinions,
     order,
     paging,
     people,
@@ -263,7 +264,7 @@ def _guard_context(uow: UnitOfWork, statute: str | None, procedure: LockedProced
         _completed(uow, procedure.id, reads.completed),
         _affiliations(uow, reads.affiliations, values, procedure.sponsor_org),
         registry.numbers_in_use(uow, reads.number, values, procedure.id) if reads.number else None,
-        consultation.received(uow, procedure.id) if reads.opinions else None)
+        opinions.received(uow, procedure.id) if reads.opinions else None)
 
 
 _PROCEDURES, _ITEMS = Procedure.__table__, WorkItem.__table__

@@ -68,4 +68,4 @@ def test_md15_md18_citizen_comments_window_closes_sponsor_publishes_the_handling
     expect(citizen.locator("table.list")).to_contain_text("先在两条线路试行夜班车")
     expect(citizen.get_by_role("link", name="意见采纳情况说明")).to_be_visible()
     citizen.screenshot(path=str(screenshots / "5-public-handling-published.png"), full_page=True)
-    assert len(e2e_engine.consultation.opinions(e2e_engine.people.actor("sponsor"), view.id)) == 1
+    assert len(e2e_engine.opinions.opinions(e2e_engine.people.actor("sponsor"), view.id)) == 1

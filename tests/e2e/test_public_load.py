@@ -62,7 +62,7 @@ def test_df_public_two_hundred_concurrent_opinions_are_each_stored_once(e2e_engi
     assert sixth[0] == 429
     receipts = [receipt for _, _, receipt in results]
     assert len(set(receipts)) == len(jobs)
-    stored = e2e_engine.consultation.opinions(e2e_engine.people.actor("sponsor"), view.id)
+    stored = e2e_engine.opinions.opinions(e2e_engine.people.actor("sponsor"), view.id)
     assert sorted(o.receipt for o in stored) == sorted(receipts)
     events = [e for e in e2e_engine.history.events(view.id) if e.kind == "opinion_received"]
     assert sorted(e.payload["receipt"] for e in events) == sorted(receipts)

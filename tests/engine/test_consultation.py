@@ -58,7 +58,7 @@ def test_df_public_duplicates_are_kept_and_flagged_bad_input_is_named(engine, md
     first = engine.consultation.submit(md.procedure_id, "建议  增加夜班线", None, None, None, "a")
     engine.consultation.submit(md.procedure_id, "建议 增加夜班线", None, None, None, "b")
     sponsor = md.people.sponsor
-    views = engine.consultation.opinions(sponsor, md.procedure_id)
+    views = engine.opinions.opinions(sponsor, md.procedure_id)
     assert views[0].receipt == first and views[1].duplicate_of == views[0].id
     error = refused(engine, errors.OpinionInvalid, "DF-PUBLIC", engine.consultation.submit, md.procedure_id,
                     "x" * 5001, None, None, None, "c")
@@ -71,20 +71,20 @@ def test_df_public_duplicates_are_kept_and_flagged_bad_input_is_named(engine, md
 def test_md18_marking_needs_a_reason_unless_adopted_and_only_the_sponsor_marks(engine, md):
     receipt = engine.consultation.submit(md.procedure_id, "降低票价", None, None, None, "a")
     sponsor = md.people.sponsor
-    refused(engine, errors.AdoptionReasonMissing, "MD-18", engine.consultation.mark, sponsor, receipt, "票价",
+    refused(engine, errors.AdoptionReasonMissing, "MD-18", engine.opinions.mark, sponsor, receipt, "票价",
             "not_adopted", "")
-    refused(engine, errors.OpinionForbidden, "MD-18", engine.consultation.mark, md.people.reviewer, receipt, "票价",
+    refused(engine, errors.OpinionForbidden, "MD-18", engine.opinions.mark, md.people.reviewer, receipt, "票价",
             "adopted", None)
-    marked = engine.consultation.mark(sponsor, receipt, "票价", "not_adopted", "票价不属于本次决策范围")
+    marked = engine.opinions.mark(sponsor, receipt, "票价", "not_adopted", "票价不属于本次决策范围")
     assert marked.adoption == "not_adopted" and marked.topic == "票价"
 
 
 def test_md18_moderation_hides_with_its_reason_in_history_and_keeps_the_opinion(engine, md):
     receipt = engine.consultation.submit(md.procedure_id, "辱骂内容", None, None, None, "a")
-    engine.consultation.hide(md.people.sponsor, receipt, "含有辱骂性语言")
+    engine.opinions.hide(md.people.sponsor, receipt, "含有辱骂性语言")
     public = engine.consultation.get(md.procedure_id).public_opinions
     assert public[0]["hidden"] and public[0]["text"] is None
-    kept = engine.consultation.opinions(md.people.sponsor, md.procedure_id)[0]
+    kept = engine.opinions.opinions(md.people.sponsor, md.procedure_id)[0]
     assert kept.text == "辱骂内容" and kept.hidden_reason == "含有辱骂性语言"
     last = engine.history.events(md.procedure_id)[-1]
     assert last.kind == "opinion_hidden" and last.payload["reason"] == "含有辱骂性语言"
@@ -95,12 +95,12 @@ def test_md18_the_adoption_statement_is_published_once_every_opinion_is_marked(e
     a = engine.consultation.submit(md.procedure_id, "增加夜班线", None, None, None, "a")
     b = engine.consultation.submit(md.procedure_id, "降低票价", None, None, None, "b")
     sponsor = md.people.sponsor
-    engine.consultation.mark(sponsor, a, "线路", "adopted", None)
-    error = refused(engine, errors.OpinionInvalid, "DF-PUBLIC", engine.consultation.publish_statement, sponsor,
+    engine.opinions.mark(sponsor, a, "线路", "adopted", None)
+    error = refused(engine, errors.OpinionInvalid, "DF-PUBLIC", engine.opinions.publish_statement, sponsor,
                     md.procedure_id)
     assert b in error.message("en")
-    engine.consultation.mark(sponsor, b, "票价", "partly_adopted", "部分线路试行优惠")
-    sha = engine.consultation.publish_statement(sponsor, md.procedure_id)
+    engine.opinions.mark(sponsor, b, "票价", "partly_adopted", "部分线路试行优惠")
+    sha = engine.opinions.publish_statement(sponsor, md.procedure_id)
     media, content = engine.consultation.public_document(md.procedure_id, sha)
     assert media == "text/html" and "部分采纳" in content.decode() and "部分线路试行优惠" in content.decode()
     call = engine.consultation.get(md.procedure_id)
@@ -119,13 +119,13 @@ def test_md18_the_summary_states_the_portal_s_opinions_as_recorded_never_fewer_o
     engine.consultation.submit(md.procedure_id, "增加夜班线", None, None, None, "c")  # a duplicate of a
     abusive = engine.consultation.submit(md.procedure_id, "辱骂内容", None, None, None, "d")
     sponsor = md.people.sponsor
-    engine.consultation.hide(sponsor, abusive, "含有辱骂性语言")
-    engine.consultation.mark(sponsor, a, "线路", "adopted", None)
+    engine.opinions.hide(sponsor, abusive, "含有辱骂性语言")
+    engine.opinions.mark(sponsor, a, "线路", "adopted", None)
     clock.advance(days=31)
     md.wake()
     error = refused(engine, errors.OpinionsUnmarked, "MD-18", md.summarise)
     assert error.field == "register" and error.context["entries"] == [b] and b in error.message("zh_CN")
-    engine.consultation.mark(sponsor, b, "票价", "not_adopted", "票价不属于本次决策范围")
+    engine.opinions.mark(sponsor, b, "票价", "not_adopted", "票价不属于本次决策范围")
     error = refused(engine, errors.OpinionsCountBelowRecord, "MD-18", md.summarise, opinions_received=3)
     assert (error.field, error.context["on_record"]) == ("opinions_received", 4)
     only_lines = {"opinions_received": 6,
@@ -149,7 +149,7 @@ def test_df_hardening_a_public_attachment_is_taken_only_as_an_allowed_type_read_
     assert _count(engine, "opinions") == 0
     engine.consultation.submit(md.procedure_id, "附图说明站点位置", None, None,
                                Upload("站点.pdf", "application/pdf", documents.png()), "a")
-    [opinion] = engine.consultation.opinions(md.people.sponsor, md.procedure_id)
+    [opinion] = engine.opinions.opinions(md.people.sponsor, md.procedure_id)
     with engine.db.connect() as connection:
         media = connection.execute(text("SELECT media_type FROM documents WHERE sha256 = :s"),
                                    {"s": opinion.attachment_sha256}).scalar_one()

@@ -36,7 +36,7 @@ def test_df_view_the_new_pages_refuse_a_cursor_they_did_not_give_naming_the_fiel
     calls = {"after": [lambda: engine.registry.entries_page(cursor), lambda: engine.registry.cleanups_page(cursor),
                        lambda: engine.checkpoints.listing_page(cursor),
                        lambda: engine.adminlog.events_page(auditor, after=cursor),
-                       lambda: engine.consultation.opinions_page(auditor, 1, cursor)],
+                       lambda: engine.opinions.opinions_page(auditor, 1, cursor)],
              "cleanups_after": [lambda: engine.registry.cleanups_page(cursor, field="cleanups_after")]}
     for field, made in calls.items():
         for call in made:

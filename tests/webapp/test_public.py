@@ -51,7 +51,7 @@ def test_md15b_an_opinion_gets_a_receipt_and_a_late_one_is_refused_with_the_clos
     response = _send(browser, procedure_id, "建议增加夜班线", name="市民甲")
     assert response.status_code == 201
     receipt = re.search(r'id="receipt">([^<]+)<', response.get_data(as_text=True)).group(1)
-    assert site.consultation.opinions(site.people.actor("sponsor"), procedure_id)[0].receipt == receipt
+    assert site.opinions.opinions(site.people.actor("sponsor"), procedure_id)[0].receipt == receipt
     page = browser.get(f"/public/consultations/{procedure_id}").get_data(as_text=True)
     clock.set(site.consultation.get(procedure_id).closes_at)
     closed = browser.get(f"/public/consultations/{procedure_id}").get_data(as_text=True)
@@ -64,7 +64,7 @@ def test_md15b_an_opinion_gets_a_receipt_and_a_late_one_is_refused_with_the_clos
     assert late.status_code == 422
     body = late.get_data(as_text=True)
     assert "MD-15b" in body and re.search(r"20\d\d-\d\d-\d\d 00:00", body)
-    assert len(site.consultation.opinions(site.people.actor("sponsor"), procedure_id)) == 1
+    assert len(site.opinions.opinions(site.people.actor("sponsor"), procedure_id)) == 1
 
 
 def test_df_public_wrong_answer_missing_csrf_and_hostile_text(site, app, clock):
@@ -77,7 +77,7 @@ def test_df_public_wrong_answer_missing_csrf_and_hostile_text(site, app, clock):
     assert _send(browser, procedure_id, '<script>alert("x")</script>').status_code == 201
     page = browser.get(f"/public/consultations/{procedure_id}").get_data(as_text=True)
     assert '<script>alert("x")</script>' not in page and "&lt;script&gt;" in page
-    assert len(site.consultation.opinions(site.people.actor("sponsor"), procedure_id)) == 1
+    assert len(site.opinions.opinions(site.people.actor("sponsor"), procedure_id)) == 1
 
 
 def test_df_public_opinions_are_rate_limited_per_address(site, clock):
@@ -136,11 +136,11 @@ def test_df_hardening_the_public_form_takes_an_attachment_only_of_an_allowed_typ
     body = exe.get_data(as_text=True)
     assert re.search(r'has-error"><label for="attachment"', body) and "application/x-msdownload" in body
     sponsor = site.people.actor("sponsor")
-    assert site.consultation.opinions(sponsor, procedure_id) == []
+    assert site.opinions.opinions(sponsor, procedure_id) == []
     png = _send(browser, procedure_id, "附站点示意图",
                 attachment=(io.BytesIO(documents.png()), "站点.pdf", "application/pdf"))
     assert png.status_code == 201
-    [opinion] = site.consultation.opinions(sponsor, procedure_id)
+    [opinion] = site.opinions.opinions(sponsor, procedure_id)
     with site.db.connect() as connection:
         media = connection.execute(text("SELECT media_type FROM documents WHERE sha256 = :s"),
                                    {"s": opinion.attachment_sha256}).scalar_one()
@@ -164,7 +164,7 @@ def test_df_hardening_a_challenge_answer_sends_one_opinion_and_a_second_use_asks
     body = again.get_data(as_text=True)
     assert re.search(r'has-error"><label for="answer"', body) and "新的验证问题" in body
     assert re.search(r'name="challenge_token" value="([^"]+)"', body).group(1) != token  # a new question is asked
-    assert [o.text for o in site.consultation.opinions(site.people.actor("sponsor"), procedure_id)] == ["第一条意见"]
+    assert [o.text for o in site.opinions.opinions(site.people.actor("sponsor"), procedure_id)] == ["第一条意见"]
 
 
 def test_md18_a_citizen_looks_up_a_receipt_with_its_time_and_later_its_handling(site, app, clock):

@@ -31,7 +31,7 @@ def index(procedure_id: int) -> Any:
 def mark(procedure_id: int, receipt: str) -> Any:
     form = request.form
     try:
-        engine().consultation.mark(actor(), receipt, form.get("topic", ""), form.get("adoption", ""),
+        engine().opinions.mark(actor(), receipt, form.get("topic", ""), form.get("adoption", ""),
                                    form.get("adoption_reason"))
     except (Refused, Conflict) as refused:  # NotFound and Forbidden go to the error pages
         return _page(procedure_id, refusal(refused), receipt), status_of(refused)
@@ -42,7 +42,7 @@ def mark(procedure_id: int, receipt: str) -> Any:
 @login_required
 def hide(procedure_id: int, receipt: str) -> Any:
     try:
-        engine().consultation.hide(actor(), receipt, request.form.get("reason", ""))
+        engine().opinions.hide(actor(), receipt, request.form.get("reason", ""))
     except (Refused, Conflict) as refused:  # NotFound and Forbidden go to the error pages
         return _page(procedure_id, refusal(refused), receipt), status_of(refused)
     return redirect(url_for("opinions.index", procedure_id=procedure_id, **_args()) + f"#o-{receipt}")
@@ -51,7 +51,7 @@ def hide(procedure_id: int, receipt: str) -> Any:
 @bp.get("/statement.html")
 @login_required
 def statement(procedure_id: int) -> Response:
-    content = engine().consultation.statement(actor(), procedure_id)
+    content = engine().opinions.statement(actor(), procedure_id)
     return download(content, "意见采纳情况说明.html")
 
 
@@ -59,7 +59,7 @@ def statement(procedure_id: int) -> Response:
 @login_required
 def publish(procedure_id: int) -> Any:
     try:
-        engine().consultation.publish_statement(actor(), procedure_id)
+        engine().opinions.publish_statement(actor(), procedure_id)
     except (Refused, Conflict) as refused:  # NotFound and Forbidden go to the error pages
         return _page(procedure_id, refusal(refused), None), status_of(refused)
     flash(gettext("The adoption statement is published on the public page."), "success")
@@ -70,9 +70,9 @@ def _page(procedure_id: int, error: dict[str, Any] | None, receipt: str | None) 
     """A keyset page of the opinions (issue 21), after `after`, with the whole call's counts above it; the
     forms post with the page's arguments, so an answer comes back to the same page."""
     me = actor()
-    page = engine().consultation.opinions_page(me, procedure_id, request.args.get("after"), per_page())
+    page = engine().opinions.opinions_page(me, procedure_id, request.args.get("after"), per_page())
     call = engine().consultation.get(procedure_id)
-    topics, adoptions = engine().consultation.tallies(me, procedure_id)
+    topics, adoptions = engine().opinions.tallies(me, procedure_id)
     shown = {v.receipt for v in page}
     return render_template("pages/opinions.html", call=call, opinions=page, total=sum(adoptions.values()),
                            topics=sorted(topics.items()), adoptions=Counter(adoptions), error=error,
