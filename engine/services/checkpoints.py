@@ -34,7 +34,7 @@ from engine.persistence.uow import UnitOfWork
 from engine.services import paging
 from engine.signing import KeyRing, PublicKey
 
-__all__ = ["admin_log_head", "check", "document", "keys", "last_seqs", "listing", "listing_page", "make"]
+__all__ = ["check", "document", "keys", "last_seqs", "listing", "listing_page", "make"]
 
 RULE = "DF-CHECKPOINT"
 _FILE = re.compile(rf"\d{{{checkpoint.FILE_DIGITS}}}\.json")
