@@ -7,10 +7,12 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
+from alembic import command
 from sqlalchemy import text
 
 from engine.clock import CST
 from engine.integrity import check
+from engine.persistence import schema
 from tests.processes.test_nd_cleanup import World, amend, keep, number, repeal, world  # noqa: F401 (fixture)
 from tests.processes.test_reconsideration import INCIDENTAL, Case, rc  # noqa: F401 (fixture)
 
@@ -78,3 +80,18 @@ def test_df_integrity_document_mentions_are_rebuilt_from_the_events(decided):
         connection.execute(text("DELETE FROM document_mentions WHERE kind = 'incidental'"))
         [missing] = [f for f in check.verify(connection) if f.table == "document_mentions"]
     assert missing.kind == "missing_row" and missing.key.startswith("incidental/示范府规〔2026〕3号/")
+
+
+def test_df_integrity_migration_0018a_backfills_the_mentions_already_recorded(decided, db_url):
+    """A database recorded before document_mentions existed gets the rows verify expects, from its events."""
+    def mentioned() -> list:
+        with decided.engine.db.connect() as connection:
+            return connection.execute(text("SELECT procedure_id, kind, document, seq FROM document_mentions "
+                                           "ORDER BY procedure_id, kind, document, seq")).all()
+
+    kept = mentioned()
+    decided.engine.dispose()
+    command.downgrade(schema.alembic_config(db_url), "0017d_inbox")
+    schema.upgrade(db_url)
+    assert mentioned() == kept and len(kept) == 16
+    assert _walk(decided, 2) == decided.engine.registry.entries()
