@@ -169,7 +169,8 @@ def verify_recent(uow: UnitOfWork, window: int = RECENT) -> AdminLogReport:
                                   f"the recorded head {head_seq}: entries are missing", head_seq + 1, anchor[0])
         if anchor is not None and anchor[1] >= start:
             number, start = anchor[0], anchor[1]
-        rows = list(uow.session.scalars(select(AdminEvent).where(AdminEvent.seq >= start).order_by(AdminEvent.seq)))
+        rows = list(uow.session.scalars(select(AdminEvent).where(AdminEvent.seq >= start).order_by(AdminEvent.seq)
+                                        .limit(head_seq - start + 2)))  # one past the head shows one follows it
         return _recent(rows, head_seq, head_hash, start, anchor if number is not None else None)
 
 

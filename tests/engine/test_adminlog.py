@@ -383,6 +383,8 @@ def test_df_audit_log_an_entry_past_the_head_is_found(logged):
                             "prev": last.hash, "hash": forged})
     report = logged.adminlog.verify()
     assert not report.ok and report.first_bad_seq == seq
+    recent = logged.adminlog.verify_recent(window=2)  # the page's check reads one row past the head
+    assert not recent.ok and recent.first_bad_seq == seq
 
 
 def test_df_audit_log_an_sm3_entry_rewritten_with_sha256_is_found():
