@@ -20,13 +20,14 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 from sqlalchemy.sql import ColumnElement
 
-from engine import chain, indicator_facts, numbers
+from engine import chain, indicator_facts, mentions, numbers
 from engine.integrity import admin, documents
 from engine.integrity.findings import Finding
 from engine.integrity.projection import UNKNOWN, DocumentUse, Projection, Row, project, text_sha256
 from engine.persistence.tables import (
     Consultation,
     Definition,
+    DocumentMention,
     Event,
     IndicatorFact,
     NumberHeld,
@@ -48,6 +49,7 @@ _P, _E, _W, _T = Procedure.__table__, Event.__table__, WorkItem.__table__, Timer
 _C, _O, _R, _S = Consultation.__table__, Opinion.__table__, Reminder.__table__, ScheduledRun.__table__
 _F = IndicatorFact.__table__
 _N = NumberHeld.__table__
+_M = DocumentMention.__table__
 
 PROCEDURE_COLUMNS = ("title", "sponsor_org", "status", "version", "started_by", "started_at", "ended_at")
 ITEM_COLUMNS = ("spec", "title", "step_kind", "role", "org", "status", "assignee", "created_at", "due_at",
@@ -154,7 +156,8 @@ def _pass(connection: Connection, ids: list[int] | None, definitions: Mapping[in
               "opinions": by_pid(_O, _O.c.id), "reminders": by_pid(_R, _R.c.id),
               "scheduled_runs": by_pid(_S, _S.c.job, _S.c.period, extra=_S.c.procedure_id.is_not(None)),
               "indicator_facts": by_pid(_F, _F.c.indicator, _F.c.part, _F.c.n),
-              "numbers_held": by_pid(_N, _N.c.field, _N.c.number)}
+              "numbers_held": by_pid(_N, _N.c.field, _N.c.number),
+              "document_mentions": by_pid(_M, _M.c.kind, _M.c.document, _M.c.seq)}
     for procedure in _stream(connection, procedures):
         rows = {}
         for name, groups in tables.items():
@@ -191,6 +194,8 @@ def _key(table: str, row: Any) -> str:
         return _fact_key((row.indicator, row.part, row.n))
     if table == "numbers_held":
         return f"{row.field}/{row.number}"
+    if table == "document_mentions":
+        return _mention_key((row.kind, row.document, row.seq))
     return str(row.id)
 
 
@@ -237,6 +242,15 @@ def _procedure(row: Any, rows: Mapping[str, list[Any]], definitions: Mapping[int
             for (field, number), seq in numbers.numbers_held(events).items()}
     yield from _matched("numbers_held", pid, held, {f"{r.field}/{r.number}": r for r in rows["numbers_held"]},
                         numbers.COLUMNS)
+    mentioned = {_mention_key(key): Row({}, seq) for key, seq in mentions.mentions(events).items()}
+    yield from _matched("document_mentions", pid, mentioned,
+                        {_mention_key((r.kind, r.document, r.seq)): r for r in rows["document_mentions"]},
+                        mentions.COLUMNS)
+
+
+def _mention_key(key: tuple[str, str, int]) -> str:
+    """A document mention's key as findings show it: kind/document/seq."""
+    return "/".join(map(str, key))
 
 
 def _fact_key(key: tuple[str, str, int]) -> str:

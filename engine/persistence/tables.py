@@ -252,6 +252,19 @@ class NumberHeld(Base):
     seq: Mapped[int] = mapped_column(Integer)
 
 
+class DocumentMention(Base):
+    """A procedure speaking of a registered normative document (engine/mentions.py): a published clean-up
+    listing it (by procedure id) or a reconsideration asking for its incidental review (by canonical number),
+    so a registry page looks up its own entries' clean-ups and cases on (kind, document) (issue 21)."""
+
+    __tablename__ = "document_mentions"
+    __table_args__ = (Index("ix_document_mentions_kind_document", "kind", "document"),)
+    procedure_id: Mapped[int] = mapped_column(ForeignKey("procedures.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    document: Mapped[str] = mapped_column(String(300), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+
 class IndicatorFact(Base):
     """What one procedure contributes to one 法治指数 indicator, period-independent (engine/indicator_facts.py).
 

@@ -21,6 +21,7 @@ the account entries into the rows they imply and compares (engine/integrity/acco
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -34,9 +35,9 @@ from engine.domain.actors import Actor
 from engine.domain.errors import AdminLogForbidden
 from engine.persistence.tables import AdminEvent, AdminLogHead
 from engine.persistence.uow import UnitOfWork
-from engine.services import paging
+from engine.services import checkpoints, paging
 
-__all__ = ["count", "events", "events_page", "verify"]
+__all__ = ["count", "events", "events_page", "verify", "verify_recent"]
 
 AUDITOR_ROLE = "auditor"
 KINDS = ("login", "login_failed", "lockout", "password_changed", "roles_changed", "active_changed", "user_changed",
@@ -44,6 +45,9 @@ KINDS = ("login", "login_failed", "lockout", "password_changed", "roles_changed"
          "catalogue_loaded", "grant_requested", "grant_approved", "grant_rejected", "role_defined",
          "accounts_baseline", "migration_proposed", "migration_decided", "migration_results", "document_generated")
 """Every kind of entry; `append` refuses others, so the page and the docs can list them all."""
+
+RECENT = 1000
+"""How many of the newest entries the page recomputes at most (`verify_recent`); the whole log is verify's."""
 
 _E, _H = AdminEvent.__table__, AdminLogHead.__table__
 _LOCK_HEAD = select(_H.c.seq, _H.c.hash).where(_H.c.id == 1).with_for_update()
@@ -70,6 +74,10 @@ class AdminLogReport:
     events: int
     first_bad_seq: int | None = None
     reason: str = ""
+    from_seq: int = 1
+    """The first entry recomputed: 1 for the whole log, later for `verify_recent`'s newest entries."""
+    checkpoint: int | None = None
+    """The checkpoint whose listed head of the log the recent check started from, if one did."""
 
 
 def admin_event_hash(seq: int, at: datetime, actor: str, kind: str, subject: str,
@@ -145,9 +153,48 @@ def verify(uow: UnitOfWork) -> AdminLogReport:
         return check_chain(rows, head_seq, head_hash)
 
 
-def check_chain(rows: Iterable[Any], head_seq: int, head_hash: str) -> AdminLogReport:
-    """Walk entries ordered by seq from the genesis of the log's algorithm to the recorded head."""
-    prev, expected_seq, seen = None, 1, 0
+def verify_recent(uow: UnitOfWork, window: int = RECENT) -> AdminLogReport:
+    """Recompute the newest entries up to the recorded head, for the page (issue 21): a view reads at most
+    `window` + 1 rows, on the primary key, whatever the log's length. It starts at the head the latest
+    checkpoint lists (engine/services/checkpoints.py, DF-CHECKPOINT) when that is among them, and the entry
+    there must still hold the hash the checkpoint lists; otherwise at the `window`-th entry before the head,
+    whose stored hash the next entry must name. What it reports as checked is `from_seq` to the head, and
+    nothing before; the whole log, and the checkpoint's signature, are `verify`'s (`decisionflow verify`)."""
+    anchor = checkpoints.admin_log_head(uow)
+    with uow.read():
+        head_seq, head_hash = uow.session.execute(select(_H.c.seq, _H.c.hash).where(_H.c.id == 1)).one()
+        start, number = max(0, head_seq - window), None
+        if anchor is not None and anchor[1] > head_seq:
+            return AdminLogReport(False, 0, head_seq + 1, f"checkpoint {anchor[0]} lists entry {anchor[1]}, past "
+                                  f"the recorded head {head_seq}: entries are missing", head_seq + 1, anchor[0])
+        if anchor is not None and anchor[1] >= start:
+            number, start = anchor[0], anchor[1]
+        rows = list(uow.session.scalars(select(AdminEvent).where(AdminEvent.seq >= start).order_by(AdminEvent.seq)
+                                        .limit(head_seq - start + 2)))  # one past the head shows one follows it
+        return _recent(rows, head_seq, head_hash, start, anchor if number is not None else None)
+
+
+def _recent(rows: list[Any], head_seq: int, head_hash: str, start: int,
+            anchor: tuple[int, int, str] | None) -> AdminLogReport:
+    """`verify_recent`'s walk over the entries from `start` (the anchor's seq when there is one) on."""
+    number = anchor[0] if anchor is not None else None
+    if start == 0:
+        return dataclasses.replace(check_chain(rows, head_seq, head_hash), checkpoint=number)
+    first = rows[0] if rows else None
+    if first is None or first.seq != start:
+        return AdminLogReport(False, 0, start, f"seq {start} is missing", start, number)
+    if anchor is not None and first.hash != anchor[2]:
+        return AdminLogReport(False, 1, start, f"the entry differs from the head checkpoint {number} lists",
+                              start, number)
+    report = check_chain(rows[1:], head_seq, head_hash, after=(start, first.hash))
+    return dataclasses.replace(report, from_seq=start + 1, checkpoint=number)
+
+
+def check_chain(rows: Iterable[Any], head_seq: int, head_hash: str,
+                after: tuple[int, str] | None = None) -> AdminLogReport:
+    """Walk entries ordered by seq from the genesis of the log's algorithm (or from the entry `after` names by
+    seq and hash) to the recorded head."""
+    prev, expected_seq, seen = (None, 1, 0) if after is None else (after[1], after[0] + 1, 0)
     for row in rows:
         seen += 1
         if prev is None:  # the first entry's prev_hash names the log's algorithm: it must be that one's zeros

@@ -39,6 +39,8 @@ __all__ = ["check", "document", "keys", "last_seqs", "listing", "listing_page", 
 RULE = "DF-CHECKPOINT"
 _FILE = re.compile(rf"\d{{{checkpoint.FILE_DIGITS}}}\.json")
 _BATCH = 5000
+_ADMIN_HEAD = re.compile(r'\A\{\s*"checkpoint":\s*\{\s*"admin_log":\s*')
+_HEAD_BYTES = 1024
 
 
 @dataclass(frozen=True)
@@ -149,6 +151,25 @@ def last_seqs(uow: UnitOfWork) -> dict[int, int]:
     """The last checkpoint's procedure id → head seq: what `verify` may take as checked up to there."""
     last = _last(Path(uow.settings.checkpoint_dir))
     return {} if last is None else {int(pid): int(seq) for pid, seq, _ in last["procedures"]}
+
+
+def admin_log_head(uow: UnitOfWork) -> tuple[int, int, str] | None:
+    """(checkpoint number, seq, hash): the administration log's head as the latest checkpoint lists it, for
+    the log's page (engine/services/adminlog.py `verify_recent`), or None if there is none or it cannot be
+    read. Read from the file's first bytes, not the whole file (which lists every procedure): the file is
+    written with sorted keys, so `checkpoint` and within it `admin_log` come first. The signature is not
+    checked here; `check` does that."""
+    files = _files(Path(uow.settings.checkpoint_dir))
+    if not files:
+        return None
+    with files[-1].open("rb") as handle:
+        start = handle.read(_HEAD_BYTES).decode("utf-8", errors="replace")
+    found = _ADMIN_HEAD.match(start)
+    try:
+        head, _end = json.JSONDecoder().raw_decode(start, found.end()) if found else (None, 0)
+        return (int(files[-1].stem), int(head["seq"]), str(head["hash"])) if isinstance(head, dict) else None
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 def check(uow: UnitOfWork) -> list[Finding]:

@@ -10,6 +10,7 @@ outcome are exposed: the applicant and the facts stay in the case record (DF-VIE
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,13 +45,18 @@ def normalise_number(number: str) -> str:
     return canonical_number(number)
 
 
-def by_number(uow: UnitOfWork) -> dict[str, list[IncidentalReview]]:
-    """Incidental reviews asked for in reconsideration cases, by normalised document number (caller's transaction)."""
+def by_number(uow: UnitOfWork, procedure_ids: Iterable[int] | None = None) -> dict[str, list[IncidentalReview]]:
+    """Incidental reviews asked for in reconsideration cases (all, or those of `procedure_ids`: a registry
+    page's, engine/mentions.py), by normalised document number (caller's transaction)."""
+    chosen = None if procedure_ids is None else sorted(set(procedure_ids))
+    if chosen is not None and not chosen:
+        return {}
     rows = uow.session.execute(
         select(Event.procedure_id, Event.payload)
         .join(Procedure, Procedure.id == Event.procedure_id)
         .join(Definition, Definition.id == Procedure.definition_id)
-        .where(Definition.key == KEY, Event.kind == "task_completed")
+        .where(Definition.key == KEY, Event.kind == "task_completed",
+               *([Event.procedure_id.in_(chosen)] if chosen is not None else []))
         .order_by(Event.procedure_id, Event.seq)).all()
     steps: dict[int, dict[str, dict[str, Any]]] = {}
     for procedure_id, payload in rows:

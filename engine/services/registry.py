@@ -18,13 +18,21 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import exists, insert, literal, select, text, tuple_
+from sqlalchemy import delete, exists, insert, literal, select, text, tuple_
 
-from engine import numbers
+from engine import mentions, numbers
 from engine.content import unaltered_bytes
 from engine.domain.citations import canonical_number
 from engine.domain.errors import DocumentNotFound
-from engine.persistence.tables import Definition, Document, Event, NumberHeld, Organisation, Procedure
+from engine.persistence.tables import (
+    Definition,
+    Document,
+    DocumentMention,
+    Event,
+    NumberHeld,
+    Organisation,
+    Procedure,
+)
 from engine.persistence.types import UTCDateTime
 from engine.persistence.uow import UnitOfWork
 from engine.services import incidental, paging
@@ -35,7 +43,7 @@ __all__ = ["cleanups", "cleanups_page", "document", "entries", "entries_page"]
 
 KEY = "normative_document"
 CLEANUP_KEY = "nd_cleanup"
-CLEANUP_PUBLICATION = "cleanup_publication"
+CLEANUP_PUBLICATION = mentions.CLEANUP_PUBLICATION
 LISTS = (("continuing_list", "continue"), ("amending_list", "amend"), ("repealed_list", "repeal"),
          ("lapsed_list", "lapsed"))
 """ND-9: the lists a published clean-up holds, and the decision each stands for."""
@@ -112,13 +120,23 @@ def entries_page(uow: UnitOfWork, after: str | None = None, limit: int | None = 
 
     The procedures are sought on the primary key, newest first, and only those holding a registration
     number (numbers_held, keyed by procedure id) are taken, so a page is `limit` registered documents and no
-    row is skipped in Python; no new index is needed. The clean-up decisions are read from the published
-    clean-ups, which a government publishes every few years."""
+    row is skipped in Python. The clean-ups that listed the page's documents and the reconsideration cases
+    that asked to review them are found on document_mentions (kind, document) (engine/mentions.py), and only
+    their events are read: a page reads its own entries' records, whatever the number of clean-ups and cases,
+    and shows what `entries` shows for them."""
     n = paging.size(limit)
     key = paging.decode(after, (int,))
     with uow.read():
         rows = _procedures(uow, KEY, before=key[0] if key else None, limit=n + 1)
-        found = _entries(uow, rows=rows[:n])
+        page = rows[:n]
+        ids = [str(row[0]) for row in page]
+        cleanups = _cleanups(uow, ids=_mentioning(uow, mentions.CLEANUP, ids)) if page else []
+        found = _entries(uow, rows=page, cleanups=cleanups, with_reviews=False)
+        if found:
+            numbers_ = [normalise_number(e.number)[:300] for e in found]
+            reviews = incidental.by_number(uow, _mentioning(uow, mentions.INCIDENTAL, numbers_))
+            found = [dataclasses.replace(e, incidental_reviews=tuple(reviews.get(normalise_number(e.number), ())))
+                     for e in found]
         return paging.Page(tuple(found), paging.encode(rows[n - 1][0]) if len(rows) > n else None)
 
 
@@ -187,10 +205,12 @@ def _entries(uow: UnitOfWork, procedure_id: int | None = None, *, cleanups: list
 
 
 def _procedures(uow: UnitOfWork, key: str, procedure_id: int | None = None, *, before: int | None = None,
-                limit: int | None = None) -> list[Any]:
-    """(id, title, organisation name, organisation code) of the definition's procedures, newest first. With
-    a `limit` (a page), only registered ones — those holding a registration number — before id `before`."""
+                limit: int | None = None, ids: list[int] | None = None) -> list[Any]:
+    """(id, title, organisation name, organisation code) of the definition's procedures (or of those among
+    `ids`), newest first. With a `limit` (a page), only registered ones — those holding a registration
+    number — before id `before`."""
     filters = [Definition.key == key] + ([Procedure.id == procedure_id] if procedure_id is not None else [])
+    filters += [Procedure.id.in_(ids)] if ids is not None else []
     if limit is not None:
         filters.append(exists().where(NumberHeld.procedure_id == Procedure.id,
                                       NumberHeld.field == "registration_number"))
@@ -213,9 +233,19 @@ def _events(uow: UnitOfWork, procedure_ids: list[int]) -> dict[int, list[Any]]:
     return events
 
 
-def _cleanups(uow: UnitOfWork, procedure_id: int | None = None) -> list[Cleanup]:
-    """The published clean-ups (or the one), from their publication events."""
-    rows = _procedures(uow, CLEANUP_KEY, procedure_id)
+def _mentioning(uow: UnitOfWork, kind: str, documents: list[str]) -> list[int]:
+    """The procedures that mention any of `documents` (engine/mentions.py), on the index (kind, document)."""
+    if not documents:
+        return []
+    return list(uow.session.scalars(select(DocumentMention.procedure_id).distinct().where(
+        DocumentMention.kind == kind, DocumentMention.document.in_(sorted(set(documents))))))
+
+
+def _cleanups(uow: UnitOfWork, procedure_id: int | None = None, *, ids: list[int] | None = None) -> list[Cleanup]:
+    """The published clean-ups (or the one, or those of the procedure `ids`), from their publication events."""
+    if ids is not None and not ids:
+        return []
+    rows = _procedures(uow, CLEANUP_KEY, procedure_id, ids=ids)
     events = _events(uow, [row[0] for row in rows])
     found = []
     for pid, title, _name, _code in rows:
@@ -329,3 +359,16 @@ def hold_number(uow: UnitOfWork, step_kind: str, values: Mapping[str, Any], proc
     if uow.session.get(NumberHeld, (procedure_id, field_name, number)) is None:
         uow.session.execute(insert(NumberHeld).values(field=field_name, number=number, procedure_id=procedure_id,
                                                       seq=seq))
+
+
+def record_mentions(uow: UnitOfWork, payload: Mapping[str, Any], procedure_id: int, seq: int) -> None:
+    """Record the documents a completed step mentions (engine/mentions.py), in its transaction: a clean-up's
+    published lists, or an application's incidental review, which replaces the procedure's earlier one."""
+    replaces, found = mentions.from_completion(payload, seq)
+    if replaces:
+        uow.session.execute(delete(DocumentMention).where(DocumentMention.procedure_id == procedure_id,
+                                                          DocumentMention.kind == mentions.INCIDENTAL))
+    if found:
+        uow.session.execute(insert(DocumentMention), [
+            {"procedure_id": procedure_id, "kind": kind, "document": document, "seq": at}
+            for kind, document, at in sorted(found)])

@@ -248,6 +248,7 @@ def _advance(uow: UnitOfWork, procedure: LockedProcedure, compiled: CompiledDefi
     payload["state_sha256"] = progress.state_sha256(state)
     history.append(uow, procedure, "task_completed", actor.username, step.task_id, payload, now)
     registry.hold_number(uow, step.step_kind, values, procedure.id, procedure.head_seq)
+    registry.record_mentions(uow, payload, procedure.id, procedure.head_seq)
     _save(uow, procedure, state)
     return StepResult(procedure.id, procedure.version, procedure.status, dict(after.ready))
 

@@ -6,7 +6,8 @@ fired, a claimed step and a supervisor's reminder), a running one with its comme
 and a review-loop procedure finished and another withdrawn; the accounts an administrator makes
 (an organisation, a user, a four-eyes grant approved and one rejected, an API token issued and one
 revoked) beside those set-up makes; an enforcement case submitted, holding its case number; and a
-yearly clean-up started by the scheduler (a `scheduled_runs` row that starts a procedure); and a
+yearly clean-up started by the scheduler (a `scheduled_runs` row that starts a procedure); a
+reconsideration asking for an incidental review of a normative document (a `document_mentions` row); and a
 pending migration proposal to a second version of the review loop.
 """
 
@@ -15,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from engine.clock import FixedClock
+from engine.clock import CST, FixedClock
 from engine.core import Engine, build_engine
 from engine.services.definitions import read_bundle
 from engine.services.views import Upload
@@ -67,6 +68,7 @@ def build(engine: Engine, clock: FixedClock) -> Built:
     _administration(engine)
     _enforcement_case(engine)
     _periodic_cleanup(engine, clock)
+    _incidental_review(engine)
     _migration_proposal(engine, people)
     return Built(pid, second.procedure_id, done.id, gone.id)
 
@@ -116,6 +118,26 @@ def _review_people(engine: Engine) -> dict[str, object]:
     return {"sponsor": p.ensure_user("li_na", "dev_reform", ["sponsor"], "李娜"),
             "reviewer": p.ensure_user("chen_jing2", "review_office", ["legality_reviewer"], "陈静"),
             "secretary": p.ensure_user("zhao_lei", "gov_office", ["meeting_secretary"], "赵磊")}
+
+
+def _incidental_review(engine: Engine) -> None:
+    """A reconsideration application asking to review a normative document (ND-10, RC-14): the registry finds
+    it on `document_mentions` (engine/mentions.py, issue 21)."""
+    from tests.processes.md_scenario import pdf
+    from tests.processes.test_reconsideration import INCIDENTAL, PROCESS
+
+    engine.definitions.deploy(*read_bundle(PROCESS), "test")
+    p = engine.people
+    p.ensure_organisation("fuyi_office", "县复议办")
+    office = p.ensure_user("fuyi", "fuyi_office", ["sponsor", "reconsideration_office"], "复议员")
+    case = engine.procedures.start("reconsideration", "某食品有限公司不服行政处罚申请行政复议", "fuyi_office", office)
+    today = engine.clock.now().astimezone(CST).date().isoformat()
+    engine.tasks.complete(case.task("application"), office, {
+        "applicant": "某食品有限公司", "respondent_organ": "示范县市场监督管理局",
+        "respondent_level": "county_department",
+        "act_description": "示市监罚〔2026〕18号行政处罚决定", "act_type": "penalty", "sanction": "fine",
+        "fine_amount": 5000, "act_date": today, "knew_act_on": today, "applied_on": today, "told_of_right": True,
+        "channel": "in_person", **INCIDENTAL}, {"application": pdf("行政复议申请书")})
 
 
 def _periodic_cleanup(engine: Engine, clock: FixedClock) -> None:

@@ -11,7 +11,7 @@ from types import SimpleNamespace
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
 from engine.chain import canonical, timestamp
@@ -21,10 +21,12 @@ from engine.core import build_engine
 from engine.crypto_suite import GENESIS_SM3, genesis, hash_alg
 from engine.domain.errors import AccountForbidden, AccountInvalid, AdminLogForbidden
 from engine.integrity import check
+from engine.persistence.tables import AdminEvent
+from engine.services import adminlog
 from engine.services.accounts import NOT_A_USERNAME
 from engine.services.adminlog import admin_event_hash, check_chain
 from tests.conftest import FIXTURES, bundle
-from tests.helpers import tamper, without_setup
+from tests.helpers import tamper, triggers_off, without_setup
 from tests.processes.md_scenario import CATALOGUE
 
 CLIENT = "10.0.0.7"
@@ -292,6 +294,73 @@ def test_df_audit_log_verify_names_the_seq_of_a_changed_column(logged, column):
     report = logged.adminlog.verify()
     assert not report.ok
     assert report.first_bad_seq == 3, report
+    recent = logged.adminlog.verify_recent(window=logged.adminlog.count(logged.people.actor("auditor")) - 2)
+    assert not recent.ok and recent.first_bad_seq == 3, recent  # the page's bounded check, 3 in its window
+
+
+def _head(engine) -> int:
+    with engine.db.connect() as connection:
+        return int(connection.execute(text("SELECT seq FROM admin_log_head")).scalar_one())
+
+
+def test_df_audit_log_recent_check_reads_a_window_and_claims_only_that(logged):
+    """Issue 21: the page recomputes the newest entries only, says which, and finds a change among them; a
+    change before them is not claimed checked — `verify` (the whole log) finds it."""
+    head = _head(logged)
+    assert logged.adminlog.verify_recent(window=3) == adminlog.AdminLogReport(True, 3, None, "", head - 2)
+    assert logged.adminlog.verify_recent(window=head + 5) == adminlog.AdminLogReport(True, head, None, "", 1)
+    tamper_log(logged, "UPDATE admin_events SET actor = 'x' WHERE seq = :seq", seq=head - 1)
+    recent = logged.adminlog.verify_recent(window=3)
+    assert not recent.ok and recent.first_bad_seq == head - 1 and recent.from_seq == head - 2
+    assert logged.adminlog.verify_recent(window=1).from_seq == head  # the head alone: still intact
+    tamper_log(logged, "UPDATE admin_events SET actor = 'x' WHERE seq = 2")
+    assert logged.adminlog.verify().first_bad_seq == 2
+
+
+def test_df_audit_log_recent_check_finds_the_entry_before_its_window_rehashed(logged):
+    """The window's first entry must name the stored hash of the one before it: rewriting that one's hash
+    (to hide a change there) breaks the link the window checks."""
+    head = _head(logged)
+    tamper_log(logged, "UPDATE admin_events SET hash = :fake WHERE seq = :seq", fake="f" * 64, seq=head - 3)
+    report = logged.adminlog.verify_recent(window=3)
+    assert not report.ok and report.first_bad_seq == head - 2 and "prev_hash" in report.reason
+
+
+def test_df_checkpoint_recent_admin_log_check_starts_at_the_checkpoint_head(logged, clock):
+    """DF-CHECKPOINT: with a checkpoint among the newest entries, the page's check starts at the head it
+    lists, and the entry there must still hold the listed hash, even if rewritten consistently after it."""
+    head = _head(logged)
+    logged.checkpoints.make()
+    logged.accounts.record_login("zhou_min", True, CLIENT)
+    report = logged.adminlog.verify_recent()
+    assert report.ok and (report.from_seq, report.events, report.checkpoint) == (head + 1, 1, 1)
+    assert logged.adminlog.verify_recent(window=0).checkpoint is None  # the checkpoint is outside the window
+    forged = _rechained_from(logged, head)
+    assert forged.adminlog.verify_recent(window=0).ok  # a consistent rewrite passes an unanchored check
+    anchored = forged.adminlog.verify_recent()
+    assert not anchored.ok and anchored.first_bad_seq == head and "checkpoint 1" in anchored.reason
+
+
+def _rechained_from(engine, seq: int):
+    """The log rewritten from entry `seq` on, each later hash and the head recomputed: what someone with
+    write access does so that the chain alone still verifies."""
+    with triggers_off(engine, "admin_events"), engine.db.begin() as connection:
+        if engine.db.dialect.name == "postgresql":
+            connection.execute(text("ALTER TABLE admin_log_head DISABLE TRIGGER admin_log_head_forward_only"))
+        else:
+            connection.execute(text("DROP TRIGGER admin_log_head_forward_only"))
+        log = AdminEvent.__table__
+        rows = connection.execute(select(log).where(log.c.seq >= seq).order_by(log.c.seq)).all()
+        prev = rows[0].prev_hash
+        for row in rows:
+            actor = "x" if row.seq == seq else row.actor
+            digest = admin_event_hash(row.seq, row.at, actor, row.kind, row.subject, row.payload, prev)
+            connection.execute(text("UPDATE admin_events SET actor = :a, prev_hash = :p, hash = :h WHERE seq = :s"),
+                               {"a": actor, "p": prev, "h": digest, "s": row.seq})
+            prev = digest
+        connection.execute(text("UPDATE admin_log_head SET hash = :h"), {"h": prev})
+    assert engine.adminlog.verify().ok
+    return engine
 
 
 def test_df_audit_log_deleting_an_entry_is_found(logged):
@@ -314,6 +383,8 @@ def test_df_audit_log_an_entry_past_the_head_is_found(logged):
                             "prev": last.hash, "hash": forged})
     report = logged.adminlog.verify()
     assert not report.ok and report.first_bad_seq == seq
+    recent = logged.adminlog.verify_recent(window=2)  # the page's check reads one row past the head
+    assert not recent.ok and recent.first_bad_seq == seq
 
 
 def test_df_audit_log_an_sm3_entry_rewritten_with_sha256_is_found():

@@ -117,7 +117,7 @@ def test_df_integrity_a_changed_indicator_fact_is_found_by_verify(engine, clock,
 def test_df_indicator_migration_0015b_backfills_the_procedures_already_recorded(engine, clock, db_url):
     integrity_fixture.build(engine, clock)
     kept = _rows(engine)
-    assert len({row[0] for row in kept}) == 4  # two major decisions, the enforcement case and the clean-up
+    assert len({row[0] for row in kept}) == 5  # major decisions (2), enforcement case, clean-up, reconsideration
     engine.dispose()
     command.downgrade(schema.alembic_config(db_url), "0014f")  # the database as it stood before the table
     schema.upgrade(db_url)

@@ -6,8 +6,9 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import text
 
-from tests.helpers import without_setup
+from tests.helpers import tamper, without_setup
 from tests.webapp.site import PASSWORD, Browser, login, make_app
 from webapp.auth import hash_password
 
@@ -228,6 +229,21 @@ def test_df_audit_log_page_shows_entries_and_the_verification(site, app):
     only_logins = auditor.get("/audit/admin-log?kind=login").get_data(as_text=True)
     assert 'title="auditor">用户：钱审计' in only_logins and 'title="wang_li"' not in only_logins
     assert login(app, "admin").get("/audit/admin-log").status_code == 403
+
+
+def test_df_audit_log_page_never_says_intact_for_an_entry_altered_among_those_it_checks(site, app):
+    """Issue 21: the page recomputes the newest entries, not the whole log, and says which; an entry altered
+    among them turns the verdict broken, naming it."""
+    login(app, "admin").get("/admin/users")
+    with site.db.connect() as connection:
+        head = connection.execute(text("SELECT seq FROM admin_log_head")).scalar_one()
+    auditor = login(app, "auditor")
+    intact = auditor.get("/audit/admin-log").get_data(as_text=True)
+    assert 'class="verdict ok"' in intact and "共找到" not in intact  # no count of the whole log
+    tamper(site, "UPDATE admin_events SET actor = 'mallory' WHERE seq = :seq", table="admin_events", seq=head)
+    broken = auditor.get("/audit/admin-log").get_data(as_text=True)
+    assert 'class="verdict broken"' in broken and 'class="verdict ok"' not in broken
+    assert f"{head}" in broken.partition('class="verdict broken"')[2].partition("</p>")[0]
 
 
 def test_df_audit_log_page_labels_every_kind():
