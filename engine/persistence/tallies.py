@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
+from typing import Any
 
 from sqlalchemy import Connection, func, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -35,12 +36,17 @@ def write(connection: Connection, changes: Mapping[Key, int]) -> None:
     """Add `changes` to their rows (made at 0 when missing), in key order; zero changes write nothing."""
     rows = [{"name": name, "key": key, "shard": part, "n": delta}
             for (name, key, part), delta in sorted(changes.items()) if delta]
-    if not rows:
-        return
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    if rows:
+        connection.execute(_UPSERT[connection.dialect.name == "postgresql"], rows)
+
+
+def _upsert(dialect: Any) -> Any:
     stmt = dialect.insert(Tally.__table__)
-    connection.execute(stmt.on_conflict_do_update(index_elements=["name", "key", "shard"],
-                                                  set_={"n": Tally.__table__.c.n + stmt.excluded.n}), rows)
+    return stmt.on_conflict_do_update(index_elements=["name", "key", "shard"],
+                                      set_={"n": Tally.__table__.c.n + stmt.excluded.n})
+
+
+_UPSERT = {True: _upsert(postgresql), False: _upsert(sqlite)}  # built once: every commit that counts runs one
 
 
 def totals(connection: Connection, name: str) -> dict[str, int]:
