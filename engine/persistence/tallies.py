@@ -1,6 +1,6 @@
 """Running totals for /metrics (`tallies`), added to in the transaction that changes what they count.
 
-A unit of work collects the changes (`UnitOfWork.tally`) and writes them just before it commits, in one
+A unit of work collects the changes (`UnitOfWork.tallies`) and writes them just before it commits, in one
 statement, keys in sorted order: the rows are locked for the shortest time, and two transactions never
 take two of them in opposite orders. Each total is spread over SHARDS rows (the procedure's id mod
 SHARDS), so concurrent completions of one step kind seldom wait for one another; a reader sums them.
