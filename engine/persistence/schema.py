@@ -59,7 +59,7 @@ def current(connection: Connection) -> set[str]:
 
 def include_object_on(dialect: str) -> Callable[[Any, str | None, str, bool, Any], bool]:
     """Alembic's `include_object` filter for a database of this dialect: an index the models mark with the
-    dialects it exists on (`POSTGRESQL_ONLY` in engine/persistence/tables.py) is compared there only, so
+    dialects it exists on (`POSTGRESQL_ONLY` in engine/persistence/tables/base.py) is compared there only, so
     SQLite's schema does not miss PostgreSQL's trigram index."""
     def include(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
         dialects = obj.info.get("dialects") if isinstance(obj, Index) else None
