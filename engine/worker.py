@@ -12,7 +12,8 @@ Each pass also starts the year's clean-up of normative documents once its day ha
 DECISIONFLOW_CLEANUP_ORG and DECISIONFLOW_CLEANUP_DAY): exactly once, however many workers run and
 however often they pass (engine/services/cleanup.py); with DECISIONFLOW_DIGEST_AT, mails the
 daily digest once a day (engine/services/schedule.py); and writes a signed checkpoint of every chain
-head once per DECISIONFLOW_CHECKPOINT_MINUTES (default hourly; DF-CHECKPOINT).
+head once per DECISIONFLOW_CHECKPOINT_MINUTES (default hourly; DF-CHECKPOINT), and folds the /metrics
+totals (engine/persistence/tallies.py).
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ def fire_due(engine: Engine, limit: int | None = None, skipped: set[int] | None 
     send_due_digest(engine)
     skipped = set() if skipped is None else skipped
     write_due_checkpoint(engine)
+    engine.monitoring.fold_tallies()  # the /metrics totals: one statement, whatever came since the last pass
     fired = 0
     while limit is None or fired < limit:
         size = batch if limit is None else min(batch, limit - fired)

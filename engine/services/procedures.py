@@ -256,7 +256,7 @@ def withdraw(uow: UnitOfWork, procedure_id: int, actor: Actor, reason: str) -> P
         cancelled = uow.session.execute(update(Timer).where(Timer.procedure_id == procedure_id,
                                                             Timer.status == "pending")
                                         .values(status="cancelled", fired_at=now))
-        uow.tallies.moved(tallies.TIMERS, "pending", "cancelled", procedure_id, cancelled.rowcount)  # type: ignore[attr-defined]
+        uow.tallies.moved(tallies.TIMERS, "pending", "cancelled", cancelled.rowcount)  # type: ignore[attr-defined]
         procedure.status, procedure.ended_at = progress.WITHDRAWN, now
         procedure.version += 1
         history.append(uow, procedure, "procedure_withdrawn", actor.username, None,

@@ -66,13 +66,13 @@ def record(uow: UnitOfWork, procedure: Procedure | LockedProcedure, compiled: Co
         uow.execute(insert(_TIMERS), [
             {"procedure_id": procedure.id, "task_id": t.task_id, "spec": t.spec, "due_at": t.due_at,
              "status": "pending", "fired_at": None} for t in new_timers])
-        uow.tallies.add(tallies.TIMERS, "pending", procedure.id, len(new_timers))
+        uow.tallies.add(tallies.TIMERS, "pending", len(new_timers))
     ended_timers = [task_id for task_id in before.timers if task_id not in after.timers]
     others = [task_id for task_id in ended_timers if task_id != fired_timer]  # the caller marks the fired one
     if others:
         ended = uow.session.execute(update(_TIMERS).where(_TIMERS.c.task_id.in_(others), _TIMERS.c.status == "pending")
                                     .values(status="done", fired_at=now))
-        uow.tallies.moved(tallies.TIMERS, "pending", "done", procedure.id, ended.rowcount)  # type: ignore[attr-defined]
+        uow.tallies.moved(tallies.TIMERS, "pending", "done", ended.rowcount)  # type: ignore[attr-defined]
     return Progress(opened=[_opened(row) for row in rows], cancelled=gone,
                     timers=[{"task": t.task_id, "step": t.spec, "due_at": t.due_at.isoformat()}
                             for t in new_timers],

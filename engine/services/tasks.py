@@ -238,7 +238,7 @@ def _advance(uow: UnitOfWork, procedure: LockedProcedure, compiled: CompiledDefi
     if TRIGGERS.get(compiled.statute or "", {}).get(step.step_kind) == "consultation":
         consultation.on_step(uow, procedure.id, step.step_kind, values, derived, now)
     uow.execute(_COMPLETE_ITEM, {"task": step.task_id, "at": now, "by": actor.username})
-    uow.tallies.add(tallies.COMPLETIONS, step.step_kind, procedure.id)
+    uow.tallies.add(tallies.COMPLETIONS, step.step_kind)
     moved = progress.record(uow, procedure, compiled, workflow, before, after, now, done_task=step.task_id)
     progress.finish_if_done(procedure, workflow.is_completed(), now)
     payload = {"step": step.spec, "step_kind": step.step_kind, "by": actor.as_payload(),

@@ -207,7 +207,7 @@ def fire_claimed(uow: UnitOfWork, timer_id: int) -> bool:
             return False
         if procedure.status != progress.RUNNING:  # a period of an ended procedure never fires
             uow.execute(_SET_TIMER, {"timer_id": timer.id, "status": "cancelled", "at": now})
-            uow.tallies.moved(tallies.TIMERS, "pending", "cancelled", procedure.id)
+            uow.tallies.moved(tallies.TIMERS, "pending", "cancelled")
             uow.commit()
             return False
         try:
@@ -244,7 +244,7 @@ def _fire_locked(uow: UnitOfWork, timer: _TimerRow, procedure: LockedProcedure, 
     if timer.task_id in after.timers:
         return False  # SpiffWorkflow fires strictly after the due time; try again later
     uow.execute(_SET_TIMER, {"timer_id": timer.id, "status": "fired", "at": now})
-    uow.tallies.moved(tallies.TIMERS, "pending", "fired", procedure.id)
+    uow.tallies.moved(tallies.TIMERS, "pending", "fired")
     moved = progress.record(uow, procedure, compiled, workflow, before, after, now, fired_timer=timer.task_id)
     progress.finish_if_done(procedure, workflow.is_completed(), now)
     state = compiled.serializer.dump(workflow)

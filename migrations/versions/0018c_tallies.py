@@ -6,9 +6,10 @@ Create Date: 2026-12-05 21:00:00
 
 Each scrape counted every completed work item by step kind and every timer by status: 5.1 s at a million
 procedures (6.1 million completed steps), growing with the record. `tallies` keeps the totals, added to in
-the transaction that changes what they count (engine/persistence/tallies.py); this migration fills it with
-a count of the rows as they stand. The timer lag's "last 1,000 fired" read every fired timer and sorted
-them (141 ms); `ix_timers_fired_at` gives them newest first.
+the transaction that changes what they count as rows of their own, folded by the timer workers
+(engine/persistence/tallies.py); this migration fills it with a count of the rows as they stand. The timer
+lag's "last 1,000 fired" read every fired timer and sorted them (141 ms); `ix_timers_fired_at` gives them
+newest first.
 """
 
 from __future__ import annotations

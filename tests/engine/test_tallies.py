@@ -3,7 +3,8 @@
 A scrape reads a few rows of running totals instead of counting every completed step and every timer
 ever made (5.1 s at a million procedures). The totals are held here to a count of the rows after
 completions, firings, a boundary timer ended by its step, a withdrawal, a refused step and a rolled-back
-one; and the migration that makes the table fills it from the rows already there.
+one; through the timer pass's fold of each transaction's rows; and the migration that makes the table
+fills it from the rows already there.
 """
 
 from __future__ import annotations
@@ -106,3 +107,23 @@ def test_df_metrics_the_migration_fills_the_totals_from_the_rows_already_there(d
     with engine.db.connect() as connection:
         assert connection.execute(select(func.count()).select_from(Tally)).scalar_one() == len(counted[0]) + len(
             counted[1])  # one row per total: shard 0
+
+
+def test_df_metrics_a_fold_keeps_every_total_and_leaves_one_row_each(engine, people, clock):
+    """Each transaction writes rows of its own (no two writers wait on a row); a timer pass folds them."""
+    _windows(engine, people, 3)
+    with engine.db.connect() as connection:
+        written = connection.execute(select(func.count()).select_from(Tally)).scalar_one()
+    assert written >= 6  # three completions and three new timers, each transaction its own rows
+    before = _totals(engine)
+    engine.monitoring.fold_tallies()
+    assert _totals(engine) == before
+    with engine.db.connect() as connection:
+        shards = connection.execute(select(Tally.shard, func.count()).group_by(Tally.shard)).all()
+    assert shards == [(tallies.FOLDED, len(before[0]) + len(before[1]))]
+    clock.advance(days=30, seconds=1)
+    assert fire_due(engine) == 3  # a pass folds first, then fires: the firings' rows wait for the next
+    assert _nonzero(_totals(engine)[1]) == _counted(engine)[1]
+    engine.monitoring.fold_tallies()
+    engine.monitoring.fold_tallies()  # nothing new: changes nothing
+    assert _nonzero(_totals(engine)[1]) == _counted(engine)[1] == {"fired": 3}

@@ -80,8 +80,8 @@ class Tally(Base):
     tallies.py): completed steps by step kind, timers by status. Counting the rows at each scrape read every
     completed work item (6.1 million at a million procedures, seconds per scrape); these are a few rows.
 
-    A total is the sum of its `shard` rows: a transaction adds to the shard of its procedure (id mod
-    SHARDS), so completions of different procedures rarely wait on the same row."""
+    A total is the sum of its `shard` rows: shard 0 holds what the timer workers have folded, and every
+    other shard one transaction's changes since (a number drawn for it), so no two writers wait on a row."""
 
     __tablename__ = "tallies"
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
