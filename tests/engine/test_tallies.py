@@ -18,8 +18,7 @@ from engine.persistence import schema, tallies
 from engine.persistence.tables import Tally, Timer, WorkItem
 from engine.worker import fire_due
 from tests.conftest import bundle
-
-NOTE = {"note": "已在政府网站发布征求意见稿"}
+from tests.engine.comment_windows import NOTE, open_windows
 
 
 def _counted(engine) -> tuple[dict[str, int], dict[str, int]]:  # type: ignore[no-untyped-def]
@@ -40,18 +39,8 @@ def _nonzero(totals: dict[str, int]) -> dict[str, int]:
     return {key: n for key, n in totals.items() if n}
 
 
-def _windows(engine, people, count: int) -> list[int]:  # type: ignore[no-untyped-def]
-    engine.definitions.deploy(*bundle("comment_timer.bpmn"), "test")
-    ids = []
-    for i in range(count):
-        procedure = engine.procedures.start("comment_timer", f"征求意见 {i}", "dev_reform", people.sponsor)
-        engine.tasks.complete(procedure.task("open_call"), people.sponsor, NOTE)
-        ids.append(procedure.id)
-    return ids
-
-
 def test_df_metrics_totals_equal_a_count_of_the_rows_through_every_kind_of_change(engine, clock, people):
-    first, second, third = _windows(engine, people, 3)
+    first, second, third = open_windows(engine, people, 3)
     assert _totals(engine) == _counted(engine) and sum(_counted(engine)[0].values()) == 3
     assert _totals(engine)[1] == {"pending": 3}
 
@@ -92,7 +81,7 @@ def test_df_metrics_a_refused_or_rolled_back_step_adds_nothing(engine, people, c
 
 
 def test_df_metrics_the_migration_fills_the_totals_from_the_rows_already_there(db_url, engine, people, clock):
-    _windows(engine, people, 2)
+    open_windows(engine, people, 2)
     clock.advance(days=30, seconds=1)
     fire_due(engine)
     counted = _counted(engine)
@@ -111,7 +100,7 @@ def test_df_metrics_the_migration_fills_the_totals_from_the_rows_already_there(d
 
 def test_df_metrics_a_fold_keeps_every_total_and_leaves_one_row_each(engine, people, clock):
     """Each transaction writes rows of its own (no two writers wait on a row); a timer pass folds them."""
-    _windows(engine, people, 3)
+    open_windows(engine, people, 3)
     with engine.db.connect() as connection:
         written = connection.execute(select(func.count()).select_from(Tally)).scalar_one()
     assert written >= 6  # three completions and three new timers, each transaction its own rows

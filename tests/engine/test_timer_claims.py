@@ -19,20 +19,9 @@ from sqlalchemy.exc import DBAPIError
 from engine.core import build_engine
 from engine.worker import fire_due
 from tests.conftest import bundle
+from tests.engine.comment_windows import open_windows
 
-NOTE = {"note": "已在政府网站发布征求意见稿"}
 POISONED = "decisionflow_poisoned_rows"
-
-
-def _open_windows(engine, people, count: int) -> list[int]:  # type: ignore[no-untyped-def]
-    """`count` procedures whose 30-day comment window (MD-15b) opened now."""
-    engine.definitions.deploy(*bundle("comment_timer.bpmn"), "test")
-    ids = []
-    for i in range(count):
-        procedure = engine.procedures.start("comment_timer", f"征求意见 {i}", "dev_reform", people.sponsor)
-        engine.tasks.complete(procedure.task("open_call"), people.sponsor, NOTE)
-        ids.append(procedure.id)
-    return ids
 
 
 def _firings(engine) -> Counter[int]:  # type: ignore[no-untyped-def]
@@ -60,7 +49,7 @@ def workers(engine, clock):  # type: ignore[no-untyped-def]
 
 
 def test_md15b_four_workers_at_once_fire_every_comment_window_exactly_once(engine, clock, people, workers):
-    windows = _open_windows(engine, people, 16)
+    windows = open_windows(engine, people, 16)
     clock.advance(days=30, seconds=1)
     start = threading.Barrier(len(workers))
     fired: dict[int, int] = {}
@@ -92,7 +81,7 @@ def test_md15b_a_claimed_window_is_not_taken_by_another_worker_until_its_worker_
     if db_kind != "postgresql":
         pytest.skip("SQLite has one writer and runs one worker")
     first, second = workers[:2]
-    windows = _open_windows(engine, people, 3)
+    windows = open_windows(engine, people, 3)
     clock.advance(days=30, seconds=1)
 
     claimed = first.timers.claim(10)
@@ -120,7 +109,7 @@ def test_df_timers_a_second_worker_claims_the_next_due_windows_not_the_ones_held
     if db_kind != "postgresql":
         pytest.skip("SQLite has one writer and runs one worker")
     first, second = workers[:2]
-    windows = _open_windows(engine, people, 6)
+    windows = open_windows(engine, people, 6)
     clock.advance(days=30, seconds=1)
     with first.timers.claim(3) as held, second.timers.claim(3) as next_batch:
         first_ids = {t for group in held.groups for t in group}
@@ -137,7 +126,7 @@ def test_df_timers_a_second_worker_claims_the_next_due_windows_not_the_ones_held
 def test_md15b_a_window_whose_procedure_a_user_holds_is_skipped_not_waited_for(db_kind, engine, clock, people):
     if db_kind != "postgresql":
         pytest.skip("SKIP LOCKED is PostgreSQL's; SQLite serialises every writer")
-    held, free = _open_windows(engine, people, 2)
+    held, free = open_windows(engine, people, 2)
     clock.advance(days=30, seconds=1)
     with engine.db.connect() as user:  # a user's completion holds the procedure row
         user.execute(text("SELECT id FROM procedures WHERE id = :p FOR UPDATE"), {"p": held})
@@ -187,7 +176,7 @@ def test_df_timers_a_claim_lists_each_procedures_due_timers_in_due_order(engine,
 
 def test_md15b_a_poisoned_window_in_a_batch_is_skipped_and_the_rest_of_the_batch_fires(engine, clock, people,
                                                                                       caplog):
-    windows = _open_windows(engine, people, 3)
+    windows = open_windows(engine, people, 3)
     poisoned = windows[1]
     with engine.db.begin() as connection:
         connection.execute(text("UPDATE procedures SET state = :s WHERE id = :p"), {"s": b"{not json", "p": poisoned})
