@@ -25,7 +25,10 @@ from engine.domain.citations import canonical_number
 CLEANUP, INCIDENTAL = "cleanup", "incidental"
 CLEANUP_PUBLICATION = "cleanup_publication"
 """The step kind whose completion publishes a clean-up's lists (processes/nd_cleanup.bpmn)."""
-CLEANUP_LISTS = ("continuing_list", "amending_list", "repealed_list", "lapsed_list")
+CLEANUP_DECISIONS = (("continuing_list", "continue"), ("amending_list", "amend"), ("repealed_list", "repeal"),
+                     ("lapsed_list", "lapsed"))
+"""ND-9: the lists a published clean-up holds, and the decision each stands for (the registry reads them too)."""
+CLEANUP_LISTS = tuple(name for name, _ in CLEANUP_DECISIONS)
 APPLICATION = "application"
 """The step (BPMN id) of a reconsideration where the applicant may ask for an incidental review."""
 COLUMNS: tuple[str, ...] = ()

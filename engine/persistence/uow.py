@@ -80,7 +80,6 @@ class UnitOfWork:
             return self
         self.session = self._sessions()
         self._open = 1
-        self.tallies.clear()
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -44,8 +44,7 @@ __all__ = ["cleanups", "cleanups_page", "document", "entries", "entries_page"]
 KEY = "normative_document"
 CLEANUP_KEY = "nd_cleanup"
 CLEANUP_PUBLICATION = mentions.CLEANUP_PUBLICATION
-LISTS = (("continuing_list", "continue"), ("amending_list", "amend"), ("repealed_list", "repeal"),
-         ("lapsed_list", "lapsed"))
+LISTS = mentions.CLEANUP_DECISIONS
 """ND-9: the lists a published clean-up holds, and the decision each stands for."""
 
 
